@@ -1,0 +1,15 @@
+// The addon's entry point: it only registers the operations, each of which lives in its own ops/*.cc file.
+#include <napi.h>
+
+#include "ops/ops.h"
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  ns::register_info(env, exports);
+  ns::register_inspect(env, exports);
+  ns::register_correlate(env, exports);
+  ns::register_stats(env, exports);
+  ns::register_synth(env, exports);
+  return exports;
+}
+
+NODE_API_MODULE(neurosieve, Init)

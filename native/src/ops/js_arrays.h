@@ -1,0 +1,34 @@
+// Handing big native buffers to JS without copying: the typed array takes ownership of the BigBuffer.
+#pragma once
+#include <napi.h>
+
+#include <memory>
+#include <vector>
+
+#include "core/big_alloc.h"
+
+namespace ns {
+
+inline Napi::Float64Array float64_from_big(Napi::Env env, BigBuffer b, size_t n) {
+  auto hint = std::make_unique<BigBuffer>(b);
+  Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(
+      env, b.ptr, n * sizeof(double), [](Napi::Env, void*, BigBuffer* h) { big_free(*h); delete h; }, hint.get());
+  hint.release();
+  return Napi::Float64Array::New(env, n, ab, 0);
+}
+
+inline Napi::Float32Array float32_from_big(Napi::Env env, BigBuffer b, size_t n) {
+  auto hint = std::make_unique<BigBuffer>(b);
+  Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(
+      env, b.ptr, n * sizeof(float), [](Napi::Env, void*, BigBuffer* h) { big_free(*h); delete h; }, hint.get());
+  hint.release();
+  return Napi::Float32Array::New(env, n, ab, 0);
+}
+
+inline Napi::Float64Array float64_copy(Napi::Env env, const std::vector<double>& v) {
+  Napi::Float64Array a = Napi::Float64Array::New(env, v.size());
+  std::copy(v.begin(), v.end(), a.Data());
+  return a;
+}
+
+}  // namespace ns

@@ -1,0 +1,97 @@
+// mergeComoments(a, b) and correlationFromComoments(comoment, cols, threads): the exact merge of two
+// statistics states (Chan et al. 1982, stats/comoments.h) and Pearson r from a state. Both are synchronous:
+// they are a few passes over D^2/2 doubles, well under a second at D = 9984.
+#include <cmath>
+
+#include "ops/js_arrays.h"
+#include "ops/napi_util.h"
+#include "ops/ops.h"
+#include "stats/comoments.h"
+
+namespace ns {
+
+namespace {
+
+struct StateView {
+  uint64_t count;
+  const double* mean;
+  const double* comoment;
+  size_t cols;
+};
+
+Napi::Float64Array float64_field(const Napi::Object& o, const char* key, const char* fn) {
+  Napi::Value v = o.Get(key);
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+    fail(Code::Argument, std::string(fn) + ": " + key + " must be a Float64Array");
+  return v.As<Napi::Float64Array>();
+}
+
+StateView state_arg(const Napi::CallbackInfo& info, size_t i, const char* fn) {
+  if (info.Length() <= i || !info[i].IsObject())
+    fail(Code::Argument, std::string(fn) + ": argument " + std::to_string(i + 1) + " must be { count, mean, comoment }");
+  Napi::Object o = info[i].As<Napi::Object>();
+  const double count = o.Get("count").IsNumber() ? o.Get("count").As<Napi::Number>().DoubleValue() : -1;
+  if (!(count >= 0) || count != std::floor(count)) fail(Code::Argument, std::string(fn) + ": count must be a non-negative integer");
+  Napi::Float64Array mean = float64_field(o, "mean", fn);
+  Napi::Float64Array com = float64_field(o, "comoment", fn);
+  const size_t D = mean.ElementLength();
+  if (com.ElementLength() != packed_size(D))
+    fail(Code::Shape, std::string(fn) + ": comoment has " + std::to_string(com.ElementLength()) +
+                          " elements but a width of " + std::to_string(D) + " needs " + std::to_string(packed_size(D)));
+  return {static_cast<uint64_t>(count), mean.Data(), com.Data(), D};
+}
+
+Napi::Value MergeComoments(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guard(env, [&]() -> Napi::Value {
+    const StateView a = state_arg(info, 0, "mergeComoments");
+    const StateView b = state_arg(info, 1, "mergeComoments");
+    if (a.cols != b.cols)
+      fail(Code::Width, "cannot merge statistics of " + std::to_string(a.cols) + " and " + std::to_string(b.cols) + " neurons");
+    ThreadPool pool(0);
+    Comoments s(a.cols);
+    s.assign(a.count, a.mean, a.comoment);
+    s.merge(b.count, b.mean, b.comoment, pool);
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("count", static_cast<double>(s.count()));
+    o.Set("mean", float64_copy(env, s.mean()));
+    o.Set("comoment", float64_from_big(env, s.release_comoment(), packed_size(a.cols)));
+    return o;
+  });
+}
+
+Napi::Value CorrelationFromComoments(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guard(env, [&]() -> Napi::Value {
+    const char* fn = "correlationFromComoments";
+    const double cols_d = arg_number(info, 1, fn);
+    const double threads_d = arg_number(info, 2, fn);
+    if (!(cols_d >= 1 && cols_d <= (1 << 20)) || cols_d != std::floor(cols_d)) fail(Code::Argument, std::string(fn) + ": cols must be a positive integer");
+    if (!(threads_d >= 0 && threads_d <= 1024)) fail(Code::Argument, std::string(fn) + ": threads must be in [0, 1024]");
+    if (info.Length() < 1 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+      fail(Code::Argument, std::string(fn) + ": comoment must be a Float64Array");
+    const size_t D = static_cast<size_t>(cols_d);
+    Napi::Float64Array com = info[0].As<Napi::Float64Array>();
+    if (com.ElementLength() != packed_size(D))
+      fail(Code::Shape, std::string(fn) + ": comoment has " + std::to_string(com.ElementLength()) + " elements, expected " +
+                            std::to_string(packed_size(D)) + " for " + std::to_string(D) + " neurons");
+    BigBuffer out = big_alloc_zeroed(D * D * sizeof(float));
+    try {
+      ThreadPool pool(static_cast<size_t>(threads_d));
+      correlation_from_comoment(com.Data(), D, static_cast<float*>(out.ptr), pool);
+    } catch (...) {
+      big_free(out);
+      throw;
+    }
+    return float32_from_big(env, out, D * D);
+  });
+}
+
+}  // namespace
+
+void register_stats(Napi::Env env, Napi::Object exports) {
+  exports.Set("mergeComoments", Napi::Function::New(env, MergeComoments, "mergeComoments"));
+  exports.Set("correlationFromComoments", Napi::Function::New(env, CorrelationFromComoments, "correlationFromComoments"));
+}
+
+}  // namespace ns

@@ -1,0 +1,146 @@
+#include "stats/stream.h"
+
+#include <cmath>
+#include <future>
+#include <sstream>
+
+#include "common/error.h"
+#include "stats/nonfinite.h"
+
+namespace ns {
+
+namespace {
+
+struct Chunk {
+  std::vector<float> data;
+  size_t rows = 0;
+  size_t file = 0;     // index in options.files
+  int64_t row0 = 0;    // row of the file where the chunk starts
+  bool end = false;    // no more rows in any file
+};
+
+// Walks the files in order, opening each lazily; a chunk never spans two files, so row numbers in messages are
+// exact and the chunk boundaries of a file do not depend on the files before it.
+class ChunkReader {
+ public:
+  ChunkReader(const StreamOptions& o, size_t D) : o_(o), D_(D) {}
+
+  void next(Chunk& c) {
+    c.rows = 0;
+    c.end = false;
+    while (true) {
+      if (!src_) {
+        if (file_ >= o_.files.size()) {
+          c.end = true;
+          return;
+        }
+        src_ = open_source(o_.files[file_].first, o_.files[file_].second);
+        check_width(src_->info());
+      }
+      c.file = file_;
+      c.row0 = src_->position();
+      c.data.resize(o_.chunk_rows * D_);
+      while (c.rows < o_.chunk_rows) {
+        const size_t got = src_->read(c.data.data() + c.rows * D_, o_.chunk_rows - c.rows, D_);
+        if (got == 0) break;
+        c.rows += got;
+      }
+      if (c.rows > 0) return;
+      src_.reset();  // this file is exhausted
+      ++file_;
+    }
+  }
+
+ private:
+  void check_width(const SourceInfo& info) {
+    if (info.cols != D_) {
+      std::ostringstream m;
+      m << info.path << ": has " << info.cols << " neurons per row, but " << o_.files[0].first << " has " << D_
+        << "; all files of a dataset must have the same width";
+      fail(Code::Width, m.str());
+    }
+  }
+
+  const StreamOptions& o_;
+  size_t D_;
+  size_t file_ = 0;
+  std::unique_ptr<Source> src_;
+};
+
+std::string describe_hit(const SourceInfo& info, int64_t row, size_t col, float value) {
+  std::ostringstream m;
+  m << info.path << ": " << (std::isnan(value) ? "NaN" : (value > 0 ? "+Inf" : "-Inf")) << " at row " << row
+    << ", neuron " << col;
+  if (info.layers > 1) {
+    const size_t H = info.cols / info.layers;
+    m << " (layer " << col / H << ", unit " << col % H << ")";
+  }
+  m << "; pass --nan zero (API: nan: 'zero') to replace non-finite values by 0 and count them";
+  return m.str();
+}
+
+bool all_finite(const std::vector<double>& v) {
+  for (double x : v)
+    if (!std::isfinite(x)) return false;
+  return true;
+}
+
+}  // namespace
+
+StreamResult accumulate_files(const StreamOptions& o, const std::atomic<bool>& cancel,
+                              const std::function<void(uint64_t, size_t)>& progress) {
+  if (o.files.empty()) fail(Code::Empty, "no input files");
+  if (o.chunk_rows == 0) fail(Code::Argument, "chunk_rows must be positive");
+  // The first file fixes the width; it is opened again by the reader (headers are cheap).
+  const size_t D = open_source(o.files[0].first, o.files[0].second)->info().cols;
+  if (D == 0) fail(Code::Empty, o.files[0].first + ": has no neurons (0 columns)");
+
+  StreamResult result;
+  result.stats = std::make_unique<Comoments>(D);
+  result.rows_per_file.assign(o.files.size(), 0);
+  ThreadPool pool(o.threads);
+  ChunkReader reader(o, D);
+
+  std::vector<double> chunk_mean(D);
+  Chunk a, b;
+  Chunk* cur = &a;
+  Chunk* nxt = &b;
+  reader.next(*cur);
+  uint64_t rows_done = 0;
+  // Each loop: start reading chunk k+1 on a reader thread, fold chunk k in here, then wait for the read.
+  while (!cur->end) {
+    if (cancel.load()) fail(Code::Cancelled, "cancelled");
+    std::future<void> pending = std::async(std::launch::async, [&] { reader.next(*nxt); });
+    try {
+      float* X = cur->data.data();
+      // A non-finite value makes its column's float64 sum non-finite (finite float32 values cannot overflow a
+      // float64 sum of < 2^100 rows), so the mean pass doubles as the NaN/Inf check; the slow scan runs only
+      // when something was found.
+      column_means(X, cur->rows, D, D, chunk_mean.data(), pool);
+      if (!all_finite(chunk_mean)) {
+        if (o.nan_zero) {
+          result.non_finite += zero_nonfinite(X, cur->rows, D, D, pool);
+          column_means(X, cur->rows, D, D, chunk_mean.data(), pool);
+        } else {
+          const NonFiniteHit h = find_nonfinite(X, cur->rows, D, D, pool);
+          SourceInfo info = open_source(o.files[cur->file].first, o.files[cur->file].second)->info();
+          fail(Code::NonFinite, describe_hit(info, cur->row0 + static_cast<int64_t>(h.row), h.col, h.value));
+        }
+      }
+      result.stats->add_chunk(X, cur->rows, D, chunk_mean.data(), pool);
+    } catch (...) {
+      pending.wait();  // never leave the reader thread running on our buffers
+      throw;
+    }
+    result.rows_per_file[cur->file] += static_cast<int64_t>(cur->rows);
+    rows_done += cur->rows;
+    const size_t file = cur->file;
+    pending.get();  // rethrows reader errors (truncation, width, malformed line)
+    std::swap(cur, nxt);
+    progress(rows_done, cur->end ? file : cur->file);
+  }
+  result.stats->flush(pool);
+  return result;
+}
+
+}  // namespace ns

@@ -1,0 +1,36 @@
+// One pass over a dataset (several files of the same width, read in order as one stream of rows): each chunk is
+// read on a reader thread while the previous one is being folded into the co-moments, so disk and arithmetic
+// overlap. Memory: two chunk buffers + the O(D^2) state, whatever the number of rows.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "io/source.h"
+#include "stats/comoments.h"
+
+namespace ns {
+
+struct StreamOptions {
+  std::vector<std::pair<std::string, Format>> files;
+  size_t threads = 0;
+  size_t chunk_rows = 4096;
+  bool nan_zero = false;  // false: stop at the first NaN/Inf with E_NONFINITE
+};
+
+struct StreamResult {
+  std::unique_ptr<Comoments> stats;
+  uint64_t non_finite = 0;
+  std::vector<int64_t> rows_per_file;
+};
+
+// progress(rows so far, index of the file being read) is called after every chunk, on the calling thread.
+// Throws ns::Error: E_CANCELLED when `cancel` becomes true (checked between chunks), E_WIDTH when a file's width
+// differs from the first file's, E_NONFINITE naming file, row and neuron, and any reader error.
+StreamResult accumulate_files(const StreamOptions& options, const std::atomic<bool>& cancel,
+                              const std::function<void(uint64_t, size_t)>& progress);
+
+}  // namespace ns

@@ -1,0 +1,245 @@
+#include "synth/synth.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+#include "common/error.h"
+#include "core/thread_pool.h"
+#include "synth/random.h"
+
+namespace ns {
+
+namespace {
+
+constexpr uint64_t kPlanStream = ~uint64_t(0);
+
+// Rounds a value to what the output dtype stores, so that the truth file can quote stored values exactly.
+double round_to_dtype(double v, bool float16) {
+  const float f = static_cast<float>(v);
+  if (!float16) return f;
+  const uint16_t h = float_to_half(f);
+  // binary16 -> float, normal numbers and zero only (constants are small and finite).
+  const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ff;
+  if (exp == 0) return (sign ? -1.0 : 1.0) * man * 0x1p-24;
+  uint32_t bits = sign | ((exp + 112) << 23) | (man << 13);
+  float out;
+  std::memcpy(&out, &bits, sizeof out);
+  return out;
+}
+
+std::string os_error(const std::string& path, const std::string& what) {
+  return path + ": cannot " + what + " (" + std::strerror(errno) + ")";
+}
+
+void pwrite_all(int fd, const void* data, size_t n, uint64_t offset, const std::string& path) {
+  const char* p = static_cast<const char*>(data);
+  while (n > 0) {
+    const ssize_t w = ::pwrite(fd, p, n, static_cast<off_t>(offset));
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      fail(Code::Io, os_error(path, "write"));
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+    offset += static_cast<uint64_t>(w);
+  }
+}
+
+}  // namespace
+
+uint16_t float_to_half(float value) {
+  // F. Giesen's round-to-nearest-even conversion (float_to_half_fast3_rtne), all in float32 registers.
+  uint32_t f;
+  std::memcpy(&f, &value, sizeof f);
+  const uint32_t sign = f & 0x80000000u;
+  f ^= sign;
+  uint32_t o;
+  if (f >= (127u + 16u) << 23) {          // >= 65536: inf, or NaN
+    o = f > (255u << 23) ? 0x7e00u : 0x7c00u;
+  } else if (f < (113u << 23)) {          // below 2^-14: subnormal or zero, rounded by a float addition
+    const uint32_t magic_bits = ((127u - 15u) + (23u - 10u) + 1u) << 23;
+    float magic, x;
+    std::memcpy(&magic, &magic_bits, sizeof magic);
+    std::memcpy(&x, &f, sizeof x);
+    x += magic;
+    uint32_t xb;
+    std::memcpy(&xb, &x, sizeof xb);
+    o = xb - magic_bits;
+  } else {
+    const uint32_t odd = (f >> 13) & 1u;
+    f += (static_cast<uint32_t>(15 - 127) << 23) + 0xfffu + odd;  // rebias, round half to even
+    o = f >> 13;                                                   // may carry into inf: correct
+  }
+  return static_cast<uint16_t>(o | (sign >> 16));
+}
+
+SynthPlan synth_plan(const SynthOptions& o) {
+  const uint64_t D = o.neurons;
+  if (o.group_size_min < 2 || o.group_size_max < o.group_size_min)
+    fail(Code::Argument, "group sizes must satisfy 2 <= min <= max");
+  if (o.groups * o.group_size_max + o.constant + o.large_mean > D)
+    fail(Code::Argument, "groups and special neurons do not fit in " + std::to_string(D) + " neurons");
+
+  Xoshiro256ss rng(o.seed, kPlanStream);
+  SynthPlan p;
+  p.role.assign(D, static_cast<int32_t>(SynthRole::Independent));
+  p.group.assign(D, -1);
+  p.kind.assign(D, static_cast<int32_t>(SynthKind::None));
+  p.offset.assign(D, o.offset);
+  p.a.assign(D, 0.0);
+  p.b.assign(D, 1.0);
+  p.noise.assign(D, 0.0);
+
+  std::vector<uint64_t> sizes(o.groups);
+  for (auto& s : sizes) s = o.group_size_min + rng.below(o.group_size_max - o.group_size_min + 1);
+
+  // Fisher-Yates: role slots are taken from perm in order, so roles land on random columns.
+  std::vector<int32_t> perm(D);
+  std::iota(perm.begin(), perm.end(), 0);
+  for (uint64_t i = D; i > 1; --i) std::swap(perm[i - 1], perm[rng.below(i)]);
+
+  size_t pos = 0;
+  p.member_start.push_back(0);
+  for (uint64_t g = 0; g < o.groups; ++g) {
+    for (uint64_t m = 0; m < sizes[g]; ++m) {
+      const int32_t c = perm[pos++];
+      p.role[c] = static_cast<int32_t>(SynthRole::Member);
+      p.group[c] = static_cast<int32_t>(g);
+      p.members.push_back(c);
+      if (m == 0) {
+        p.kind[c] = static_cast<int32_t>(SynthKind::Base);
+        p.a[c] = 1.0;
+        p.b[c] = 0.0;
+        continue;
+      }
+      const auto kind = static_cast<SynthKind>(1 + rng.below(3));
+      const double noise = o.noise_min + rng.uniform() * (o.noise_max - o.noise_min);
+      double scale = 1.0;
+      if (kind == SynthKind::SignFlip) scale = -1.0;
+      if (kind == SynthKind::ScaledCopy) scale = std::exp(std::log(0.25) + rng.uniform() * std::log(16.0));
+      p.kind[c] = static_cast<int32_t>(kind);
+      p.noise[c] = noise;
+      p.a[c] = scale;
+      p.b[c] = scale * noise;
+    }
+    p.member_start.push_back(static_cast<int32_t>(p.members.size()));
+  }
+  for (uint64_t k = 0; k < o.constant; ++k) {
+    const int32_t c = perm[pos++];
+    p.role[c] = static_cast<int32_t>(SynthRole::Constant);
+    p.offset[c] = round_to_dtype(o.offset + (2 * rng.uniform() - 1), o.float16);
+    p.b[c] = 0.0;
+  }
+  for (uint64_t k = 0; k < o.large_mean; ++k) {
+    const int32_t c = perm[pos++];
+    p.role[c] = static_cast<int32_t>(SynthRole::LargeMean);
+    p.offset[c] = o.offset + o.large_mean_value * (0.9 + 0.2 * rng.uniform());
+  }
+  return p;
+}
+
+void synth_write(const SynthOptions& o, const std::string& path, const std::string& name, const std::vector<uint8_t>& header,
+                 const std::atomic<bool>& cancel, const std::function<void(uint64_t)>& progress) {
+  const SynthPlan plan = synth_plan(o);
+  const uint64_t T = o.tokens, D = o.neurons, L = o.layers, H = D / L, G = o.groups;
+  const size_t esize = o.float16 ? 2 : 4;
+  const uint64_t data_bytes = T * D * esize;
+
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0) fail(Code::Io, os_error(name, "create output file"));
+  try {
+    pwrite_all(fd, header.data(), header.size(), 0, name);
+#if defined(__linux__)
+    // Reserve the space up front so a full disk fails now rather than after minutes. Filesystems without
+    // fallocate simply skip this (no slow zero-filling emulation as posix_fallocate would do).
+    if (data_bytes > 0 && ::fallocate(fd, 0, 0, static_cast<off_t>(header.size() + data_bytes)) != 0 &&
+        errno == ENOSPC)
+      fail(Code::Io, os_error(name, "reserve " + std::to_string(header.size() + data_bytes) + " bytes"));
+#endif
+
+    // Columns that draw a deviate, and the per-column coefficients, packed for the inner loop.
+    struct Col {
+      double offset, a, b;
+      int32_t group;
+    };
+    std::vector<Col> cols(D);
+    for (uint64_t c = 0; c < D; ++c) cols[c] = {plan.offset[c], plan.a[c], plan.b[c], plan.group[c]};
+
+    ThreadPool pool(o.threads);
+    const uint64_t blocks = (T + kSynthBlockRows - 1) / kSynthBlockRows;
+    const uint64_t block_bytes = kSynthBlockRows * D * esize;
+    // A batch is what runs between two progress reports / cancellation checks: ~64 MiB, at least 2 blocks per
+    // thread. It has no influence on the bytes written.
+    const uint64_t batch = std::max<uint64_t>(2 * pool.size(), (uint64_t(64) << 20) / std::max<uint64_t>(1, block_bytes));
+    std::vector<std::vector<float>> fbuf(pool.size());
+    std::vector<std::vector<uint16_t>> hbuf(pool.size());
+    std::vector<std::vector<double>> zbuf(pool.size());
+
+    // Rows of a block are generated in order from the block's stream, and written in pieces of `piece` rows so
+    // that a worker's buffer stays near 16 MiB even for very wide rows (piece = 256 rows up to D ~ 16k).
+    const uint64_t piece = std::max<uint64_t>(1, std::min<uint64_t>(kSynthBlockRows, (uint64_t(16) << 20) / (D * 4)));
+
+    auto run_block = [&](uint64_t k, size_t w) {
+      if (cancel.load(std::memory_order_relaxed)) fail(Code::Cancelled, name + ": cancelled");
+      const uint64_t first = k * kSynthBlockRows, end = std::min(T, first + kSynthBlockRows);
+      auto& out = fbuf[w];
+      auto& z = zbuf[w];
+      out.resize(piece * D);
+      z.resize(G);
+      Xoshiro256ss rng(o.seed, k);
+      for (uint64_t r0 = first; r0 < end; r0 += piece) {
+        const uint64_t rows = std::min(piece, end - r0);
+        // Layout [L][rows][H]: each layer's slice of the piece is contiguous, one pwrite per layer.
+        for (uint64_t r = 0; r < rows; ++r) {
+          for (uint64_t g = 0; g < G; ++g) z[g] = rng.normal();
+          uint64_t c = 0;
+          for (uint64_t l = 0; l < L; ++l) {
+            float* dst = out.data() + l * rows * H + r * H;
+            for (uint64_t h = 0; h < H; ++h, ++c) {
+              const Col& col = cols[c];
+              double v = col.offset;
+              if (col.group >= 0) v += col.a * z[col.group];
+              if (col.b != 0.0) v += col.b * rng.normal();
+              dst[h] = static_cast<float>(v);
+            }
+          }
+        }
+        const void* src = out.data();
+        if (o.float16) {
+          auto& hb = hbuf[w];
+          hb.resize(piece * D);
+          for (uint64_t i = 0; i < rows * D; ++i) hb[i] = float_to_half(out[i]);
+          src = hb.data();
+        }
+        for (uint64_t l = 0; l < L; ++l) {
+          const uint64_t file_off = header.size() + ((l * T + r0) * H) * esize;
+          pwrite_all(fd, static_cast<const char*>(src) + l * rows * H * esize, rows * H * esize, file_off, name);
+        }
+      }
+    };
+
+    for (uint64_t k0 = 0; k0 < blocks; k0 += batch) {
+      if (cancel.load()) fail(Code::Cancelled, name + ": cancelled");
+      const uint64_t n = std::min(batch, blocks - k0);
+      pool.parallel_for(n, [&](size_t task, size_t w) { run_block(k0 + task, w); });
+      progress(std::min(T, (k0 + n) * kSynthBlockRows));
+    }
+    if (::fsync(fd) != 0) fail(Code::Io, os_error(name, "flush output file"));
+    const int rc = ::close(fd);
+    fd = -1;  // closed even when close() reports an error: never close it twice (the number may be reused)
+    if (rc != 0) fail(Code::Io, os_error(name, "close output file"));
+  } catch (...) {
+    if (fd >= 0) ::close(fd);
+    ::unlink(path.c_str());
+    throw;
+  }
+}
+
+}  // namespace ns

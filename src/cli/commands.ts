@@ -1,0 +1,8 @@
+/** The command table: one entry per src/cli/<name>.ts. Two-word commands are matched first. */
+import type { Command } from './command.js';
+import { corrCommand } from './corr.js';
+import { extractCommand } from './extract.js';
+import { statsMergeCommand } from './stats-merge.js';
+import { synthCommand } from './synth.js';
+
+export const commands: Command[] = [statsMergeCommand, synthCommand, corrCommand, extractCommand];

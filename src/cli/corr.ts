@@ -1,0 +1,89 @@
+/** neurosieve corr: the D×D Pearson correlation of a dataset (or of a stats file) as a float32 .npy. */
+import { computeStats, correlationFromStats } from '../correlate.js';
+import { openActivations } from '../dataset.js';
+import { NeurosieveError } from '../errors.js';
+import { writeTextAtomic } from '../io/atomic.js';
+import { writeNpy } from '../io/npy.js';
+import { readStats, writeStats } from '../stats.js';
+import type { ActivationFormat, Stats } from '../types.js';
+import type { CommandSpec } from './args.js';
+import type { Command } from './command.js';
+import { progressBar } from './progress.js';
+
+const spec: CommandSpec = {
+  name: 'corr',
+  summary: 'Pearson correlation between all neurons (float32 D×D .npy)',
+  usage: 'neurosieve corr <inputs...> -o corr.npy [options]    neurosieve corr --from-stats run.stats -o corr.npy',
+  positionals: { name: 'input files, directories or globs', min: 0 },
+  options: [
+    { name: 'output', short: 'o', kind: 'string', value: 'corr.npy', help: 'output .npy (float32 D×D); a summary goes to <output>.json', required: true },
+    { name: 'backend', kind: 'string', choices: ['native'], default: 'native', help: 'compute backend' },
+    { name: 'threads', kind: 'int', value: 'N', default: 0, help: 'worker threads, 0 = all cores' },
+    { name: 'chunk-rows', kind: 'int', value: 'R', help: 'rows per chunk (default: ~64 MiB per chunk)' },
+    { name: 'nan', kind: 'string', choices: ['error', 'zero'], default: 'error', help: 'NaN/Inf: stop with an error, or replace by 0 and count' },
+    { name: 'format', kind: 'string', choices: ['auto', 'npy', 'safetensors', 'neurox-jsonl'], default: 'auto', help: 'input format' },
+    { name: 'stats-out', kind: 'string', value: 'run.stats', help: 'also save the mergeable statistics (to resume, merge or skip the data pass later)' },
+    { name: 'from-stats', kind: 'string', value: 'run.stats', help: 'skip the data pass: correlation from a stats file' },
+  ],
+};
+
+export const corrCommand: Command = {
+  spec,
+  async run(ctx) {
+    const o = ctx.options;
+    const output = o.output as string;
+    const fromStats = o['from-stats'] as string | undefined;
+    if (fromStats && ctx.positionals.length > 0) {
+      throw new NeurosieveError('E_ARGUMENT', 'Expected either input files or --from-stats for neurosieve corr but received both');
+    }
+    if (!fromStats && ctx.positionals.length === 0) {
+      throw new NeurosieveError('E_ARGUMENT', 'Expected input files, directories or globs (or --from-stats) for neurosieve corr but received none');
+    }
+    const started = performance.now();
+    let stats: Stats;
+    let nonFinite = 0;
+    if (fromStats) {
+      stats = readStats(fromStats);
+    } else {
+      const dataset = openActivations(ctx.positionals, { format: o.format as ActivationFormat });
+      const bar = progressBar('corr', 'rows', ctx.interactive);
+      try {
+        ({ stats, nonFinite } = await computeStats(dataset, {
+          threads: o.threads as number,
+          chunkRows: o['chunk-rows'] as number | undefined,
+          nan: o.nan as 'error' | 'zero',
+          signal: ctx.signal,
+          onProgress: (p) => bar.update(p.rows, p.totalRows, `file ${p.file + 1}/${dataset.files.length}`),
+        }));
+      } finally {
+        bar.done();
+      }
+      if (o['stats-out']) writeStats(o['stats-out'] as string, stats);
+    }
+    const result = correlationFromStats(stats, { threads: o.threads as number }, nonFinite);
+    const seconds = (performance.now() - started) / 1000;
+    const summary = {
+      output,
+      count: result.count,
+      neurons: result.cols,
+      layers: stats.layers,
+      zeroVariance: result.zeroVariance,
+      nonFinite,
+      seconds: Number(seconds.toFixed(3)),
+      statsOut: (o['stats-out'] as string | undefined) ?? null,
+      sources: stats.sources,
+    };
+    writeNpy(output, result.corr, [result.cols, result.cols]);
+    writeTextAtomic(
+      `${output}.json`,
+      JSON.stringify({ ...summary, means: Array.from(result.means), stds: Array.from(result.stds) }) + '\n',
+    );
+    ctx.log(`correlation of ${result.cols} neurons over ${result.count} rows -> ${output} (${seconds.toFixed(2)} s)`);
+    if (result.zeroVariance.length > 0) {
+      const shown = result.zeroVariance.slice(0, 10).join(', ');
+      ctx.log(`  ${result.zeroVariance.length} zero-variance neuron(s), r = 0 with all others: ${shown}${result.zeroVariance.length > 10 ? ', …' : ''}`);
+    }
+    if (nonFinite > 0) ctx.log(`  ${nonFinite} NaN/Inf value(s) replaced by 0`);
+    return summary;
+  },
+};

@@ -1,0 +1,90 @@
+/**
+ * Exact Pearson correlation between all neurons of a dataset, streamed in chunks through the native engine
+ * (native/src/stats/): count, float64 means and centred co-moments merged with Chan's update, then r in float64
+ * rounded to a float32 D×D matrix.
+ */
+import { asDataset, type OpenOptions } from './dataset.js';
+import { callNative, callNativeSync, NeurosieveError } from './errors.js';
+import { native } from './native.js';
+import type { CorrelateOptions, CorrelationResult, Dataset, Stats } from './types.js';
+import { expectInteger, expectKnownKeys, expectOneOf } from './validate.js';
+
+const OPTION_KEYS = ['threads', 'chunkRows', 'nan', 'onProgress', 'signal', 'format'] as const;
+
+/**
+ * Rows per chunk when the caller does not say: ~64 MiB of float32 per chunk (two are in memory: one being read,
+ * one being folded in), a multiple of the kernel's 512-row panel, between 512 and 8192 rows.
+ */
+export function defaultChunkRows(cols: number): number {
+  const rows = Math.floor((64 << 20) / (4 * cols) / 512) * 512;
+  return Math.min(8192, Math.max(512, rows));
+}
+
+/** One pass over the data: the mergeable statistics (no correlation matrix yet). */
+export async function computeStats(
+  input: Dataset | string | readonly string[],
+  options: CorrelateOptions & OpenOptions = {},
+): Promise<{ stats: Stats; nonFinite: number }> {
+  expectKnownKeys(options, OPTION_KEYS, 'correlate');
+  const dataset = asDataset(input, { format: options.format ?? 'auto' });
+  const threads = expectInteger(options.threads ?? 0, 'threads', 0, 1024);
+  const chunkRows = expectInteger(options.chunkRows ?? defaultChunkRows(dataset.cols), 'chunkRows', 1, 1 << 24);
+  const nan = expectOneOf(options.nan ?? 'error', 'nan', ['error', 'zero'] as const);
+  const { signal, onProgress } = options;
+  if (signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'cancelled before the pass started');
+
+  const totalRows = dataset.rows >= 0 ? dataset.rows : undefined;
+  const job = callNativeSync(() =>
+    native().correlate(
+      { files: dataset.files.map((f) => ({ path: f.path, format: f.format })), threads, chunkRows, nan },
+      (p) => onProgress?.({ rows: p.rows, totalRows, file: p.file }),
+    ),
+  );
+  const onAbort = () => job.cancel();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const r = await callNative(() => job.promise);
+    if (r.count < 2) {
+      throw new NeurosieveError('E_EMPTY', `Expected at least 2 rows to correlate but received ${r.count} (${dataset.files.map((f) => f.path).join(', ')})`);
+    }
+    const dtypes = new Set(dataset.files.map((f) => f.dtype));
+    const stats: Stats = {
+      count: r.count,
+      cols: dataset.cols,
+      layers: dataset.layers,
+      mean: r.mean,
+      comoment: r.comoment,
+      dtype: dtypes.size === 1 ? [...dtypes][0]! : 'mixed',
+      sources: dataset.files.map((f, i) => ({ path: f.path, rows: r.rowsPerFile[i] ?? 0 })),
+    };
+    return { stats, nonFinite: r.nonFinite };
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Pearson correlation, means and standard deviations from statistics (a stats file's content or a pass). */
+export function correlationFromStats(stats: Stats, options: { threads?: number } = {}, nonFinite = 0): CorrelationResult {
+  const threads = expectInteger(options.threads ?? 0, 'threads', 0, 1024);
+  const D = stats.cols;
+  const corr = callNativeSync(() => native().correlationFromComoments(stats.comoment, D, threads));
+  const stds = new Float64Array(D);
+  const zeroVariance: number[] = [];
+  let diag = 0;
+  for (let i = 0; i < D; i++) {
+    const m = stats.comoment[diag]!;
+    stds[i] = Math.sqrt(Math.max(0, m) / stats.count);
+    if (m <= 0) zeroVariance.push(i);
+    diag += D - i; // next diagonal element of the packed triangle
+  }
+  return { count: stats.count, cols: D, means: stats.mean, stds, corr, zeroVariance, nonFinite, stats };
+}
+
+/** Streams the dataset once and returns the full correlation matrix with its statistics. */
+export async function correlate(
+  input: Dataset | string | readonly string[],
+  options: CorrelateOptions & OpenOptions = {},
+): Promise<CorrelationResult> {
+  const { stats, nonFinite } = await computeStats(input, options);
+  return correlationFromStats(stats, { threads: options.threads }, nonFinite);
+}

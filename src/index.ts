@@ -1,0 +1,8 @@
+/** neurosieve's public API. Everything exported here is the contract; src/native-types.ts is internal. */
+export { NeurosieveError, type ErrorCode } from './errors.js';
+export { openActivations, resolveInputs, type OpenOptions } from './dataset.js';
+export { correlate, computeStats, correlationFromStats, defaultChunkRows } from './correlate.js';
+export { mergeStats, readStats, writeStats } from './stats.js';
+export { writeNpy, readNpy, type NpyArray, type NpyFile } from './io/npy.js';
+export type * from './types.js';
+export { kernelInfo } from './kernel-info.js';

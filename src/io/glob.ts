@@ -1,0 +1,109 @@
+/**
+ * Input expansion for datasets: a path, a directory (its activation files), or a glob with *, ? and **.
+ * Matches are ordered naturally (shard-2 before shard-10), so shards are read in the order they were written.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
+
+export const ACTIVATION_EXTENSIONS = ['.npy', '.safetensors', '.jsonl', '.json'];
+
+const collator = new Intl.Collator('en', { numeric: true });
+export const naturalCompare = (a: string, b: string): number => collator.compare(a, b);
+
+export function hasGlobMagic(pattern: string): boolean {
+  return /[*?[]/.test(pattern);
+}
+
+function segmentRegex(segment: string): RegExp {
+  let re = '';
+  for (let i = 0; i < segment.length; i++) {
+    const ch = segment[i]!;
+    if (ch === '*') re += '[^/]*';
+    else if (ch === '?') re += '[^/]';
+    else if (ch === '[') {
+      const end = segment.indexOf(']', i + 1);
+      if (end < 0) re += '\\[';
+      else {
+        re += `[${segment.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else re += ch.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Expands a glob pattern into existing paths (files and directories), naturally sorted. */
+export function expandGlob(pattern: string): string[] {
+  const absolute = pattern.startsWith('/');
+  const parts = pattern.split(/[\\/]+/).filter((p, i) => p.length > 0 || i === 0);
+  let bases = [absolute ? '/' : '.'];
+  let i = absolute ? 1 : 0;
+  // Walk the fixed prefix directly.
+  while (i < parts.length && !hasGlobMagic(parts[i]!) && parts[i] !== '**') {
+    bases = [join(bases[0]!, parts[i]!)];
+    i++;
+  }
+  const results = new Set<string>();
+  const walk = (base: string, k: number): void => {
+    if (k === parts.length) {
+      results.add(base);
+      return;
+    }
+    const part = parts[k]!;
+    if (part === '**') {
+      walk(base, k + 1); // ** matches zero directories
+      for (const e of safeReaddir(base)) if (!e.startsWith('.') && isDir(join(base, e))) walk(join(base, e), k);
+      return;
+    }
+    if (!hasGlobMagic(part)) {
+      const next = join(base, part);
+      if (k + 1 === parts.length ? exists(next) : isDir(next)) walk(next, k + 1);
+      return;
+    }
+    const re = segmentRegex(part);
+    for (const e of safeReaddir(base)) if (re.test(e) && (!e.startsWith('.') || part.startsWith('.'))) walk(join(base, e), k + 1);
+  };
+  if (i === parts.length) return exists(bases[0]!) ? [bases[0]!] : [];
+  walk(bases[0]!, i);
+  return [...results].map((p) => (p.startsWith(`.${sep}`) && !pattern.startsWith('.') ? p.slice(2) : p)).sort(naturalCompare);
+}
+
+function exists(p: string): boolean {
+  try {
+    statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The activation files directly inside a directory, naturally sorted: .npy, .safetensors and .jsonl files; plain
+ * .json files (NeuroX's extractor writes its JSON lines as .json) only when there is nothing else, and never
+ * neurosieve's own manifest.json or *.truth.json.
+ */
+export function activationFilesIn(dir: string): string[] {
+  const entries = readdirSync(dir)
+    .filter((e) => !e.startsWith('.') && !isDir(join(dir, e)))
+    .sort(naturalCompare);
+  const lower = (e: string) => e.toLowerCase();
+  const primary = entries.filter((e) => ['.npy', '.safetensors', '.jsonl'].some((x) => lower(e).endsWith(x)));
+  const json = entries.filter((e) => lower(e).endsWith('.json') && lower(e) !== 'manifest.json' && !lower(e).endsWith('.truth.json'));
+  return (primary.length > 0 ? primary : json).map((e) => join(dir, e));
+}

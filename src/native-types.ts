@@ -1,0 +1,112 @@
+/**
+ * The addon's surface, as the C++ side (native/src/ops/*.cc) implements it. Nothing outside src/ calls these
+ * directly: the public API validates its options first, since the C++ side trusts its input.
+ */
+
+export type NativeFormat = 'auto' | 'npy' | 'safetensors' | 'neurox-jsonl';
+
+export interface NativeSourceInfo {
+  path: string;
+  format: Exclude<NativeFormat, 'auto'>;
+  dtype: 'float32' | 'float16' | 'float64' | 'bfloat16';
+  /** Rows (tokens); -1 when only a full read can tell (JSON lines). */
+  rows: number;
+  /** Neurons = layers × neurons per layer. */
+  cols: number;
+  layers: number;
+  /** safetensors: tensors read, in column order; empty for other formats. */
+  tensorNames: string[];
+}
+
+/** Count, float64 means and the packed upper triangle of the centred co-moment matrix M = Σ (x−μ)(x−μ)ᵀ. */
+export interface NativeComoments {
+  count: number;
+  mean: Float64Array;
+  /** Packed upper triangle, row-major: (i, j≥i) at i·(2D−i+1)/2 + j − i. Length D(D+1)/2. */
+  comoment: Float64Array;
+}
+
+export interface NativeCorrelateOptions {
+  files: { path: string; format: NativeFormat }[];
+  threads: number;
+  chunkRows: number;
+  /** 'error': stop at the first NaN/Inf naming file, row and neuron; 'zero': replace them by 0 and count them. */
+  nan: 'error' | 'zero';
+}
+
+export interface NativeCorrelateProgress {
+  rows: number;
+  file: number;
+}
+
+export interface NativeCorrelateResult extends NativeComoments {
+  /** Number of NaN/Inf values replaced by 0 (nan: 'zero'). */
+  nonFinite: number;
+  /** Rows read from each file, in order. */
+  rowsPerFile: number[];
+}
+
+export interface NativeJob<T> {
+  promise: Promise<T>;
+  /** Asks the worker to stop at the next chunk boundary; the promise then rejects with E_CANCELLED. */
+  cancel(): void;
+}
+
+/** Options of the synthetic-data generator (native/src/synth/synth.h), validated by src/synth.ts. */
+export interface NativeSynthOptions {
+  tokens: number;
+  neurons: number;
+  /** > 1 writes [layers, tokens, neurons / layers]. */
+  layers: number;
+  groups: number;
+  groupSizeMin: number;
+  groupSizeMax: number;
+  noiseMin: number;
+  noiseMax: number;
+  constant: number;
+  largeMean: number;
+  largeMeanValue: number;
+  offset: number;
+  /** Integer in [0, 2^53). */
+  seed: number;
+  dtype: 'float32' | 'float16';
+  /** 0 = every hardware thread; never changes the output. */
+  threads: number;
+}
+
+/** Per column: role 0 independent, 1 group member, 2 constant, 3 large mean; kind −1 none, 0 base, 1 noisy copy, 2 sign flip, 3 scaled copy. */
+export interface NativeSynthPlan {
+  role: Int32Array;
+  group: Int32Array;
+  kind: Int32Array;
+  /** x = offset + scale·(z_group + noise·e); independent and large-mean: offset + e; constant: offset. */
+  offset: Float64Array;
+  scale: Float64Array;
+  noise: Float64Array;
+  /** Group g's members, base first, are members[memberStart[g] .. memberStart[g + 1]). */
+  members: Int32Array;
+  memberStart: Int32Array;
+}
+
+export interface NativeAddon {
+  info(): { version: string; kernel: string; hardwareThreads: number };
+  /** FP32 peak of this machine measured by a tight FMA loop on `threads` threads for about `seconds`. */
+  measurePeakGflops(seconds: number, threads: number): number;
+  /** Test hook: packed upper triangle of XᵀX for a row-major rows×cols chunk, through the production kernel. */
+  syrkChunk(x: Float32Array, rows: number, cols: number, threads: number, kernel?: 'generic' | 'avx2' | 'avx512'): Float64Array;
+
+  inspect(path: string, format: NativeFormat): NativeSourceInfo;
+  /** Test hook: every row of a file, read through the streaming reader in chunks of chunkRows. */
+  readRows(path: string, format: NativeFormat, chunkRows: number): Float32Array;
+
+  correlate(options: NativeCorrelateOptions, onProgress: (p: NativeCorrelateProgress) => void): NativeJob<NativeCorrelateResult>;
+  /** Chan et al. (1982) pairwise merge of two co-moment states of the same width. */
+  mergeComoments(a: NativeComoments, b: NativeComoments): NativeComoments;
+  /** Pearson r as a full symmetric float32 D×D matrix; zero-variance neurons get r = 0 off the diagonal and 1 on it. */
+  correlationFromComoments(comoment: Float64Array, cols: number, threads: number): Float32Array;
+
+  /** The roles and parameters synthWrite would use for these options (cheap: no data). */
+  synthPlan(options: NativeSynthOptions): NativeSynthPlan;
+  /** Creates tmpPath (must not exist), writes header then the data; removes tmpPath on failure. Messages name `name`. */
+  synthWrite(options: NativeSynthOptions, tmpPath: string, name: string, header: Uint8Array, onProgress: (rows: number) => void): NativeJob<{ rows: number }>;
+}

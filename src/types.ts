@@ -1,0 +1,70 @@
+/** The public types of neurosieve's API: the contract other tools build on. */
+import type { NativeFormat, NativeSourceInfo } from './native-types.js';
+
+export type ActivationFormat = NativeFormat;
+export type SourceInfo = NativeSourceInfo;
+
+/** Several activation files of the same width read as one stream of rows, in the given order. */
+export interface Dataset {
+  files: SourceInfo[];
+  /** Neurons per row (all files agree). */
+  cols: number;
+  /** Layers the columns are grouped into (column block l·H … (l+1)·H−1 is layer l). */
+  layers: number;
+  /** Total rows, or -1 when some file's row count is only known after reading it (JSON lines). */
+  rows: number;
+}
+
+export interface Progress {
+  /** Rows processed so far. */
+  rows: number;
+  /** Total rows, when known. */
+  totalRows?: number;
+  /** Index into dataset.files of the file being read. */
+  file: number;
+}
+
+export interface CorrelateOptions {
+  /** Worker threads; 0 = every hardware thread (default). Results do not depend on it. */
+  threads?: number;
+  /** Rows per chunk (default 4096). Memory ≈ 2 chunks + the D² state. Results agree within float tolerance. */
+  chunkRows?: number;
+  /** What to do with NaN/Inf: 'error' (default) stops naming file, row and neuron; 'zero' replaces and counts them. */
+  nan?: 'error' | 'zero';
+  onProgress?: (p: Progress) => void;
+  /** Aborting stops the pass at the next chunk boundary with a NeurosieveError('E_CANCELLED'). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Mergeable sufficient statistics of a dataset: the unit of resuming and of distribution. Two Stats of the same
+ * width merge exactly (Chan et al. 1982) into the Stats of the concatenated data.
+ */
+export interface Stats {
+  count: number;
+  cols: number;
+  layers: number;
+  /** float64 column means. */
+  mean: Float64Array;
+  /** Packed upper triangle of M = Σ (x−μ)(x−μ)ᵀ, row-major: (i, j≥i) at i·(2D−i+1)/2 + j − i. */
+  comoment: Float64Array;
+  /** Element type of the source data, or 'mixed'. */
+  dtype: string;
+  /** Source files and their row counts, in order. */
+  sources: { path: string; rows: number }[];
+}
+
+export interface CorrelationResult {
+  count: number;
+  cols: number;
+  means: Float64Array;
+  /** Population standard deviations (divisor n), as NeuroX and numpy.std compute them. */
+  stds: Float64Array;
+  /** Full symmetric D×D Pearson correlation, row-major float32. */
+  corr: Float32Array;
+  /** Neurons whose variance is 0: r = 0 with every other neuron, 1 with themselves. */
+  zeroVariance: number[];
+  /** NaN/Inf values replaced by 0 (nan: 'zero'). */
+  nonFinite: number;
+  stats: Stats;
+}
