@@ -3,7 +3,10 @@
  * `npm start`: the main job on bundled data, through the real CLI, ending with a short summary.
  *   1. neurosieve synth: a dataset with planted groups of redundant neurons and its ground truth;
  *   2. neurosieve corr on it, with a stats file, then a check that every planted group is recovered
- *      (members correlate above the threshold, with the truth file's expected |r|).
+ *      (members correlate above the threshold, with the truth file's expected |r|);
+ *   3. neurosieve extract: real activations of the bundled code model (models/tiny-code-mlm) on held-out CPython
+ *      sources (data/python-sample), with Python token labels;
+ *   4. neurosieve corr on those activations, and how redundant each layer looks at |r| >= 0.7.
  * Outputs go to ./demo-output/ (git-ignored).
  */
 import { spawnSync } from 'node:child_process';
@@ -54,4 +57,35 @@ console.log('\nSummary');
 console.log(`  synthetic: ${summary.count} tokens × ${D} neurons; ${truth.groups.length} planted groups, ${truth.constant.length} constant, ${truth.largeMean.length} large-mean neurons`);
 console.log(`  planted groups whose members all correlate with |r| >= 0.7: ${recovered}/${truth.groups.length} (weakest pair |r| = ${worst.toFixed(3)})`);
 console.log(`  zero-variance neurons found: ${summary.zeroVariance.length} (planted: ${truth.constant.length})`);
-console.log(`  correlation pass: ${summary.seconds} s; outputs in ${out}`);
+console.log(`  correlation pass: ${summary.seconds} s`);
+
+// 3-4. Real activations: the bundled model on held-out sources (first 60k subwords keep the demo under a minute).
+const acts = join(out, 'activations');
+run(['extract', '--model', join(root, 'models/tiny-code-mlm'), '--source', join(root, 'data/python-sample'), '-o', acts, '--max-tokens', '60000', '--overwrite']);
+const realCorr = join(out, 'tokens-corr.npy');
+run(['corr', join(acts, 'tokens/activations-*.npy'), '-o', realCorr]);
+const manifest = JSON.parse(readFileSync(join(acts, 'manifest.json'), 'utf8'));
+const real = JSON.parse(readFileSync(`${realCorr}.json`, 'utf8'));
+const R = readNpy(realCorr).data;
+const n = real.neurons;
+console.log('\nSummary (real activations)');
+console.log(`  ${real.count} words × ${n} neurons from ${manifest.sources.length} held-out source files (${Math.round(manifest.tokensPerSecond)} tokens/s)`);
+console.log(`  zero-variance neurons: ${real.zeroVariance.length}`);
+// General redundancy at a glance: per layer, neurons with a partner |r| >= 0.7 in the same layer / anywhere else.
+for (const block of manifest.blocks) {
+  let within = 0;
+  let elsewhere = 0;
+  for (let i = block.offset; i < block.offset + block.width; i++) {
+    let w = false;
+    let e = false;
+    for (let j = 0; j < n && !(w && e); j++) {
+      if (j === i || Math.abs(R[i * n + j]) < 0.7) continue;
+      if (j >= block.offset && j < block.offset + block.width) w = true;
+      else e = true;
+    }
+    within += w;
+    elsewhere += e;
+  }
+  console.log(`  ${block.name}: ${within}/${block.width} neurons have a partner with |r| >= 0.7 in the same layer, ${elsewhere}/${block.width} in another layer`);
+}
+console.log(`  outputs in ${out}`);

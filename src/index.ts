@@ -6,3 +6,6 @@ export { mergeStats, readStats, writeStats } from './stats.js';
 export { writeNpy, readNpy, type NpyArray, type NpyFile } from './io/npy.js';
 export type * from './types.js';
 export { kernelInfo } from './kernel-info.js';
+export { synth, synthTruth } from './synth.js';
+export type { SynthOptions, SynthTruth, SynthGroup, SynthMember, SynthProgress, SynthResult } from './synth.js';
+export * from './extract/index.js';

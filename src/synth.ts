@@ -384,16 +384,34 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
   const header = npyHeader(o.dtype === 'float16' ? '<f2' : '<f4', truth.shape);
   const tmp = `${out}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
 
-  await callNative(async () => {
-    const job = native().synthWrite(no, tmp, out, header, (rows) => onProgress?.({ rows, totalRows: o.tokens }));
-    const onAbort = () => job.cancel();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      await job.promise;
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
-  });
+  // A throwing onProgress stops the run, and its error is what synth() rejects with.
+  let progressError: { error: unknown } | undefined;
+  try {
+    await callNative(async () => {
+      const job = native().synthWrite(no, tmp, out, header, (rows) => {
+        if (progressError || !onProgress) return;
+        try {
+          onProgress({ rows, totalRows: o.tokens });
+        } catch (error) {
+          progressError = { error };
+          job.cancel();
+        }
+      });
+      const onAbort = () => job.cancel();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        await job.promise;
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+    });
+  } catch (err) {
+    throw progressError ? progressError.error : err;
+  }
+  if (progressError) {
+    rmSync(tmp, { force: true });
+    throw progressError.error;
+  }
   try {
     if (signal?.aborted) throw cancelled(out);
     writeTextAtomic(truthPath, formatJson(truth) + '\n');

@@ -463,3 +463,22 @@ describe('synth: very wide rows', () => {
     rmSync(p);
   });
 });
+
+describe('synth: progress callback errors', () => {
+  it('an exception thrown by onProgress stops the run, is rethrown, and leaves nothing', async () => {
+    const sub = tempDir('synth-progress');
+    try {
+      const boom = new Error('boom');
+      let err: unknown;
+      try {
+        await synth({ out: join(sub, 'x.npy'), tokens: 40_000, neurons: 1024, onProgress: () => { throw boom; } });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBe(boom);
+      expect(filesIn(sub)).toEqual([]);
+    } finally {
+      rmSync(sub, { recursive: true, force: true });
+    }
+  });
+});

@@ -15,6 +15,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { native } from '../src/native.js';
+import { prng } from './helpers/formats.js';
 
 const PANEL_ROWS = 512; // kPanelRows in native/src/core/syrk_kernels.h
 const U32 = 2 ** -24;
@@ -22,20 +23,7 @@ const U32 = 2 ** -24;
 const SEED = Number(process.env.NEUROSIEVE_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`syrk.test.ts seed ${SEED} (set NEUROSIEVE_TEST_SEED to reproduce)`);
 
-type SyrkChunk = (x: Float32Array, rows: number, cols: number, threads: number, kernel?: string) => Float64Array;
-const syrkChunk = (...args: Parameters<SyrkChunk>): Float64Array =>
-  (native().syrkChunk as unknown as SyrkChunk)(...args);
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const syrkChunk = (...args: Parameters<ReturnType<typeof native>['syrkChunk']>): Float64Array => native().syrkChunk(...args);
 
 function gaussian(rand: () => number): number {
   const u = 1 - rand();
@@ -166,7 +154,7 @@ describe('syrkChunk', () => {
     expect(KERNELS).toContain(native().info().kernel);
   });
 
-  const rand = mulberry32(SEED);
+  const rand = prng(SEED);
   for (const centred of [true, false]) {
     for (const [rows, cols] of CASES) {
       it(`${centred ? 'centred' : 'uncentred'} ${rows} x ${cols}: every kernel matches float64, threads 1/2/3 bit-identical`, () => {

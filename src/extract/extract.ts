@@ -16,6 +16,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { NeurosieveError } from '../errors.js';
 import { npyHeader } from '../io/npy.js';
+import { SpanAggregator } from './aggregate.js';
 import { TOKEN_LABELS } from './labels.js';
 import { loadModel, type ColumnBlock, type LayerSet, type LoadedModel } from './model.js';
 import { prepareText, readSource, type PreparedSource } from './prepare.js';
@@ -282,7 +283,8 @@ export async function extractActivations(options: ExtractOptions): Promise<Extra
   const tokLabelList: number[] = [];
   const sentLabelList: number[] = [];
   const sourceInfo: Record<string, unknown>[] = [];
-  let straddledWords = 0;
+  let droppedWords = 0;
+  let partialWords = 0;
   let straddlingSubwords = 0;
   for (const d of docs) {
     const a = d.align;
@@ -290,7 +292,7 @@ export async function extractActivations(options: ExtractOptions): Promise<Extra
     const firstTok = tokLabelList.length;
     for (let w = 0; w < a.words.length; w++) {
       const c = classOf.get(a.words[w]!.type);
-      if (c === undefined || a.straddled[w]) continue;
+      if (c === undefined || a.wordFirst[w] === -1) continue;
       rows[w] = tokLabelList.length;
       tokLabelList.push(c);
     }
@@ -302,7 +304,8 @@ export async function extractActivations(options: ExtractOptions): Promise<Extra
       sentLabelList.push(STATEMENT_LABELS.indexOf(s.label));
     });
     sentRowOfStmt.push(srows);
-    straddledWords += d.straddledWords;
+    droppedWords += d.droppedWords;
+    partialWords += d.partialWords;
     straddlingSubwords += a.straddlingSubwords;
     sourceInfo.push({
       path: d.path,
@@ -454,8 +457,10 @@ export async function extractActivations(options: ExtractOptions): Promise<Extra
       subwords: totalTokens,
       modelTokens: stats.modelTokens,
       windows: jobs.length,
+      // Subwords covering two Python tokens are left out of both; words left with no subword are dropped.
       straddlingSubwords,
-      straddledWords,
+      droppedWords,
+      partialWords,
       tokens: taskManifest(tokenTask, 'tokens', tokOut, tokSplits, { task: 'python-token-type', unit: 'word (Python token)' }),
       sentences: taskManifest(sentTask, 'sentences', sentOut, sentSplits, { task: 'python-statement-type', unit: 'statement (logical line)' }),
       seconds,
@@ -538,12 +543,8 @@ async function runWindows(
   const { cls, sep, pad } = model.tokenizer.special;
   const width = model.width;
   const row = new Float32Array(width); // the current subword's activations
-  const tokAcc = new Float64Array(width);
-  const sentAcc = new Float64Array(width);
-  const tokRow = new Float32Array(width);
-  const sentRow = new Float32Array(width);
-  let tokCount = 0;
-  let sentCount = 0;
+  const tokAgg = new SpanAggregator(ctx.aggregation, width);
+  const sentAgg = new SpanAggregator(ctx.sentenceRepr === 'mean' ? 'average' : 'first', width);
   let done = 0;
   let modelTokens = 0;
   const start = performance.now();
@@ -601,50 +602,18 @@ async function runWindows(
           const off = src.output === 'last_hidden_state' ? (b * S + pos) * src.width : ((src.stackIndex * B + b) * S + pos) * src.width;
           row.set(data.subarray(off, off + src.width), src.offset);
         }
-        // Token task: aggregate the word's subwords.
+        // Token task: aggregate the word's clean subwords.
         const w = d.wordOfSub[s]!;
         if (w >= 0 && rowsOfWord[w]! >= 0) {
-          const first = s === words.wordFirst[w];
-          const last = s === words.wordLast[w];
-          if (ctx.aggregation === 'average') {
-            if (first) {
-              tokAcc.fill(0);
-              tokCount = 0;
-            }
-            for (let i = 0; i < width; i++) tokAcc[i]! += row[i]!;
-            tokCount++;
-            if (last) {
-              for (let i = 0; i < width; i++) tokRow[i] = tokAcc[i]! / tokCount;
-              ctx.tokOut.push(rowsOfWord[w]!, tokRow);
-            }
-          } else if (ctx.aggregation === 'first') {
-            if (first) tokRow.set(row);
-            if (last) ctx.tokOut.push(rowsOfWord[w]!, tokRow);
-          } else if (last) {
-            ctx.tokOut.push(rowsOfWord[w]!, row);
-          }
+          const r = tokAgg.add(row, s === words.wordFirst[w], s === words.wordLast[w]);
+          if (r) ctx.tokOut.push(rowsOfWord[w]!, r);
         }
         // Sentence task: the statement's mean (or first) subword.
         const st = d.stmtOfSub[s]!;
         if (st >= 0) {
           const stmt = words.statements[st]!;
-          const first = s === stmt.firstSub;
-          const last = s === stmt.lastSub;
-          if (ctx.sentenceRepr === 'mean') {
-            if (first) {
-              sentAcc.fill(0);
-              sentCount = 0;
-            }
-            for (let i = 0; i < width; i++) sentAcc[i]! += row[i]!;
-            sentCount++;
-            if (last) {
-              for (let i = 0; i < width; i++) sentRow[i] = sentAcc[i]! / sentCount;
-              ctx.sentOut.push(rowsOfStmt[st]!, sentRow);
-            }
-          } else {
-            if (first) sentRow.set(row);
-            if (last) ctx.sentOut.push(rowsOfStmt[st]!, sentRow);
-          }
+          const r = sentAgg.add(row, s === stmt.firstSub, s === stmt.lastSub);
+          if (r) ctx.sentOut.push(rowsOfStmt[st]!, r);
         }
       }
       done += p.ownEnd[j.k]! - p.ownStart[j.k]!;

@@ -16,3 +16,7 @@ export type { WindowPlan } from './windows.js';
 export { balancedSplits } from './splits.js';
 export type { SplitResult, SplitSizes } from './splits.js';
 export type { OutputDtype } from './row-writer.js';
+export { SpanAggregator } from './aggregate.js';
+export type { SpanMode } from './aggregate.js';
+export { readSource, prepareText } from './prepare.js';
+export type { PreparedSource, PrepareResult } from './prepare.js';

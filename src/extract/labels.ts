@@ -1,9 +1,10 @@
 /**
  * Aligning Python tokens with subwords by character offsets. A "word" is one Python token that has text
  * (NAME, KEYWORD, NUMBER, STRING, OP, COMMENT); its subwords are the subwords overlapping its span. A subword that
- * overlaps two words (e.g. `):` or `"])` as one BPE token) straddles them: it is counted and both words are dropped
- * from the token task, since no subword span represents either of them alone. Subwords of pure whitespace overlap
- * no word and belong to none. Statements (for the sentence task) are the logical lines, as NEWLINE ends them.
+ * overlaps two words (byte-level BPE merges punctuation runs, so `("` or `"),` are single subwords) straddles
+ * them: it is flagged and left out of both words, which are represented by their remaining (clean) subwords; a word
+ * with no clean subword (the `(` of `("`) is dropped from the token task. Subwords of pure whitespace overlap no
+ * word and belong to none. Statements (for the sentence task) are the logical lines, as NEWLINE ends them.
  */
 import type { PyToken, PyTokenType } from './python-tokenize.js';
 import { classifyStatement, type StatementLabel } from './statements.js';
@@ -16,11 +17,13 @@ const WORD_TYPES: ReadonlySet<PyTokenType> = new Set(TOKEN_LABELS);
 export interface Alignment {
   /** Python tokens that are words, in order. */
   words: PyToken[];
-  /** Subword range of word w: [wordFirst[w], wordLast[w]] (inclusive), -1 if none. */
+  /** First and last clean subword of word w (the word's clean subwords lie between them), -1 if it has none. */
   wordFirst: Int32Array;
   wordLast: Int32Array;
-  /** 1 when a subword of the word also covers another word. */
-  straddled: Uint8Array;
+  /** 1 when some subword of the word also covers another word (the word keeps its other subwords). */
+  partial: Uint8Array;
+  /** 1 for a subword that overlaps two or more words. */
+  straddles: Uint8Array;
   /** Number of subwords that overlap two or more words. */
   straddlingSubwords: number;
   /** Line group of each word, for NeuroX .in/.label files: one group per logical line or comment line. */
@@ -45,7 +48,8 @@ export function alignTokens(pyTokens: readonly PyToken[], subStart: Int32Array, 
   const ns = subStart.length;
   const wordFirst = new Int32Array(nw).fill(-1);
   const wordLast = new Int32Array(nw).fill(-1);
-  const straddled = new Uint8Array(nw);
+  const partial = new Uint8Array(nw);
+  const straddles = new Uint8Array(ns);
   let straddlingSubwords = 0;
   // Sweep subwords and words together: both are sorted and words do not overlap one another.
   let w0 = 0;
@@ -54,15 +58,14 @@ export function alignTokens(pyTokens: readonly PyToken[], subStart: Int32Array, 
     const se = subEnd[s]!;
     while (w0 < nw && words[w0]!.end <= ss) w0++;
     let w = w0;
-    let hits = 0;
-    for (; w < nw && words[w]!.start < se; w++) {
-      hits++;
-      if (wordFirst[w] === -1) wordFirst[w] = s;
-      wordLast[w] = s;
-    }
-    if (hits > 1) {
+    while (w < nw && words[w]!.start < se) w++;
+    if (w - w0 > 1) {
+      straddles[s] = 1;
       straddlingSubwords++;
-      for (let k = w0; k < w; k++) straddled[k] = 1;
+      for (let k = w0; k < w; k++) partial[k] = 1;
+    } else if (w - w0 === 1) {
+      if (wordFirst[w0] === -1) wordFirst[w0] = s;
+      wordLast[w0] = s;
     }
   }
 
@@ -107,5 +110,5 @@ export function alignTokens(pyTokens: readonly PyToken[], subStart: Int32Array, 
     }
   }
   flushStatement();
-  return { words, wordFirst, wordLast, straddled, straddlingSubwords, wordGroup, statements };
+  return { words, wordFirst, wordLast, partial, straddles, straddlingSubwords, wordGroup, statements };
 }

@@ -14,12 +14,14 @@ export interface PreparedSource {
   /** Subword ids (no special tokens), possibly truncated by maxTokens. */
   ids: Int32Array;
   align: Alignment;
-  /** Word holding subword s, or -1 (whitespace, straddling subword, or beyond truncation). */
+  /** Word holding subword s, or -1 (whitespace, a straddling subword, or a word cut by truncation). */
   wordOfSub: Int32Array;
   /** Statement holding subword s, or -1. */
   stmtOfSub: Int32Array;
-  /** Words dropped because a subword straddles them and a neighbour. */
-  straddledWords: number;
+  /** Words dropped because all their subwords straddle them and a neighbour. */
+  droppedWords: number;
+  /** Words kept with some of their subwords left out for straddling. */
+  partialWords: number;
 }
 
 export type PrepareResult = { ok: true; source: PreparedSource } | { ok: false; reason: string };
@@ -65,22 +67,30 @@ export function prepareText(path: string, text: string, tokenizer: SubwordTokeni
   const start = enc.start.subarray(0, n);
   const end = enc.end.subarray(0, n);
   const align = alignTokens(py, start, end);
-  let straddledWords = 0;
-  for (let i = 0; i < align.words.length; i++) straddledWords += align.straddled[i]!;
+  let droppedWords = 0;
+  let partialWords = 0;
+  for (let i = 0; i < align.words.length; i++) {
+    if (align.wordFirst[i] === -1) droppedWords++;
+    else partialWords += align.partial[i]!;
+  }
   // A word or statement whose subwords run past the truncation point is incomplete: forget it.
   if (n < enc.ids.length) {
-    const cut = (i: number) => align.wordFirst[i] === -1 || (align.wordLast[i]! >= n - 1 && align.words[i]!.end > end[n - 1]!);
-    for (let i = 0; i < align.words.length; i++) if (cut(i)) align.straddled[i] = 1;
+    for (let i = 0; i < align.words.length; i++) {
+      if (align.words[i]!.end > end[n - 1]!) {
+        align.wordFirst[i] = -1;
+        align.wordLast[i] = -1;
+      }
+    }
     align.statements = align.statements.filter((s) => s.lastSub < n - 1 || s.tokens[s.tokens.length - 1]!.end <= end[n - 1]!);
   }
   const wordOfSub = new Int32Array(n).fill(-1);
   for (let w = 0; w < align.words.length; w++) {
-    if (align.straddled[w]) continue;
-    for (let s = align.wordFirst[w]!; s <= align.wordLast[w]! && s >= 0; s++) wordOfSub[s] = w;
+    if (align.wordFirst[w] === -1) continue;
+    for (let s = align.wordFirst[w]!; s <= align.wordLast[w]!; s++) if (!align.straddles[s]) wordOfSub[s] = w;
   }
   const stmtOfSub = new Int32Array(n).fill(-1);
   align.statements.forEach((st, i) => {
     for (let s = st.firstSub; s <= st.lastSub; s++) stmtOfSub[s] = i;
   });
-  return { ok: true, source: { path, ids: enc.ids.slice(0, n), align, wordOfSub, stmtOfSub, straddledWords } };
+  return { ok: true, source: { path, ids: enc.ids.slice(0, n), align, wordOfSub, stmtOfSub, droppedWords, partialWords } };
 }

@@ -15,6 +15,7 @@
 #include "core/syrk.h"
 #include "core/syrk_kernels.h"
 #include "core/thread_pool.h"
+#include "ops/js_arrays.h"
 #include "ops/ops.h"
 
 namespace ns {
@@ -154,12 +155,9 @@ Napi::Value SyrkChunk(const Napi::CallbackInfo& info) {
       ThreadPool pool(threads);
       syrk::syrk_accumulate_with(*kernel, x.Data(), rows, cols, cols, C, pool);
     }
-    auto hint = std::make_unique<BigBuffer>(owner.b);
-    Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(
-        env, C, n * sizeof(double), [](Napi::Env, void*, BigBuffer* h) { big_free(*h); delete h; }, hint.get());
-    hint.release();
-    owner.b = BigBuffer{};  // the ArrayBuffer owns it now
-    return Napi::Float64Array::New(env, n, ab, 0);
+    BigBuffer b = owner.b;
+    owner.b = BigBuffer{};  // the typed array owns it now
+    return float64_from_big(env, b, n);
   });
 }
 

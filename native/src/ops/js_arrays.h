@@ -9,20 +9,22 @@
 
 namespace ns {
 
-inline Napi::Float64Array float64_from_big(Napi::Env env, BigBuffer b, size_t n) {
+// A typed array (Napi::Float64Array or Napi::Float32Array) of n elements over b, which it frees when collected.
+template <class TypedArray, class T>
+TypedArray typed_from_big(Napi::Env env, BigBuffer b, size_t n) {
   auto hint = std::make_unique<BigBuffer>(b);
   Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(
-      env, b.ptr, n * sizeof(double), [](Napi::Env, void*, BigBuffer* h) { big_free(*h); delete h; }, hint.get());
+      env, b.ptr, n * sizeof(T), [](Napi::Env, void*, BigBuffer* h) { big_free(*h); delete h; }, hint.get());
   hint.release();
-  return Napi::Float64Array::New(env, n, ab, 0);
+  return TypedArray::New(env, n, ab, 0);
+}
+
+inline Napi::Float64Array float64_from_big(Napi::Env env, BigBuffer b, size_t n) {
+  return typed_from_big<Napi::Float64Array, double>(env, b, n);
 }
 
 inline Napi::Float32Array float32_from_big(Napi::Env env, BigBuffer b, size_t n) {
-  auto hint = std::make_unique<BigBuffer>(b);
-  Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(
-      env, b.ptr, n * sizeof(float), [](Napi::Env, void*, BigBuffer* h) { big_free(*h); delete h; }, hint.get());
-  hint.release();
-  return Napi::Float32Array::New(env, n, ab, 0);
+  return typed_from_big<Napi::Float32Array, float>(env, b, n);
 }
 
 inline Napi::Float64Array float64_copy(Napi::Env env, const std::vector<double>& v) {

@@ -108,7 +108,7 @@ class SynthWorker : public Napi::AsyncProgressWorker<uint64_t> {
   void OnProgress(const uint64_t* data, size_t count) override {
     if (count == 0 || on_progress_.IsEmpty()) return;
     Napi::HandleScope scope(Env());
-    // A throwing progress callback must not abort the write: report it once the work settles instead.
+    // src/synth.ts catches errors of the user callback; anything escaping here is ignored, never fatal.
     try {
       on_progress_.Call({Napi::Number::New(Env(), static_cast<double>(data[count - 1]))});
     } catch (const Napi::Error&) {

@@ -170,7 +170,11 @@ void synth_write(const SynthOptions& o, const std::string& path, const std::stri
       int32_t group;
     };
     std::vector<Col> cols(D);
-    for (uint64_t c = 0; c < D; ++c) cols[c] = {plan.offset[c], plan.a[c], plan.b[c], plan.group[c]};
+    uint64_t n_noisy = 0;
+    for (uint64_t c = 0; c < D; ++c) {
+      cols[c] = {plan.offset[c], plan.a[c], plan.b[c], plan.group[c]};
+      n_noisy += plan.b[c] != 0.0;
+    }
 
     ThreadPool pool(o.threads);
     const uint64_t blocks = (T + kSynthBlockRows - 1) / kSynthBlockRows;
@@ -180,7 +184,7 @@ void synth_write(const SynthOptions& o, const std::string& path, const std::stri
     const uint64_t batch = std::max<uint64_t>(2 * pool.size(), (uint64_t(64) << 20) / std::max<uint64_t>(1, block_bytes));
     std::vector<std::vector<float>> fbuf(pool.size());
     std::vector<std::vector<uint16_t>> hbuf(pool.size());
-    std::vector<std::vector<double>> zbuf(pool.size());
+    std::vector<std::vector<double>> zbuf(pool.size()), ebuf(pool.size());
 
     // Rows of a block are generated in order from the block's stream, and written in pieces of `piece` rows so
     // that a worker's buffer stays near 16 MiB even for very wide rows (piece = 256 rows up to D ~ 16k).
@@ -191,22 +195,26 @@ void synth_write(const SynthOptions& o, const std::string& path, const std::stri
       const uint64_t first = k * kSynthBlockRows, end = std::min(T, first + kSynthBlockRows);
       auto& out = fbuf[w];
       auto& z = zbuf[w];
+      auto& e = ebuf[w];
       out.resize(piece * D);
       z.resize(G);
+      e.resize(n_noisy);
       Xoshiro256ss rng(o.seed, k);
       for (uint64_t r0 = first; r0 < end; r0 += piece) {
         const uint64_t rows = std::min(piece, end - r0);
         // Layout [L][rows][H]: each layer's slice of the piece is contiguous, one pwrite per layer.
         for (uint64_t r = 0; r < rows; ++r) {
+          // Same draw order as described in synth.h: the G latents, then one deviate per noisy column.
           for (uint64_t g = 0; g < G; ++g) z[g] = rng.normal();
-          uint64_t c = 0;
+          for (uint64_t i = 0; i < n_noisy; ++i) e[i] = rng.normal();
+          uint64_t c = 0, i = 0;
           for (uint64_t l = 0; l < L; ++l) {
             float* dst = out.data() + l * rows * H + r * H;
             for (uint64_t h = 0; h < H; ++h, ++c) {
               const Col& col = cols[c];
               double v = col.offset;
               if (col.group >= 0) v += col.a * z[col.group];
-              if (col.b != 0.0) v += col.b * rng.normal();
+              if (col.b != 0.0) v += col.b * e[i++];
               dst[h] = static_cast<float>(v);
             }
           }
