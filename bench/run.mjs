@@ -178,8 +178,10 @@ try {
   const kernelRow = (D) => syrk.rows.find((r) => r.D === D && r.threads === allThreads);
   const targets = [];
   for (const D of sizes) {
+    // Against the reference peak (the larger sample), not only the one syrk-kernel.mjs took just before.
     const k = kernelRow(D);
-    targets.push({ target: `SYRK kernel ≥ 70% of FP32 peak (triangle), D = ${D}, ${allThreads} threads`, measured: pct(k?.fractionOfPeak), pass: k ? k.fractionOfPeak >= 0.7 : undefined });
+    const f = k ? k.triangleGflops / Math.max(peakGflops, k.peakGflops) : undefined;
+    targets.push({ target: `SYRK kernel ≥ 70% of FP32 peak (triangle), D = ${D}, ${allThreads} threads`, measured: `${pct(f)} of ${fmt(Math.max(peakGflops, k?.peakGflops ?? 0))} GFLOP/s`, pass: k ? f >= 0.7 : undefined });
   }
   for (const [D, want] of [[1024, 6], [9984, 3]]) {
     if (!sizes.includes(D)) continue;

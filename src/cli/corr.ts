@@ -53,7 +53,7 @@ export const corrCommand: Command = {
           chunkRows: o['chunk-rows'] as number | undefined,
           nan: o.nan as 'error' | 'zero',
           signal: ctx.signal,
-          onProgress: (p) => bar.update(p.rows, p.totalRows, `file ${p.file + 1}/${dataset.files.length}`),
+          onProgress: (p) => bar.update(p.rows, p.totalRows, dataset.files.length > 1 ? `file ${p.file + 1}/${dataset.files.length}` : undefined),
         }));
       } finally {
         bar.done();
