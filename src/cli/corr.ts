@@ -19,7 +19,7 @@ const spec: CommandSpec = {
     { name: 'output', short: 'o', kind: 'string', value: 'corr.npy', help: 'output .npy (float32 D×D); a summary goes to <output>.json', required: true },
     { name: 'backend', kind: 'string', choices: ['native'], default: 'native', help: 'compute backend' },
     { name: 'threads', kind: 'int', value: 'N', default: 0, help: 'worker threads, 0 = all cores' },
-    { name: 'chunk-rows', kind: 'int', value: 'R', help: 'rows per chunk (default: ~64 MiB per chunk)' },
+    { name: 'chunk-rows', kind: 'int', value: 'R', help: 'rows per chunk (default: ~16 MiB per chunk, 1024-8192 rows)' },
     { name: 'nan', kind: 'string', choices: ['error', 'zero'], default: 'error', help: 'NaN/Inf: stop with an error, or replace by 0 and count' },
     { name: 'format', kind: 'string', choices: ['auto', 'npy', 'safetensors', 'neurox-jsonl'], default: 'auto', help: 'input format' },
     { name: 'stats-out', kind: 'string', value: 'run.stats', help: 'also save the mergeable statistics (to resume, merge or skip the data pass later)' },
