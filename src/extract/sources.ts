@@ -1,10 +1,11 @@
 /**
  * Expanding --source arguments into files: a file as is, a directory as every *.py below it, and a glob
- * (`*`, `?`, `**`, `[...]`) by walking from its fixed prefix. Results are de-duplicated and sorted per argument, so
+ * (`*`, `?`, `**`, `[...]`, src/io/glob.ts). Results are de-duplicated and sorted per argument, so
  * a run is reproducible whatever order the file system lists entries in.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
+import { expandGlob, hasGlobMagic } from '../io/glob.js';
 
 function walk(dir: string, out: string[]): void {
   let entries;
@@ -20,38 +21,9 @@ function walk(dir: string, out: string[]): void {
   }
 }
 
-/** A glob as a RegExp over '/'-separated relative paths. */
-function globRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        // `**/` matches zero or more directories.
-        i++;
-        if (glob[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else re += '.*';
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const close = glob.indexOf(']', i + 1);
-      if (close < 0) re += '\\[';
-      else {
-        re += `[${glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-        i = close;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-const isGlob = (s: string) => /[*?[]/.test(s);
-
 /** Expands one --source argument; returns [] when nothing matches. */
 export function expandSource(arg: string): string[] {
-  if (!isGlob(arg)) {
+  if (!hasGlobMagic(arg)) {
     if (!existsSync(arg)) return [];
     if (statSync(arg).isDirectory()) {
       const all: string[] = [];
@@ -60,18 +32,7 @@ export function expandSource(arg: string): string[] {
     }
     return [arg];
   }
-  // Walk from the longest directory prefix without wildcards.
-  const parts = arg.split(/[\\/]/);
-  const fixed: string[] = [];
-  while (parts.length > 1 && !isGlob(parts[0]!)) fixed.push(parts.shift()!);
-  const root = fixed.length ? fixed.join('/') || '/' : '.';
-  const re = globRegExp(parts.join('/'));
-  const all: string[] = [];
-  walk(root, all);
-  return all
-    .filter((f) => re.test(relative(root, f).split(sep).join('/')))
-    .map((f) => (fixed.length ? f : relative('.', f)))
-    .sort();
+  return expandGlob(arg).filter((f) => statSync(f).isFile());
 }
 
 /** Expands every argument, keeping first occurrences; `missing` lists arguments that matched nothing. */

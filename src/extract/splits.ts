@@ -5,6 +5,8 @@
  * (random undersampling to the smallest class, the reference's balancing). Sampling is seeded (mulberry32) and each
  * split is shuffled, so the same inputs and seed give the same rows in the same order.
  */
+import { prng } from '../random.js';
+
 export interface SplitSizes {
   train: number;
   dev: number;
@@ -21,18 +23,6 @@ export interface SplitResult {
   /** Class ids included, and those left out for having fewer than minCount examples. */
   included: number[];
   excluded: number[];
-}
-
-/** mulberry32: a small, fast, seeded PRNG, uniform in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffle(a: Int32Array, rand: () => number): void {

@@ -4,17 +4,9 @@
  * ties to even, straight from float64 (no double rounding through float32).
  */
 
-/** mulberry32: small seeded PRNG, uniform in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../src/random.js';
+
+export { prng };
 
 /** Standard normal values (Box-Muller) from a seeded PRNG. */
 export function randn(n: number, rand: () => number, scale = 1): Float64Array {
