@@ -3,7 +3,7 @@
  * Matches are ordered naturally (shard-2 before shard-10), so shards are read in the order they were written.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 
 export const ACTIVATION_EXTENSIONS = ['.npy', '.safetensors', '.jsonl', '.json'];
 
@@ -42,19 +42,12 @@ function isDir(p: string): boolean {
 
 /** Expands a glob pattern into existing paths (files and directories), naturally sorted. */
 export function expandGlob(pattern: string): string[] {
-  const absolute = pattern.startsWith('/');
-  const parts = pattern.split(/[\\/]+/).filter((p, i) => p.length > 0 || i === 0);
-  let bases = [absolute ? '/' : '.'];
-  let i = absolute ? 1 : 0;
-  // Walk the fixed prefix directly.
-  while (i < parts.length && !hasGlobMagic(parts[i]!) && parts[i] !== '**') {
-    bases = [join(bases[0]!, parts[i]!)];
-    i++;
-  }
-  const results = new Set<string>();
+  // Every segment, fixed or not, is matched by the same walk; path.join keeps results free of a leading "./".
+  const parts = pattern.split(/[\\/]+/).filter((p) => p.length > 0);
+  const results: string[] = [];
   const walk = (base: string, k: number): void => {
     if (k === parts.length) {
-      results.add(base);
+      results.push(base);
       return;
     }
     const part = parts[k]!;
@@ -71,9 +64,9 @@ export function expandGlob(pattern: string): string[] {
     const re = segmentRegex(part);
     for (const e of safeReaddir(base)) if (re.test(e) && (!e.startsWith('.') || part.startsWith('.'))) walk(join(base, e), k + 1);
   };
-  if (i === parts.length) return exists(bases[0]!) ? [bases[0]!] : [];
-  walk(bases[0]!, i);
-  return [...results].map((p) => (p.startsWith(`.${sep}`) && !pattern.startsWith('.') ? p.slice(2) : p)).sort(naturalCompare);
+  walk(pattern.startsWith('/') ? '/' : '.', 0);
+  // "a/**/**/b" can reach one path twice.
+  return [...new Set(results)].sort(naturalCompare);
 }
 
 function exists(p: string): boolean {
