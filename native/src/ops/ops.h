@@ -8,4 +8,5 @@ void register_inspect(Napi::Env env, Napi::Object exports);     // ops/inspect.c
 void register_correlate(Napi::Env env, Napi::Object exports);   // ops/correlate.cc: stream files -> co-moments
 void register_stats(Napi::Env env, Napi::Object exports);       // ops/stats.cc: merge, co-moment -> correlation
 void register_synth(Napi::Env env, Napi::Object exports);       // ops/synth.cc: synthetic activations
+void register_rows(Napi::Env env, Napi::Object exports);         // ops/rows.cc: RowReader, rows into Float32Arrays
 }  // namespace ns
