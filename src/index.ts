@@ -13,3 +13,7 @@ export { loadActivations, openRowStream, type LoadOptions, type LoadedActivation
 export { readLabels, labelsFromArray, type Labels, type ReadLabelsOptions } from './probe/labels.js';
 export { readProbe, writeProbe, type Probe } from './probe/probe-file.js';
 export { computeMetrics, metricsFromConfusion, type Metrics, type ClassScores } from './probe/metrics.js';
+export { rankNeurons, writeRanking, type Ranking, type RankData, type RankOptions, type RankMethod, type WeightSelection } from './rank/rank.js';
+export { topNeurons, bottomNeurons, hardThresholdNeurons, randomNeurons, neuronOrdering, granularOrdering, type NeuronSelection, type NeuronOrdering, type WeightMatrix } from './rank/weight-mass.js';
+export { probelessRanking, type ProbelessRanking } from './rank/probeless.js';
+export { averagePrecisionRanking, type AveragePrecisionRanking, type AveragePrecisionOptions } from './rank/average-precision.js';

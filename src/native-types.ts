@@ -88,7 +88,7 @@ export interface NativeSynthPlan {
   memberStart: Int32Array;
 }
 
-export interface NativeAddon extends NativeAddonRows {
+export interface NativeAddon extends NativeAddonRows, NativeAddonRank {
   info(): { version: string; kernel: string; hardwareThreads: number };
   /** FP32 peak of this machine measured by a tight FMA loop on `threads` threads for about `seconds`. */
   measurePeakGflops(seconds: number, threads: number): number;
@@ -137,4 +137,15 @@ export interface NativeRowReader {
 
 export interface NativeAddonRows {
   RowReader: new (options: NativeRowReaderOptions) => NativeRowReader;
+}
+
+/** Neuron rankings (native/src/ops/rank.cc); inputs validated by src/rank/. */
+export interface NativeAddonRank {
+  /** Per class: neuron ids sorted by |w| (descending unless ascending; ties by id) and, per fraction, the shortest prefix reaching that share of the row's mass. */
+  weightMassPrefixes(weight: Float32Array, classes: number, neurons: number, fractions: Float64Array, ascending: boolean): { order: Int32Array; prefix: Int32Array };
+  /** Indices of scores, larger first, ties by ascending index. */
+  argsortDescending(scores: Float64Array): Int32Array;
+  probelessScores(x: Float32Array, rows: number, cols: number, ids: Int32Array, classes: number, threads: number): Promise<{ means: Float64Array; counts: Float64Array; overall: Float64Array; perClass: Float64Array }>;
+  /** C×D average precision of every neuron as a one-vs-rest detector of every class, after zeroing |x| < zeroBelow. */
+  averagePrecision(x: Float32Array, rows: number, cols: number, ids: Int32Array, classes: number, zeroBelow: number, threads: number): Promise<Float64Array>;
 }

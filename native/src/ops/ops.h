@@ -9,4 +9,5 @@ void register_correlate(Napi::Env env, Napi::Object exports);   // ops/correlate
 void register_stats(Napi::Env env, Napi::Object exports);       // ops/stats.cc: merge, co-moment -> correlation
 void register_synth(Napi::Env env, Napi::Object exports);       // ops/synth.cc: synthetic activations
 void register_rows(Napi::Env env, Napi::Object exports);         // ops/rows.cc: RowReader, rows into Float32Arrays
+void register_rank(Napi::Env env, Napi::Object exports);         // ops/rank.cc: neuron rankings (weight mass, probeless, AP)
 }  // namespace ns
