@@ -200,6 +200,78 @@ describe('average precision (NeuroX iou_probe)', () => {
   });
 });
 
+/** AP from its definition, quadratic: every distinct value v (descending) is a threshold "x >= v". */
+function naiveAp(x: number[], pos: boolean[]): number {
+  const P = pos.filter(Boolean).length;
+  if (P === 0) return 0;
+  const values = [...new Set(x)].sort((a, b) => b - a);
+  let ap = 0;
+  let prevR = 0;
+  for (const v of values) {
+    let tp = 0;
+    let n = 0;
+    x.forEach((xi, i) => {
+      if (xi >= v) {
+        n++;
+        if (pos[i]) tp++;
+      }
+    });
+    ap += (tp / P - prevR) * (tp / n);
+    prevR = tp / P;
+  }
+  return ap;
+}
+
+describe('random inputs against float64 references', () => {
+  const rand = prng(TEST_SEED + 5);
+  const T = 300, D = 9, C = 4;
+  const ids = Int32Array.from({ length: T }, () => Math.floor(rand() * (C - 1))); // class 3 has no rows
+  // Values on a coarse grid (many ties), some within ±0.05 of 0, signed zeros, a planted shift on neuron 4.
+  const x = Float32Array.from({ length: T * D }, (_, i) => {
+    const j = i % D;
+    const t = Math.floor(i / D);
+    if (j === 8) return rand() < 0.5 ? -0 : 0;
+    return Math.round((randn(1, rand)[0]! + (j === 4 && ids[t] === 1 ? 1.5 : 0)) * 10) / 10 + (rand() < 0.1 ? 0.03 : 0);
+  });
+  const classes = ['a', 'b', 'c', 'd'];
+
+  it('AP of every neuron and class equals the definition within 1e-12 (signed zeros are one threshold)', async () => {
+    for (const zeroBelow of [0.05, 0]) {
+      const r = await averagePrecisionRanking({ x, rows: T, cols: D }, { ids, classes }, { zeroBelow, threads: 2 });
+      for (const [c, name] of ['a', 'b', 'c'].entries()) {
+        const got = new Map(r.perClass[name]!.map((j, i) => [j, r.perClassScores[name]![i]!]));
+        for (let j = 0; j < D; j++) {
+          const col = Array.from({ length: T }, (_, t) => {
+            const v = x[t * D + j]!;
+            return Math.abs(v) < zeroBelow ? 0 : v === 0 ? 0 : v;
+          });
+          const want = naiveAp(col, Array.from(ids, (y) => y === c));
+          expect(Math.abs(got.get(j)! - want), `zeroBelow ${zeroBelow} class ${name} neuron ${j}`).toBeLessThan(1e-12);
+        }
+      }
+      expect(r.perClass.d).toBeUndefined();
+      expect(r.perClass.b![0]).toBe(4);
+    }
+  });
+
+  it('probeless scores equal a float64 two-pass reference within 1e-12', async () => {
+    const r = await probelessRanking({ x, rows: T, cols: D }, { ids, classes }, 2);
+    const mean = (c: number, j: number) => {
+      let s = 0;
+      let n = 0;
+      for (let t = 0; t < T; t++) if (ids[t] === c) (s += x[t * D + j]!), n++;
+      return s / n;
+    };
+    const got = new Map(r.ordering.map((j, i) => [j, r.scores[i]!]));
+    for (let j = 0; j < D; j++) {
+      let want = 0;
+      for (let a = 0; a < 3; a++) for (let b = a + 1; b < 3; b++) want += Math.abs(mean(a, j) - mean(b, j));
+      expect(Math.abs(got.get(j)! - want), `neuron ${j}`).toBeLessThan(1e-12);
+    }
+    expect(r.ordering[0]).toBe(4);
+  });
+});
+
 /** Planted data: neuron k of `informative` shifts by +3 on the rows of class k; every other neuron is noise. */
 function plantedTask(T: number, D: number, informative: number[], seed: number) {
   const rand = prng(seed);

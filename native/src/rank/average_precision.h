@@ -4,7 +4,7 @@
 //   AP = sum over distinct score values v, in decreasing order, of (R(v) - R(prev)) * P(v),
 // with P(v) and R(v) precision and recall of "score >= v"; tied scores form one threshold. A class with no
 // rows gets AP 0 (sklearn returns -0.0 with a warning). Every class is scored one-vs-rest in a single sweep
-// over the neuron's sorted activations: O(T log T) per neuron, whatever C.
+// over the neuron's activations sorted by a radix sort: O(T) per neuron, whatever C.
 // NeuroX takes binary labels only; the multiclass use (one AP per class) is ours.
 #pragma once
 #include <cstddef>
