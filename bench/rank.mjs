@@ -42,7 +42,7 @@ export async function runRankBench({ quick = false, threads = 0 } = {}) {
       const r = await f();
       return [r, (performance.now() - t0) / 1000];
     };
-    const [pl, plS] = await time(() => api.probelessRanking({ x, rows: T, cols: D }, { ids, classes }, threads));
+    const [pl, plS] = await time(() => api.probelessRanking({ x, rows: T, cols: D }, { ids, classes }, { threads }));
     const [ap, apS] = await time(() => api.averagePrecisionRanking({ x, rows: T, cols: D }, { ids, classes }, { target: '1', threads }));
     const [ord, ordS] = await time(() => api.neuronOrdering({ classes, neurons: DW, weight: w }, stride));
     const rows = [

@@ -146,6 +146,6 @@ export interface NativeAddonRank {
   /** Indices of scores, larger first, ties by ascending index. */
   argsortDescending(scores: Float64Array): Int32Array;
   probelessScores(x: Float32Array, rows: number, cols: number, ids: Int32Array, classes: number, threads: number): Promise<{ means: Float64Array; counts: Float64Array; overall: Float64Array; perClass: Float64Array }>;
-  /** C×D average precision of every neuron as a one-vs-rest detector of every class, after zeroing |x| < zeroBelow. */
-  averagePrecision(x: Float32Array, rows: number, cols: number, ids: Int32Array, classes: number, zeroBelow: number, threads: number): Promise<Float64Array>;
+  /** C×D average precision of every neuron as a one-vs-rest detector of every class, after zeroing |x| < zeroBelow; with mean/std, of (x − mean) / std. */
+  averagePrecision(x: Float32Array, rows: number, cols: number, ids: Int32Array, classes: number, zeroBelow: number, threads: number, mean?: Float64Array, std?: Float64Array): Promise<Float64Array>;
 }

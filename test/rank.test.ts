@@ -138,7 +138,7 @@ const PY = { ids: Int32Array.from([0, 1, 2, 0, 2, 2]), classes: ['A', 'B', 'C', 
 
 describe('probeless (Antverg & Belinkov 2022)', () => {
   it('sums |class-mean differences| over class pairs; per class over the other classes; ties by id', async () => {
-    const r = await probelessRanking(PX, PY, 1);
+    const r = await probelessRanking(PX, PY, { threads: 1 });
     expect(r.ordering).toEqual([1, 0, 3, 2]);
     expect(r.scores).toEqual([10, 4, 4, 0]);
     expect(r.counts).toEqual([2, 1, 3, 0]);
@@ -146,6 +146,18 @@ describe('probeless (Antverg & Belinkov 2022)', () => {
     // A: (2,6,0,2), B: (2,5,0,2), C: (4,9,0,4); D has no rows
     expect(r.perClass).toEqual({ A: [1, 0, 3, 2], B: [1, 0, 3, 2], C: [1, 0, 3, 2] });
     expect(r.perClassScores).toEqual({ A: [6, 2, 2, 0], B: [5, 2, 2, 0], C: [9, 4, 4, 0] });
+  });
+
+  it('with a z-scoring probe\'s statistics, every difference is divided by std', async () => {
+    const zscore = { mean: Float64Array.from([1, 2, 3, 4]), std: Float64Array.from([2, 1, 4, 0.5]) };
+    const r = await probelessRanking(PX, PY, { zscore });
+    // (4, 10, 0, 4) / (2, 1, 4, 0.5) = (2, 10, 0, 8)
+    expect(r.ordering).toEqual([1, 3, 0, 2]);
+    expect(r.scores).toEqual([10, 8, 2, 0]);
+    expect(Array.from(r.means.subarray(8, 12))).toEqual([-0.5, 3, -0.25, -8]); // C's means (0, 5, 2, 0) z-scored
+    await expect(probelessRanking(PX, PY, { zscore: { mean: zscore.mean, std: Float64Array.from([1, 0, 1, 1]) } })).rejects.toThrow(
+      'Expected a positive finite std and a finite mean for every neuron but neuron 1 has mean 2, std 0',
+    );
   });
 
   it('stops at NaN in activations given in memory, naming row and neuron', async () => {
@@ -181,6 +193,16 @@ describe('average precision (NeuroX iou_probe)', () => {
     expect(r.perClassScores.neg!.map((s) => Number(s.toFixed(12)))).toEqual([0.7, Number((2 / 3).toFixed(12)), 0.4, 0.4]);
     const raw = await averagePrecisionRanking(AX, AY, { zeroBelow: 0 });
     expect(raw.scores.map((s) => Number(s.toFixed(12)))).toEqual([1, 0.7, 0.6, Number((8 / 15).toFixed(12))]);
+  });
+
+  it('with z-score statistics, scores (x − mean) / std as the probe computes it, before the |z| < 0.05 test', async () => {
+    const zscore = { mean: Float64Array.from([0.1, -0.2, 0.5, 0.03]), std: Float64Array.from([3, 0.5, 1, 0.1]) };
+    const z = Float32Array.from(AX.x, (v, i) => (v - zscore.mean[i % 4]!) * (1 / zscore.std[i % 4]!));
+    const want = await averagePrecisionRanking({ ...AX, x: z }, AY);
+    const got = await averagePrecisionRanking(AX, AY, { zscore });
+    expect(got).toEqual(want);
+    // neuron 3 z-scored is (0.1, 0, -0.1, 4.7, -0.2): only row 1 is zeroed now, so its AP differs from the raw one
+    expect(got.scores).not.toEqual((await averagePrecisionRanking(AX, AY)).scores);
   });
 
   it('multiclass: mean AP over classes with rows, or one class with target', async () => {
@@ -255,7 +277,7 @@ describe('random inputs against float64 references', () => {
   });
 
   it('probeless scores equal a float64 two-pass reference within 1e-12', async () => {
-    const r = await probelessRanking({ x, rows: T, cols: D }, { ids, classes }, 2);
+    const r = await probelessRanking({ x, rows: T, cols: D }, { ids, classes }, { threads: 2 });
     const mean = (c: number, j: number) => {
       let s = 0;
       let n = 0;
@@ -314,6 +336,23 @@ describe('planted informative neurons', () => {
     expect(r.columns).toEqual(columns);
     expect(r.ordering!.slice(0, 3).sort((a, b) => a - b)).toEqual(informative);
     expect(r.ordering!.slice().sort((a, b) => a - b)).toEqual([...columns].sort((a, b) => a - b));
+  });
+
+  it('rankNeurons applies a z-scoring probe\'s statistics by default, and not with zscore: false', async () => {
+    const xPath = join(dir, 'planted.npy');
+    const yPath = join(dir, 'planted.json');
+    const std = Float64Array.from({ length: 40 }, (_, j) => (j === 7 ? 100 : 1)); // neuron 7 scaled down 100x
+    const p: Probe = { classes, neurons: 40, mode: 'exact', options: {}, weight: new Float32Array(120), bias: new Float32Array(3), normalization: 'zscore', mean: new Float64Array(40), std };
+    const z = await rankNeurons({ probe: p, activations: xPath, labels: yPath }, { method: 'probeless' });
+    expect(z.options).toMatchObject({ zscore: true });
+    expect(z.ordering!.slice(0, 2).sort((a, b) => a - b)).toEqual([23, 31]);
+    expect(z.ordering!.indexOf(7)).toBeGreaterThan(10);
+    const raw = await rankNeurons({ probe: p, activations: xPath, labels: yPath }, { method: 'probeless', zscore: false });
+    expect(raw.ordering!.slice(0, 3).sort((a, b) => a - b)).toEqual(informative);
+    const { normalization: _n, mean: _m, std: _s, ...plain } = p;
+    await expect(rankNeurons({ probe: plain, activations: xPath, labels: yPath }, { method: 'iou', zscore: true })).rejects.toThrow(
+      'Expected a probe with z-score statistics (normalization "zscore") for zscore: true',
+    );
   });
 
   it('bad input: labels ≠ rows, one class, labels unknown to the probe, options of another method', async () => {

@@ -29,6 +29,7 @@ const spec: CommandSpec = {
     { name: 'unknown', kind: 'string', value: 'class', help: 'map labels the probe does not know to this class (default: error)' },
     { name: 'class', kind: 'string', value: 'name', help: 'iou: rank by this class\'s average precision (default: class 1 of two, else the mean over classes)' },
     { name: 'zero-below', kind: 'number', value: 'x', help: 'iou: activations with |x| below this count as 0 (default 0.05)' },
+    { name: 'raw', kind: 'boolean', help: 'probeless/iou with a z-scoring probe: rank raw activations, not the z-scored features the probe sees' },
     { name: 'format', kind: 'string', choices: ['auto', 'npy', 'safetensors', 'neurox-jsonl'], default: 'auto', help: 'activation format' },
     { name: 'nan', kind: 'string', choices: ['error', 'zero'], default: 'error', help: 'NaN/Inf in activations: stop with an error, or replace by 0 and count' },
     { name: 'threads', kind: 'int', value: 'N', default: 0, help: 'worker threads, 0 = all cores (results do not depend on it)' },
@@ -64,6 +65,7 @@ export const rankCommand: Command = {
     set('target', o.class);
     set('zeroBelow', o['zero-below']);
     set('unknown', o.unknown);
+    if (o.raw === true) options.zscore = false;
     let activations;
     if (method !== 'weights') {
       const bar = progressBar('rank: loading', 'rows', ctx.interactive);

@@ -10,8 +10,8 @@
  */
 import { callNative, callNativeSync, NeurosieveError } from '../errors.js';
 import { native } from '../native.js';
-import type { RankActivations, RankLabels, ScoredRanking } from './common.js';
-import { checkPass } from './common.js';
+import type { RankActivations, RankLabels, ScoredRanking, ZScoreStats } from './common.js';
+import { checkPass, checkZScore } from './common.js';
 
 export interface AveragePrecisionOptions {
   /** |x| below this counts as 0 (NeuroX's threshold; default 0.05). */
@@ -19,6 +19,8 @@ export interface AveragePrecisionOptions {
   /** Rank by this class's AP only. */
   target?: string;
   threads?: number;
+  /** Score z-scored features (x − mean) / std (computed in float64, rounded to float32, as the probe does) before the |x| < zeroBelow test. */
+  zscore?: ZScoreStats;
 }
 
 export interface AveragePrecisionRanking extends ScoredRanking {
@@ -29,6 +31,7 @@ export interface AveragePrecisionRanking extends ScoredRanking {
 export async function averagePrecisionRanking(acts: RankActivations, labels: RankLabels, options: AveragePrecisionOptions = {}): Promise<AveragePrecisionRanking> {
   const threads = options.threads ?? 0;
   checkPass(acts, labels, threads);
+  checkZScore(options.zscore, acts.cols);
   const zeroBelow = options.zeroBelow ?? 0.05;
   if (typeof zeroBelow !== 'number' || !(zeroBelow >= 0) || !Number.isFinite(zeroBelow)) {
     throw new NeurosieveError('E_ARGUMENT', `Expected a non-negative number for zeroBelow but received ${String(zeroBelow)}`);
@@ -45,7 +48,7 @@ export async function averagePrecisionRanking(acts: RankActivations, labels: Ran
   } else if (C === 2) {
     target = 1;
   }
-  const ap = await callNative(() => native().averagePrecision(acts.x, acts.rows, D, labels.ids, C, zeroBelow, threads));
+  const ap = await callNative(() => native().averagePrecision(acts.x, acts.rows, D, labels.ids, C, zeroBelow, threads, options.zscore?.mean, options.zscore?.std));
   const present = labels.classes.map((_, c) => c).filter((c) => counts[c]! > 0);
   let overallScores: Float64Array;
   if (target !== undefined) overallScores = ap.slice(target * D, (target + 1) * D);

@@ -14,6 +14,25 @@ export interface RankLabels {
   classes: readonly string[];
 }
 
+/** Train statistics of a z-scoring probe: rankings then score (x − mean) / std, the features the probe sees. */
+export interface ZScoreStats {
+  mean: Float64Array;
+  /** Positive (a probe stores 1 for zero-variance neurons). */
+  std: Float64Array;
+}
+
+export function checkZScore(z: ZScoreStats | undefined, cols: number): void {
+  if (z === undefined) return;
+  if (!(z.mean instanceof Float64Array) || !(z.std instanceof Float64Array) || z.mean.length !== cols || z.std.length !== cols) {
+    throw new NeurosieveError('E_SHAPE', `Expected z-score mean and std as Float64Arrays of ${cols} values (one per neuron)`);
+  }
+  for (let j = 0; j < cols; j++) {
+    if (!(z.std[j]! > 0) || !Number.isFinite(z.std[j]!) || !Number.isFinite(z.mean[j]!)) {
+      throw new NeurosieveError('E_ARGUMENT', `Expected a positive finite std and a finite mean for every neuron but neuron ${j} has mean ${z.mean[j]}, std ${z.std[j]}`);
+    }
+  }
+}
+
 export interface ScoredRanking {
   /** Neuron ids (columns of the activations), best first; ties by ascending id. */
   ordering: number[];

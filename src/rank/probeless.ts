@@ -8,8 +8,14 @@
  */
 import { callNative, callNativeSync } from '../errors.js';
 import { native } from '../native.js';
-import type { ScoredRanking, RankActivations, RankLabels } from './common.js';
-import { checkPass } from './common.js';
+import type { ScoredRanking, RankActivations, RankLabels, ZScoreStats } from './common.js';
+import { checkPass, checkZScore } from './common.js';
+
+export interface ProbelessOptions {
+  threads?: number;
+  /** Score z-scored features: class means of (x − mean) / std, i.e. every difference divided by std. */
+  zscore?: ZScoreStats;
+}
 
 export interface ProbelessRanking extends ScoredRanking {
   /** Rows per class (classes without rows take no part). */
@@ -18,11 +24,25 @@ export interface ProbelessRanking extends ScoredRanking {
   means: Float64Array;
 }
 
-export async function probelessRanking(acts: RankActivations, labels: RankLabels, threads = 0): Promise<ProbelessRanking> {
+export async function probelessRanking(acts: RankActivations, labels: RankLabels, options: ProbelessOptions = {}): Promise<ProbelessRanking> {
+  const threads = options.threads ?? 0;
   checkPass(acts, labels, threads);
+  checkZScore(options.zscore, acts.cols);
   const C = labels.classes.length;
   const r = await callNative(() => native().probelessScores(acts.x, acts.rows, acts.cols, labels.ids, C, threads));
   const D = acts.cols;
+  if (options.zscore) {
+    // z-scoring is affine per neuron, so class means map to (q − mean) / std and every |q_a − q_b| scales by
+    // 1 / std: no second pass over the activations.
+    const { mean, std } = options.zscore;
+    for (let j = 0; j < D; j++) r.overall[j]! /= std[j]!;
+    for (let c = 0; c < C; c++) {
+      for (let j = 0; j < D; j++) {
+        r.perClass[c * D + j]! /= std[j]!;
+        if (r.counts[c]! > 0) r.means[c * D + j] = (r.means[c * D + j]! - mean[j]!) / std[j]!;
+      }
+    }
+  }
   const ordering = callNativeSync(() => native().argsortDescending(r.overall));
   const perClass: Record<string, number[]> = {};
   const perClassScores: Record<string, number[]> = {};

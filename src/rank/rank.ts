@@ -49,6 +49,11 @@ export interface RankOptions {
   zeroBelow?: number;
   /** 'iou': rank by this class's AP only. */
   target?: string;
+  /**
+   * 'probeless' / 'iou' with a z-scoring probe: rank the features the probe sees, (x − mean) / std with its train
+   * statistics (default true when the probe has normalization 'zscore'; false ranks raw activations).
+   */
+  zscore?: boolean;
   /** Labels not among the probe's classes map to this class (default: error). */
   unknown?: string;
   /** Loading activations from files: NaN/Inf policy. */
@@ -84,7 +89,7 @@ export interface Ranking {
   options: Record<string, unknown>;
 }
 
-const KEYS = ['method', 'selection', 'fraction', 'stride', 'granularity', 'divisor', 'seed', 'zeroBelow', 'target', 'unknown', 'nan', 'threads'] as const;
+const KEYS = ['method', 'selection', 'fraction', 'stride', 'granularity', 'divisor', 'seed', 'zeroBelow', 'target', 'zscore', 'unknown', 'nan', 'threads'] as const;
 const SELECTIONS: readonly WeightSelection[] = ['ordering', 'granular', 'top', 'bottom', 'threshold', 'random'];
 
 /** Options that belong to other methods or selections are refused by name, so a typo never silently does nothing. */
@@ -105,7 +110,7 @@ export async function rankNeurons(data: RankData, options: RankOptions): Promise
   const probe = data.probe;
   if (method === 'weights') {
     if (!probe) throw new NeurosieveError('E_ARGUMENT', "Expected a probe for method 'weights' but received none");
-    refuse(options, ['zeroBelow', 'target', 'unknown', 'nan'], "method 'weights'");
+    refuse(options, ['zeroBelow', 'target', 'zscore', 'unknown', 'nan'], "method 'weights'");
     if (data.activations !== undefined || data.labels !== undefined) {
       throw new NeurosieveError('E_ARGUMENT', "Expected no activations or labels for method 'weights' (it reads the probe's weights only)");
     }
@@ -137,11 +142,18 @@ export async function rankNeurons(data: RankData, options: RankOptions): Promise
     typeof data.labels === 'string'
       ? readLabels(data.labels, { rows: acts.rows, ...(probe ? { classes: probe.classes } : {}), ...(options.unknown !== undefined ? { unknown: options.unknown } : {}) })
       : data.labels;
+  if (options.zscore !== undefined && typeof options.zscore !== 'boolean') {
+    throw new NeurosieveError('E_ARGUMENT', `Expected true or false for zscore but received ${String(options.zscore)}`);
+  }
+  if (options.zscore === true && probe?.normalization !== 'zscore') {
+    throw new NeurosieveError('E_ARGUMENT', 'Expected a probe with z-score statistics (normalization "zscore") for zscore: true');
+  }
+  const zscore = (options.zscore ?? true) && probe?.normalization === 'zscore' ? { mean: probe.mean!, std: probe.std! } : undefined;
   const columns = probe?.columns ?? (acts.columns ? Array.from(acts.columns) : undefined);
   const map = idMapper(columns);
   const base = { classes: [...labels.classes], neurons: acts.cols, ...(columns ? { columns } : {}) };
   if (method === 'probeless') {
-    const r = await probelessRanking(acts, labels, threads);
+    const r = await probelessRanking(acts, labels, { threads, zscore });
     return {
       method,
       ...base,
@@ -150,10 +162,10 @@ export async function rankNeurons(data: RankData, options: RankOptions): Promise
       perClass: mapRecord(r.perClass, map),
       perClassScores: r.perClassScores,
       counts: r.counts,
-      options: { threads },
+      options: { zscore: zscore !== undefined, threads },
     };
   }
-  const r = await averagePrecisionRanking(acts, labels, { zeroBelow: options.zeroBelow, target: options.target, threads });
+  const r = await averagePrecisionRanking(acts, labels, { zeroBelow: options.zeroBelow, target: options.target, threads, zscore });
   return {
     method,
     ...base,
@@ -162,7 +174,7 @@ export async function rankNeurons(data: RankData, options: RankOptions): Promise
     perClass: mapRecord(r.perClass, map),
     perClassScores: r.perClassScores,
     overall: r.overall,
-    options: { zeroBelow: options.zeroBelow ?? 0.05, ...(options.target !== undefined ? { target: options.target } : {}), threads },
+    options: { zeroBelow: options.zeroBelow ?? 0.05, ...(options.target !== undefined ? { target: options.target } : {}), zscore: zscore !== undefined, threads },
   };
 }
 

@@ -2,7 +2,7 @@
 //   weightMassPrefixes(weight, C, D, fractions, ascending) -> { order, prefix }      (sync: O(C·D log D))
 //   argsortDescending(scores) -> Int32Array                                           (sync)
 //   probelessScores(x, T, D, ids, C, threads) -> Promise<{ means, counts, overall, perClass }>
-//   averagePrecision(x, T, D, ids, C, zeroBelow, threads) -> Promise<Float64Array C×D>
+//   averagePrecision(x, T, D, ids, C, zeroBelow, threads, mean?, std?) -> Promise<Float64Array C×D>
 // The O(T·D) passes run in AsyncWorkers holding references to the input arrays; inputs arrive validated from
 // src/rank/ (shapes are re-checked here because a wrong length would read out of bounds).
 #include <cmath>
@@ -164,13 +164,29 @@ Napi::Value AveragePrecision(const Napi::CallbackInfo& info) {
     PassArgs a = pass_args(info, fn);
     const double zero_below = arg_number(info, 5, fn);
     const size_t threads = size_arg(info, 6, fn, 1024);
+    // Optional z-scoring statistics (arguments 8 and 9): copied, so the worker owns them.
+    std::shared_ptr<std::vector<double>> mean, stdev;
+    if (info.Length() > 8 && info[7].IsTypedArray() && info[8].IsTypedArray()) {
+      auto m = typed_arg<Napi::Float64Array>(info, 7, napi_float64_array, fn, "a Float64Array");
+      auto s = typed_arg<Napi::Float64Array>(info, 8, napi_float64_array, fn, "a Float64Array");
+      if (m.ElementLength() != a.D || s.ElementLength() != a.D) fail(Code::Shape, std::string(fn) + ": mean and std need D values");
+      for (size_t j = 0; j < a.D; ++j)
+        if (!(s.Data()[j] > 0) || !std::isfinite(s.Data()[j]) || !std::isfinite(m.Data()[j]))
+          fail(Code::Argument, std::string(fn) + ": std must be positive and finite, mean finite (neuron " + std::to_string(j) + ")");
+      mean = std::make_shared<std::vector<double>>(m.Data(), m.Data() + a.D);
+      stdev = std::make_shared<std::vector<double>>(s.Data(), s.Data() + a.D);
+    }
     auto result = std::make_shared<std::vector<double>>();
     const float* x = a.x.Data();
     const int32_t* ids = a.ids.Data();
     const size_t T = a.T, D = a.D, C = a.C;
     const float zb = static_cast<float>(zero_below);
     auto* worker = new RankWorker(
-        env, a.x, a.ids, threads, [=](ThreadPool& pool) { *result = average_precision(x, T, D, ids, C, zb, pool); },
+        env, a.x, a.ids, threads,
+        [=](ThreadPool& pool) {
+          *result = average_precision(x, T, D, ids, C, zb, pool, mean ? mean->data() : nullptr,
+                                      stdev ? stdev->data() : nullptr);
+        },
         [=](Napi::Env e) -> Napi::Value { return float64_copy(e, *result); });
     Napi::Promise p = worker->promise();
     worker->Queue();

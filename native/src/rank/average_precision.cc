@@ -55,7 +55,7 @@ void radix_sort(std::vector<Item>& a, std::vector<Item>& tmp) {
 }  // namespace
 
 std::vector<double> average_precision(const float* x, size_t T, size_t D, const int32_t* ids, size_t C,
-                                      float zero_below, ThreadPool& pool) {
+                                      float zero_below, ThreadPool& pool, const double* mean, const double* std) {
   std::vector<double> ap(C * D, 0.0);
   std::vector<double> positives(C, 0.0);
   for (size_t t = 0; t < T; ++t) positives[ids[t]] += 1;
@@ -81,8 +81,9 @@ std::vector<double> average_precision(const float* x, size_t T, size_t D, const 
     }
     for (size_t k = 0; k < w; ++k) {
       const float* col = s.cols.data() + k * T;
+      const double mu = mean ? mean[j0 + k] : 0.0, inv = std ? 1.0 / std[j0 + k] : 1.0;
       for (size_t t = 0; t < T; ++t) {
-        const float v = col[t];
+        const float v = mean ? static_cast<float>((col[t] - mu) * inv) : col[t];
         if (!std::isfinite(v)) {
           if (bad[b].first == SIZE_MAX || t < bad[b].first) bad[b] = {t, j0 + k};
           break;

@@ -16,7 +16,10 @@
 namespace ns {
 
 // x: row-major T x D, finite (E_NONFINITE otherwise); ids: T class ids in [0, C). Returns C x D APs.
+// mean/std (both or neither, D values, std > 0): score z-scored activations float((x - mean) * (1 / std)), the
+// values a z-scoring probe sees, before the |z| < zero_below test.
 std::vector<double> average_precision(const float* x, size_t T, size_t D, const int32_t* ids, size_t C,
-                                      float zero_below, ThreadPool& pool);
+                                      float zero_below, ThreadPool& pool, const double* mean = nullptr,
+                                      const double* std = nullptr);
 
 }  // namespace ns
