@@ -84,6 +84,10 @@ describe('neurosieve rank', () => {
       expect(ranking.perClass.OP[0]).toBe(4);
       expect(ranking.scores.length).toBe(12);
     }
+    // Same bytes for any thread count.
+    const two = join(dir, 'iou-2.json');
+    expect(runCli(['rank', '--method', 'iou', '--activations', join(dir, 'acts.npy'), '--labels', join(dir, 'labels.label'), '-o', two, '--threads', '2', '-q']).code).toBe(0);
+    expect(readFileSync(two, 'utf8')).toBe(readFileSync(join(dir, 'iou.json'), 'utf8'));
     const c = runCli(['rank', '--method', 'iou', '--class', 'STRING', '--activations', join(dir, 'acts.npy'), '--labels', join(dir, 'labels.label'), '-o', join(dir, 'c.json'), '--json']);
     expect(c.code).toBe(0);
     expect(JSON.parse(c.stdout).top[0]).toBe(7);

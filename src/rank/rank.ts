@@ -162,7 +162,8 @@ export async function rankNeurons(data: RankData, options: RankOptions): Promise
       perClass: mapRecord(r.perClass, map),
       perClassScores: r.perClassScores,
       counts: r.counts,
-      options: { zscore: zscore !== undefined, threads },
+      // No thread count here: the output is the same bytes for any number of threads.
+      options: { zscore: zscore !== undefined },
     };
   }
   const r = await averagePrecisionRanking(acts, labels, { zeroBelow: options.zeroBelow, target: options.target, threads, zscore });
@@ -174,7 +175,7 @@ export async function rankNeurons(data: RankData, options: RankOptions): Promise
     perClass: mapRecord(r.perClass, map),
     perClassScores: r.perClassScores,
     overall: r.overall,
-    options: { zeroBelow: options.zeroBelow ?? 0.05, ...(options.target !== undefined ? { target: options.target } : {}), zscore: zscore !== undefined, threads },
+    options: { zeroBelow: options.zeroBelow ?? 0.05, ...(options.target !== undefined ? { target: options.target } : {}), zscore: zscore !== undefined },
   };
 }
 
