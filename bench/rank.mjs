@@ -5,12 +5,12 @@
  * Every comparison also checks agreement: probeless scores within 1e-4 relative (NeuroX means are float32),
  * AP scores within 1e-12, the ordering and cutoffs identical (the peer appends each step in id order, as we do).
  *
- *   node bench/rank.mjs [--quick]      full: T = 20,000, D = 1,024, C = 10, ordering D' = 9,984, stride 1,000
+ *   node bench/rank.mjs [--quick]      writes bench/results/rank.{json,md}; full: T = 20,000, D = 1,024, C = 10, ordering D' = 9,984, stride 1,000
  *                                      quick: T = 4,000, D = 256, ordering D' = 2,048, stride 100
  * runRankBench({ quick }) → { rows, markdown }. Imports the compiled library (npm run build:ts first).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -109,8 +109,13 @@ function gauss(rand) {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }
 
-// Run directly: node bench/rank.mjs [--quick]
+// Run directly: node bench/rank.mjs [--quick]   (writes bench/results/rank.json and rank.md)
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const r = await runRankBench({ quick: process.argv.includes('--quick') });
+  const quick = process.argv.includes('--quick');
+  const r = await runRankBench({ quick });
+  const results = join(root, 'bench/results');
+  mkdirSync(results, { recursive: true });
+  writeFileSync(join(results, 'rank.json'), JSON.stringify({ date: new Date().toISOString(), quick, loadAverageAtEnd: loadavg(), rows: r.rows }, null, 2) + '\n');
+  writeFileSync(join(results, 'rank.md'), r.markdown + '\n');
   console.log(r.markdown);
 }
