@@ -88,7 +88,19 @@ export interface NativeSynthPlan {
   memberStart: Int32Array;
 }
 
+/** Float64 side of the WebGPU correlation pass (native/src/ops/tile_comoments.cc). */
+export interface NativeTileComoments {
+  /** M += the upper-triangle tiles of tile rows [bi0, bi1) (layout of shaders/syrk-centred.wgsl). */
+  addTiles(tiles: Float32Array, tile: number, bi0: number, bi1: number): void;
+  /** Ends a chunk of `rows` rows: columnStats = pivot | dev | shift (shaders/column-means.wgsl), 3·cols floats. */
+  endChunk(rows: number, columnStats: Float32Array): void;
+  /** The merged state; the object is spent afterwards. */
+  result(): NativeComoments;
+}
+
 export interface NativeAddon {
+  TileComoments: new (cols: number, threads: number) => NativeTileComoments;
+
   info(): { version: string; kernel: string; hardwareThreads: number };
   /** FP32 peak of this machine measured by a tight FMA loop on `threads` threads for about `seconds`. */
   measurePeakGflops(seconds: number, threads: number): number;

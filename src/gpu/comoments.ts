@@ -1,0 +1,104 @@
+/// <reference types="@webgpu/types" />
+/**
+ * The WebGPU correlation pass: per chunk, the device computes column statistics (shaders/column-means.wgsl) and
+ * the co-moment about the chunk mean rounded to float32 (shaders/syrk-centred.wgsl, upper-triangle tiles in
+ * neuron blocks); both come back and are merged in float64 on the host by the native TileComoments, with the
+ * same rank-1 corrections and Chan update as the native engine (native/src/stats/comoments.h).
+ */
+import { callNativeSync, NeurosieveError } from '../errors.js';
+import { native } from '../native.js';
+import type { NativeComoments, NativeTileComoments } from '../native-types.js';
+import { checked, gpu, type Gpu } from './device.js';
+import { columnMeansOutputFloats, encodeColumnMeans } from './programs/column-means.js';
+import { encodeSyrkBlock, SYRK, syrkBlocks, type SyrkBlock } from './programs/syrk-centred.js';
+import { poison as poisonBuffer, readback, upload } from './readback.js';
+
+const STORAGE_RW = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+
+export interface ChunkKernelOptions {
+  /** Caps the output binding below the device limit (tests use it to force several neuron blocks). */
+  maxBindingBytes?: number;
+  /** Fill every output buffer with this value before the run (tests: NaN, so an unwritten element shows). */
+  poison?: number;
+}
+
+export interface ChunkKernelOutput {
+  /** pivot | dev | shift, 3·cols floats (see shaders/column-means.wgsl). */
+  columnStats: Float32Array;
+  /** Upper-triangle tiles, one array per neuron block. */
+  blocks: { block: SyrkBlock; tiles: Float32Array }[];
+}
+
+/** The largest chunk (rows) whose float32 data fits in one storage binding of this device. */
+export function maxChunkRows(g: Gpu, cols: number): number {
+  return Math.max(1, Math.floor(g.limits.maxStorageBufferBindingSize / (4 * cols)));
+}
+
+/** Runs both kernels on one chunk and reads everything back (the building block of the pass, and of the tests). */
+export async function chunkKernels(g: Gpu, x: Float32Array, rows: number, cols: number, options: ChunkKernelOptions = {}): Promise<ChunkKernelOutput> {
+  if (rows < 1 || x.length < rows * cols) throw new NeurosieveError('E_INTERNAL', `chunk of ${x.length} floats is smaller than ${rows}×${cols}`);
+  if (rows > maxChunkRows(g, cols)) throw new NeurosieveError('E_INTERNAL', `a chunk of ${rows} rows exceeds the device's binding limit (${maxChunkRows(g, cols)} rows)`);
+  const maxBytes = Math.min(g.limits.maxStorageBufferBindingSize, g.limits.maxBufferSize, options.maxBindingBytes ?? Infinity);
+  const blocks = syrkBlocks(cols, maxBytes);
+  const transient: GPUBuffer[] = [];
+  return checked(g, `correlation chunk of ${rows}×${cols}`, async () => {
+    const xBuf = upload(g, x.subarray(0, rows * cols), 'chunk');
+    const statsBuf = g.buffers.acquire(columnMeansOutputFloats(cols) * 4, STORAGE_RW(), 'column-stats');
+    const outs = blocks.map((b) => g.buffers.acquire(b.tiles * SYRK.tile * SYRK.tile * 4, STORAGE_RW(), 'syrk-tiles'));
+    transient.push(xBuf, statsBuf, ...outs);
+    if (options.poison !== undefined) for (const b of [statsBuf, ...outs]) poisonBuffer(g, b, options.poison);
+    try {
+      const enc = g.device.createCommandEncoder({ label: 'correlation chunk' });
+      transient.push(...(await encodeColumnMeans(g, enc, xBuf, statsBuf, rows, cols)));
+      for (let k = 0; k < blocks.length; k++) transient.push(...(await encodeSyrkBlock(g, enc, xBuf, statsBuf, outs[k]!, rows, cols, blocks[k]!)));
+      const reads = [readback(g, statsBuf, 0, columnMeansOutputFloats(cols) * 4, enc), ...blocks.map((b, k) => readback(g, outs[k]!, 0, b.tiles * SYRK.tile * SYRK.tile * 4, enc))];
+      g.device.queue.submit([enc.finish()]);
+      const [stats, ...tiles] = await Promise.all(reads.map((r) => r()));
+      return { columnStats: new Float32Array(stats!), blocks: blocks.map((block, k) => ({ block, tiles: new Float32Array(tiles[k]!) })) };
+    } finally {
+      for (const b of transient) g.buffers.release(b);
+    }
+  });
+}
+
+/** Streams chunks through the device; result() gives the exact float64 statistics of all rows added. */
+export class GpuComomentPass {
+  private acc: NativeTileComoments | undefined;
+  private constructor(
+    readonly g: Gpu,
+    readonly cols: number,
+    private readonly options: ChunkKernelOptions,
+    threads: number,
+  ) {
+    const T = native().TileComoments;
+    this.acc = callNativeSync(() => new T(cols, threads));
+  }
+
+  static async open(cols: number, threads: number, options: ChunkKernelOptions = {}): Promise<GpuComomentPass> {
+    return new GpuComomentPass(await gpu(), cols, options, threads);
+  }
+
+  /** Rows per chunk the device can take at this width. */
+  get maxRows(): number {
+    return maxChunkRows(this.g, this.cols);
+  }
+
+  /** Folds in rows×cols float32 values (row-major); rows ≤ maxRows. */
+  async add(x: Float32Array, rows: number): Promise<void> {
+    const acc = this.acc;
+    if (!acc) throw new NeurosieveError('E_INTERNAL', 'GpuComomentPass used after result()');
+    if (rows === 0) return;
+    const out = await chunkKernels(this.g, x, rows, this.cols, this.options);
+    callNativeSync(() => {
+      for (const { block, tiles } of out.blocks) acc.addTiles(tiles, SYRK.tile, block.bi0, block.bi1);
+      acc.endChunk(rows, out.columnStats);
+    });
+  }
+
+  result(): NativeComoments {
+    const acc = this.acc;
+    if (!acc) throw new NeurosieveError('E_INTERNAL', 'GpuComomentPass.result() called twice');
+    this.acc = undefined;
+    return callNativeSync(() => acc.result());
+  }
+}
