@@ -9,3 +9,7 @@ export { kernelInfo } from './kernel-info.js';
 export { synth, synthTruth } from './synth.js';
 export type { SynthOptions, SynthTruth, SynthGroup, SynthMember, SynthProgress, SynthResult } from './synth.js';
 export * from './extract/index.js';
+export { loadActivations, openRowStream, type LoadOptions, type LoadedActivations, type RowStream, type RowStreamOptions } from './load.js';
+export { readLabels, labelsFromArray, type Labels, type ReadLabelsOptions } from './probe/labels.js';
+export { readProbe, writeProbe, type Probe } from './probe/probe-file.js';
+export { computeMetrics, metricsFromConfusion, type Metrics, type ClassScores } from './probe/metrics.js';

@@ -98,9 +98,7 @@ export interface NativeTileComoments {
   result(): NativeComoments;
 }
 
-export interface NativeAddon {
-  TileComoments: new (cols: number, threads: number) => NativeTileComoments;
-
+export interface NativeAddon extends NativeAddonRows {
   info(): { version: string; kernel: string; hardwareThreads: number };
   /** FP32 peak of this machine measured by a tight FMA loop on `threads` threads for about `seconds`. */
   measurePeakGflops(seconds: number, threads: number): number;
@@ -121,4 +119,37 @@ export interface NativeAddon {
   synthPlan(options: NativeSynthOptions): NativeSynthPlan;
   /** Creates tmpPath (must not exist), writes header then the data; removes tmpPath on failure. Messages name `name`. */
   synthWrite(options: NativeSynthOptions, tmpPath: string, name: string, header: Uint8Array, onProgress: (rows: number) => void): NativeJob<{ rows: number }>;
+}
+
+/** Options of a RowReader (native/src/ops/rows.cc): files read in order as one stream of rows. */
+export interface NativeRowReaderOptions {
+  files: { path: string; format: NativeFormat }[];
+  /** Columns to keep, in output order (original neuron ids, validated in TS); all columns when absent. */
+  columns?: Uint32Array;
+  nan: 'error' | 'zero';
+}
+
+export interface NativeRowReader {
+  /** Floats per output row (columns.length, or the files' width). */
+  readonly cols: number;
+  /** Neurons per row in the files. */
+  readonly width: number;
+  /** Rows delivered so far. */
+  readonly rows: number;
+  /** NaN/Inf values replaced by 0 (nan: 'zero'). */
+  readonly nonFinite: number;
+  /** Index of the file being read; files.length at the end, -1 once closed. */
+  readonly file: number;
+  /** Reads up to maxRows rows into out[0 .. n·cols) on a worker thread; resolves with n, 0 at the end. One read at a time. */
+  read(out: Float32Array, maxRows: number): Promise<number>;
+  close(): void;
+}
+
+export interface NativeAddonRows {
+  RowReader: new (options: NativeRowReaderOptions) => NativeRowReader;
+}
+
+// The WebGPU backend's native part (declaration merging keeps this an addition to NativeAddon).
+export interface NativeAddon {
+  TileComoments: new (cols: number, threads: number) => NativeTileComoments;
 }

@@ -10,6 +10,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ns::register_stats(env, exports);
   ns::register_synth(env, exports);
   ns::register_tile_comoments(env, exports);
+  ns::register_rows(env, exports);
   return exports;
 }
 

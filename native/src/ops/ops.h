@@ -9,4 +9,5 @@ void register_correlate(Napi::Env env, Napi::Object exports);   // ops/correlate
 void register_stats(Napi::Env env, Napi::Object exports);       // ops/stats.cc: merge, co-moment -> correlation
 void register_synth(Napi::Env env, Napi::Object exports);       // ops/synth.cc: synthetic activations
 void register_tile_comoments(Napi::Env env, Napi::Object exports);  // ops/tile_comoments.cc: WebGPU tiles -> co-moments
+void register_rows(Napi::Env env, Napi::Object exports);         // ops/rows.cc: RowReader, rows into Float32Arrays
 }  // namespace ns

@@ -1,0 +1,180 @@
+/**
+ * Probe files: a trained linear probe as `probe.json` (classes, options, metrics, solver report) plus a sidecar
+ * safetensors file with the numbers:
+ *   weight F32 [C, D], bias F32 [C], and when the features were z-scored, mean F64 [D] and std F64 [D]
+ *   (the train statistics the probe expects its inputs normalised with).
+ * D counts the neurons the probe was trained on; `columns` gives their original ids when that was a subset.
+ * The sidecar is written first and the JSON last, each atomically, so a probe.json never names weights that
+ * are not there.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { NeurosieveError } from '../errors.js';
+import { writeTextAtomic } from '../io/atomic.js';
+import { readSafetensors, writeSafetensors, type Tensor } from '../io/safetensors.js';
+
+export const PROBE_FORMAT = 'neurosieve-probe';
+export const PROBE_VERSION = 1;
+
+export interface Probe {
+  /** Class names; row c of `weight` scores classes[c]. */
+  classes: string[];
+  /** D: inputs of the probe (columns of `weight`). */
+  neurons: number;
+  /** Original neuron ids of the D inputs when the probe was trained on a subset. */
+  columns?: number[];
+  mode: 'compat' | 'exact';
+  /** The training options, as given to the trainer (for the record and for retraining). */
+  options: Record<string, unknown>;
+  /** 'zscore': inputs are (x − mean) / std with the train statistics below. */
+  normalization?: 'zscore';
+  metrics?: Record<string, unknown>;
+  solver?: Record<string, unknown>;
+  /** Row-major C×D. */
+  weight: Float32Array;
+  /** C. */
+  bias: Float32Array;
+  /** D, with normalization 'zscore'. */
+  mean?: Float64Array;
+  std?: Float64Array;
+}
+
+/** What probe.json holds (the numbers live in the sidecar named by `weights`, relative to the JSON file). */
+export interface ProbeJson {
+  format: typeof PROBE_FORMAT;
+  version: typeof PROBE_VERSION;
+  classes: string[];
+  neurons: number;
+  columns?: number[];
+  mode: 'compat' | 'exact';
+  options: Record<string, unknown>;
+  normalization?: 'zscore';
+  metrics?: Record<string, unknown>;
+  solver?: Record<string, unknown>;
+  weights: string;
+}
+
+/** The sidecar's name for a probe path: probe.json → probe.safetensors, anything else → <name>.safetensors. */
+export function sidecarName(path: string): string {
+  const b = basename(path);
+  return `${b.toLowerCase().endsWith('.json') ? b.slice(0, -5) : b}.safetensors`;
+}
+
+function checkProbe(p: Probe, where: string): void {
+  const bad = (why: string): never => {
+    throw new NeurosieveError('E_ARGUMENT', `Expected a valid probe for ${where} but ${why}`);
+  };
+  if (!Array.isArray(p.classes) || p.classes.length < 2 || !p.classes.every((c) => typeof c === 'string')) bad('classes must be at least 2 class names');
+  if (new Set(p.classes).size !== p.classes.length) bad('classes lists a class more than once');
+  if (!Number.isSafeInteger(p.neurons) || p.neurons < 1) bad(`neurons is ${String(p.neurons)}`);
+  const C = p.classes.length;
+  const D = p.neurons;
+  if (!(p.weight instanceof Float32Array) || p.weight.length !== C * D) bad(`weight must be a Float32Array of ${C}×${D}`);
+  if (!(p.bias instanceof Float32Array) || p.bias.length !== C) bad(`bias must be a Float32Array of ${C}`);
+  if (p.mode !== 'compat' && p.mode !== 'exact') bad(`mode is ${JSON.stringify(p.mode)}`);
+  if (p.columns !== undefined) {
+    if (!Array.isArray(p.columns) || p.columns.length !== D || !p.columns.every((c) => Number.isSafeInteger(c) && c >= 0)) {
+      bad(`columns must list ${D} neuron ids`);
+    }
+    if (new Set(p.columns).size !== D) bad('columns lists a neuron more than once');
+  }
+  if (p.normalization !== undefined && p.normalization !== 'zscore') bad(`normalization is ${JSON.stringify(p.normalization)}`);
+  if (p.normalization === 'zscore') {
+    if (!(p.mean instanceof Float64Array) || p.mean.length !== D) bad(`mean must be a Float64Array of ${D}`);
+    if (!(p.std instanceof Float64Array) || p.std.length !== D) bad(`std must be a Float64Array of ${D}`);
+  }
+}
+
+/** Writes probe.json and its sidecar safetensors next to it. */
+export function writeProbe(path: string, probe: Probe): void {
+  checkProbe(probe, 'writeProbe');
+  const C = probe.classes.length;
+  const D = probe.neurons;
+  const tensors: Record<string, Tensor> = {
+    weight: { data: probe.weight, shape: [C, D] },
+    bias: { data: probe.bias, shape: [C] },
+  };
+  if (probe.normalization === 'zscore') {
+    tensors.mean = { data: probe.mean!, shape: [D] };
+    tensors.std = { data: probe.std!, shape: [D] };
+  }
+  const weights = sidecarName(path);
+  writeSafetensors(join(dirname(path), weights), tensors, { format: PROBE_FORMAT, version: String(PROBE_VERSION) });
+  const json: ProbeJson = {
+    format: PROBE_FORMAT,
+    version: PROBE_VERSION,
+    classes: probe.classes,
+    neurons: D,
+    ...(probe.columns ? { columns: probe.columns } : {}),
+    mode: probe.mode,
+    options: probe.options ?? {},
+    ...(probe.normalization ? { normalization: probe.normalization } : {}),
+    ...(probe.metrics ? { metrics: probe.metrics } : {}),
+    ...(probe.solver ? { solver: probe.solver } : {}),
+    weights,
+  };
+  writeTextAtomic(path, JSON.stringify(json, null, 2) + '\n');
+}
+
+/** Reads and checks probe.json and its sidecar. */
+export function readProbe(path: string): Probe {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new NeurosieveError('E_IO', `${path}: cannot read probe (${(err as Error).message})`, { cause: err });
+  }
+  const bad = (why: string): never => {
+    throw new NeurosieveError('E_FORMAT', `${path}: not a neurosieve probe (${why})`);
+  };
+  let j: Partial<ProbeJson>;
+  try {
+    j = JSON.parse(text) as Partial<ProbeJson>;
+  } catch (err) {
+    return bad(`invalid JSON: ${(err as Error).message}`);
+  }
+  if (typeof j !== 'object' || j === null) bad('expected a JSON object');
+  if (j.format !== PROBE_FORMAT) bad(`format is ${JSON.stringify(j.format)}, expected "${PROBE_FORMAT}"`);
+  if (j.version !== PROBE_VERSION) bad(`unsupported version ${JSON.stringify(j.version)}`);
+  if (!Array.isArray(j.classes) || j.classes.length < 2 || !j.classes.every((c) => typeof c === 'string')) bad('"classes" must list at least 2 class names');
+  if (!Number.isSafeInteger(j.neurons) || j.neurons! < 1) bad(`"neurons" is ${JSON.stringify(j.neurons)}`);
+  if (j.mode !== 'compat' && j.mode !== 'exact') bad(`"mode" is ${JSON.stringify(j.mode)}`);
+  if (typeof j.weights !== 'string' || j.weights.length === 0) bad('"weights" must name the sidecar safetensors file');
+  const C = j.classes!.length;
+  const D = j.neurons!;
+  const sidecar = resolve(dirname(path), j.weights!);
+  const { tensors } = readSafetensors(sidecar);
+  const tensor = <T>(name: string, dtype: new (n: number) => T, dtypeName: string, shape: number[]): T => {
+    const t = tensors.get(name);
+    if (!t || !(t.data instanceof dtype) || t.shape.join(',') !== shape.join(',')) {
+      return bad(`${sidecar}: tensor "${name}" must be ${dtypeName} of shape [${shape.join(', ')}]`);
+    }
+    return t.data as T;
+  };
+  const weight = tensor('weight', Float32Array, 'F32', [C, D]);
+  const bias = tensor('bias', Float32Array, 'F32', [C]);
+  for (let i = 0; i < weight.length; i++) if (!Number.isFinite(weight[i]!)) bad(`${sidecar}: weight[${Math.floor(i / D)}, ${i % D}] is ${weight[i]}`);
+  const probe: Probe = {
+    classes: j.classes!,
+    neurons: D,
+    mode: j.mode!,
+    options: (j.options ?? {}) as Record<string, unknown>,
+    weight,
+    bias,
+  };
+  if (j.columns !== undefined) probe.columns = j.columns;
+  if (j.normalization !== undefined) {
+    if (j.normalization !== 'zscore') bad(`"normalization" is ${JSON.stringify(j.normalization)}`);
+    probe.normalization = 'zscore';
+    probe.mean = tensor('mean', Float64Array, 'F64', [D]);
+    probe.std = tensor('std', Float64Array, 'F64', [D]);
+  }
+  if (j.metrics !== undefined) probe.metrics = j.metrics;
+  if (j.solver !== undefined) probe.solver = j.solver;
+  try {
+    checkProbe(probe, path);
+  } catch (err) {
+    bad((err as Error).message.replace(/^Expected a valid probe for .* but /, ''));
+  }
+  return probe;
+}
