@@ -152,4 +152,6 @@ export interface NativeAddonRows {
 // The WebGPU backend's native part (declaration merging keeps this an addition to NativeAddon).
 export interface NativeAddon {
   TileComoments: new (cols: number, threads: number) => NativeTileComoments;
+  /** Points fd 2 at /dev/null while `quiet` (around Dawn's adapter enumeration, which warns on lavapipe). */
+  quietStderr(quiet: boolean): boolean;
 }

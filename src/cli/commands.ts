@@ -4,5 +4,7 @@ import { corrCommand } from './corr.js';
 import { extractCommand } from './extract.js';
 import { statsMergeCommand } from './stats-merge.js';
 import { synthCommand } from './synth.js';
+import { doctorCommand } from './doctor.js';
 
 export const commands: Command[] = [statsMergeCommand, synthCommand, corrCommand, extractCommand];
+commands.push(doctorCommand);

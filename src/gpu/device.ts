@@ -14,6 +14,7 @@
  */
 import { tmpdir } from 'node:os';
 import { NeurosieveError } from '../errors.js';
+import { native } from '../native.js';
 import { BufferPool } from './buffers.js';
 import { PipelineCache } from './pipelines.js';
 
@@ -30,8 +31,11 @@ export const REQUESTED_LIMITS = [
 ] as const;
 export type GpuLimitName = (typeof REQUESTED_LIMITS)[number];
 
+/** Dawn's platform backend ('vulkan' on Linux), or its OpenGL fallback. */
+export type DawnBackend = 'vulkan' | 'metal' | 'd3d12' | 'opengl';
+
 export interface GpuAdapterSummary {
-  backend: 'vulkan' | 'opengl';
+  backend: DawnBackend;
   vendor: string;
   architecture: string;
   device: string;
@@ -79,7 +83,23 @@ async function loadDawn(): Promise<DawnModule> {
   }
 }
 
-function summarise(adapter: GPUAdapter, backend: 'vulkan' | 'opengl', featureLevel: 'core' | 'compatibility'): GpuAdapterSummary {
+/** The backends tried, in order: the platform's own, then OpenGL (NEUROSIEVE_DAWN_BACKEND forces one). */
+function backends(): DawnBackend[] {
+  const forced = process.env.NEUROSIEVE_DAWN_BACKEND;
+  if (forced) {
+    if (!['vulkan', 'metal', 'd3d12', 'opengl'].includes(forced)) {
+      throw gpuError(`Expected one of vulkan, metal, d3d12, opengl for NEUROSIEVE_DAWN_BACKEND but received '${forced}'`);
+    }
+    return [forced as DawnBackend];
+  }
+  const own: DawnBackend = process.platform === 'darwin' ? 'metal' : process.platform === 'win32' ? 'd3d12' : 'vulkan';
+  return [own, 'opengl'];
+}
+
+// Mesa's software rasterisers: Dawn flags lavapipe (Vulkan) as a fallback adapter but not llvmpipe through GL.
+const SOFTWARE = /llvmpipe|softpipe|swrast|lavapipe|swiftshader/i;
+
+function summarise(adapter: GPUAdapter, backend: DawnBackend, featureLevel: 'core' | 'compatibility'): GpuAdapterSummary {
   const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
   const limits: Record<string, number> = {};
   for (const k in adapter.limits) {
@@ -92,7 +112,11 @@ function summarise(adapter: GPUAdapter, backend: 'vulkan' | 'opengl', featureLev
     architecture: info.architecture,
     device: info.device,
     description: info.description,
-    fallback: info.isFallbackAdapter === true || (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true,
+    fallback:
+      info.isFallbackAdapter === true ||
+      (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true ||
+      info.architecture === 'software' ||
+      SOFTWARE.test(`${info.device} ${info.description}`),
     featureLevel,
     features: [...adapter.features].map(String).sort(),
     limits,
@@ -110,6 +134,23 @@ function adapterNotFound(name: string, err: unknown): NeurosieveError {
   );
 }
 
+/**
+ * Dawn warns on stderr about lavapipe's limits while it enumerates adapters; NEUROSIEVE_DAWN_VERBOSE=1 keeps
+ * those messages. The enumeration happens inside the requestAdapter call, before it returns its promise.
+ */
+async function quietly<T>(request: () => Promise<T>): Promise<T> {
+  if (process.env.NEUROSIEVE_DAWN_VERBOSE === '1') return request();
+  const n = native();
+  n.quietStderr(true);
+  let p: Promise<T>;
+  try {
+    p = request();
+  } finally {
+    n.quietStderr(false);
+  }
+  return p;
+}
+
 interface Found {
   adapter: GPUAdapter;
   summary: GpuAdapterSummary;
@@ -118,7 +159,7 @@ interface Found {
 async function findAdapter(dawn: DawnModule): Promise<Found> {
   const name = process.env.NEUROSIEVE_ADAPTER;
   const tried: string[] = [];
-  for (const backend of ['vulkan', 'opengl'] as const) {
+  for (const backend of backends()) {
     const options = [`backend=${backend}`];
     if (name) options.push(`adapter=${name}`);
     if (backend === 'opengl') process.env.EGL_PLATFORM ??= 'surfaceless'; // no display server on compute machines
@@ -128,7 +169,7 @@ async function findAdapter(dawn: DawnModule): Promise<Found> {
     try {
       gpu = dawn.create(options);
       instances.push(gpu);
-      adapter = await gpu.requestAdapter({ powerPreference: 'high-performance', featureLevel } as GPURequestAdapterOptions);
+      adapter = await quietly(() => gpu.requestAdapter({ powerPreference: 'high-performance', featureLevel } as GPURequestAdapterOptions));
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
       if (name && /Available adapters/.test(text) && /\* backend/.test(text)) throw adapterNotFound(name, err);
@@ -230,14 +271,14 @@ export async function listAdapters(): Promise<{ adapters: GpuAdapterSummary[]; p
   const dawn = await loadDawn();
   const adapters: GpuAdapterSummary[] = [];
   const problems: string[] = [];
-  for (const backend of ['vulkan', 'opengl'] as const) {
+  for (const backend of backends()) {
     if (backend === 'opengl') process.env.EGL_PLATFORM ??= 'surfaceless';
     const featureLevel = backend === 'opengl' ? 'compatibility' : 'core';
     for (const forceFallbackAdapter of [false, true]) {
       try {
         const g = dawn.create([`backend=${backend}`]);
         instances.push(g);
-        const a = await g.requestAdapter({ featureLevel, forceFallbackAdapter } as GPURequestAdapterOptions);
+        const a = await quietly(() => g.requestAdapter({ featureLevel, forceFallbackAdapter } as GPURequestAdapterOptions));
         if (!a) continue;
         const s = summarise(a, backend, featureLevel);
         if (!adapters.some((o) => o.backend === s.backend && o.description === s.description && o.device === s.device)) adapters.push(s);

@@ -12,7 +12,9 @@ export interface GpuAvailability {
 
 export async function probeGpu(suite: string): Promise<GpuAvailability> {
   try {
-    return { g: await gpu() };
+    const g = await gpu();
+    console.log(`${suite}: WebGPU on ${g.adapter.backend} ${g.adapter.description || g.adapter.device}${g.adapter.fallback ? ' (fallback adapter)' : ''}`);
+    return { g };
   } catch (err) {
     const reason = (err as Error).message;
     if (process.env.CI === 'true') throw new Error(`${suite}: CI=true requires a WebGPU adapter, but: ${reason}`);
