@@ -13,3 +13,6 @@ export { loadActivations, openRowStream, type LoadOptions, type LoadedActivation
 export { readLabels, labelsFromArray, type Labels, type ReadLabelsOptions } from './probe/labels.js';
 export { readProbe, writeProbe, type Probe } from './probe/probe-file.js';
 export { computeMetrics, metricsFromConfusion, type Metrics, type ClassScores } from './probe/metrics.js';
+export { gpu, releaseGpu, listAdapters, type Gpu, type GpuAdapterSummary } from './gpu/device.js';
+export { uploadActivations, probeLogits, probeLossGradient, probeGradWeights, type GpuActivations, type GpuStorage, type ProbeLossGradient } from './gpu/probe-kernels.js';
+export { selfTest, type SelfTest } from './self-test.js';

@@ -7,6 +7,11 @@
 export class BufferPool {
   private readonly free = new Map<string, GPUBuffer[]>();
   private readonly live = new Set<GPUBuffer>();
+  /**
+   * Test hook: when set, every STORAGE buffer handed out is first filled with this value (tests use NaN), so an
+   * element a kernel forgets to write cannot pass for a stale or zero value.
+   */
+  poisonOnAcquire: number | undefined;
   /** Bytes held by the pool, in use or free. */
   allocatedBytes = 0;
   created = 0;
@@ -19,16 +24,18 @@ export class BufferPool {
     const bytes = Math.max(256, Math.ceil(size / 256) * 256);
     const key = `${bytes}:${usage}`;
     const list = this.free.get(key);
-    const b = list?.pop();
-    if (b) {
-      this.reused++;
-      return b;
+    let b = list?.pop();
+    if (b) this.reused++;
+    else {
+      b = this.device.createBuffer({ size: bytes, usage, label });
+      this.created++;
+      this.allocatedBytes += bytes;
+      this.live.add(b);
     }
-    const fresh = this.device.createBuffer({ size: bytes, usage, label });
-    this.created++;
-    this.allocatedBytes += bytes;
-    this.live.add(fresh);
-    return fresh;
+    if (this.poisonOnAcquire !== undefined && usage & GPUBufferUsage.STORAGE && usage & GPUBufferUsage.COPY_DST) {
+      this.device.queue.writeBuffer(b, 0, new Float32Array(bytes / 4).fill(this.poisonOnAcquire));
+    }
+    return b;
   }
 
   /** Returns a buffer for reuse (it must not be mapped or used by pending work the caller still needs). */
