@@ -63,6 +63,7 @@ export async function computeStats(
  */
 async function chooseBackend(requested: (typeof BACKENDS)[number]): Promise<ComputeBackend> {
   if (requested !== 'auto') return requested;
+  if (autoChoice === 'native') return autoChoice; // adapters do not appear while a process runs
   try {
     const g = await gpu();
     if (!g.adapter.fallback) return 'webgpu';
@@ -70,8 +71,9 @@ async function chooseBackend(requested: (typeof BACKENDS)[number]): Promise<Comp
   } catch {
     // no adapter: native
   }
-  return 'native';
+  return (autoChoice = 'native');
 }
+let autoChoice: ComputeBackend | undefined;
 
 async function nativeComoments(dataset: Dataset, o: GpuPassOptions): Promise<GpuPassResult> {
   const { signal, onProgress } = o;

@@ -72,6 +72,11 @@ describe.skipIf(!g)('WebGPU correlation vs native', () => {
     expect(z.nonFinite).toBe(1);
   });
 
+  it('fewer than 2 rows: E_EMPTY, as with native', async () => {
+    const path = write('one.npy', planted(1, 4, TEST_SEED).x, 1, 4);
+    await expect(correlate(path, { backend: 'webgpu' })).rejects.toMatchObject({ code: 'E_EMPTY', message: expect.stringMatching(/^Expected at least 2 rows to correlate but received 1/) });
+  });
+
   it('abort stops at a chunk boundary with E_CANCELLED', async () => {
     const p = planted(600, 9, TEST_SEED + 3);
     const path = write('cancel.npy', p.x, 600, 9);

@@ -11,7 +11,7 @@
  *   Σ|a_i a_j| ≤ sqrt(S_ii S_jj) (Cauchy–Schwarz).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { releaseGpu } from '../src/gpu/device.js';
+import { checked, releaseGpu } from '../src/gpu/device.js';
 import { chunkKernels } from '../src/gpu/comoments.js';
 import { syrkBlocks } from '../src/gpu/programs/syrk-centred.js';
 import { probeGpu } from './helpers/gpu.js';
@@ -115,4 +115,24 @@ describe.skipIf(!g)('correlation shaders vs float64 on the CPU', () => {
       });
     }
   }
+});
+
+describe.skipIf(!g)('device errors become NeurosieveError E_GPU', () => {
+  it('a shader that does not compile names the file and line', async () => {
+    await expect(g!.pipelines.get({ shader: 'column-means', prelude: 'this is not WGSL;\n' })).rejects.toMatchObject({
+      code: 'E_GPU',
+      message: expect.stringMatching(/^compiling column-means\.wgsl failed: column-means\.wgsl:1:/),
+    });
+  });
+
+  it('a validation error inside checked() is reported with what was being done', async () => {
+    const pipeline = await g!.pipelines.get({ shader: 'column-means' });
+    const tiny = g!.device.createBuffer({ size: 4, usage: GPUBufferUsage.UNIFORM });
+    await expect(
+      checked(g!, 'binding a uniform as storage', () => {
+        g!.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: tiny } }] });
+      }),
+    ).rejects.toMatchObject({ code: 'E_GPU', message: expect.stringMatching(/^binding a uniform as storage: /) });
+    tiny.destroy();
+  });
 });

@@ -32,8 +32,8 @@ export interface GpuActivations {
   readonly cols: number;
   readonly storage: GpuStorage;
   /** Consecutive row ranges, one buffer each. */
-  readonly pieces: readonly { buffer: GPUBuffer; r0: number; rows: number }[];
-  readonly labels?: GPUBuffer;
+  readonly pieces: readonly { buffer: GPUBuffer; r0: number; rows: number; labels?: GPUBuffer }[];
+  /** Number of classes of the labels uploaded with the activations (undefined: no labels). */
   readonly classes?: number;
   destroy(): void;
 }
@@ -68,35 +68,42 @@ export async function uploadActivations(
   const storage: GpuStorage = want === 'auto' ? (g.f16 ? 'f16' : 'f32') : want;
   const bytesPerRow = cols * (storage === 'f16' ? 2 : 4);
   const maxBytes = Math.min(g.limits.maxStorageBufferBindingSize, g.limits.maxBufferSize, options.maxBindingBytes ?? Infinity);
-  const rowsPerPiece = Math.floor(maxBytes / bytesPerRow);
+  // A piece is also one dispatch of the row-tiled kernels: at most maxComputeWorkgroupsPerDimension tiles of 64
+  // rows, and its labels (4 bytes a row) must fit a binding too.
+  const rowsPerPiece = Math.min(Math.floor(maxBytes / bytesPerRow), Math.floor(maxBytes / 4), g.limits.maxComputeWorkgroupsPerDimension * TILE);
   if (rowsPerPiece < 1) throw new NeurosieveError('E_GPU', `one row of ${cols} neurons exceeds the device's storage binding limit`);
   let classes: number | undefined;
   if (options.labels) {
-    classes = options.classes ?? 0;
+    if (!Number.isInteger(options.classes) || options.classes! < 1) {
+      throw new NeurosieveError('E_ARGUMENT', `Expected a positive integer for classes (with labels) but received ${String(options.classes)}`);
+    }
+    classes = options.classes!;
     if (options.labels.length < rows) throw new NeurosieveError('E_ARGUMENT', `Expected ${rows} labels but received ${options.labels.length}`);
     for (let i = 0; i < rows; i++) {
       if (options.labels[i]! >= classes) throw new NeurosieveError('E_ARGUMENT', `Expected labels in [0, ${classes - 1}] for labels but received ${options.labels[i]} at row ${i}`);
     }
   }
-  const pieces: { buffer: GPUBuffer; r0: number; rows: number }[] = [];
+  const pieces: { buffer: GPUBuffer; r0: number; rows: number; labels?: GPUBuffer }[] = [];
   return checked(g, 'uploading activations', () => {
     for (let r0 = 0; r0 < rows; r0 += rowsPerPiece) {
       const n = Math.min(rowsPerPiece, rows - r0);
       const part = x.subarray(r0 * cols, (r0 + n) * cols);
-      pieces.push({ buffer: upload(g, storage === 'f16' ? toHalf(part) : part, 'activations'), r0, rows: n });
+      const buffer = upload(g, storage === 'f16' ? toHalf(part) : part, 'activations');
+      const labels = options.labels ? upload(g, options.labels.subarray(r0, r0 + n), 'labels') : undefined;
+      pieces.push({ buffer, r0, rows: n, labels });
     }
-    const labels = options.labels ? upload(g, options.labels.subarray(0, rows), 'labels') : undefined;
     return {
       g,
       rows,
       cols,
       storage,
       pieces,
-      labels,
       classes,
       destroy() {
-        for (const p of pieces) g.buffers.release(p.buffer);
-        if (labels) g.buffers.release(labels);
+        for (const p of pieces) {
+          g.buffers.release(p.buffer);
+          if (p.labels) g.buffers.release(p.labels);
+        }
       },
     };
   });
@@ -192,7 +199,7 @@ export async function probeLossGradient(
 ): Promise<ProbeLossGradient> {
   const g = xs.g;
   const C = checkWeights(xs, W, b);
-  if (!xs.labels || xs.classes !== C) throw new NeurosieveError('E_ARGUMENT', `Expected activations uploaded with labels of ${C} classes for probeLossGradient but received ${xs.labels ? `${xs.classes} classes` : 'no labels'}`);
+  if (xs.classes !== C) throw new NeurosieveError('E_ARGUMENT', `Expected activations uploaded with labels of ${C} classes for probeLossGradient but received ${xs.classes !== undefined ? `${xs.classes} classes` : 'no labels'}`);
   const D = xs.cols;
   const gradW = new Float32Array(C * D);
   const gradB = new Float64Array(C);
@@ -215,7 +222,7 @@ export async function probeLossGradient(
         const enc = g.device.createCommandEncoder({ label: 'probe step' });
         await encodeLogits(g, enc, xs, s.piece.buffer, s.local, s.rows, wBuf, bBuf, z, C, transient);
 
-        const sp = uniforms(g, [s.rows, C, s.piece.r0 + s.local, range.scale], new Set([3]));
+        const sp = uniforms(g, [s.rows, C, s.local, range.scale], new Set([3]));
         transient.push(sp);
         let pass = enc.beginComputePass({ label: 'softmax-xent' });
         pass.setPipeline(soft);
@@ -223,7 +230,7 @@ export async function probeLossGradient(
           layout: soft.getBindGroupLayout(0),
           entries: [
             { binding: 0, resource: { buffer: z, size: s.rows * C * 4 } },
-            { binding: 1, resource: { buffer: xs.labels! } },
+            { binding: 1, resource: { buffer: s.piece.labels! } },
             { binding: 2, resource: { buffer: G, size: s.rows * C * 4 } },
             { binding: 3, resource: { buffer: L, size: s.rows * 4 } },
             { binding: 4, resource: { buffer: sp } },
