@@ -113,8 +113,8 @@ export async function runWebgpuBench({ api, quick = false, log = console.error, 
       const tw = await best(runs, async () => (gpuR = await api.correlate(path, { backend: 'webgpu' })));
       rows.push({ kind: 'correlation', impl: 'neurosieve webgpu', T, D, seconds: tw, gflops: flops / tw / 1e9, maxAbsDiffVsNative: maxAbsDiff(gpuR.corr, nat.corr), note: label });
       log(`correlation T=${T} D=${D}: native ${tn.toFixed(3)} s, webgpu ${tw.toFixed(3)} s (max |Δr| ${rows.at(-1).maxAbsDiffVsNative.toExponential(1)})`);
-      if (peer.gpu) {
-        // gpu.js: centred XᵀX as one kernel over the full matrix; means and r on the host (as a user would).
+      if (peer.gpu && D <= 512) {
+        // gpu.js (~0.25 GFLOP/s on lavapipe: only the smaller problem): centred XᵀX as one kernel over the full matrix; means and r on the host (as a user would).
         const mean = nat.means;
         const k = peer.gpu.createKernel(function (a, mu) {
           let s = 0;

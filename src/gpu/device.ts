@@ -123,15 +123,10 @@ function summarise(adapter: GPUAdapter, backend: DawnBackend, featureLevel: 'cor
   };
 }
 
-/** Dawn's own message for a bad `adapter=` lists the adapters it found; keep that list in ours. */
-function adapterNotFound(name: string, err: unknown): NeurosieveError {
+/** Dawn's own message for a bad `adapter=` lists the adapters it found ("* backend: 'vulkan', name: '…'"). */
+function listedAdapters(err: unknown): string[] {
   const text = err instanceof Error ? err.message : String(err);
-  const list = text.split('\n').filter((l) => l.trim().startsWith('*')).map((l) => l.trim().slice(2));
-  return gpuError(
-    `NEUROSIEVE_ADAPTER='${name}' names no WebGPU adapter; available: ${list.length > 0 ? list.join('; ') : 'none'}` +
-      ' (unset NEUROSIEVE_ADAPTER to pick one automatically)',
-    err,
-  );
+  return text.split('\n').filter((l) => l.trim().startsWith('* ')).map((l) => l.trim().slice(2));
 }
 
 /**
@@ -159,6 +154,7 @@ interface Found {
 async function findAdapter(dawn: DawnModule): Promise<Found> {
   const name = process.env.NEUROSIEVE_ADAPTER;
   const tried: string[] = [];
+  const available: string[] = [];
   for (const backend of backends()) {
     const options = [`backend=${backend}`];
     if (name) options.push(`adapter=${name}`);
@@ -172,14 +168,20 @@ async function findAdapter(dawn: DawnModule): Promise<Found> {
       adapter = await quietly(() => gpu.requestAdapter({ powerPreference: 'high-performance', featureLevel } as GPURequestAdapterOptions));
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
-      if (name && /Available adapters/.test(text) && /\* backend/.test(text)) throw adapterNotFound(name, err);
-      tried.push(`${backend}: ${text.split('\n')[0]}`);
+      const listed = name ? listedAdapters(err) : [];
+      if (listed.length > 0) available.push(...listed);
+      else tried.push(`${backend}: ${text.split('\n')[0]}`);
       continue;
     }
     if (adapter) return { adapter, summary: summarise(adapter, backend, featureLevel) };
     tried.push(`${backend}: no adapter`);
   }
-  if (name) throw gpuError(`NEUROSIEVE_ADAPTER='${name}' names no WebGPU adapter (${tried.join('; ')})`);
+  if (name) {
+    throw gpuError(
+      `NEUROSIEVE_ADAPTER='${name}' names no WebGPU adapter; available: ${available.length > 0 ? available.join('; ') : `none (${tried.join('; ')})`}` +
+        ' (unset NEUROSIEVE_ADAPTER to pick one automatically)',
+    );
+  }
   throw gpuError(
     `no WebGPU adapter found (${tried.join('; ')}). Install a Vulkan driver (for a CPU-only machine: Mesa >= 25 ` +
       "lavapipe, e.g. apt-get install -t bookworm-backports mesa-vulkan-drivers libvulkan1) or use backend 'native'",
