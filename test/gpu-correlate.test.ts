@@ -72,6 +72,15 @@ describe.skipIf(!g)('WebGPU correlation vs native', () => {
     expect(z.nonFinite).toBe(1);
   });
 
+  it('same input, same bytes: repeated runs and any host thread count', async () => {
+    const p = planted(800, 130, TEST_SEED + 11);
+    const path = write('det.npy', p.x, 800, 130);
+    const a = await correlate(path, { backend: 'webgpu', chunkRows: 300, threads: 1 });
+    const b = await correlate(path, { backend: 'webgpu', chunkRows: 300, threads: 2 });
+    expect(Buffer.from(b.stats.comoment.buffer).equals(Buffer.from(a.stats.comoment.buffer))).toBe(true);
+    expect(Buffer.from(b.corr.buffer).equals(Buffer.from(a.corr.buffer))).toBe(true);
+  });
+
   it('fewer than 2 rows: E_EMPTY, as with native', async () => {
     const path = write('one.npy', planted(1, 4, TEST_SEED).x, 1, 4);
     await expect(correlate(path, { backend: 'webgpu' })).rejects.toMatchObject({ code: 'E_EMPTY', message: expect.stringMatching(/^Expected at least 2 rows to correlate but received 1/) });

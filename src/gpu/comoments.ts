@@ -85,10 +85,24 @@ export class GpuComomentPass {
 
   /** Folds in rows×cols float32 values (row-major); rows ≤ maxRows. */
   async add(x: Float32Array, rows: number): Promise<void> {
+    if (rows === 0) return;
+    this.merge(await this.submit(x, rows), rows);
+  }
+
+  /**
+   * Starts the kernels on a chunk. `x` is copied to the device before this returns, so the caller may refill it
+   * at once; the promise gives the chunk's results for merge(). Splitting add() in two lets the host merge chunk
+   * k while the device computes chunk k + 1.
+   */
+  submit(x: Float32Array, rows: number): Promise<ChunkKernelOutput> {
+    if (!this.acc) throw new NeurosieveError('E_INTERNAL', 'GpuComomentPass used after result()');
+    return chunkKernels(this.g, x, rows, this.cols, this.options);
+  }
+
+  /** Adds a chunk's results into the float64 state (synchronous: a pass over the packed co-moment). */
+  merge(out: ChunkKernelOutput, rows: number): void {
     const acc = this.acc;
     if (!acc) throw new NeurosieveError('E_INTERNAL', 'GpuComomentPass used after result()');
-    if (rows === 0) return;
-    const out = await chunkKernels(this.g, x, rows, this.cols, this.options);
     callNativeSync(() => {
       for (const { block, tiles } of out.blocks) acc.addTiles(tiles, SYRK.tile, block.bi0, block.bi1);
       acc.endChunk(rows, out.columnStats);

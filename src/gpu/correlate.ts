@@ -7,7 +7,7 @@ import { asDataset } from '../dataset.js';
 import { NeurosieveError } from '../errors.js';
 import { openRowStream } from '../load.js';
 import type { Dataset, Progress } from '../types.js';
-import { GpuComomentPass } from './comoments.js';
+import { GpuComomentPass, type ChunkKernelOutput } from './comoments.js';
 import type { NativeComoments } from '../native-types.js';
 
 export interface GpuPassOptions {
@@ -42,15 +42,20 @@ export async function gpuComoments(dataset: Dataset, o: GpuPassOptions): Promise
       throw new NeurosieveError('E_WIDTH', `${file.path}: has ${stream.cols} neurons per row, but ${dataset.files[0]!.path} has ${cols}; all files of a dataset must have the same width`);
     }
     try {
+      // Three things overlap: the native reader fills chunk k+1, the device computes chunk k, and the host merges
+      // chunk k-1 in float64. submit() copies its chunk to the device before returning, so two host buffers do.
+      let previous: { out: ChunkKernelOutput; rows: number } | undefined;
       let n = await stream.read(cur, rowsPer);
       while (n > 0) {
         if (o.signal?.aborted) throw cancelled();
-        // Read chunk k+1 on the native worker while the device works on chunk k.
+        const computing = pass.submit(cur, n);
         const reading = stream.read(nxt, rowsPer);
         try {
-          await pass.add(cur, n);
+          if (previous) pass.merge(previous.out, previous.rows);
+          previous = { out: await computing, rows: n };
         } catch (err) {
           await reading.catch(() => 0);
+          await computing.catch(() => undefined);
           throw err;
         }
         done += n;
@@ -59,6 +64,7 @@ export async function gpuComoments(dataset: Dataset, o: GpuPassOptions): Promise
         o.onProgress?.({ rows: done, totalRows, file: f });
         n = next;
       }
+      if (previous) pass.merge(previous.out, previous.rows);
       rowsPerFile.push(stream.rows);
       nonFinite += stream.nonFinite;
     } finally {
