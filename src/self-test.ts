@@ -84,13 +84,14 @@ export async function selfTest(backend: 'native' | 'webgpu', size: { rows: numbe
   const out = await chunkKernels(g, x, CHECK.rows, CHECK.cols, { poison: Number.NaN });
   const D = CHECK.cols;
   const shift = out.columnStats.subarray(2 * D, 3 * D);
-  const { tiles } = out.blocks[0]!; // 70 columns: tiles (0,0), (0,1), (1,1) in one block
-  const nb = Math.ceil(D / 64);
+  const { tiles } = out.blocks[0]!; // 70 columns: at most 3 tiles, one block
+  const T = out.tile;
+  const nb = Math.ceil(D / T);
   const at = (i: number, j: number) => {
-    const bi = Math.floor(i / 64);
-    const bj = Math.floor(j / 64);
+    const bi = Math.floor(i / T);
+    const bj = Math.floor(j / T);
     const t = (bi * (2 * nb - bi + 1)) / 2 + (bj - bi);
-    return tiles[t * 4096 + (i % 64) * 64 + (j % 64)]!;
+    return tiles[t * T * T + (i % T) * T + (j % T)]!;
   };
   const maxError = comomentError(x, CHECK.rows, D, shift, at);
   await chunkKernels(g, big, size.rows, size.cols); // warm-up: pipelines, buffers

@@ -47,13 +47,15 @@ describe('syrkBlocks', () => {
 });
 
 describe.skipIf(!g)('correlation shaders vs float64 on the CPU', () => {
-  for (const cols of [1, 7, 63, 257]) {
+  for (const T of [64, 128] as const) for (const cols of [1, 7, 63, 257]) {
     for (const rows of [1, 1000]) {
-      it(`${rows} rows × ${cols} neurons`, async () => {
+      it(`${T}×${T} tiles: ${rows} rows × ${cols} neurons`, async () => {
         const p = planted(rows, cols, TEST_SEED + 31 * cols + rows);
-        // Neuron blocks of at most 5 tiles at 257 columns: the output splits into several bindings.
-        const out = await chunkKernels(g!, p.x, rows, cols, { poison: Number.NaN, maxBindingBytes: cols > 64 ? 5 * 64 * 64 * 4 : undefined });
-        if (cols > 64) expect(out.blocks.length).toBeGreaterThan(1);
+        // Neuron blocks of at most nb tiles at 257 columns: the output splits into several bindings.
+        const nbT = Math.ceil(cols / T);
+        const out = await chunkKernels(g!, p.x, rows, cols, { tile: T, poison: Number.NaN, maxBindingBytes: cols > T ? nbT * T * T * 4 : undefined });
+        expect(out.tile).toBe(T);
+        if (cols > T) expect(out.blocks.length).toBeGreaterThan(1);
         const cs = out.columnStats;
 
         // Column means.
@@ -75,7 +77,7 @@ describe.skipIf(!g)('correlation shaders vs float64 on the CPU', () => {
         }
 
         // Tiles: every element, padding included (exact zeros there).
-        const nb = Math.ceil(cols / 64);
+        const nb = nbT;
         const a = new Float64Array(rows * cols);
         for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) a[r * cols + c] = Math.fround(p.x[r * cols + c]! - shift[c]!);
         const S = new Float64Array(cols * cols);
@@ -91,11 +93,11 @@ describe.skipIf(!g)('correlation shaders vs float64 on the CPU', () => {
           let t = 0;
           for (let bi = block.bi0; bi < block.bi1; bi++) {
             for (let bj = bi; bj < nb; bj++, t++) {
-              for (let ii = 0; ii < 64; ii++) {
-                for (let jj = 0; jj < 64; jj++) {
-                  const v = tiles[t * 4096 + ii * 64 + jj]!;
-                  const i = bi * 64 + ii;
-                  const j = bj * 64 + jj;
+              for (let ii = 0; ii < T; ii++) {
+                for (let jj = 0; jj < T; jj++) {
+                  const v = tiles[t * T * T + ii * T + jj]!;
+                  const i = bi * T + ii;
+                  const j = bj * T + jj;
                   if (i >= cols || j >= cols) {
                     expect(v).toBe(0);
                     continue;

@@ -10,7 +10,7 @@ import { native } from '../native.js';
 import type { NativeComoments, NativeTileComoments } from '../native-types.js';
 import { checked, gpu, type Gpu } from './device.js';
 import { columnMeansOutputFloats, encodeColumnMeans } from './programs/column-means.js';
-import { encodeSyrkBlock, SYRK, syrkBlocks, type SyrkBlock } from './programs/syrk-centred.js';
+import { encodeSyrkBlock, syrkBlocks, type SyrkBlock, type SyrkTile } from './programs/syrk-centred.js';
 import { poison as poisonBuffer, readback, upload } from './readback.js';
 
 const STORAGE_RW = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -20,6 +20,8 @@ export interface ChunkKernelOptions {
   maxBindingBytes?: number;
   /** Fill every output buffer with this value before the run (tests: NaN, so an unwritten element shows). */
   poison?: number;
+  /** SYRK tile edge; default 128 on a real GPU, 64 on a CPU adapter (where the smaller tile runs faster). */
+  tile?: SyrkTile;
 }
 
 export interface ChunkKernelOutput {
@@ -27,6 +29,7 @@ export interface ChunkKernelOutput {
   columnStats: Float32Array;
   /** Upper-triangle tiles, one array per neuron block. */
   blocks: { block: SyrkBlock; tiles: Float32Array }[];
+  tile: SyrkTile;
 }
 
 /** The largest chunk (rows) whose float32 data fits in one storage binding of this device. */
@@ -39,22 +42,23 @@ export async function chunkKernels(g: Gpu, x: Float32Array, rows: number, cols: 
   if (rows < 1 || x.length < rows * cols) throw new NeurosieveError('E_INTERNAL', `chunk of ${x.length} floats is smaller than ${rows}×${cols}`);
   if (rows > maxChunkRows(g, cols)) throw new NeurosieveError('E_INTERNAL', `a chunk of ${rows} rows exceeds the device's binding limit (${maxChunkRows(g, cols)} rows)`);
   const maxBytes = Math.min(g.limits.maxStorageBufferBindingSize, g.limits.maxBufferSize, options.maxBindingBytes ?? Infinity);
-  const blocks = syrkBlocks(cols, maxBytes);
+  const tile: SyrkTile = options.tile ?? (g.adapter.fallback ? 64 : 128);
+  const blocks = syrkBlocks(cols, maxBytes, tile);
   const transient: GPUBuffer[] = [];
   return checked(g, `correlation chunk of ${rows}×${cols}`, async () => {
     const xBuf = upload(g, x.subarray(0, rows * cols), 'chunk');
     const statsBuf = g.buffers.acquire(columnMeansOutputFloats(cols) * 4, STORAGE_RW(), 'column-stats');
-    const outs = blocks.map((b) => g.buffers.acquire(b.tiles * SYRK.tile * SYRK.tile * 4, STORAGE_RW(), 'syrk-tiles'));
+    const outs = blocks.map((b) => g.buffers.acquire(b.tiles * tile * tile * 4, STORAGE_RW(), 'syrk-tiles'));
     transient.push(xBuf, statsBuf, ...outs);
     if (options.poison !== undefined) for (const b of [statsBuf, ...outs]) poisonBuffer(g, b, options.poison);
     try {
       const enc = g.device.createCommandEncoder({ label: 'correlation chunk' });
       transient.push(...(await encodeColumnMeans(g, enc, xBuf, statsBuf, rows, cols)));
-      for (let k = 0; k < blocks.length; k++) transient.push(...(await encodeSyrkBlock(g, enc, xBuf, statsBuf, outs[k]!, rows, cols, blocks[k]!)));
-      const reads = [readback(g, statsBuf, 0, columnMeansOutputFloats(cols) * 4, enc), ...blocks.map((b, k) => readback(g, outs[k]!, 0, b.tiles * SYRK.tile * SYRK.tile * 4, enc))];
+      for (let k = 0; k < blocks.length; k++) transient.push(...(await encodeSyrkBlock(g, enc, xBuf, statsBuf, outs[k]!, rows, cols, blocks[k]!, tile)));
+      const reads = [readback(g, statsBuf, 0, columnMeansOutputFloats(cols) * 4, enc), ...blocks.map((b, k) => readback(g, outs[k]!, 0, b.tiles * tile * tile * 4, enc))];
       g.device.queue.submit([enc.finish()]);
       const [stats, ...tiles] = await Promise.all(reads.map((r) => r()));
-      return { columnStats: new Float32Array(stats!), blocks: blocks.map((block, k) => ({ block, tiles: new Float32Array(tiles[k]!) })) };
+      return { columnStats: new Float32Array(stats!), blocks: blocks.map((block, k) => ({ block, tiles: new Float32Array(tiles[k]!) })), tile };
     } finally {
       for (const b of transient) g.buffers.release(b);
     }
@@ -104,7 +108,7 @@ export class GpuComomentPass {
     const acc = this.acc;
     if (!acc) throw new NeurosieveError('E_INTERNAL', 'GpuComomentPass used after result()');
     callNativeSync(() => {
-      for (const { block, tiles } of out.blocks) acc.addTiles(tiles, SYRK.tile, block.bi0, block.bi1);
+      for (const { block, tiles } of out.blocks) acc.addTiles(tiles, out.tile, block.bi0, block.bi1);
       acc.endChunk(rows, out.columnStats);
     });
   }

@@ -1,6 +1,6 @@
 /// <reference types="@webgpu/types" />
 /**
- * Program for shaders/syrk-centred.wgsl: the shifted co-moment of a chunk as upper-triangle 64×64 tiles, with
+ * Program for shaders/syrk-centred.wgsl: the shifted co-moment of a chunk as upper-triangle tiles, with
  * the output split into blocks of tile rows ("neuron blocks") so that no binding exceeds the device's
  * maxStorageBufferBindingSize.
  */
@@ -8,7 +8,13 @@ import { NeurosieveError } from '../../errors.js';
 import type { Gpu } from '../device.js';
 import { uniforms } from '../readback.js';
 
-export const SYRK = { shader: 'syrk-centred', tile: 64 } as const;
+export const SYRK = { shader: 'syrk-centred' } as const;
+
+/**
+ * Output tile edge: 64 (4×4 register blocks, K step 32) or 128 (8×8 blocks, K step 16: twice the FLOPs per byte
+ * loaded). Both use 16 KiB of workgroup memory; the tests run both.
+ */
+export type SyrkTile = 64 | 128;
 
 export interface SyrkBlock {
   /** Tile rows [bi0, bi1) of the nb×nb tile grid. */
@@ -23,8 +29,8 @@ export interface SyrkBlock {
 const tileIndex = (bi: number, bj: number, nb: number) => (bi * (2 * nb - bi + 1)) / 2 + (bj - bi);
 
 /** Splits the tile rows into consecutive blocks whose output fits in `maxBytes`. */
-export function syrkBlocks(cols: number, maxBytes: number): SyrkBlock[] {
-  const T = SYRK.tile;
+export function syrkBlocks(cols: number, maxBytes: number, tile: SyrkTile = 64): SyrkBlock[] {
+  const T = tile;
   const nb = Math.ceil(cols / T);
   const tileBytes = T * T * 4;
   const maxTiles = Math.floor(maxBytes / tileBytes);
@@ -45,7 +51,7 @@ export function syrkBlocks(cols: number, maxBytes: number): SyrkBlock[] {
 
 /**
  * Records one block's dispatch. x: rows×cols float32; stats: the column-means output (shift at 2·cols);
- * out: ≥ block.tiles·4096 floats. Returns the transient buffers for the caller to release after submission.
+ * out: ≥ block.tiles·tile² floats. Returns the transient buffers for the caller to release after submission.
  */
 export async function encodeSyrkBlock(
   g: Gpu,
@@ -56,16 +62,17 @@ export async function encodeSyrkBlock(
   rows: number,
   cols: number,
   block: SyrkBlock,
+  tile: SyrkTile,
 ): Promise<GPUBuffer[]> {
-  const pipeline = await g.pipelines.get({ shader: SYRK.shader });
-  const nb = Math.ceil(cols / SYRK.tile);
+  const pipeline = await g.pipelines.get({ shader: SYRK.shader, prelude: `const RB: u32 = ${tile / 16}u;\n` });
+  const nb = Math.ceil(cols / tile);
   const params = uniforms(g, [rows, cols, nb, block.bi0, block.tile0]);
   const bind = g.device.createBindGroup({
     layout: pipeline.getBindGroupLayout(0),
     entries: [
       { binding: 0, resource: { buffer: x, size: rows * cols * 4 } },
       { binding: 1, resource: { buffer: stats, size: 3 * cols * 4 } },
-      { binding: 2, resource: { buffer: out, size: block.tiles * SYRK.tile * SYRK.tile * 4 } },
+      { binding: 2, resource: { buffer: out, size: block.tiles * tile * tile * 4 } },
       { binding: 3, resource: { buffer: params } },
     ],
   });
