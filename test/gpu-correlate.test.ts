@@ -101,6 +101,23 @@ describe.skipIf(!g)('WebGPU correlation vs native', () => {
     expect(r.backend).toBe(g!.adapter.fallback ? 'native' : 'webgpu');
   });
 
+  it('the device going away mid-pass is an E_GPU error, and the next pass opens a new device', async () => {
+    const p = planted(1200, 40, TEST_SEED + 8);
+    const path = write('lost.npy', p.x, 1200, 40);
+    let released = false;
+    const run = correlate(path, {
+      backend: 'webgpu',
+      chunkRows: 200,
+      onProgress: () => {
+        if (!released) void releaseGpu();
+        released = true;
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: 'E_GPU', message: expect.stringMatching(/^correlation chunk of 200×40: .*released or lost/) });
+    const again = await correlate(path, { backend: 'webgpu', chunkRows: 200 });
+    expect(again.count).toBe(1200);
+  });
+
   it('CLI: corr --backend webgpu', () => {
     const p = planted(120, 9, TEST_SEED + 5);
     const path = write('cli.npy', p.x, 120, 9);

@@ -255,17 +255,30 @@ export async function releaseGpu(): Promise<void> {
 export async function checked<T>(g: Gpu, what: string, body: () => Promise<T> | T): Promise<T> {
   g.device.pushErrorScope('out-of-memory');
   g.device.pushErrorScope('validation');
-  let result: T;
+  let result: T | undefined;
+  let failure: unknown;
   try {
     result = await body();
-  } finally {
+  } catch (err) {
+    failure = err;
+  }
+  let scoped: GPUError | null = null;
+  try {
     const validation = await g.device.popErrorScope();
     const oom = await g.device.popErrorScope();
-    const e = validation ?? oom;
-    if (e) throw gpuError(`${what}: ${e.message}`);
+    scoped = validation ?? oom;
+  } catch {
+    // the device is gone (destroyed or lost): reported below
   }
+  if (scoped) throw gpuError(`${what}: ${scoped.message}`);
   if (lostReason) throw gpuError(`${what}: the WebGPU device was lost: ${lostReason}`);
-  return result;
+  if (failure !== undefined) {
+    // Dawn rejects mapAsync and friends with plain Errors/DOMExceptions (e.g. after a device loss).
+    if (failure instanceof NeurosieveError) throw failure;
+    const text = failure instanceof Error ? failure.message || `${failure.name} without a message` : String(failure);
+    throw gpuError(`${what}: ${text}${current ? '' : ' (the device was released or lost meanwhile)'}`, failure);
+  }
+  return result as T;
 }
 
 /** Every adapter this process can see (for `neurosieve doctor`), Vulkan first, then OpenGL. */
