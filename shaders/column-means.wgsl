@@ -8,7 +8,9 @@
 // The host takes mean = pivot + dev / rows in float64. For a column with mean 1e4 and unit variance the float32
 // sum of pass 1 loses ~3 digits; pass 2 sums values of size ~1 and gives the mean to ~1e-7 of the std.
 //
-// Bindings: 0 x: array<f32> (read), 1 out: array<f32> of 3*cols (pivot | dev | shift, written),
+// Storage: the program prepends `alias XT = f32;` or, for float16 data with shader-f16,
+// `enable f16; alias XT = f16;` (values are converted to f32 on load; all arithmetic is f32).
+// Bindings: 0 x: array<XT> (read), 1 out: array<f32> of 3*cols (pivot | dev | shift, written),
 //           2 params: uniform { rows, cols }.
 // Workgroup: 64 columns x 4 lanes (256 invocations); lane l sums rows l, l+4, ...; the 4 partial sums are added
 // in workgroup memory in a fixed order, so results do not depend on timing. Adjacent invocations read adjacent
@@ -23,7 +25,7 @@ struct Params {
   cols: u32,
 }
 
-@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(0) var<storage, read> x: array<XT>;
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 @group(0) @binding(2) var<uniform> p: Params;
 
@@ -50,7 +52,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   var s = 0.0;
   if (inside) {
     for (var r = lane; r < p.rows; r += LANES) {
-      s += x[r * p.cols + col];
+      s += f32(x[r * p.cols + col]);
     }
   }
   partial[lane * COLS + cx] = s;
@@ -62,7 +64,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   var d = 0.0;
   if (inside) {
     for (var r = lane; r < p.rows; r += LANES) {
-      d += x[r * p.cols + col] - pivot;
+      d += f32(x[r * p.cols + col]) - pivot;
     }
   }
   partial[lane * COLS + cx] = d;

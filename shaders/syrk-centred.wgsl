@@ -11,9 +11,9 @@
 // maxStorageBufferBindingSize (at cols = 9,984 and TILE = 64 the triangle is 12,246 tiles = 191 MiB). Elements
 // of edge tiles beyond cols are written too (as 0), so every element of the binding is defined.
 //
-// Bindings: 0 x: array<f32> (read), 1 stats: array<f32> (column-means output; shift at 2*cols + c, read),
-//           2 out: array<f32> (written), 3 params: uniform { rows, cols, nb, bi0, tile0 }.
-// Variant: the program prepends `const RB: u32 = 4u;` (64 x 64 tiles, K step 32) or `8u` (128 x 128 tiles,
+// Bindings: 0 x: array<XT> (read; XT = f32, or f16 with shader-f16, as in column-means.wgsl),
+//           1 stats: array<f32> (column-means output; shift at 2*cols + c, read), 2 out: array<f32> (written), 3 params: uniform { rows, cols, nb, bi0, tile0 }.
+// Variant: the program also prepends `const RB: u32 = 4u;` (64 x 64 tiles, K step 32) or `8u` (128 x 128 tiles,
 // K step 16: twice the FLOPs per byte loaded, for real GPUs). TILE = 16 * RB, BK = 2048 / TILE.
 // Workgroup: 16 x 16 invocations, one TILE x TILE tile; each invocation keeps an RB x RB register block (rows
 // ty+16a, columns tx+16b: strided, so a warp reads consecutive workgroup-memory words). K loop: BK rows at a time
@@ -34,7 +34,7 @@ struct Params {
   tile0: u32,
 }
 
-@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(0) var<storage, read> x: array<XT>;
 @group(0) @binding(1) var<storage, read> stats: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 @group(0) @binding(3) var<uniform> p: Params;
@@ -75,10 +75,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
         let ci = i0 + cc;
         let cj = j0 + cc;
         if (ci < p.cols) {
-          a = x[r * p.cols + ci] - stats[2u * p.cols + ci];
+          a = f32(x[r * p.cols + ci]) - stats[2u * p.cols + ci];
         }
         if (cj < p.cols) {
-          b = x[r * p.cols + cj] - stats[2u * p.cols + cj];
+          b = f32(x[r * p.cols + cj]) - stats[2u * p.cols + cj];
         }
       }
       As[e] = a;

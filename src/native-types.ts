@@ -154,4 +154,6 @@ export interface NativeAddon {
   TileComoments: new (cols: number, threads: number) => NativeTileComoments;
   /** Points fd 2 at /dev/null while `quiet` (around Dawn's adapter enumeration, which warns on lavapipe). */
   quietStderr(quiet: boolean): boolean;
+  /** float32 -> IEEE float16 bits, round to nearest even (exact for values that came from float16). */
+  toHalf(src: Float32Array, dst: Uint16Array): void;
 }

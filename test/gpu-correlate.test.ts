@@ -81,6 +81,18 @@ describe.skipIf(!g)('WebGPU correlation vs native', () => {
     expect(Buffer.from(b.corr.buffer).equals(Buffer.from(a.corr.buffer))).toBe(true);
   });
 
+  it('a float16 file: uploaded as float16 when the device has shader-f16, same result as native', async () => {
+    const rows = 900;
+    const cols = 70;
+    const p = planted(rows, cols, TEST_SEED + 21);
+    const path = join(dir, 'f16.npy');
+    writeFileSync(path, npyBytes(p.x, [rows, cols], 'float16'));
+    const n = await correlate(path, { backend: 'native' });
+    const w = await correlate(path, { backend: 'webgpu', chunkRows: 256 });
+    expect(maxAbsDiff(w.corr, n.corr)).toBeLessThanOrEqual(1e-5);
+    expect(w.zeroVariance).toEqual(n.zeroVariance);
+  });
+
   it('fewer than 2 rows: E_EMPTY, as with native', async () => {
     const path = write('one.npy', planted(1, 4, TEST_SEED).x, 1, 4);
     await expect(correlate(path, { backend: 'webgpu' })).rejects.toMatchObject({ code: 'E_EMPTY', message: expect.stringMatching(/^Expected at least 2 rows to correlate but received 1/) });

@@ -12,9 +12,21 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { checked, releaseGpu } from '../src/gpu/device.js';
+import { storagePrelude } from '../src/gpu/pipelines.js';
 import { chunkKernels } from '../src/gpu/comoments.js';
 import { syrkBlocks } from '../src/gpu/programs/syrk-centred.js';
 import { probeGpu } from './helpers/gpu.js';
+import { native } from '../src/native.js';
+import { halfBits } from '../src/extract/float16.js';
+
+function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const m = h & 0x3ff;
+  if (e === 0) return s * m * 2 ** -24;
+  if (e === 31) return m ? Number.NaN : s * Infinity;
+  return s * (1 + m / 1024) * 2 ** (e - 15);
+}
 import { planted, TEST_SEED } from './helpers/planted.js';
 
 console.log(`gpu-kernels.test.ts seed ${TEST_SEED} (set NEUROSIEVE_TEST_SEED to reproduce)`);
@@ -119,6 +131,32 @@ describe.skipIf(!g)('correlation shaders vs float64 on the CPU', () => {
   }
 });
 
+describe.skipIf(!g)('float16 storage (shader-f16)', () => {
+  for (const [rows, cols] of [[1, 7], [1000, 257]] as const) {
+    it(`${rows} rows × ${cols} neurons: bit-identical to float32 storage on float16 data`, async () => {
+      if (!g!.f16) return;
+      const p = planted(rows, cols, TEST_SEED + 5 * cols + rows);
+      const f = new Float32Array(rows * cols);
+      const h16 = new Uint16Array(rows * cols);
+      native().toHalf(p.x, h16);
+      for (let i = 0; i < f.length; i++) f[i] = halfToFloat(h16[i]!);
+      const a = await chunkKernels(g!, f, rows, cols, { storage: 'f32', poison: Number.NaN });
+      const b = await chunkKernels(g!, f, rows, cols, { storage: 'f16', poison: Number.NaN });
+      expect(Buffer.from(b.columnStats.buffer).equals(Buffer.from(a.columnStats.buffer))).toBe(true);
+      expect(b.blocks.length).toBe(a.blocks.length);
+      for (let k = 0; k < a.blocks.length; k++) expect(Buffer.from(b.blocks[k]!.tiles.buffer).equals(Buffer.from(a.blocks[k]!.tiles.buffer))).toBe(true);
+      expect(a.columnStats.every(Number.isFinite)).toBe(true);
+    });
+  }
+
+  it('toHalf rounds to nearest even like the reference encoder', () => {
+    const x = Float32Array.from([0, -0, 1, 65504, 65520, 1e-8, 6e-8, -2.5, 1 + 2 ** -11, 1 + 3 * 2 ** -11, Infinity, Number.NaN, 3.14159]);
+    const h = new Uint16Array(x.length);
+    native().toHalf(x, h);
+    expect(Array.from(h)).toEqual(Array.from(x, (v) => halfBits(v)));
+  });
+});
+
 describe.skipIf(!g)('device errors become NeurosieveError E_GPU', () => {
   it('a shader that does not compile names the file and line', async () => {
     await expect(g!.pipelines.get({ shader: 'column-means', prelude: 'this is not WGSL;\n' })).rejects.toMatchObject({
@@ -128,7 +166,7 @@ describe.skipIf(!g)('device errors become NeurosieveError E_GPU', () => {
   });
 
   it('a validation error inside checked() is reported with what was being done', async () => {
-    const pipeline = await g!.pipelines.get({ shader: 'column-means' });
+    const pipeline = await g!.pipelines.get({ shader: 'column-means', prelude: storagePrelude('f32') });
     const tiny = g!.device.createBuffer({ size: 4, usage: GPUBufferUsage.UNIFORM });
     await expect(
       checked(g!, 'binding a uniform as storage', () => {

@@ -12,6 +12,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ns::register_tile_comoments(env, exports);
   ns::register_rows(env, exports);
   ns::register_quiet_stderr(env, exports);
+  ns::register_to_half(env, exports);
   return exports;
 }
 

@@ -9,6 +9,7 @@ import { callNativeSync, NeurosieveError } from '../errors.js';
 import { native } from '../native.js';
 import type { NativeComoments, NativeTileComoments } from '../native-types.js';
 import { checked, gpu, type Gpu } from './device.js';
+import type { GpuStorage } from './pipelines.js';
 import { columnMeansOutputFloats, encodeColumnMeans } from './programs/column-means.js';
 import { encodeSyrkBlock, syrkBlocks, type SyrkBlock, type SyrkTile } from './programs/syrk-centred.js';
 import { poison as poisonBuffer, readback, upload } from './readback.js';
@@ -22,6 +23,11 @@ export interface ChunkKernelOptions {
   poison?: number;
   /** SYRK tile edge; default 128 on a real GPU, 64 on a CPU adapter (where the smaller tile runs faster). */
   tile?: SyrkTile;
+  /**
+   * Upload the chunk as float16 (needs shader-f16). Lossless only for data that are float16 already (a float16
+   * dataset), and then bit-identical to 'f32' with half the bytes moved; default 'f32'.
+   */
+  storage?: GpuStorage;
 }
 
 export interface ChunkKernelOutput {
@@ -32,29 +38,40 @@ export interface ChunkKernelOutput {
   tile: SyrkTile;
 }
 
-/** The largest chunk (rows) whose float32 data fits in one storage binding of this device. */
-export function maxChunkRows(g: Gpu, cols: number): number {
-  return Math.max(1, Math.floor(g.limits.maxStorageBufferBindingSize / (4 * cols)));
+/** The largest chunk (rows) whose data fit in one storage binding of this device. */
+export function maxChunkRows(g: Gpu, cols: number, storage: GpuStorage = 'f32'): number {
+  return Math.max(1, Math.floor(g.limits.maxStorageBufferBindingSize / ((storage === 'f16' ? 2 : 4) * cols)));
 }
+
+let halfScratch = new Uint16Array(0);
 
 /** Runs both kernels on one chunk and reads everything back (the building block of the pass, and of the tests). */
 export async function chunkKernels(g: Gpu, x: Float32Array, rows: number, cols: number, options: ChunkKernelOptions = {}): Promise<ChunkKernelOutput> {
   if (rows < 1 || x.length < rows * cols) throw new NeurosieveError('E_INTERNAL', `chunk of ${x.length} floats is smaller than ${rows}×${cols}`);
-  if (rows > maxChunkRows(g, cols)) throw new NeurosieveError('E_INTERNAL', `a chunk of ${rows} rows exceeds the device's binding limit (${maxChunkRows(g, cols)} rows)`);
+  const storage = options.storage ?? 'f32';
+  if (storage === 'f16' && !g.f16) throw new NeurosieveError('E_GPU', "storage 'f16' needs the shader-f16 feature, which this adapter lacks");
+  if (rows > maxChunkRows(g, cols, storage)) throw new NeurosieveError('E_INTERNAL', `a chunk of ${rows} rows exceeds the device's binding limit (${maxChunkRows(g, cols, storage)} rows)`);
   const maxBytes = Math.min(g.limits.maxStorageBufferBindingSize, g.limits.maxBufferSize, options.maxBindingBytes ?? Infinity);
   const tile: SyrkTile = options.tile ?? (g.adapter.fallback ? 64 : 128);
   const blocks = syrkBlocks(cols, maxBytes, tile);
   const transient: GPUBuffer[] = [];
   return checked(g, `correlation chunk of ${rows}×${cols}`, async () => {
-    const xBuf = upload(g, x.subarray(0, rows * cols), 'chunk');
+    let data: Float32Array | Uint16Array = x.subarray(0, rows * cols);
+    if (storage === 'f16') {
+      if (halfScratch.length < rows * cols) halfScratch = new Uint16Array(rows * cols);
+      const h = halfScratch.subarray(0, rows * cols);
+      callNativeSync(() => native().toHalf(data as Float32Array, h));
+      data = h;
+    }
+    const xBuf = upload(g, data, 'chunk');
     const statsBuf = g.buffers.acquire(columnMeansOutputFloats(cols) * 4, STORAGE_RW(), 'column-stats');
     const outs = blocks.map((b) => g.buffers.acquire(b.tiles * tile * tile * 4, STORAGE_RW(), 'syrk-tiles'));
     transient.push(xBuf, statsBuf, ...outs);
     if (options.poison !== undefined) for (const b of [statsBuf, ...outs]) poisonBuffer(g, b, options.poison);
     try {
       const enc = g.device.createCommandEncoder({ label: 'correlation chunk' });
-      transient.push(...(await encodeColumnMeans(g, enc, xBuf, statsBuf, rows, cols)));
-      for (let k = 0; k < blocks.length; k++) transient.push(...(await encodeSyrkBlock(g, enc, xBuf, statsBuf, outs[k]!, rows, cols, blocks[k]!, tile)));
+      transient.push(...(await encodeColumnMeans(g, enc, xBuf, statsBuf, rows, cols, storage)));
+      for (let k = 0; k < blocks.length; k++) transient.push(...(await encodeSyrkBlock(g, enc, xBuf, statsBuf, outs[k]!, rows, cols, blocks[k]!, tile, storage)));
       const reads = [readback(g, statsBuf, 0, columnMeansOutputFloats(cols) * 4, enc), ...blocks.map((b, k) => readback(g, outs[k]!, 0, b.tiles * tile * tile * 4, enc))];
       g.device.queue.submit([enc.finish()]);
       const [stats, ...tiles] = await Promise.all(reads.map((r) => r()));
@@ -84,7 +101,7 @@ export class GpuComomentPass {
 
   /** Rows per chunk the device can take at this width. */
   get maxRows(): number {
-    return maxChunkRows(this.g, this.cols);
+    return maxChunkRows(this.g, this.cols, this.options.storage);
   }
 
   /** Folds in rows×cols float32 values (row-major); rows ≤ maxRows. */

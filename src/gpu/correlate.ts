@@ -8,6 +8,7 @@ import { NeurosieveError } from '../errors.js';
 import { openRowStream } from '../load.js';
 import type { Dataset, Progress } from '../types.js';
 import { GpuComomentPass, type ChunkKernelOutput } from './comoments.js';
+import { gpu } from './device.js';
 import type { NativeComoments } from '../native-types.js';
 
 export interface GpuPassOptions {
@@ -21,11 +22,16 @@ export interface GpuPassOptions {
 export interface GpuPassResult extends NativeComoments {
   nonFinite: number;
   rowsPerFile: number[];
+  /** How the chunks were stored on the device (WebGPU only). */
+  storage?: 'f32' | 'f16';
 }
 
 export async function gpuComoments(dataset: Dataset, o: GpuPassOptions): Promise<GpuPassResult> {
   const cols = dataset.cols;
-  const pass = await GpuComomentPass.open(cols, o.threads);
+  // A float16 dataset goes up as float16 when the device can read it: exact, and half the bytes.
+  const g = await gpu();
+  const storage = g.f16 && dataset.files.every((f) => f.dtype === 'float16') ? 'f16' : 'f32';
+  const pass = await GpuComomentPass.open(cols, o.threads, { storage });
   const rowsPer = Math.max(1, Math.min(o.chunkRows, pass.maxRows));
   let cur = new Float32Array(rowsPer * cols);
   let nxt = new Float32Array(rowsPer * cols);
@@ -71,5 +77,5 @@ export async function gpuComoments(dataset: Dataset, o: GpuPassOptions): Promise
       stream.close();
     }
   }
-  return { ...pass.result(), nonFinite, rowsPerFile };
+  return { ...pass.result(), nonFinite, rowsPerFile, storage };
 }

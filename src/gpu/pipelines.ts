@@ -26,6 +26,14 @@ export function shaderSource(name: string): string {
   return s;
 }
 
+/** Element type of activations in device memory: float32, or float16 with the shader-f16 feature. */
+export type GpuStorage = 'f32' | 'f16';
+
+/** The prelude that defines a shader's storage type XT (`enable` directives must come first in WGSL). */
+export function storagePrelude(storage: GpuStorage): string {
+  return storage === 'f16' ? 'enable f16;\nalias XT = f16;\n' : 'alias XT = f32;\n';
+}
+
 export interface PipelineKey {
   /** File name under shaders/, without .wgsl. */
   shader: string;

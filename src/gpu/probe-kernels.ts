@@ -17,10 +17,10 @@
 import { NeurosieveError } from '../errors.js';
 import { halfBits } from '../extract/float16.js';
 import { checked, gpu, type Gpu } from './device.js';
-import type { PipelineKey } from './pipelines.js';
+import { storagePrelude, type GpuStorage, type PipelineKey } from './pipelines.js';
 import { readback, uniforms, upload } from './readback.js';
 
-export type GpuStorage = 'f32' | 'f16';
+export type { GpuStorage };
 
 const TILE = 64;
 const STORAGE_RW = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -39,7 +39,7 @@ export interface GpuActivations {
 }
 
 function key(shader: string, storage: GpuStorage): PipelineKey {
-  return { shader, prelude: storage === 'f16' ? 'enable f16;\nalias XT = f16;\n' : 'alias XT = f32;\n' };
+  return { shader, prelude: storagePrelude(storage) };
 }
 
 function toHalf(x: Float32Array): Uint16Array {

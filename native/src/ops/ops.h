@@ -11,4 +11,5 @@ void register_synth(Napi::Env env, Napi::Object exports);       // ops/synth.cc:
 void register_tile_comoments(Napi::Env env, Napi::Object exports);  // ops/tile_comoments.cc: WebGPU tiles -> co-moments
 void register_rows(Napi::Env env, Napi::Object exports);         // ops/rows.cc: RowReader, rows into Float32Arrays
 void register_quiet_stderr(Napi::Env env, Napi::Object exports);  // ops/quiet_stderr.cc: silence Dawn's adapter warnings
+void register_to_half(Napi::Env env, Napi::Object exports);  // ops/to_half.cc: float32 -> float16 bits for uploads
 }  // namespace ns

@@ -6,7 +6,9 @@
  */
 import { NeurosieveError } from '../../errors.js';
 import type { Gpu } from '../device.js';
+import { storagePrelude, type GpuStorage } from '../pipelines.js';
 import { uniforms } from '../readback.js';
+import { xBindingBytes } from './column-means.js';
 
 export const SYRK = { shader: 'syrk-centred' } as const;
 
@@ -63,14 +65,15 @@ export async function encodeSyrkBlock(
   cols: number,
   block: SyrkBlock,
   tile: SyrkTile,
+  storage: GpuStorage = 'f32',
 ): Promise<GPUBuffer[]> {
-  const pipeline = await g.pipelines.get({ shader: SYRK.shader, prelude: `const RB: u32 = ${tile / 16}u;\n` });
+  const pipeline = await g.pipelines.get({ shader: SYRK.shader, prelude: `${storagePrelude(storage)}const RB: u32 = ${tile / 16}u;\n` });
   const nb = Math.ceil(cols / tile);
   const params = uniforms(g, [rows, cols, nb, block.bi0, block.tile0]);
   const bind = g.device.createBindGroup({
     layout: pipeline.getBindGroupLayout(0),
     entries: [
-      { binding: 0, resource: { buffer: x, size: rows * cols * 4 } },
+      { binding: 0, resource: { buffer: x, size: xBindingBytes(rows, cols, storage) } },
       { binding: 1, resource: { buffer: stats, size: 3 * cols * 4 } },
       { binding: 2, resource: { buffer: out, size: block.tiles * tile * tile * 4 } },
       { binding: 3, resource: { buffer: params } },
