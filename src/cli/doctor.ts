@@ -25,7 +25,7 @@ const MiB = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
 function describeAdapter(a: GpuAdapterSummary): string[] {
   const lim = (k: string) => a.limits[k];
   return [
-    `  ${a.backend}: ${a.vendor || '?'} ${a.architecture || '?'} — ${a.description || a.device}${a.fallback ? ' (fallback: a CPU implementation)' : ''}`,
+    `  ${a.backend}: ${[a.vendor, a.architecture].filter(Boolean).join(' ') || a.device || 'unknown vendor'} — ${a.description || a.device}${a.fallback ? ' (fallback: a CPU implementation)' : ''}`,
     `    feature level ${a.featureLevel}; maxStorageBufferBindingSize ${MiB(lim('maxStorageBufferBindingSize') ?? 0)}, maxBufferSize ${MiB(lim('maxBufferSize') ?? 0)}, ` +
       `workgroup storage ${lim('maxComputeWorkgroupStorageSize')} B, ${lim('maxComputeInvocationsPerWorkgroup')} invocations/workgroup, ${lim('maxStorageBuffersPerShaderStage')} storage buffers/stage`,
     `    features: ${a.features.join(', ') || 'none'}`,
