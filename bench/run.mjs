@@ -1,11 +1,12 @@
 // `npm run bench`: neurosieve's benchmark suite. Writes bench/results/*.json and bench/results/summary.md, and
 // prints the summary. See bench/README.md for what each column means.
 //
-//   node bench/run.mjs [--quick] [--skip-1e9] [--no-numpy] [--no-js] [--no-extract]
+//   node bench/run.mjs [--quick] [--skip-1e9] [--no-numpy] [--no-js] [--no-extract] [--no-webgpu]
 //
 //   --quick       D = 1,024 only: skips D = 9,984 and the 1e9-activation memory run (NEUROSIEVE_BENCH_QUICK=1)
 //   --skip-1e9    skips the 1e9-activation memory run only (NEUROSIEVE_BENCH_SKIP_1E9=1)
 //   --no-numpy    skips the numpy.corrcoef peer;  --no-js: the plain JS peer;  --no-extract: bench/extract.mjs
+//   --no-webgpu   skips bench/webgpu.mjs (WebGPU vs native vs gpu.js)
 // Temporary data go to $NEUROSIEVE_BENCH_TMP or the OS temp directory and are deleted at the end.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ const root = resolve(here, '..');
 const resultsDir = join(here, 'results');
 const GiB = 2 ** 30;
 
-const FLAGS = ['--quick', '--skip-1e9', '--no-numpy', '--no-js', '--no-extract', '--help'];
+const FLAGS = ['--quick', '--skip-1e9', '--no-numpy', '--no-js', '--no-extract', '--help', '--no-webgpu'];
 const args = process.argv.slice(2);
 for (const a of args) {
   if (!FLAGS.includes(a)) {
@@ -171,6 +172,15 @@ try {
     }
   }
   save('extract', { machine, ...extract });
+
+  // 5. WebGPU backend vs native vs gpu.js (bench/webgpu.mjs).
+  let webgpu = { skipped: '--no-webgpu' };
+  if (!args.includes('--no-webgpu')) {
+    log('\n== WebGPU ==');
+    const { runWebgpuBench } = await import(pathToFileURL(join(here, 'webgpu.mjs')).href);
+    webgpu = await runWebgpuBench({ api, quick, log });
+  }
+  save('webgpu', { machine, ...webgpu });
   machine.loadAverageAtEnd = loadavg();
 
   // ---- summary ----------------------------------------------------------------------------------------------------
@@ -278,6 +288,10 @@ try {
     '## Activation extraction',
     '',
     extract.skipped ? `Not run: ${extract.skipped}.` : extract.markdown ?? '```json\n' + JSON.stringify(extract, null, 2) + '\n```',
+    '',
+    '## WebGPU backend (issue 3)',
+    '',
+    webgpu.skipped ? `Not run: ${webgpu.skipped}.` : webgpu.markdown,
     '',
   ].join('\n');
   save('summary', { machine, quick, syrk: { kernel: syrk.kernel, peak: syrk.peak, rows: syrk.rows }, numpy: numpyInfo, correlation: corr.rows, agreement: corr.agreement, memory, extract, targets });

@@ -6,10 +6,13 @@
 import { asDataset, type OpenOptions } from './dataset.js';
 import { callNative, callNativeSync, NeurosieveError } from './errors.js';
 import { native } from './native.js';
-import type { CorrelateOptions, CorrelationResult, Dataset, Stats } from './types.js';
+import { gpuComoments, type GpuPassOptions, type GpuPassResult } from './gpu/correlate.js';
+import { gpu, releaseGpu } from './gpu/device.js';
+import type { ComputeBackend, CorrelateOptions, CorrelationResult, Dataset, Stats } from './types.js';
 import { expectInteger, expectKnownKeys, expectOneOf } from './validate.js';
 
-const OPTION_KEYS = ['threads', 'chunkRows', 'nan', 'onProgress', 'signal', 'format'] as const;
+const OPTION_KEYS = ['threads', 'chunkRows', 'nan', 'onProgress', 'signal', 'format', 'backend'] as const;
+const BACKENDS = ['auto', 'native', 'webgpu'] as const;
 
 /**
  * Rows per chunk when the caller does not say: ~16 MiB of float32 per chunk (two are in memory: one being read,
@@ -26,40 +29,65 @@ export function defaultChunkRows(cols: number): number {
 export async function computeStats(
   input: Dataset | string | readonly string[],
   options: CorrelateOptions & OpenOptions = {},
-): Promise<{ stats: Stats; nonFinite: number }> {
+): Promise<{ stats: Stats; nonFinite: number; backend: ComputeBackend }> {
   expectKnownKeys(options, OPTION_KEYS, 'correlate');
   const dataset = asDataset(input, { format: options.format ?? 'auto' });
   const threads = expectInteger(options.threads ?? 0, 'threads', 0, 1024);
   const chunkRows = expectInteger(options.chunkRows ?? defaultChunkRows(dataset.cols), 'chunkRows', 1, 1 << 24);
   const nan = expectOneOf(options.nan ?? 'error', 'nan', ['error', 'zero'] as const);
+  const requested = expectOneOf(options.backend ?? 'auto', 'backend', BACKENDS);
   const { signal, onProgress } = options;
   if (signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'cancelled before the pass started');
 
+  const backend = await chooseBackend(requested);
+  const r = backend === 'webgpu' ? await gpuComoments(dataset, { threads, chunkRows, nan, onProgress, signal }) : await nativeComoments(dataset, { threads, chunkRows, nan, onProgress, signal });
+  if (r.count < 2) {
+    throw new NeurosieveError('E_EMPTY', `Expected at least 2 rows to correlate but received ${r.count} (${dataset.files.map((f) => f.path).join(', ')})`);
+  }
+  const dtypes = new Set(dataset.files.map((f) => f.dtype));
+  const stats: Stats = {
+    count: r.count,
+    cols: dataset.cols,
+    layers: dataset.layers,
+    mean: r.mean,
+    comoment: r.comoment,
+    dtype: dtypes.size === 1 ? [...dtypes][0]! : 'mixed',
+    sources: dataset.files.map((f, i) => ({ path: f.path, rows: r.rowsPerFile[i] ?? 0 })),
+  };
+  return { stats, nonFinite: r.nonFinite, backend };
+}
+
+/**
+ * 'auto' takes WebGPU only on a real (non-fallback) adapter: a CPU implementation of WebGPU such as lavapipe is
+ * ~100× slower than the native engine on the same cores. Without any adapter 'auto' is 'native', quietly.
+ */
+async function chooseBackend(requested: (typeof BACKENDS)[number]): Promise<ComputeBackend> {
+  if (requested !== 'auto') return requested;
+  if (autoChoice === 'native') return autoChoice; // adapters do not appear while a process runs
+  try {
+    const g = await gpu();
+    if (!g.adapter.fallback) return 'webgpu';
+    await releaseGpu();
+  } catch {
+    // no adapter: native
+  }
+  return (autoChoice = 'native');
+}
+let autoChoice: ComputeBackend | undefined;
+
+async function nativeComoments(dataset: Dataset, o: GpuPassOptions): Promise<GpuPassResult> {
+  const { signal, onProgress } = o;
   const totalRows = dataset.rows >= 0 ? dataset.rows : undefined;
   const job = callNativeSync(() =>
     native().correlate(
-      { files: dataset.files.map((f) => ({ path: f.path, format: f.format })), threads, chunkRows, nan },
+      { files: dataset.files.map((f) => ({ path: f.path, format: f.format })), threads: o.threads, chunkRows: o.chunkRows, nan: o.nan },
       (p) => onProgress?.({ rows: p.rows, totalRows, file: p.file }),
     ),
   );
   const onAbort = () => job.cancel();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const r = await callNative(() => job.promise);
-    if (r.count < 2) {
-      throw new NeurosieveError('E_EMPTY', `Expected at least 2 rows to correlate but received ${r.count} (${dataset.files.map((f) => f.path).join(', ')})`);
-    }
-    const dtypes = new Set(dataset.files.map((f) => f.dtype));
-    const stats: Stats = {
-      count: r.count,
-      cols: dataset.cols,
-      layers: dataset.layers,
-      mean: r.mean,
-      comoment: r.comoment,
-      dtype: dtypes.size === 1 ? [...dtypes][0]! : 'mixed',
-      sources: dataset.files.map((f, i) => ({ path: f.path, rows: r.rowsPerFile[i] ?? 0 })),
-    };
-    return { stats, nonFinite: r.nonFinite };
+    return await callNative(() => job.promise);
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
@@ -87,6 +115,6 @@ export async function correlate(
   input: Dataset | string | readonly string[],
   options: CorrelateOptions & OpenOptions = {},
 ): Promise<CorrelationResult> {
-  const { stats, nonFinite } = await computeStats(input, options);
-  return correlationFromStats(stats, { threads: options.threads }, nonFinite);
+  const { stats, nonFinite, backend } = await computeStats(input, options);
+  return { ...correlationFromStats(stats, { threads: options.threads }, nonFinite), backend };
 }

@@ -17,3 +17,6 @@ export { rankNeurons, writeRanking, type Ranking, type RankData, type RankOption
 export { topNeurons, bottomNeurons, hardThresholdNeurons, randomNeurons, neuronOrdering, granularOrdering, type NeuronSelection, type NeuronOrdering, type WeightMatrix } from './rank/weight-mass.js';
 export { probelessRanking, type ProbelessRanking } from './rank/probeless.js';
 export { averagePrecisionRanking, type AveragePrecisionRanking, type AveragePrecisionOptions } from './rank/average-precision.js';
+export { gpu, releaseGpu, listAdapters, type Gpu, type GpuAdapterSummary } from './gpu/device.js';
+export { uploadActivations, probeLogits, probeLossGradient, probeGradWeights, type GpuActivations, type GpuStorage, type ProbeLossGradient } from './gpu/probe-kernels.js';
+export { selfTest, type SelfTest } from './self-test.js';

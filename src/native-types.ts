@@ -88,7 +88,17 @@ export interface NativeSynthPlan {
   memberStart: Int32Array;
 }
 
-export interface NativeAddon extends NativeAddonRows, NativeAddonRank {
+/** Float64 side of the WebGPU correlation pass (native/src/ops/tile_comoments.cc). */
+export interface NativeTileComoments {
+  /** M += the upper-triangle tiles of tile rows [bi0, bi1) (layout of shaders/syrk-centred.wgsl). */
+  addTiles(tiles: Float32Array, tile: number, bi0: number, bi1: number): void;
+  /** Ends a chunk of `rows` rows: columnStats = pivot | dev | shift (shaders/column-means.wgsl), 3·cols floats. */
+  endChunk(rows: number, columnStats: Float32Array): void;
+  /** The merged state; the object is spent afterwards. */
+  result(): NativeComoments;
+}
+
+export interface NativeAddon extends NativeAddonRows, NativeAddonRank, NativeAddonGpu {
   info(): { version: string; kernel: string; hardwareThreads: number };
   /** FP32 peak of this machine measured by a tight FMA loop on `threads` threads for about `seconds`. */
   measurePeakGflops(seconds: number, threads: number): number;
@@ -148,4 +158,13 @@ export interface NativeAddonRank {
   probelessScores(x: Float32Array, rows: number, cols: number, ids: Int32Array, classes: number, threads: number): Promise<{ means: Float64Array; counts: Float64Array; overall: Float64Array; perClass: Float64Array }>;
   /** C×D average precision of every neuron as a one-vs-rest detector of every class, after zeroing |x| < zeroBelow; with mean/std, of (x − mean) / std. */
   averagePrecision(x: Float32Array, rows: number, cols: number, ids: Int32Array, classes: number, zeroBelow: number, threads: number, mean?: Float64Array, std?: Float64Array): Promise<Float64Array>;
+}
+
+/** The WebGPU backend's native part. */
+export interface NativeAddonGpu {
+  TileComoments: new (cols: number, threads: number) => NativeTileComoments;
+  /** Points fd 2 at /dev/null while `quiet` (around Dawn's adapter enumeration, which warns on lavapipe). */
+  quietStderr(quiet: boolean): boolean;
+  /** float32 -> IEEE float16 bits, round to nearest even (exact for values that came from float16). */
+  toHalf(src: Float32Array, dst: Uint16Array): void;
 }

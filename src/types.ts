@@ -34,7 +34,16 @@ export interface CorrelateOptions {
   onProgress?: (p: Progress) => void;
   /** Aborting stops the pass at the next chunk boundary with a NeurosieveError('E_CANCELLED'). */
   signal?: AbortSignal;
+  /**
+   * Where the data pass runs: 'native' (C++ engine), 'webgpu' (WGSL shaders; float64 merge on the host) or
+   * 'auto' (default: WebGPU on a real, non-fallback adapter, else native). Both give the same statistics within
+   * float32 rounding (correlations agree within 1e-5).
+   */
+  backend?: 'auto' | 'native' | 'webgpu';
 }
+
+/** The backend that actually ran a pass. */
+export type ComputeBackend = 'native' | 'webgpu';
 
 /**
  * Mergeable sufficient statistics of a dataset: the unit of resuming and of distribution. Two Stats of the same
@@ -67,4 +76,6 @@ export interface CorrelationResult {
   /** NaN/Inf values replaced by 0 (nan: 'zero'). */
   nonFinite: number;
   stats: Stats;
+  /** Set by correlate(): the backend that ran the data pass. */
+  backend?: ComputeBackend;
 }

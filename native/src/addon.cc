@@ -9,8 +9,11 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ns::register_correlate(env, exports);
   ns::register_stats(env, exports);
   ns::register_synth(env, exports);
+  ns::register_tile_comoments(env, exports);
   ns::register_rows(env, exports);
   ns::register_rank(env, exports);
+  ns::register_quiet_stderr(env, exports);
+  ns::register_to_half(env, exports);
   return exports;
 }
 

@@ -5,5 +5,6 @@ import { extractCommand } from './extract.js';
 import { statsMergeCommand } from './stats-merge.js';
 import { synthCommand } from './synth.js';
 import { rankCommand } from './rank.js';
+import { doctorCommand } from './doctor.js';
 
-export const commands: Command[] = [statsMergeCommand, synthCommand, corrCommand, extractCommand, rankCommand];
+export const commands: Command[] = [statsMergeCommand, synthCommand, corrCommand, extractCommand, rankCommand, doctorCommand];

@@ -17,7 +17,7 @@ const spec: CommandSpec = {
   positionals: { name: 'input files, directories or globs', min: 0 },
   options: [
     { name: 'output', short: 'o', kind: 'string', value: 'corr.npy', help: 'output .npy (float32 D×D); a summary goes to <output>.json', required: true },
-    { name: 'backend', kind: 'string', choices: ['native'], default: 'native', help: 'compute backend' },
+    { name: 'backend', kind: 'string', choices: ['auto', 'native', 'webgpu'], default: 'auto', help: "data pass: C++ engine, WebGPU shaders, or auto (WebGPU on a real GPU, else native); see 'neurosieve doctor'" },
     { name: 'threads', kind: 'int', value: 'N', default: 0, help: 'worker threads, 0 = all cores' },
     { name: 'chunk-rows', kind: 'int', value: 'R', help: 'rows per chunk (default: ~16 MiB per chunk, 1024-8192 rows)' },
     { name: 'nan', kind: 'string', choices: ['error', 'zero'], default: 'error', help: 'NaN/Inf: stop with an error, or replace by 0 and count' },
@@ -42,13 +42,15 @@ export const corrCommand: Command = {
     const started = performance.now();
     let stats: Stats;
     let nonFinite = 0;
+    let backend: string | null = null;
     if (fromStats) {
       stats = readStats(fromStats);
     } else {
       const dataset = openActivations(ctx.positionals, { format: o.format as ActivationFormat });
       const bar = progressBar('corr', 'rows', ctx.interactive);
       try {
-        ({ stats, nonFinite } = await computeStats(dataset, {
+        ({ stats, nonFinite, backend } = await computeStats(dataset, {
+          backend: o.backend as 'auto' | 'native' | 'webgpu',
           threads: o.threads as number,
           chunkRows: o['chunk-rows'] as number | undefined,
           nan: o.nan as 'error' | 'zero',
@@ -67,6 +69,7 @@ export const corrCommand: Command = {
       count: result.count,
       neurons: result.cols,
       layers: stats.layers,
+      backend,
       zeroVariance: result.zeroVariance,
       nonFinite,
       seconds: Number(seconds.toFixed(3)),
@@ -78,7 +81,7 @@ export const corrCommand: Command = {
       `${output}.json`,
       JSON.stringify({ ...summary, means: Array.from(result.means), stds: Array.from(result.stds) }) + '\n',
     );
-    ctx.log(`correlation of ${result.cols} neurons over ${result.count} rows -> ${output} (${seconds.toFixed(2)} s)`);
+    ctx.log(`correlation of ${result.cols} neurons over ${result.count} rows -> ${output} (${seconds.toFixed(2)} s${backend ? `, ${backend}` : ''})`);
     if (result.zeroVariance.length > 0) {
       const shown = result.zeroVariance.slice(0, 10).join(', ');
       ctx.log(`  ${result.zeroVariance.length} zero-variance neuron(s), r = 0 with all others: ${shown}${result.zeroVariance.length > 10 ? ', …' : ''}`);

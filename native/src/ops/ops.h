@@ -8,6 +8,9 @@ void register_inspect(Napi::Env env, Napi::Object exports);     // ops/inspect.c
 void register_correlate(Napi::Env env, Napi::Object exports);   // ops/correlate.cc: stream files -> co-moments
 void register_stats(Napi::Env env, Napi::Object exports);       // ops/stats.cc: merge, co-moment -> correlation
 void register_synth(Napi::Env env, Napi::Object exports);       // ops/synth.cc: synthetic activations
+void register_tile_comoments(Napi::Env env, Napi::Object exports);  // ops/tile_comoments.cc: WebGPU tiles -> co-moments
 void register_rows(Napi::Env env, Napi::Object exports);         // ops/rows.cc: RowReader, rows into Float32Arrays
 void register_rank(Napi::Env env, Napi::Object exports);         // ops/rank.cc: neuron rankings (weight mass, probeless, AP)
+void register_quiet_stderr(Napi::Env env, Napi::Object exports);  // ops/quiet_stderr.cc: silence Dawn's adapter warnings
+void register_to_half(Napi::Env env, Napi::Object exports);  // ops/to_half.cc: float32 -> float16 bits for uploads
 }  // namespace ns

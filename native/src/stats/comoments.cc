@@ -44,6 +44,13 @@ void Comoments::add_chunk(const float* X, size_t rows, size_t ld, const double* 
   chan_correction(rows, mu2, pool);
 }
 
+void Comoments::add_shifted_correction(uint64_t rows, const double* mu2, const float* shift, ThreadPool& pool) {
+  if (rows == 0) return;
+  for (size_t c = 0; c < D_; ++c) scratch_[c] = mu2[c] - static_cast<double>(shift[c]);  // e = mu - shift
+  queue_rank1(-static_cast<double>(rows), scratch_.data(), pool);
+  chan_correction(rows, mu2, pool);
+}
+
 void Comoments::merge(uint64_t n2, const double* mu2, const double* M2, ThreadPool& pool) {
   if (n2 == 0) return;
   flush(pool);

@@ -41,6 +41,11 @@ class Comoments {
   // (column_means; the caller checks them for NaN/Inf on the way).
   void add_chunk(const float* X, size_t rows, size_t ld, const double* chunk_mean, ThreadPool& pool);
 
+  // The second half of add_chunk for a chunk whose shifted co-moment S = sum_r (x_r - shift)(x_r - shift)^T the
+  // caller has already added into comoment() (the WebGPU backend computes S on the device): subtracts
+  // rows * e e^T with e = mu2 - shift and applies Chan's update with (rows, mu2). Same algebra as add_chunk.
+  void add_shifted_correction(uint64_t rows, const double* mu2, const float* shift, ThreadPool& pool);
+
   // Folds in another state given as raw arrays (count, means, packed co-moment) of the same width.
   void merge(uint64_t count, const double* mean, const double* comoment, ThreadPool& pool);
 

@@ -1,0 +1,117 @@
+// syrk-centred.wgsl: the co-moment of a chunk about a per-column shift, upper-triangle tiles only.
+//
+// Computes, for every TILE x TILE tile (bi, bj) with bj >= bi of the cols x cols matrix,
+//   S[i][j] = sum_r (X[r][i] - shift[i]) * (X[r][j] - shift[j])
+// where X is the float32 chunk (rows x cols, row-major) and shift the chunk mean rounded to float32
+// (column-means.wgsl). The host subtracts rows * e e^T (e = mean - shift) and merges in float64 (Chan et al. 1982).
+//
+// Output: tile-major. Tile (bi, bj) has packed index t = bi*(2nb - bi + 1)/2 + (bj - bi) (nb = ceil(cols/TILE));
+// its TILE*TILE floats, row-major within the tile, start at (t - tile0) * TILE*TILE of `out`. One dispatch
+// covers the tile rows [bi0, bi0 + grid.y): the host splits the output into such neuron blocks so that no binding exceeds
+// maxStorageBufferBindingSize (at cols = 9,984 and TILE = 64 the triangle is 12,246 tiles = 191 MiB). Elements
+// of edge tiles beyond cols are written too (as 0), so every element of the binding is defined.
+//
+// Bindings: 0 x: array<XT> (read; XT = f32, or f16 with shader-f16, as in column-means.wgsl),
+//           1 stats: array<f32> (column-means output; shift at 2*cols + c, read), 2 out: array<f32> (written), 3 params: uniform { rows, cols, nb, bi0, tile0 }.
+// Variant: the program also prepends `const RB: u32 = 4u;` (64 x 64 tiles, K step 32) or `8u` (128 x 128 tiles,
+// K step 16: twice the FLOPs per byte loaded, for real GPUs). TILE = 16 * RB, BK = 2048 / TILE.
+// Workgroup: 16 x 16 invocations, one TILE x TILE tile; each invocation keeps an RB x RB register block (rows
+// ty+16a, columns tx+16b: strided, so a warp reads consecutive workgroup-memory words). K loop: BK rows at a time
+// staged in workgroup memory (2 x 2048 floats = 16 KiB, the WebGPU default limit), centred while loading.
+// Accuracy: products are summed in float32 over panels of 256 rows, then panel sums are added in float32 into a
+// second accumulator, so a sum over T rows carries ~(256 + T/256) roundings instead of T.
+// Dispatch: (nb, number of tile rows in this block, 1); workgroups below the diagonal return at once.
+
+const TILE: u32 = 16u * RB;
+const BK: u32 = 2048u / TILE;
+const PANEL: u32 = 256u;
+
+struct Params {
+  rows: u32,
+  cols: u32,
+  nb: u32,
+  bi0: u32,
+  tile0: u32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<XT>;
+@group(0) @binding(1) var<storage, read> stats: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<uniform> p: Params;
+
+var<workgroup> As: array<f32, 2048>;  // BK x TILE, [k][i]
+var<workgroup> Bs: array<f32, 2048>;  // BK x TILE, [k][j]
+
+@compute @workgroup_size(16, 16)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+  let bj = wg.x;
+  let bi = p.bi0 + wg.y;
+  if (bj < bi) {
+    return;  // below the diagonal: uniform across the workgroup, before any barrier
+  }
+  let i0 = bi * TILE;
+  let j0 = bj * TILE;
+  let tx = lid.x;
+  let ty = lid.y;
+
+  var acc: array<f32, RB * RB>;
+  var panel: array<f32, RB * RB>;
+  for (var q = 0u; q < RB * RB; q++) {
+    acc[q] = 0.0;
+    panel[q] = 0.0;
+  }
+
+  for (var k0 = 0u; k0 < p.rows; k0 += BK) {
+    // Stage BK rows of both column blocks, centred; 2048 elements each, 8 per invocation.
+    for (var t = 0u; t < 8u; t++) {
+      let e = li + t * 256u;
+      let kk = e / TILE;
+      let cc = e % TILE;
+      let r = k0 + kk;
+      var a = 0.0;
+      var b = 0.0;
+      if (r < p.rows) {
+        let ci = i0 + cc;
+        let cj = j0 + cc;
+        if (ci < p.cols) {
+          a = f32(x[r * p.cols + ci]) - stats[2u * p.cols + ci];
+        }
+        if (cj < p.cols) {
+          b = f32(x[r * p.cols + cj]) - stats[2u * p.cols + cj];
+        }
+      }
+      As[e] = a;
+      Bs[e] = b;
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < BK; kk++) {
+      var av: array<f32, RB>;
+      var bv: array<f32, RB>;
+      for (var m = 0u; m < RB; m++) {
+        av[m] = As[kk * TILE + ty + 16u * m];
+        bv[m] = Bs[kk * TILE + tx + 16u * m];
+      }
+      for (var m = 0u; m < RB; m++) {
+        for (var n = 0u; n < RB; n++) {
+          panel[m * RB + n] = fma(av[m], bv[n], panel[m * RB + n]);
+        }
+      }
+    }
+    workgroupBarrier();
+    if ((k0 + BK) % PANEL == 0u) {
+      for (var q = 0u; q < RB * RB; q++) {
+        acc[q] += panel[q];
+        panel[q] = 0.0;
+      }
+    }
+  }
+
+  let t = bi * (2u * p.nb - bi + 1u) / 2u + (bj - bi);  // packed upper-triangle index of the tile
+  let base = (t - p.tile0) * TILE * TILE;
+  for (var m = 0u; m < RB; m++) {
+    for (var n = 0u; n < RB; n++) {
+      out[base + (ty + 16u * m) * TILE + tx + 16u * n] = acc[m * RB + n] + panel[m * RB + n];
+    }
+  }
+}

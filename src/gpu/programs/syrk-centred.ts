@@ -1,0 +1,88 @@
+/// <reference types="@webgpu/types" />
+/**
+ * Program for shaders/syrk-centred.wgsl: the shifted co-moment of a chunk as upper-triangle tiles, with
+ * the output split into blocks of tile rows ("neuron blocks") so that no binding exceeds the device's
+ * maxStorageBufferBindingSize.
+ */
+import { NeurosieveError } from '../../errors.js';
+import type { Gpu } from '../device.js';
+import { storagePrelude, type GpuStorage } from '../pipelines.js';
+import { uniforms } from '../readback.js';
+import { xBindingBytes } from './column-means.js';
+
+export const SYRK = { shader: 'syrk-centred' } as const;
+
+/**
+ * Output tile edge: 64 (4×4 register blocks, K step 32) or 128 (8×8 blocks, K step 16: twice the FLOPs per byte
+ * loaded). Both use 16 KiB of workgroup memory; the tests run both.
+ */
+export type SyrkTile = 64 | 128;
+
+export interface SyrkBlock {
+  /** Tile rows [bi0, bi1) of the nb×nb tile grid. */
+  bi0: number;
+  bi1: number;
+  /** Packed index of tile (bi0, bi0): the block's first tile. */
+  tile0: number;
+  /** Tiles in the block (its output holds tiles·64·64 floats). */
+  tiles: number;
+}
+
+const tileIndex = (bi: number, bj: number, nb: number) => (bi * (2 * nb - bi + 1)) / 2 + (bj - bi);
+
+/** Splits the tile rows into consecutive blocks whose output fits in `maxBytes`. */
+export function syrkBlocks(cols: number, maxBytes: number, tile: SyrkTile = 64): SyrkBlock[] {
+  const T = tile;
+  const nb = Math.ceil(cols / T);
+  const tileBytes = T * T * 4;
+  const maxTiles = Math.floor(maxBytes / tileBytes);
+  if (maxTiles < nb) {
+    throw new NeurosieveError('E_GPU', `a row of ${nb} output tiles (${nb * tileBytes} bytes) exceeds the device's storage binding limit of ${maxBytes} bytes`);
+  }
+  const blocks: SyrkBlock[] = [];
+  let bi0 = 0;
+  while (bi0 < nb) {
+    let bi1 = bi0;
+    let tiles = 0;
+    while (bi1 < nb && tiles + (nb - bi1) <= maxTiles) tiles += nb - bi1++;
+    blocks.push({ bi0, bi1, tile0: tileIndex(bi0, bi0, nb), tiles });
+    bi0 = bi1;
+  }
+  return blocks;
+}
+
+/**
+ * Records one block's dispatch. x: rows×cols float32; stats: the column-means output (shift at 2·cols);
+ * out: ≥ block.tiles·tile² floats. Returns the transient buffers for the caller to release after submission.
+ */
+export async function encodeSyrkBlock(
+  g: Gpu,
+  encoder: GPUCommandEncoder,
+  x: GPUBuffer,
+  stats: GPUBuffer,
+  out: GPUBuffer,
+  rows: number,
+  cols: number,
+  block: SyrkBlock,
+  tile: SyrkTile,
+  storage: GpuStorage = 'f32',
+): Promise<GPUBuffer[]> {
+  const pipeline = await g.pipelines.get({ shader: SYRK.shader, prelude: `${storagePrelude(storage)}const RB: u32 = ${tile / 16}u;\n` });
+  const nb = Math.ceil(cols / tile);
+  const params = uniforms(g, [rows, cols, nb, block.bi0, block.tile0]);
+  const bind = g.device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [
+      { binding: 0, resource: { buffer: x, size: xBindingBytes(rows, cols, storage) } },
+      { binding: 1, resource: { buffer: stats, size: 3 * cols * 4 } },
+      { binding: 2, resource: { buffer: out, size: block.tiles * tile * tile * 4 } },
+      { binding: 3, resource: { buffer: params } },
+    ],
+  });
+  const pass = encoder.beginComputePass({ label: 'syrk-centred' });
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bind);
+  pass.dispatchWorkgroups(nb, block.bi1 - block.bi0);
+  pass.end();
+  return [params];
+}
