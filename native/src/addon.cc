@@ -9,6 +9,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ns::register_correlate(env, exports);
   ns::register_stats(env, exports);
   ns::register_synth(env, exports);
+  ns::register_cluster(env, exports);
   return exports;
 }
 

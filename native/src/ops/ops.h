@@ -8,4 +8,5 @@ void register_inspect(Napi::Env env, Napi::Object exports);     // ops/inspect.c
 void register_correlate(Napi::Env env, Napi::Object exports);   // ops/correlate.cc: stream files -> co-moments
 void register_stats(Napi::Env env, Napi::Object exports);       // ops/stats.cc: merge, co-moment -> correlation
 void register_synth(Napi::Env env, Napi::Object exports);       // ops/synth.cc: synthetic activations
+void register_cluster(Napi::Env env, Napi::Object exports);     // ops/cluster.cc: linkage, correlation clustering
 }  // namespace ns

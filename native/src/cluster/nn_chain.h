@@ -1,0 +1,179 @@
+// The nearest-neighbour chain algorithm for the reducible linkages (complete, average, weighted, ward):
+// Murtagh (1983), "A survey of recent advances in hierarchical clustering algorithms", The Computer Journal
+// 26(4), after Benzécri (1982) and Juan (1982); in the form of Müllner (2011), "Modern hierarchical,
+// agglomerative clustering algorithms", arXiv:1109.2378, Figure 4 (NN-chain-linkage), which is what
+// scipy.cluster.hierarchy.nn_chain runs. O(n^2) time, no memory beyond the condensed matrix (updated in place).
+//
+// Ties are broken exactly as scipy 1.10 breaks them, so that with the same input the merge list, after
+// label_merges(), is scipy's Z:
+//   1. A new chain starts at the lowest-numbered live slot.
+//   2. The nearest neighbour of the chain's tip x is the previous chain element p when d(x, p) is minimal
+//      (this prevents cycles); otherwise the lowest-numbered slot i among those at the minimal distance
+//      (slots are scanned in increasing order with a strict "<").
+//   3. When x and y are reciprocal nearest neighbours they merge; with a = min(x, y), b = max(x, y), the new
+//      cluster lives in slot b and slot a dies. The chain keeps its remaining elements.
+//   4. The merge list is then stably sorted by height and relabelled (label.h): merges of equal height keep
+//      the order in which the chain found them.
+// Dead slots are handled differently from scipy but with the same outcome: scipy skips slots of size 0 in
+// every scan; here their distances are set to +inf when they die, so a scan is a plain branch-free minimum
+// over one contiguous row segment and one strided column. Live distances are finite (the caller rejects
+// NaN/inf input, and every Lance-Williams update of finite values between reciprocal nearest neighbours is
+// finite), so a +inf entry never wins a strict "<" and the chosen neighbours are those scipy chooses.
+//
+// With T = double every comparison and update is scipy's. With T = float the distances are stored in float32
+// (updates computed in double from the stored values and rounded once); the merge order then equals the
+// float64 one unless two candidate distances differ by less than float32 rounding (~6e-8 relative).
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "cluster/condensed.h"
+#include "cluster/lance_williams.h"
+#include "common/error.h"
+
+namespace ns {
+
+namespace nn_chain_detail {
+
+// Minimum of x's distances to every other slot and the lowest slot attaining it (strict "<" in slot order).
+template <class T>
+inline void nearest(const T* D, int64_t n, int64_t x, T& best, int64_t& arg) {
+  best = std::numeric_limits<T>::infinity();
+  arg = -1;
+  // Column part: d(i, x) for i < x, one element per condensed row; the offset of (i, x) grows by n - i - 2.
+  int64_t off = x - 1;  // (0, x)
+  for (int64_t i = 0; i < x; ++i) {
+    const T v = D[off];
+    if (v < best) {
+      best = v;
+      arg = i;
+    }
+    off += n - i - 2;
+  }
+  // Row part: d(x, j) for j > x, contiguous. First the minimum (vectorisable), then its first position.
+  const T* row = D + condensed_row(n, x);
+  const int64_t len = n - x - 1;
+  T m = std::numeric_limits<T>::infinity();
+  constexpr int kLanes = 16;
+  T acc[kLanes];
+  for (int l = 0; l < kLanes; ++l) acc[l] = m;
+  int64_t j = 0;
+  for (; j + kLanes <= len; j += kLanes)
+    for (int l = 0; l < kLanes; ++l) acc[l] = row[j + l] < acc[l] ? row[j + l] : acc[l];
+  for (int l = 0; l < kLanes; ++l) m = acc[l] < m ? acc[l] : m;
+  for (; j < len; ++j) m = row[j] < m ? row[j] : m;
+  if (m < best) {
+    for (j = 0; row[j] != m; ++j) {
+    }
+    best = m;
+    arg = x + 1 + j;
+  }
+}
+
+template <class T>
+inline double update(Method method, double d_xi, double d_yi, double d_xy, int nx, int ny, int ni) {
+  switch (method) {
+    case Method::Complete: return lance_williams::complete(d_xi, d_yi, d_xy, nx, ny, ni);
+    case Method::Average: return lance_williams::average(d_xi, d_yi, d_xy, nx, ny, ni);
+    case Method::Weighted: return lance_williams::weighted(d_xi, d_yi, d_xy, nx, ny, ni);
+    case Method::Ward: return lance_williams::ward(d_xi, d_yi, d_xy, nx, ny, ni);
+    case Method::Single: return lance_williams::single(d_xi, d_yi, d_xy, nx, ny, ni);
+  }
+  return 0;
+}
+
+template <class T, Method M>
+void run(T* D, int64_t n, std::vector<Merge>& merges, const LinkageHooks& hooks) {
+  constexpr T kInf = std::numeric_limits<T>::infinity();
+  std::vector<int32_t> size(n, 1);
+  std::vector<int32_t> chain(n);
+  int64_t chain_length = 0;
+  int64_t first_live = 0;
+  const int64_t report_every = std::max<int64_t>(1, (n - 1) / 256);
+  merges.clear();
+  merges.reserve(n - 1);
+  for (int64_t k = 0; k < n - 1; ++k) {
+    if (hooks.cancel && *hooks.cancel) fail(Code::Cancelled, "linkage cancelled");
+    if (chain_length == 0) {
+      while (size[first_live] == 0) ++first_live;
+      chain[0] = static_cast<int32_t>(first_live);
+      chain_length = 1;
+    }
+    int64_t x, y;
+    T current_min;
+    for (;;) {
+      x = chain[chain_length - 1];
+      T best;
+      int64_t arg;
+      nearest(D, n, x, best, arg);
+      if (chain_length > 1) {
+        const int64_t p = chain[chain_length - 2];
+        const T dp = D[p < x ? condensed_index(n, p, x) : condensed_index(n, x, p)];
+        // The previous element wins ties (scipy starts its scan with it as the current minimum).
+        if (!(best < dp)) {
+          y = p;
+          current_min = dp;
+          break;
+        }
+      }
+      y = arg;
+      current_min = best;
+      chain[chain_length++] = static_cast<int32_t>(y);
+    }
+    chain_length -= 2;
+    if (x > y) std::swap(x, y);
+    const int nx = size[x], ny = size[y];
+    merges.push_back({static_cast<int32_t>(x), static_cast<int32_t>(y), static_cast<double>(current_min)});
+    size[x] = 0;
+    size[y] = nx + ny;
+    // Lance-Williams update of the new cluster's distances (slot y); slot x's distances become +inf.
+    const double d_xy = static_cast<double>(current_min);
+    int64_t off_ix = x - 1, off_iy = y - 1;  // (i, x) and (i, y) for i = 0
+    for (int64_t i = 0; i < n; ++i) {
+      T* pix;
+      T* piy;
+      if (i < x) {
+        pix = D + off_ix;
+        piy = D + off_iy;
+        off_ix += n - i - 2;
+        off_iy += n - i - 2;
+      } else if (i == x) {
+        D[condensed_index(n, x, y)] = kInf;
+        off_iy += n - i - 2;
+        continue;
+      } else if (i < y) {
+        pix = D + condensed_index(n, x, i);
+        piy = D + off_iy;
+        off_iy += n - i - 2;
+      } else if (i == y) {
+        continue;
+      } else {
+        pix = D + condensed_index(n, x, i);
+        piy = D + condensed_index(n, y, i);
+      }
+      if (size[i] == 0) continue;  // already +inf on both sides
+      *piy = static_cast<T>(update<T>(M, static_cast<double>(*pix), static_cast<double>(*piy), d_xy, nx, ny, size[i]));
+      *pix = kInf;
+    }
+    if (hooks.progress && ((k + 1) % report_every == 0 || k + 2 == n)) hooks.progress(hooks.ctx, k + 1);
+  }
+}
+
+}  // namespace nn_chain_detail
+
+// Runs the NN-chain on the condensed matrix D of n >= 2 points (destroyed: it holds the inter-cluster
+// distances as the algorithm goes) and fills `merges` with the n - 1 merges in the order found.
+template <class T>
+void nn_chain(T* D, int64_t n, Method method, std::vector<Merge>& merges, const LinkageHooks& hooks) {
+  switch (method) {
+    case Method::Complete: return nn_chain_detail::run<T, Method::Complete>(D, n, merges, hooks);
+    case Method::Average: return nn_chain_detail::run<T, Method::Average>(D, n, merges, hooks);
+    case Method::Weighted: return nn_chain_detail::run<T, Method::Weighted>(D, n, merges, hooks);
+    case Method::Ward: return nn_chain_detail::run<T, Method::Ward>(D, n, merges, hooks);
+    case Method::Single: fail(Code::Internal, "nn_chain: single linkage runs on the MST (mst_single.h)");
+  }
+}
+
+}  // namespace ns
