@@ -9,3 +9,7 @@ export { kernelInfo } from './kernel-info.js';
 export { synth, synthTruth } from './synth.js';
 export type { SynthOptions, SynthTruth, SynthGroup, SynthMember, SynthProgress, SynthResult } from './synth.js';
 export * from './extract/index.js';
+export { linkage, LINKAGE_METHODS, type LinkageMethod, type LinkageOptions, type ClusterProgress } from './linkage.js';
+export { fcluster, linkageTree, type FclusterCriterion, type LinkageTree } from './fcluster.js';
+export { correlationClusters } from './correlation-clusters.js';
+export type { CorrelationClusters, CorrelationClustersOptions, ClusterCut, Representative } from './correlation-clusters.js';

@@ -4,5 +4,6 @@ import { corrCommand } from './corr.js';
 import { extractCommand } from './extract.js';
 import { statsMergeCommand } from './stats-merge.js';
 import { synthCommand } from './synth.js';
+import { clusterCommand } from './cluster.js';
 
-export const commands: Command[] = [statsMergeCommand, synthCommand, corrCommand, extractCommand];
+export const commands: Command[] = [statsMergeCommand, synthCommand, corrCommand, extractCommand, clusterCommand];
