@@ -2,9 +2,9 @@
  * Flat clusters from a linkage matrix, numbered exactly as scipy.cluster.hierarchy.fcluster numbers them.
  *
  * criterion 'distance': points whose cophenetic cluster has every merge height ≤ t share a cluster (scipy:
- * cluster_dist = cluster_monocrit on the largest height below each node). criterion 'maxclust': the smallest
- * such cut, over the merge heights, that leaves at most t clusters (scipy's binary search over its max-height
- * array; with ties in heights there may be fewer than t).
+ * cluster_dist = cluster_monocrit on the largest height below each node). criterion 'maxclust': the cut at a
+ * merge height leaving at most t clusters, found by scipy 1.10's binary search (with ties in heights there may
+ * be fewer than t; see maxclustCut for its quirks at t ≥ n − 1, reproduced).
  *
  * Numbering (scipy's cluster_monocrit): a depth-first walk from the root, left child (Z[i,0]) before right
  * (Z[i,1]), both internal children before the leaf children of a node. A cluster whose top node has height ≤ t
@@ -135,18 +135,24 @@ function countAtMost(sorted: Float64Array, t: number): number {
   return lo;
 }
 
-/** scipy's cluster_maxclust_monocrit: binary search over row index for the cut leaving at most k clusters. */
+/**
+ * scipy 1.10's cluster_maxclust_monocrit: a binary search over the row index i in (0, n − 1) for the first
+ * max-height MC[i] whose cut leaves at most k clusters. Its lower bound starts at row 0, not below it, so the
+ * first merge always applies: k ≥ n − 1 gives the cut at MC[1] (n − 2 clusters) rather than singletons, and for
+ * n = 2 the search reads one past the array — scipy 1.10 returns a single cluster there, and so do we. (Later
+ * scipy versions start below row 0 and return singletons for k ≥ n; we follow the Debian scipy the reference
+ * fixtures come from.)
+ */
 function maxclustCut(tree: LinkageTree, k: number): Int32Array {
   const { n, maxHeight } = tree;
-  if (k >= n) return Int32Array.from({ length: n }, (_, i) => i + 1);
-  let lower = -1, upper = n - 1;
+  let lower = 0, upper = n - 1;
   while (upper - lower > 1) {
     const i = (lower + upper) >> 1;
     const clusters = n - countAtMost(tree.sortedMax, maxHeight[i]!);
     if (clusters > k) lower = i;
     else upper = i;
   }
-  return cutAt(tree, maxHeight[upper]!);
+  return cutAt(tree, upper < n - 1 ? maxHeight[upper]! : Infinity);
 }
 
 /**
