@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "cluster/condensed.h"
@@ -67,6 +68,11 @@ void build_from_square(const CorrSource& src, T* out, ThreadPool& pool, const Di
   const int64_t rows = std::max<int64_t>(1, std::min<int64_t>(n, static_cast<int64_t>(kBlockBytes / (8 * n))));
   std::vector<double> blk(static_cast<size_t>(rows * n));
   std::vector<float> scratch;
+  // What is parked in slot (i, j) until r_ji arrives: r_ij itself, except for a float64 source in float
+  // storage, where float(r_ij) would cost up to 3e-8 absolute on d = 1 - |r| (relative error 3e-5 at
+  // d = 1e-3). There we park q = copysign(1 - |r_ij|, r_ij): d's own scale, sign kept (even for 0).
+  const bool complement = std::is_same<T, float>::value &&
+                          (src.kind == CorrSource::Kind::MemoryF64 || (src.kind == CorrSource::Kind::NpyFile && src.file_f64));
   for (int64_t i0 = 0; i0 < n; i0 += rows) {
     check_cancel(hooks);
     const int64_t i1 = std::min(n, i0 + rows);
@@ -76,7 +82,11 @@ void build_from_square(const CorrSource& src, T* out, ThreadPool& pool, const Di
       const int64_t i = i0 + static_cast<int64_t>(t);
       const double* r = blk.data() + t * n;
       T* dst = out + condensed_row(n, i) - (i + 1);
-      for (int64_t j = i + 1; j < n; ++j) dst[j] = static_cast<T>(r[j]);
+      if (complement) {
+        for (int64_t j = i + 1; j < n; ++j) dst[j] = static_cast<T>(std::copysign(1.0 - std::fabs(r[j]), r[j]));
+      } else {
+        for (int64_t j = i + 1; j < n; ++j) dst[j] = static_cast<T>(r[j]);
+      }
     });
     // Lower phase: finish (j, i) for every j < i with i in the block, tiles of columns j in parallel; each
     // task writes the contiguous run (j, max(i0, j + 1) .. i1 - 1) of condensed row j.
@@ -87,8 +97,11 @@ void build_from_square(const CorrSource& src, T* out, ThreadPool& pool, const Di
       const int64_t j0 = static_cast<int64_t>(tj) * kTile, j1 = std::min(jmax, j0 + kTile);
       for (int64_t j = j0; j < j1; ++j) {
         T* row = out + condensed_row(n, j) - (j + 1);  // row[i] = slot (j, i)
-        for (int64_t i = std::max(i0, j + 1); i < i1; ++i)
-          row[i] = finish<T>(static_cast<double>(row[i]), blk[(i - i0) * n + j]);
+        for (int64_t i = std::max(i0, j + 1); i < i1; ++i) {
+          double parked = static_cast<double>(row[i]);
+          if (complement) parked = std::copysign(1.0 - std::fabs(parked), parked);
+          row[i] = finish<T>(parked, blk[(i - i0) * n + j]);
+        }
       }
     });
     if (hooks.progress) hooks.progress(i1);

@@ -9,9 +9,10 @@
 // An infinite r is an error (E_NONFINITE naming row and column); |r| > 1 is kept (d < 0), as NeuroX keeps it.
 //
 // The square matrix is read once, row block after row block: r_ij (j > i) is parked in the output slot of
-// (i, j) as T when row i is read, and finished with r_ji when row j is read. With T = float and a float64
-// input the parked value is rounded to float first (a second rounding, < 1e-7 relative); a float32 input
-// (what `neurosieve corr` writes) is exact.
+// (i, j) as T when row i is read, and finished with r_ji when row j is read. A float32 input (what
+// `neurosieve corr` writes) is parked exactly. A float64 input in float storage is parked as
+// copysign(1 - |r_ij|, r_ij), rounded to float: an error of ~6e-8 relative to d rather than to r, so heights
+// stay within ~1e-7 relative of the float64 run even for d near 0.
 //
 // Stats file: r_ij = M_ij / sqrt(M_ii M_jj) by the same expression, clamp and zero-variance rule as
 // correlation_from_comoment (stats/comoments.h), then, with T = float, rounded to float32 like the matrix
