@@ -24,6 +24,7 @@
 // (updates computed in double from the stored values and rounded once); the merge order then equals the
 // float64 one unless two candidate distances differ by less than float32 rounding (~6e-8 relative).
 #pragma once
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -43,8 +44,18 @@ inline void nearest(const T* D, int64_t n, int64_t x, T& best, int64_t& arg) {
   best = std::numeric_limits<T>::infinity();
   arg = -1;
   // Column part: d(i, x) for i < x, one element per condensed row; the offset of (i, x) grows by n - i - 2.
+  // The loads are one cache line each and hop by a varying stride, which hardware prefetchers do not follow:
+  // prefetch kAhead rows ahead by software.
+  constexpr int64_t kAhead = 24;
   int64_t off = x - 1;  // (0, x)
+  int64_t ahead = off;
+  const int64_t lead = std::min<int64_t>(kAhead, x);
+  for (int64_t i = 0; i < lead; ++i) ahead += n - i - 2;
   for (int64_t i = 0; i < x; ++i) {
+    if (i + kAhead < x) {
+      __builtin_prefetch(D + ahead);
+      ahead += n - (i + kAhead) - 2;
+    }
     const T v = D[off];
     if (v < best) {
       best = v;
@@ -128,34 +139,32 @@ void run(T* D, int64_t n, std::vector<Merge>& merges, const LinkageHooks& hooks)
     merges.push_back({static_cast<int32_t>(x), static_cast<int32_t>(y), static_cast<double>(current_min)});
     size[x] = 0;
     size[y] = nx + ny;
-    // Lance-Williams update of the new cluster's distances (slot y); slot x's distances become +inf.
+    // Lance-Williams update of the new cluster's distances (slot y); slot x's distances become +inf. Dead
+    // slots need no test: their entries are +inf on both sides and every formula maps (inf, inf) to inf
+    // (size 0 included), so the loop over i > y is branch-free and contiguous in both rows.
     const double d_xy = static_cast<double>(current_min);
-    int64_t off_ix = x - 1, off_iy = y - 1;  // (i, x) and (i, y) for i = 0
-    for (int64_t i = 0; i < n; ++i) {
-      T* pix;
-      T* piy;
-      if (i < x) {
-        pix = D + off_ix;
-        piy = D + off_iy;
-        off_ix += n - i - 2;
-        off_iy += n - i - 2;
-      } else if (i == x) {
-        D[condensed_index(n, x, y)] = kInf;
-        off_iy += n - i - 2;
-        continue;
-      } else if (i < y) {
-        pix = D + condensed_index(n, x, i);
-        piy = D + off_iy;
-        off_iy += n - i - 2;
-      } else if (i == y) {
-        continue;
-      } else {
-        pix = D + condensed_index(n, x, i);
-        piy = D + condensed_index(n, y, i);
-      }
-      if (size[i] == 0) continue;  // already +inf on both sides
+    auto lw = [&](T* pix, T* piy, int64_t i) {
       *piy = static_cast<T>(update<T>(M, static_cast<double>(*pix), static_cast<double>(*piy), d_xy, nx, ny, size[i]));
       *pix = kInf;
+    };
+    int64_t off_x = x - 1, off_y = y - 1;  // (i, x) and (i, y) for i = 0, then down the columns
+    for (int64_t i = 0; i < x; ++i) {
+      if (size[i] != 0) lw(D + off_x, D + off_y, i);
+      off_x += n - i - 2;
+      off_y += n - i - 2;
+    }
+    T* row_x = D + condensed_row(n, x) - (x + 1);  // row_x[i] = (x, i), i > x
+    row_x[y] = kInf;
+    off_y += n - x - 2;
+    for (int64_t i = x + 1; i < y; ++i) {
+      if (size[i] != 0) lw(row_x + i, D + off_y, i);
+      off_y += n - i - 2;
+    }
+    T* row_y = D + condensed_row(n, y) - (y + 1);  // row_y[i] = (y, i), i > y
+    for (int64_t i = y + 1; i < n; ++i) {
+      const double v = update<T>(M, static_cast<double>(row_x[i]), static_cast<double>(row_y[i]), d_xy, nx, ny, size[i]);
+      row_y[i] = static_cast<T>(v);
+      row_x[i] = kInf;
     }
     if (hooks.progress && ((k + 1) % report_every == 0 || k + 2 == n)) hooks.progress(hooks.ctx, k + 1);
   }
