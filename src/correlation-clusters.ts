@@ -1,7 +1,7 @@
 /**
  * Correlation clustering of neurons (shared/spec/method.md §2, Dalvi et al. 2020; NeuroX's
- * create_correlation_clusters / extract_independent_neurons): distances d = 1 − |r| with r's NaN → 0 and
- * r symmetrised as (r + rᵀ)/2, an agglomerative linkage (average by default), flat clusters at each distance
+ * create_correlation_clusters / extract_independent_neurons): distances d = 1 − |r| with r clipped to [−1, 1]
+ * (as np.corrcoef clips it), NaN → 0 and r symmetrised as (r + rᵀ)/2, an agglomerative linkage (average by default), flat clusters at each distance
  * threshold (merges of height ≤ t join, scipy's fcluster 'distance'), and one kept neuron per cluster.
  *
  * Input: a square correlation matrix in memory (Float32Array / Float64Array, n × n row-major), a float32 or

@@ -17,11 +17,11 @@ import { filesIn, runCli, tempDir } from './helpers/cli.js';
 import { npyBytes } from './helpers/formats.js';
 import { planted, referenceCorrelation, TEST_SEED } from './helpers/planted.js';
 
-/** NeuroX's distances in float64 from a square r: NaN → 0, (r + rᵀ)/2, 1 − |r|, condensed. */
+/** NeuroX's distances in float64 from a square r: clipped to [−1, 1] (np.corrcoef), NaN → 0, (r + rᵀ)/2, 1 − |r|, condensed. */
 function neuroxDistances(r: ArrayLike<number>, n: number): Float64Array {
   const d = new Float64Array((n * (n - 1)) / 2);
   let k = 0;
-  const v = (x: number) => (Number.isNaN(x) ? 0 : x);
+  const v = (x: number) => (Number.isNaN(x) ? 0 : Math.max(-1, Math.min(1, x)));
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) d[k++] = 1 - Math.abs((v(r[i * n + j]!) + v(r[j * n + i]!)) / 2);
   return d;
 }
@@ -31,8 +31,10 @@ describe(`correlationClusters (seed ${TEST_SEED})`, () => {
     const n = 30;
     const p = planted(100, n, TEST_SEED + 1);
     const r = Float64Array.from(referenceCorrelation(p.x, 100, n).r);
-    for (let k = 0; k < 40; k++) r[(k * 7919) % (n * n)]! += 1e-3 * Math.sin(k); // asymmetric: symmetrisation matters
+    for (let k = 0; k < 40; k++) r[(k * 7919) % (n * n)]! += 1e-3 * Math.sin(k); // asymmetric (symmetrisation matters), sometimes beyond ±1
     r[3 * n + 5] = Number.NaN;
+    r[4 * n + 4] = 1.5; // diagonal: ignored
+    r[1 * n + 7] = 1.0000001; // beyond 1: clipped
     const before = r.slice();
     const ref = await linkage(neuroxDistances(r, n), { method: 'average' });
     const res = await correlationClusters(r, { thresholds: [0.2, 0.5], precision: 'float64' });

@@ -29,7 +29,8 @@ inline T finish(double upper, double lower) {
   return static_cast<T>(1.0 - std::fabs(s));
 }
 
-// Reads rows [i0, i1) of a square source into blk (double, row-major, (i1 - i0) x n), NaN -> 0.
+// Reads rows [i0, i1) of a square source into blk (double, row-major, (i1 - i0) x n), NaN -> 0, clipped to
+// [-1, 1].
 // Infinite values throw, naming the first (row, column) in row-major order.
 void read_square_rows(const CorrSource& src, const File* file, int64_t i0, int64_t i1, double* blk,
                       std::vector<float>& f32_scratch) {
@@ -52,10 +53,13 @@ void read_square_rows(const CorrSource& src, const File* file, int64_t i0, int64
     const double v = blk[k];
     if (std::isnan(v)) {
       blk[k] = 0.0;
-    } else if (std::isinf(v)) {
+    } else if (v > 1.0 || v < -1.0) {
+      if (std::isinf(v)) {
       const int64_t row = i0 + static_cast<int64_t>(k) / n, col = static_cast<int64_t>(k) % n;
-      fail(Code::NonFinite, (src.path.empty() ? std::string("correlation matrix") : src.path) + ": infinite correlation at row " +
-                                std::to_string(row) + ", column " + std::to_string(col));
+        fail(Code::NonFinite, (src.path.empty() ? std::string("correlation matrix") : src.path) + ": infinite correlation at row " +
+                                  std::to_string(row) + ", column " + std::to_string(col));
+      }
+      blk[k] = v > 1.0 ? 1.0 : -1.0;  // rounding noise beyond +-1: clipped, as np.corrcoef clips
     }
   }
 }

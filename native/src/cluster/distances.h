@@ -6,7 +6,9 @@
 // The method (shared/spec/method.md section 2, NeuroX's create_correlation_clusters): r NaN -> 0,
 // symmetrise (r + r^T) / 2, d = 1 - |r| (the diagonal is not stored). Exactly, per pair i < j:
 //     s = (double(r_ij) + double(r_ji)) / 2,  d = 1 - |s|   (in double), stored as T.
-// An infinite r is an error (E_NONFINITE naming row and column); |r| > 1 is kept (d < 0), as NeuroX keeps it.
+// An infinite r is an error (E_NONFINITE naming row and column). A finite r beyond +-1 (rounding noise in a
+// matrix from elsewhere) is clipped to +-1 first, as np.corrcoef clips the r NeuroX clusters: distances
+// stay >= 0, which scipy's fcluster requires of a linkage.
 //
 // The square matrix is read once, row block after row block: r_ij (j > i) is parked in the output slot of
 // (i, j) as T when row i is read, and finished with r_ji when row j is read. A float32 input (what
