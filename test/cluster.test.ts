@@ -14,7 +14,7 @@ import { linkage } from '../src/linkage.js';
 import { writeStats } from '../src/stats.js';
 import { synth } from '../src/synth.js';
 import { filesIn, runCli, tempDir } from './helpers/cli.js';
-import { npyBytes } from './helpers/formats.js';
+import { npyBytes, prng } from './helpers/formats.js';
 import { planted, referenceCorrelation, TEST_SEED } from './helpers/planted.js';
 
 /** NeuroX's distances in float64 from a square r: clipped to [−1, 1] (np.corrcoef), NaN → 0, (r + rᵀ)/2, 1 − |r|, condensed. */
@@ -117,6 +117,57 @@ describe(`correlationClusters (seed ${TEST_SEED})`, () => {
     );
     const inf = new Float32Array([1, 0.5, Infinity, 1]);
     await expect(correlationClusters(inf, { thresholds: [0.3] })).rejects.toThrow('infinite correlation at row 1, column 0');
+  });
+});
+
+describe(`correlation files bigger than one 32 MiB read block (seed ${TEST_SEED})`, () => {
+  it('a float32 / float64 .npy and a stats file give the Z of the distances computed here', async () => {
+    const dir = tempDir('cluster-big');
+    const rand = prng(TEST_SEED + 11);
+    // n = 2,200: 8 bytes × n² > 32 MiB, so the square is read in several row blocks; asymmetric on purpose.
+    const n = 2200;
+    const r = new Float64Array(n * n);
+    for (let k = 0; k < n * n; k++) r[k] = Math.fround(2 * rand() - 1);
+    for (let k = 0; k < 50; k++) r[Math.floor(rand() * n * n)] = rand() < 0.5 ? 1 : Number.NaN;
+    const d32 = new Float32Array((n * (n - 1)) / 2);
+    const d64 = new Float64Array(d32.length);
+    let k = 0;
+    const v = (x: number) => (Number.isNaN(x) ? 0 : x);
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++, k++) {
+        d64[k] = 1 - Math.abs((v(r[i * n + j]!) + v(r[j * n + i]!)) / 2);
+        d32[k] = d64[k]!;
+      }
+    }
+    writeNpy(join(dir, 'r32.npy'), Float32Array.from(r), [n, n]);
+    writeNpy(join(dir, 'r64.npy'), r, [n, n]);
+    const a = await correlationClusters(join(dir, 'r32.npy'), { thresholds: [0.5] });
+    expect(a.linkage).toEqual(await linkage(d32));
+    const b = await correlationClusters(join(dir, 'r64.npy'), { thresholds: [0.5], precision: 'float64' });
+    expect(b.linkage).toEqual(await linkage(d64));
+
+    // Stats: n = 3,000 packed float64 is 36 MB, two read blocks. r = M_ij / sqrt(M_ii M_jj), clamped, rounded
+    // to float32 (as `neurosieve corr` writes it), d = 1 - |r|; one zero-variance neuron (r = 0, d = 1).
+    const m = 3000;
+    const comoment = new Float64Array((m * (m + 1)) / 2);
+    const inv = new Float64Array(m);
+    for (let i = 0, off = 0; i < m; off += m - i, i++) {
+      comoment[off] = i === 17 ? 0 : 1 + rand();
+      inv[i] = comoment[off]! > 0 ? 1 / Math.sqrt(comoment[off]!) : 0;
+      for (let j = i + 1; j < m; j++) comoment[off + j - i] = (rand() - 0.5) * 1.2;
+    }
+    writeStats(join(dir, 'run.stats'), { count: 10, cols: m, layers: 1, mean: new Float64Array(m), comoment, dtype: 'float32', sources: [] });
+    const ds = new Float32Array((m * (m - 1)) / 2);
+    k = 0;
+    for (let i = 0, off = 0; i < m; off += m - i, i++) {
+      for (let j = i + 1; j < m; j++, k++) {
+        let c = comoment[off + j - i]! * inv[i]! * inv[j]!;
+        c = Math.min(1, Math.max(-1, c));
+        ds[k] = 1 - Math.abs(Math.fround(c));
+      }
+    }
+    const s = await correlationClusters(join(dir, 'run.stats'), { thresholds: [0.5], linkage: 'complete' });
+    expect(s.linkage).toEqual(await linkage(ds, { method: 'complete' }));
   });
 });
 
