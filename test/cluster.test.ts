@@ -103,6 +103,15 @@ describe(`correlationClusters (seed ${TEST_SEED})`, () => {
     expect(cut.clusters).toBe(256 - truth.groups.reduce((acc, g) => acc + g.neurons.length - 1, 0));
   });
 
+  it('stops with E_CANCELLED when aborted mid-job', async () => {
+    const n = 1500;
+    const rand = prng(TEST_SEED + 12);
+    const r = new Float32Array(n * n).map(() => 2 * rand() - 1);
+    const ac = new AbortController();
+    const job = correlationClusters(r, { thresholds: [0.3], signal: ac.signal, onProgress: () => ac.abort() });
+    await expect(job).rejects.toMatchObject({ code: 'E_CANCELLED' });
+  });
+
   it('rejects bad input with clear messages', async () => {
     await expect(correlationClusters(new Float32Array(6), { thresholds: [0.3] })).rejects.toThrow(
       'Expected a square correlation matrix (n x n values, n >= 2) for input but received 6 values',

@@ -4,8 +4,10 @@
 //
 // Each expression is written with the same operand order as scipy's _hierarchy_distance_update.pxi
 // (integers converted to double, left-to-right evaluation), so that with double storage our heights are
-// bit-identical to scipy's. The condensed storage may be float: the update is then computed in double from
-// the stored floats and rounded once when stored.
+// bit-identical to scipy's. That also needs the compiler not to fuse a*b + c into an FMA: the addon's baseline
+// x86-64 build has no FMA instructions (and test/linkage.test.ts compares with scipy bit for bit, so a build
+// that contracts would fail there). The condensed storage may be float: the update is then computed in double
+// from the stored floats and rounded once when stored.
 #pragma once
 #include <algorithm>
 #include <cmath>
