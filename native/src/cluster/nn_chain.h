@@ -20,6 +20,10 @@
 // NaN/inf input, and every Lance-Williams update of finite values between reciprocal nearest neighbours is
 // finite), so a +inf entry never wins a strict "<" and the chosen neighbours are those scipy chooses.
 //
+// Scans are saved with an exact cache of every slot's nearest neighbour (kept through merges as explained at
+// the update loop); a slot's cache is only rebuilt by a full scan when its neighbour was one of the merged
+// pair. The neighbour a query returns is the one scipy's full scan would return.
+//
 // With T = double every comparison and update is scipy's. With T = float the distances are stored in float32
 // (updates computed in double from the stored values and rounded once); the merge order then equals the
 // float64 one unless two candidate distances differ by less than float32 rounding (~6e-8 relative).
@@ -100,6 +104,10 @@ void run(T* D, int64_t n, std::vector<Merge>& merges, const LinkageHooks& hooks)
   constexpr T kInf = std::numeric_limits<T>::infinity();
   std::vector<int32_t> size(n, 1);
   std::vector<int32_t> chain(n);
+  // Cached nearest neighbour of each slot (the lowest slot at the minimal distance) and that distance;
+  // nn[i] = -1 when unknown. See the update loop for why a cached entry stays exact.
+  std::vector<int32_t> nn(n, -1);
+  std::vector<T> nnd(n, kInf);
   int64_t chain_length = 0;
   int64_t first_live = 0;
   const int64_t report_every = std::max<int64_t>(1, (n - 1) / 256);
@@ -116,9 +124,15 @@ void run(T* D, int64_t n, std::vector<Merge>& merges, const LinkageHooks& hooks)
     T current_min;
     for (;;) {
       x = chain[chain_length - 1];
-      T best;
-      int64_t arg;
-      nearest(D, n, x, best, arg);
+      if (nn[x] < 0) {
+        T b;
+        int64_t a;
+        nearest(D, n, x, b, a);
+        nn[x] = static_cast<int32_t>(a);
+        nnd[x] = b;
+      }
+      const T best = nnd[x];
+      const int64_t arg = nn[x];
       if (chain_length > 1) {
         const int64_t p = chain[chain_length - 2];
         const T dp = D[p < x ? condensed_index(n, p, x) : condensed_index(n, x, p)];
@@ -142,13 +156,38 @@ void run(T* D, int64_t n, std::vector<Merge>& merges, const LinkageHooks& hooks)
     // Lance-Williams update of the new cluster's distances (slot y); slot x's distances become +inf. Dead
     // slots need no test: their entries are +inf on both sides and every formula maps (inf, inf) to inf
     // (size 0 included), so the loop over i > y is branch-free and contiguous in both rows.
+    //
+    // Nearest-neighbour cache (exact, not a heuristic): slot i's entry (c, d(i, c)), c the lowest slot at
+    // i's minimal distance, stays exact through this merge unless c is x or y (then it is dropped and
+    // recomputed by a full scan when next needed): d(i, x) disappears, and x could not tie with c below c
+    // (c is the lowest at the minimum), and the one changed distance, the new d(i, y), takes over exactly
+    // when it is smaller, or equal with y < c. Comparisons are on the stored T values, as a scan's are.
     const double d_xy = static_cast<double>(current_min);
+    auto refresh = [&](int64_t i, T v) {
+      const int32_t c = nn[i];
+      if (c == x || c == y) {
+        nn[i] = -1;
+      } else if (c >= 0 && (v < nnd[i] || (v == nnd[i] && y < c))) {
+        nn[i] = static_cast<int32_t>(y);
+        nnd[i] = v;
+      }
+    };
     auto lw = [&](T* pix, T* piy, int64_t i) {
       *piy = static_cast<T>(update<T>(M, static_cast<double>(*pix), static_cast<double>(*piy), d_xy, nx, ny, size[i]));
       *pix = kInf;
+      refresh(i, *piy);
     };
+    nn[y] = -1;
     int64_t off_x = x - 1, off_y = y - 1;  // (i, x) and (i, y) for i = 0, then down the columns
+    constexpr int64_t kAhead = 24;          // software prefetch, as in nearest()
+    int64_t ahead = off_x;
+    for (int64_t i = 0; i < std::min<int64_t>(kAhead, x); ++i) ahead += n - i - 2;
     for (int64_t i = 0; i < x; ++i) {
+      if (i + kAhead < x) {
+        __builtin_prefetch(D + ahead);
+        __builtin_prefetch(D + ahead + (y - x));
+        ahead += n - (i + kAhead) - 2;
+      }
       if (size[i] != 0) lw(D + off_x, D + off_y, i);
       off_x += n - i - 2;
       off_y += n - i - 2;
@@ -166,6 +205,8 @@ void run(T* D, int64_t n, std::vector<Merge>& merges, const LinkageHooks& hooks)
       row_y[i] = static_cast<T>(v);
       row_x[i] = kInf;
     }
+    for (int64_t i = y + 1; i < n; ++i)
+      if (size[i] != 0) refresh(i, row_y[i]);
     if (hooks.progress && ((k + 1) % report_every == 0 || k + 2 == n)) hooks.progress(hooks.ctx, k + 1);
   }
 }
