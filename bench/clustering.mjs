@@ -14,7 +14,7 @@
 //   node bench/clustering.mjs --child <corr.npy> <method> <Z.npy>                  (the neurosieve child)
 // bench/run.mjs calls runClusteringBench().
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -32,6 +32,13 @@ function procStatus() {
     if (m) out[m[1]] = Number(m[2]) * 1024;
   }
   return out;
+}
+
+/** Free bytes for an unprivileged user on the file system holding `dir` (as bench/memory.mjs; not imported from
+ *  there, since importing it in a --child process would run its own child). */
+function freeBytes(dir) {
+  const s = statfsSync(dir);
+  return Number(s.bavail) * Number(s.bsize);
 }
 
 /** mulberry32 + Box–Muller: a seeded standard normal stream. */
@@ -152,6 +159,13 @@ export async function runClusteringBench({ api, dir, sizes = [4096, 9984], with5
   let scipyNote;
   if (scipy && !existsSync(pythonPath())) scipyNote = `${pythonPath()} not found`;
   for (const n of all) {
+    const need = 4 * n * n + (1 << 30);
+    if (freeBytes(dir) < need) {
+      const skipped = `n = ${n} skipped: needs ${(need / 1e9).toFixed(1)} GB free in ${dir} for the input matrix`;
+      log(skipped);
+      rows.push({ n, method, skipped });
+      continue;
+    }
     const path = join(dir, `corr-${n}.npy`);
     const zOurs = join(dir, `Z-ours-${n}.npy`);
     const zScipy = join(dir, `Z-scipy-${n}.npy`);
@@ -185,6 +199,10 @@ export async function runClusteringBench({ api, dir, sizes = [4096, 9984], with5
   const mib = (b) => (b === undefined ? '–' : `${(b / 2 ** 20).toFixed(0)} MiB`);
   const targets = [];
   for (const r of rows) {
+    if (r.skipped) {
+      targets.push({ target: `${method} linkage n = ${r.n}`, measured: r.skipped, pass: undefined });
+      continue;
+    }
     if (r.n <= 20000 && r.scipy) {
       targets.push({ target: `${method} linkage n = ${r.n}: ≥ 2× faster than scipy (file → Z)`, measured: `${f(r.speedup, 2)}× (linkage alone ${f(r.linkageSpeedup, 2)}×)`, pass: r.speedup >= 2 });
       targets.push({ target: `${method} linkage n = ${r.n}: ≤ half of scipy's peak RSS`, measured: `${f(r.rssRatio, 2)} (${mib(r.ours.peakRssBytes)} vs ${mib(r.scipy.peakRssBytes)})`, pass: r.rssRatio <= 0.5 });
@@ -192,9 +210,9 @@ export async function runClusteringBench({ api, dir, sizes = [4096, 9984], with5
     if (r.n === 50000) targets.push({ target: `${method} linkage n = 50,000 within 6 GiB RSS`, measured: `${f(r.ours.peakRssBytes / GiB, 2)} GiB in ${f(r.ours.seconds, 0)} s`, pass: r.ours.peakRssBytes <= 6 * GiB });
   }
   const markdown = [
-    '| n | neurosieve (s) | distances / linkage (s) | peak RSS | scipy (s) | scipy linkage() (s) | scipy peak RSS | speed-up | RSS ratio | same merge order | max rel. Δheight |',
+    '| n | neurosieve (s) | distances / linkage + cut (s) | peak RSS | scipy (s) | scipy linkage() (s) | scipy peak RSS | speed-up | RSS ratio | same merge order | max rel. Δheight |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) =>
+    ...rows.filter((r) => !r.skipped).map((r) =>
       `| ${r.n} | ${f(r.ours.seconds)} | ${f(r.ours.distanceSeconds)} / ${f(r.ours.linkageSeconds)} | ${mib(r.ours.peakRssBytes)} | ${f(r.scipy?.seconds)} | ` +
       `${f(r.scipy?.linkageSeconds)} | ${mib(r.scipy?.peakRssBytes)} | ${r.speedup ? f(r.speedup, 2) + '×' : '–'} | ${f(r.rssRatio, 2)} | ` +
       `${r.agreement ? (r.agreement.sameMergeOrder ? 'yes' : `${r.agreement.sameRows}/${r.agreement.rows} rows`) : '–'} | ${r.agreement ? r.agreement.maxRelHeightDiff.toExponential(1) : '–'} |`),
