@@ -30,15 +30,15 @@ inline T finish(double upper, double lower) {
 }
 
 // Reads rows [i0, i1) of a square source into blk (double, row-major, (i1 - i0) x n), NaN -> 0, clipped to
-// [-1, 1].
-// Infinite values throw, naming the first (row, column) in row-major order.
+// [-1, 1]; the conversion runs one row per task. Infinite values throw, naming the first (row, column) in
+// row-major order whatever the thread count.
 void read_square_rows(const CorrSource& src, const File* file, int64_t i0, int64_t i1, double* blk,
-                      std::vector<float>& f32_scratch) {
+                      std::vector<float>& f32_scratch, ThreadPool& pool) {
   const int64_t n = src.n;
   const size_t count = static_cast<size_t>((i1 - i0) * n);
+  const float* f32 = nullptr;
   if (src.kind == CorrSource::Kind::MemoryF32) {
-    const float* p = src.f32 + i0 * n;
-    for (size_t k = 0; k < count; ++k) blk[k] = p[k];
+    f32 = src.f32 + i0 * n;
   } else if (src.kind == CorrSource::Kind::MemoryF64) {
     std::memcpy(blk, src.f64 + i0 * n, count * sizeof(double));
   } else if (src.file_f64) {
@@ -47,19 +47,29 @@ void read_square_rows(const CorrSource& src, const File* file, int64_t i0, int64
     f32_scratch.resize(count);
     file->pread_exact(f32_scratch.data(), count * sizeof(float), src.offset + static_cast<uint64_t>(i0 * n) * 4,
                       "correlation rows");
-    for (size_t k = 0; k < count; ++k) blk[k] = f32_scratch[k];
+    f32 = f32_scratch.data();
   }
-  for (size_t k = 0; k < count; ++k) {
-    const double v = blk[k];
-    if (std::isnan(v)) {
-      blk[k] = 0.0;
-    } else if (v > 1.0 || v < -1.0) {
-      if (std::isinf(v)) {
-      const int64_t row = i0 + static_cast<int64_t>(k) / n, col = static_cast<int64_t>(k) % n;
-        fail(Code::NonFinite, (src.path.empty() ? std::string("correlation matrix") : src.path) + ": infinite correlation at row " +
-                                  std::to_string(row) + ", column " + std::to_string(col));
+  std::vector<int64_t> first_inf(static_cast<size_t>(i1 - i0), -1);  // column of each row's first infinity
+  pool.parallel_for(static_cast<size_t>(i1 - i0), [&](size_t t, size_t) {
+    double* row = blk + t * n;
+    if (f32) {
+      const float* in = f32 + t * n;
+      for (int64_t j = 0; j < n; ++j) row[j] = in[j];
+    }
+    for (int64_t j = 0; j < n; ++j) {
+      const double v = row[j];
+      if (std::isnan(v)) {
+        row[j] = 0.0;
+      } else if (v > 1.0 || v < -1.0) {
+        if (std::isinf(v) && first_inf[t] < 0) first_inf[t] = j;
+        row[j] = v > 1.0 ? 1.0 : -1.0;  // rounding noise beyond +-1: clipped, as np.corrcoef clips
       }
-      blk[k] = v > 1.0 ? 1.0 : -1.0;  // rounding noise beyond +-1: clipped, as np.corrcoef clips
+    }
+  });
+  for (size_t t = 0; t < first_inf.size(); ++t) {
+    if (first_inf[t] >= 0) {
+      fail(Code::NonFinite, (src.path.empty() ? std::string("correlation matrix") : src.path) + ": infinite correlation at row " +
+                                std::to_string(i0 + static_cast<int64_t>(t)) + ", column " + std::to_string(first_inf[t]));
     }
   }
 }
@@ -80,7 +90,7 @@ void build_from_square(const CorrSource& src, T* out, ThreadPool& pool, const Di
   for (int64_t i0 = 0; i0 < n; i0 += rows) {
     check_cancel(hooks);
     const int64_t i1 = std::min(n, i0 + rows);
-    read_square_rows(src, file.get(), i0, i1, blk.data(), scratch);
+    read_square_rows(src, file.get(), i0, i1, blk.data(), scratch, pool);
     // Upper phase: park r_ij, j > i, in slot (i, j).
     pool.parallel_for(static_cast<size_t>(i1 - i0), [&](size_t t, size_t) {
       const int64_t i = i0 + static_cast<int64_t>(t);
