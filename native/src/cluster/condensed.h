@@ -5,6 +5,7 @@
 // n = 50,000 there are 1.25e9 entries. The element type T is float (the product: half the memory of scipy) or
 // double (verification: then every comparison and update is the one scipy makes, bit for bit).
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -40,7 +41,7 @@ struct LinkageHooks {
   // Called about every 1/256 of the merges with the number done so far; may be empty.
   void (*progress)(void* ctx, int64_t done) = nullptr;
   void* ctx = nullptr;
-  const volatile bool* cancel = nullptr;
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 }  // namespace ns

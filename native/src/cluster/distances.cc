@@ -20,7 +20,7 @@ namespace {
 constexpr size_t kBlockBytes = size_t(32) << 20;
 
 void check_cancel(const DistanceHooks& hooks) {
-  if (hooks.cancel && *hooks.cancel) fail(Code::Cancelled, "clustering cancelled");
+  if (hooks.cancel && hooks.cancel->load(std::memory_order_relaxed)) fail(Code::Cancelled, "clustering cancelled");
 }
 
 template <class T>

@@ -21,6 +21,7 @@
 // `neurosieve corr` writes, so that clustering a stats file and clustering its corr.npy give the same Z.
 // With T = double r is used unrounded.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -41,7 +42,7 @@ struct CorrSource {
 
 struct DistanceHooks {
   std::function<void(int64_t rows_done)> progress;  // called after each row block
-  const volatile bool* cancel = nullptr;
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Fills out[condensed_size(n)]. Deterministic: each output element is computed by one task from the same

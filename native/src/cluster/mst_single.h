@@ -26,7 +26,7 @@ void mst_single(const T* D, int64_t n, std::vector<Merge>& merges, const Linkage
   merges.reserve(n - 1);
   int64_t x = 0;
   for (int64_t k = 0; k < n - 1; ++k) {
-    if (hooks.cancel && *hooks.cancel) fail(Code::Cancelled, "linkage cancelled");
+    if (hooks.cancel && hooks.cancel->load(std::memory_order_relaxed)) fail(Code::Cancelled, "linkage cancelled");
     merged[x] = 1;
     T current_min = std::numeric_limits<T>::infinity();
     int64_t y = -1;

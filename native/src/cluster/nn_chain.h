@@ -114,7 +114,7 @@ void run(T* D, int64_t n, std::vector<Merge>& merges, const LinkageHooks& hooks)
   merges.clear();
   merges.reserve(n - 1);
   for (int64_t k = 0; k < n - 1; ++k) {
-    if (hooks.cancel && *hooks.cancel) fail(Code::Cancelled, "linkage cancelled");
+    if (hooks.cancel && hooks.cancel->load(std::memory_order_relaxed)) fail(Code::Cancelled, "linkage cancelled");
     if (chain_length == 0) {
       while (size[first_live] == 0) ++first_live;
       chain[0] = static_cast<int32_t>(first_live);

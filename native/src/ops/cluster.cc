@@ -10,6 +10,7 @@
 //                                                   picks each flat cluster's central member (cluster/central.h).
 // Progress events are { phase: 'distances' | 'linkage', done, total }.
 #include <atomic>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <string>
@@ -41,7 +42,7 @@ using Reporter = std::function<void(int phase, double done, double total)>;
 
 class ClusterWorker : public Napi::AsyncProgressWorker<ClusterProgress> {
  public:
-  using Body = std::function<ClusterResult(const Reporter&, const volatile bool* cancel)>;
+  using Body = std::function<ClusterResult(const Reporter&, const std::atomic<bool>* cancel)>;
 
   ClusterWorker(Napi::Env env, Body body, Napi::Function on_progress, std::shared_ptr<std::atomic<bool>> cancel)
       : Napi::AsyncProgressWorker<ClusterProgress>(env, "neurosieve.cluster"),
@@ -65,8 +66,7 @@ class ClusterWorker : public Napi::AsyncProgressWorker<ClusterProgress> {
         ClusterProgress e{phase, done, total};
         progress.Send(&e, 1);
       };
-      // std::atomic<bool> is lock-free and layout-compatible with bool on every platform we build for.
-      result_ = body_(report, reinterpret_cast<const volatile bool*>(cancel_.get()));
+      result_ = body_(report, cancel_.get());
     } catch (const Error& e) {
       SetError(e.tagged());
     } catch (const std::bad_alloc&) {
@@ -94,7 +94,7 @@ class ClusterWorker : public Napi::AsyncProgressWorker<ClusterProgress> {
   void OnOK() override {
     Napi::Env env = Env();
     Napi::Object o = Napi::Object::New(env);
-    if (!result_.Z.empty() || result_.reps.empty()) {
+    if (!result_.Z.empty()) {
       Napi::Float64Array z = Napi::Float64Array::New(env, result_.Z.size());
       std::copy(result_.Z.begin(), result_.Z.end(), z.Data());
       o.Set("Z", z);
@@ -134,12 +134,11 @@ Napi::Function progress_arg(const Napi::CallbackInfo& info, size_t i) {
   return Napi::Function();
 }
 
-LinkageHooks linkage_hooks(const Reporter& report, const volatile bool* cancel, int64_t n) {
+LinkageHooks linkage_hooks(const Reporter& report, const std::atomic<bool>* cancel) {
   LinkageHooks h;
   h.cancel = cancel;
   h.ctx = const_cast<Reporter*>(&report);
   h.progress = [](void* ctx, int64_t done) { (*static_cast<Reporter*>(ctx))(1, static_cast<double>(done), 0); };
-  (void)n;
   return h;
 }
 
@@ -160,9 +159,9 @@ Napi::Value Linkage(const Napi::CallbackInfo& info) {
     BigBuffer buf = big_alloc_zeroed(bytes);
     std::memcpy(buf.ptr, static_cast<const uint8_t*>(arr.ArrayBuffer().Data()) + arr.ByteOffset(), bytes);
     auto cancel = std::make_shared<std::atomic<bool>>(false);
-    auto body = [buf, n, method, f64](const Reporter& report, const volatile bool* c) {
+    auto body = [buf, n, method, f64](const Reporter& report, const std::atomic<bool>* c) {
       ClusterResult r;
-      const LinkageHooks hooks = linkage_hooks(report, c, n);
+      const LinkageHooks hooks = linkage_hooks(report, c);
       if (f64) r.Z = linkage(static_cast<double*>(buf.ptr), n, method, hooks);
       else r.Z = linkage(static_cast<float*>(buf.ptr), n, method, hooks);
       return r;
@@ -174,8 +173,8 @@ Napi::Value Linkage(const Napi::CallbackInfo& info) {
 }
 
 // { kind: 'memory' | 'npy' | 'stats', n, data?: Float32Array | Float64Array, path?, offset?, dtype?: 'f4' | 'f8' }
-CorrSource parse_source(const Napi::Value& v, ClusterWorker** keep_into, std::vector<Napi::Object>& keep) {
-  (void)keep_into;
+// The source's JS array, if any, is appended to `keep` (the worker holds it until the job ends).
+CorrSource parse_source(const Napi::Value& v, std::vector<Napi::Object>& keep) {
   if (!v.IsObject()) fail(Code::Argument, "cluster: source must be an object");
   Napi::Object o = v.As<Napi::Object>();
   CorrSource s;
@@ -233,7 +232,7 @@ JobOptions parse_job_options(const Napi::Value& v) {
 
 // Builds the condensed distances of `src` into a fresh buffer of T and hands it to `use`; frees it after.
 template <class T, class F>
-void with_distances(const CorrSource& src, size_t threads, const Reporter& report, const volatile bool* cancel, F&& use) {
+void with_distances(const CorrSource& src, size_t threads, const Reporter& report, const std::atomic<bool>* cancel, F&& use) {
   const int64_t n = src.n;
   BigBuffer buf = big_alloc_zeroed(static_cast<size_t>(condensed_size(n)) * sizeof(T));
   try {
@@ -256,12 +255,12 @@ Napi::Value ClusterCorrelation(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guard(env, [&]() -> Napi::Value {
     std::vector<Napi::Object> keep;
-    const CorrSource src = parse_source(info[0], nullptr, keep);
+    const CorrSource src = parse_source(info[0], keep);
     const JobOptions opt = parse_job_options(info.Length() > 1 ? info[1] : env.Undefined());
     auto cancel = std::make_shared<std::atomic<bool>>(false);
-    auto body = [src, opt](const Reporter& report, const volatile bool* c) {
+    auto body = [src, opt](const Reporter& report, const std::atomic<bool>* c) {
       ClusterResult r;
-      const LinkageHooks hooks = linkage_hooks(report, c, src.n);
+      const LinkageHooks hooks = linkage_hooks(report, c);
       if (opt.f64) with_distances<double>(src, opt.threads, report, c, [&](double* D) { r.Z = linkage(D, src.n, opt.method, hooks); });
       else with_distances<float>(src, opt.threads, report, c, [&](float* D) { r.Z = linkage(D, src.n, opt.method, hooks); });
       return r;
@@ -276,7 +275,7 @@ Napi::Value CentralRepresentatives(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guard(env, [&]() -> Napi::Value {
     std::vector<Napi::Object> keep;
-    const CorrSource src = parse_source(info[0], nullptr, keep);
+    const CorrSource src = parse_source(info[0], keep);
     const JobOptions opt = parse_job_options(info.Length() > 1 ? info[1] : env.Undefined());
     if (info.Length() < 3 || !info[2].IsArray()) fail(Code::Argument, "centralRepresentatives: labels must be an array of Int32Array");
     Napi::Array arr = info[2].As<Napi::Array>();
@@ -290,7 +289,7 @@ Napi::Value CentralRepresentatives(const Napi::CallbackInfo& info) {
       labels.emplace_back(a.Data(), a.Data() + a.ElementLength());
     }
     auto cancel = std::make_shared<std::atomic<bool>>(false);
-    auto body = [src, opt, labels](const Reporter& report, const volatile bool* c) {
+    auto body = [src, opt, labels](const Reporter& report, const std::atomic<bool>* c) {
       ClusterResult r;
       auto pick = [&](auto* D) {
         ThreadPool pool(opt.threads);
