@@ -3,7 +3,7 @@
  * the same linkage, planted groups of `neurosieve synth` are recovered, representatives are deterministic, and
  * bad input fails with a clear message, exit code != 0 and no output left behind.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { correlate } from '../src/correlate.js';
@@ -207,6 +207,25 @@ describe('neurosieve cluster', () => {
     expect(json.cuts[1].keptNeurons).toEqual(api.cuts[1]!.kept);
     expect(json.cuts[1].clusters).toBe(api.cuts[1]!.clusters);
     expect(filesIn(dir)).toEqual(['Z.npy', 'c.json', 'corr.npy']);
+  });
+
+  it('same input and seed give the same bytes, whatever the thread count (random and central)', () => {
+    const { dir } = corrFile(60);
+    for (const rep of ['random', 'central']) {
+      const outs = [1, 2].map((threads) => {
+        // Same file names (clusters.json records them), different directories.
+        const sub = join(dir, `${rep}-t${threads}`);
+        mkdirSync(sub);
+        const c = join(sub, 'c.json'), z = join(sub, 'z.npy');
+        const r = runCli(['cluster', join(dir, 'corr.npy'), '-t', '0.2', '0.6', '-o', c, '--linkage-out', z, '--representative', rep, '--seed', '5', '--threads', String(threads), '-q']);
+        expect(r.code).toBe(0);
+        // Everything but the output paths it records must match byte for byte.
+        const text = readFileSync(c, 'utf8').replaceAll(sub, '<dir>');
+        return [text, readFileSync(z)] as const;
+      });
+      expect(outs[1]![0]).toBe(outs[0]![0]);
+      expect(outs[1]![1].equals(outs[0]![1])).toBe(true);
+    }
   });
 
   it('bad input: non-square matrix, threshold outside [0, 2], unknown linkage, missing file — nothing written', () => {

@@ -92,8 +92,10 @@ export const clusterCommand: Command = {
       cuts,
     };
     if (linkageOut) writeNpy(linkageOut, result.linkage, [result.neurons - 1, 4]);
+    // The file leaves out the timing, so the same input and options give the same bytes.
+    const { seconds: _seconds, ...stable } = summary;
     const full = {
-      ...summary,
+      ...stable,
       cuts: result.cuts.map((c, i) => ({ ...cuts[i], keptNeurons: c.kept, sizes: c.sizes, labels: Array.from(c.labels) })),
     };
     writeTextAtomic(output, JSON.stringify(full) + '\n');
