@@ -203,6 +203,10 @@ describe('linkage and fcluster: bad input', () => {
     );
     await expect(linkage([0.1] as unknown as Float64Array)).rejects.toThrow('Expected a Float32Array or Float64Array for distances but received [object Array]');
     await expect(linkage(new Float64Array(1), { metric: 'x' } as object)).rejects.toMatchObject({ code: 'E_ARGUMENT' });
+    // Ward's update of float32 distances near 3.4e38 overflows the storage type: a clear error, not a crash.
+    await expect(linkage(new Float32Array([3e38, 3e38, 1e38, 3e38, 3e38, 3e38]), { method: 'ward' })).rejects.toThrow(
+      'a Lance-Williams update overflowed to infinity',
+    );
   });
 
   it('rejects malformed linkage matrices and thresholds', () => {

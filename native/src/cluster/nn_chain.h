@@ -128,6 +128,9 @@ void run(T* D, int64_t n, std::vector<Merge>& merges, const LinkageHooks& hooks)
         T b;
         int64_t a;
         nearest(D, n, x, b, a);
+        // Only an update overflowing to +inf (ward on distances near the top of the type's range) can
+        // leave a live slot with no finite neighbour; scipy would go on with inf heights, we stop.
+        if (a < 0) fail(Code::NonFinite, "linkage: a Lance-Williams update overflowed to infinity (distances too large for the storage type)");
         nn[x] = static_cast<int32_t>(a);
         nnd[x] = b;
       }
