@@ -1,12 +1,14 @@
 // `npm run bench`: neurosieve's benchmark suite. Writes bench/results/*.json and bench/results/summary.md, and
 // prints the summary. See bench/README.md for what each column means.
 //
-//   node bench/run.mjs [--quick] [--skip-1e9] [--no-numpy] [--no-js] [--no-extract] [--no-webgpu]
+//   node bench/run.mjs [--quick] [--skip-1e9] [--no-numpy] [--no-js] [--no-extract] [--no-webgpu] [--no-clustering] [--clustering-50k]
 //
 //   --quick       D = 1,024 only: skips D = 9,984 and the 1e9-activation memory run (NEUROSIEVE_BENCH_QUICK=1)
 //   --skip-1e9    skips the 1e9-activation memory run only (NEUROSIEVE_BENCH_SKIP_1E9=1)
 //   --no-numpy    skips the numpy.corrcoef peer;  --no-js: the plain JS peer;  --no-extract: bench/extract.mjs
 //   --no-webgpu   skips bench/webgpu.mjs (WebGPU vs native vs gpu.js)
+//   --no-clustering   skips bench/clustering.mjs (average linkage vs scipy at n = 4,096 and 9,984; 4,096 with --quick)
+//   --clustering-50k  adds the n = 50,000 peak-RSS run (10 GB of temporary input, several minutes)
 // Temporary data go to $NEUROSIEVE_BENCH_TMP or the OS temp directory and are deleted at the end.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,13 +18,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runCorrelationBench, startNumpyPeer, pythonPath } from './correlation.mjs';
 import { runMemoryBench } from './memory.mjs';
 import { runSyrkKernelBench } from './syrk-kernel.mjs';
+import { runClusteringBench } from './clustering.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const resultsDir = join(here, 'results');
 const GiB = 2 ** 30;
 
-const FLAGS = ['--quick', '--skip-1e9', '--no-numpy', '--no-js', '--no-extract', '--help', '--no-webgpu'];
+const FLAGS = ['--quick', '--skip-1e9', '--no-numpy', '--no-js', '--no-extract', '--no-webgpu', '--no-clustering', '--clustering-50k', '--help'];
 const args = process.argv.slice(2);
 for (const a of args) {
   if (!FLAGS.includes(a)) {
@@ -181,6 +184,13 @@ try {
     webgpu = await runWebgpuBench({ api, quick, log });
   }
   save('webgpu', { machine, ...webgpu });
+  // 6. Hierarchical clustering against scipy (bench/clustering.mjs).
+  let clustering = { skipped: '--no-clustering' };
+  if (!args.includes('--no-clustering')) {
+    log('\n== clustering ==');
+    clustering = await runClusteringBench({ api, dir, sizes: quick ? [4096] : [4096, 9984], with50k: args.includes('--clustering-50k'), log });
+  }
+  save('clustering', { machine, ...clustering });
   machine.loadAverageAtEnd = loadavg();
 
   // ---- summary ----------------------------------------------------------------------------------------------------
@@ -203,6 +213,7 @@ try {
       targets.push({ target: `max \\|Δr\\| vs numpy ≤ 1e-5, D = ${a.D} (${a.numpyPairs} entries)`, measured: a.maxAbsDiffVsNumpy.toExponential(2), pass: a.withinTolerance });
     }
   }
+  for (const t of clustering.targets ?? []) targets.push(t);
   if (!memory.skipped) {
     targets.push({ target: '1e9 activations (T = 100,000, D = 9,984) in ≤ 1.5 GiB peak RSS', measured: `${fmt(memory.peakRssBytes / GiB, 2)} GiB`, pass: memory.pass });
   }
@@ -293,8 +304,12 @@ try {
     '',
     webgpu.skipped ? `Not run: ${webgpu.skipped}.` : webgpu.markdown,
     '',
+    '## Hierarchical clustering (average linkage, correlation .npy → Z)',
+    '',
+    clustering.skipped ? `Not run: ${clustering.skipped}.` : clustering.markdown,
+    '',
   ].join('\n');
-  save('summary', { machine, quick, syrk: { kernel: syrk.kernel, peak: syrk.peak, rows: syrk.rows }, numpy: numpyInfo, correlation: corr.rows, agreement: corr.agreement, memory, extract, targets });
+  save('summary', { machine, quick, syrk: { kernel: syrk.kernel, peak: syrk.peak, rows: syrk.rows }, numpy: numpyInfo, correlation: corr.rows, agreement: corr.agreement, memory, extract, clustering, targets });
   writeFileSync(join(resultsDir, 'summary.md'), md);
   console.log('\n' + md);
   log(`results in ${relative(process.cwd(), resultsDir) || '.'}/ (summary.md, *.json)`);

@@ -98,6 +98,26 @@ export interface NativeTileComoments {
   result(): NativeComoments;
 }
 
+/** A correlation source for the clustering jobs (native/src/cluster/distances.h). */
+export type NativeCorrSource =
+  | { kind: 'memory'; n: number; data: Float32Array | Float64Array }
+  | { kind: 'npy'; n: number; path: string; offset: number; dtype: 'f4' | 'f8' }
+  | { kind: 'stats'; n: number; path: string; offset: number };
+
+export interface NativeClusterOptions {
+  method: 'single' | 'complete' | 'average' | 'weighted' | 'ward';
+  /** Storage of the condensed distances: 'float32' (half of scipy's memory) or 'float64' (scipy's exact Z). */
+  precision: 'float32' | 'float64';
+  threads: number;
+}
+
+export interface NativeClusterProgress {
+  phase: 'distances' | 'linkage';
+  done: number;
+  /** Rows for 'distances'; 0 for 'linkage' (the caller knows n − 1). */
+  total: number;
+}
+
 export interface NativeAddon extends NativeAddonRows, NativeAddonRank, NativeAddonGpu {
   info(): { version: string; kernel: string; hardwareThreads: number };
   /** FP32 peak of this machine measured by a tight FMA loop on `threads` threads for about `seconds`. */
@@ -119,6 +139,13 @@ export interface NativeAddon extends NativeAddonRows, NativeAddonRank, NativeAdd
   synthPlan(options: NativeSynthOptions): NativeSynthPlan;
   /** Creates tmpPath (must not exist), writes header then the data; removes tmpPath on failure. Messages name `name`. */
   synthWrite(options: NativeSynthOptions, tmpPath: string, name: string, header: Uint8Array, onProgress: (rows: number) => void): NativeJob<{ rows: number }>;
+
+  /** scipy's Z ((n − 1) × 4 row-major) from condensed distances, copied first; Float64Array input runs in double. */
+  linkage(condensed: Float32Array | Float64Array, n: number, method: string, onProgress: (p: NativeClusterProgress) => void): NativeJob<{ Z: Float64Array }>;
+  /** Distances 1 − |r| from a correlation source, then the linkage on them in place. */
+  clusterCorrelation(source: NativeCorrSource, options: NativeClusterOptions, onProgress: (p: NativeClusterProgress) => void): NativeJob<{ Z: Float64Array }>;
+  /** Rebuilds the distances and returns, per labels array (1-based ids), each cluster's central member. */
+  centralRepresentatives(source: NativeCorrSource, options: NativeClusterOptions, labels: Int32Array[], onProgress: (p: NativeClusterProgress) => void): NativeJob<{ representatives: Int32Array[] }>;
 }
 
 /** Options of a RowReader (native/src/ops/rows.cc): files read in order as one stream of rows. */

@@ -82,8 +82,18 @@ interface TensorEntry {
   data_offsets: [number, number];
 }
 
-/** Reads and checks a stats file. */
-export function readStats(path: string): Stats {
+/** What a stats file's header says, and where its tensors lie (byte offsets from the start of the file). */
+export interface StatsHeader {
+  count: number;
+  cols: number;
+  layers: number;
+  dtype: string;
+  sources: Stats['sources'];
+  meanOffset: number;
+  comomentOffset: number;
+}
+
+function withStatsFile<T>(path: string, fn: (fd: number, header: StatsHeader) => T): T {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -116,27 +126,53 @@ export function readStats(path: string): Stats {
     const layers = Number(meta.layers ?? '1');
     if (!Number.isSafeInteger(count) || count < 0) bad(`count ${JSON.stringify(meta.count)} is not a non-negative integer`);
     if (!Number.isSafeInteger(cols) || cols < 1) bad(`cols ${JSON.stringify(meta.cols)} is not a positive integer`);
-    const tensor = (name: string, n: number): Float64Array => {
+    const tensorOffset = (name: string, n: number): number => {
       const t = header[name] as TensorEntry | undefined;
       if (!t || t.dtype !== 'F64' || !Array.isArray(t.shape) || t.shape.length !== 1 || t.shape[0] !== n) {
         bad(`tensor "${name}" must be F64 of shape [${n}]`);
       }
       const [b, e] = t!.data_offsets;
       if (e - b !== n * 8 || 8 + hlen + e > size) bad(`tensor "${name}" data lies outside the file or has the wrong size`);
-      const out = new Float64Array(n);
-      readExactly(fd, new Uint8Array(out.buffer), 8 + hlen + b, path);
-      return out;
+      return 8 + hlen + b;
     };
-    const mean = tensor('mean', cols);
-    const comoment = tensor('comoment', packedSize(cols));
+    const meanOffset = tensorOffset('mean', cols);
+    const comomentOffset = tensorOffset('comoment', packedSize(cols));
     let sources: Stats['sources'] = [];
     try {
       sources = JSON.parse(meta.sources ?? '[]') as Stats['sources'];
     } catch {
       bad('metadata "sources" is not valid JSON');
     }
-    return { count, cols, layers: Number.isSafeInteger(layers) && layers > 0 ? layers : 1, mean, comoment, dtype: meta.dtype ?? 'unknown', sources };
+    const h: StatsHeader = {
+      count,
+      cols,
+      layers: Number.isSafeInteger(layers) && layers > 0 ? layers : 1,
+      dtype: meta.dtype ?? 'unknown',
+      sources,
+      meanOffset,
+      comomentOffset,
+    };
+    return fn(fd, h);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Reads and checks a stats file's header only (the tensors can be 10 GB: clustering streams them natively). */
+export function readStatsHeader(path: string): StatsHeader {
+  return withStatsFile(path, (_fd, h) => h);
+}
+
+/** Reads and checks a stats file. */
+export function readStats(path: string): Stats {
+  return withStatsFile(path, (fd, h) => {
+    const tensor = (offset: number, n: number): Float64Array => {
+      const out = new Float64Array(n);
+      readExactly(fd, new Uint8Array(out.buffer), offset, path);
+      return out;
+    };
+    const mean = tensor(h.meanOffset, h.cols);
+    const comoment = tensor(h.comomentOffset, packedSize(h.cols));
+    return { count: h.count, cols: h.cols, layers: h.layers, mean, comoment, dtype: h.dtype, sources: h.sources };
+  });
 }

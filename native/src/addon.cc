@@ -14,6 +14,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ns::register_rank(env, exports);
   ns::register_quiet_stderr(env, exports);
   ns::register_to_half(env, exports);
+  ns::register_cluster(env, exports);
   return exports;
 }
 

@@ -6,5 +6,6 @@ import { statsMergeCommand } from './stats-merge.js';
 import { synthCommand } from './synth.js';
 import { rankCommand } from './rank.js';
 import { doctorCommand } from './doctor.js';
+import { clusterCommand } from './cluster.js';
 
-export const commands: Command[] = [statsMergeCommand, synthCommand, corrCommand, extractCommand, rankCommand, doctorCommand];
+export const commands: Command[] = [statsMergeCommand, synthCommand, corrCommand, extractCommand, clusterCommand, rankCommand, doctorCommand];

@@ -3,7 +3,7 @@
  * (correlation matrices, linkage matrices, labels). Activations are never read here: the streaming C++ readers
  * handle those. Spec: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { NeurosieveError } from '../errors.js';
 import { writeWithAtomic } from './atomic.js';
 
@@ -96,4 +96,48 @@ export function readNpy(path: string): NpyFile {
   const aligned = new ArrayBuffer(n * ctor.BYTES_PER_ELEMENT);
   new Uint8Array(aligned).set(buf.subarray(start));
   return { descr, shape, data: new ctor(aligned, 0, n) };
+}
+
+export interface NpyHeader {
+  descr: string;
+  shape: number[];
+  fortranOrder: boolean;
+  /** Byte offset of the first data element. */
+  dataOffset: number;
+  fileSize: number;
+}
+
+/** Reads only the header of a .npy file (v1–v3), for files too large to load (a 50,000² correlation matrix). */
+export function readNpyHeader(path: string): NpyHeader {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new NeurosieveError('E_IO', `${path}: cannot open (${(err as Error).message})`, { cause: err });
+  }
+  try {
+    const bad = (why: string): never => {
+      throw new NeurosieveError('E_FORMAT', `${path}: not a readable .npy file (${why})`);
+    };
+    const fileSize = fstatSync(fd).size;
+    const pre = Buffer.alloc(12);
+    const got = readSync(fd, pre, 0, 12, 0);
+    if (got < 10 || pre[0] !== 0x93 || pre.toString('latin1', 1, 6) !== 'NUMPY') bad('missing \\x93NUMPY magic');
+    const major = pre[6]!;
+    if (major < 1 || major > 3) bad(`unknown format version ${major}`);
+    const lenBytes = major === 1 ? 2 : 4;
+    const hlen = lenBytes === 2 ? pre.readUInt16LE(8) : pre.readUInt32LE(8);
+    const dataOffset = 8 + lenBytes + hlen;
+    if (dataOffset > fileSize) bad('header runs past the end of the file');
+    const hbuf = Buffer.alloc(hlen);
+    readSync(fd, hbuf, 0, hlen, 8 + lenBytes);
+    const header = hbuf.toString(major === 3 ? 'utf8' : 'latin1');
+    const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1] ?? bad('no descr');
+    const fortranOrder = /'fortran_order'\s*:\s*True/.test(header);
+    const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1] ?? bad('no shape');
+    const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
+    return { descr, shape, fortranOrder, dataOffset, fileSize };
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -13,4 +13,5 @@ void register_rows(Napi::Env env, Napi::Object exports);         // ops/rows.cc:
 void register_rank(Napi::Env env, Napi::Object exports);         // ops/rank.cc: neuron rankings (weight mass, probeless, AP)
 void register_quiet_stderr(Napi::Env env, Napi::Object exports);  // ops/quiet_stderr.cc: silence Dawn's adapter warnings
 void register_to_half(Napi::Env env, Napi::Object exports);  // ops/to_half.cc: float32 -> float16 bits for uploads
+void register_cluster(Napi::Env env, Napi::Object exports);     // ops/cluster.cc: linkage, correlation clustering
 }  // namespace ns

@@ -1,0 +1,53 @@
+// Correlation distances d = 1 - |r| written straight into a condensed upper triangle (condensed.h), from a
+// square correlation matrix (in memory, or a .npy file read in row blocks) or from a stats file's packed
+// co-moment (read in row blocks). Never a float64 square copy: besides the output, memory is one block of
+// rows (~32 MiB) and, for stats files, the n inverse standard deviations.
+//
+// The method (shared/spec/method.md section 2, NeuroX's create_correlation_clusters): r NaN -> 0,
+// symmetrise (r + r^T) / 2, d = 1 - |r| (the diagonal is not stored). Exactly, per pair i < j:
+//     s = (double(r_ij) + double(r_ji)) / 2,  d = 1 - |s|   (in double), stored as T.
+// An infinite r is an error (E_NONFINITE naming row and column). A finite r beyond +-1 (rounding noise in a
+// matrix from elsewhere) is clipped to +-1 first, as np.corrcoef clips the r NeuroX clusters: distances
+// stay >= 0, which scipy's fcluster requires of a linkage.
+//
+// The square matrix is read once, row block after row block: r_ij (j > i) is parked in the output slot of
+// (i, j) as T when row i is read, and finished with r_ji when row j is read. A float32 input (what
+// `neurosieve corr` writes) is parked exactly. A float64 input in float storage is parked as
+// copysign(1 - |r_ij|, r_ij), rounded to float: an error of ~6e-8 relative to d rather than to r, so heights
+// stay within ~1e-7 relative of the float64 run even for d near 0.
+//
+// Stats file: r_ij = M_ij / sqrt(M_ii M_jj) by the same expression, clamp and zero-variance rule as
+// correlation_from_comoment (stats/comoments.h), then, with T = float, rounded to float32 like the matrix
+// `neurosieve corr` writes, so that clustering a stats file and clustering its corr.npy give the same Z.
+// With T = double r is used unrounded.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/thread_pool.h"
+
+namespace ns {
+
+struct CorrSource {
+  enum class Kind { MemoryF32, MemoryF64, NpyFile, StatsFile } kind = Kind::MemoryF32;
+  int64_t n = 0;
+  const float* f32 = nullptr;   // MemoryF32: row-major n x n
+  const double* f64 = nullptr;  // MemoryF64
+  std::string path;             // NpyFile / StatsFile
+  uint64_t offset = 0;          // NpyFile: first data byte; StatsFile: first byte of the packed co-moment
+  bool file_f64 = false;        // NpyFile: '<f8' instead of '<f4'
+};
+
+struct DistanceHooks {
+  std::function<void(int64_t rows_done)> progress;  // called after each row block
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// Fills out[condensed_size(n)]. Deterministic: each output element is computed by one task from the same
+// inputs whatever the thread count.
+template <class T>
+void build_distances(const CorrSource& src, T* out, ThreadPool& pool, const DistanceHooks& hooks);
+
+}  // namespace ns
