@@ -77,7 +77,7 @@ export const clusterCommand: Command = {
       clusters: c.clusters,
       kept: c.kept.length,
       singletons: c.sizes.filter((s) => s === 1).length,
-      largest: Math.max(...c.sizes),
+      largest: c.sizes.reduce((a, b) => Math.max(a, b), 0), // no spread: sizes can hold 300k entries
     }));
     const summary = {
       input,
