@@ -10,12 +10,12 @@
 // n = 50,000 is opt-in (disk, ~1.5 minutes to generate, several minutes to cluster; scipy is not run there: it
 // would need ~40 GB).
 //
-//   node bench/clustering.mjs [--sizes 4096,9984] [--with-50k] [--no-scipy]       (standalone)
+//   node bench/clustering.mjs [--sizes 4096,9984] [--with-50k] [--no-scipy]       (standalone; writes bench/results/clustering.{json,md})
 //   node bench/clustering.mjs --child <corr.npy> <method> <Z.npy>                  (the neurosieve child)
 // bench/run.mjs calls runClusteringBench().
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -232,9 +232,17 @@ if (process.argv[2] === '--child') {
   const api = await import(pathToFileURL(join(root, 'dist/index.js')).href);
   const dir = mkdtempSync(join(process.env.NEUROSIEVE_BENCH_TMP || tmpdir(), 'neurosieve-clustering-'));
   try {
+    const loadAtStart = loadavg();
     const r = await runClusteringBench({ api, dir, sizes, with50k: args.includes('--with-50k'), scipy: !args.includes('--no-scipy') });
-    console.log(r.markdown);
-    for (const t of r.targets) console.log(`- ${t.target}: ${t.measured} — ${t.pass ? 'pass' : 'miss'}`);
+    const targetLines = r.targets.map((t) => `- ${t.target}: ${t.measured} — ${t.pass === undefined ? 'not run' : t.pass ? 'pass' : 'miss'}`);
+    const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} hardware threads; load average (1 min) ${loadAtStart[0].toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end`;
+    const markdown = [`Machine: ${machine}. ${new Date().toISOString()}`, '', r.markdown, '', ...targetLines].join('\n');
+    console.log(markdown);
+    // Run directly, the results are kept like the other suites': bench/results/clustering.{json,md}.
+    const results = join(root, 'bench/results');
+    mkdirSync(results, { recursive: true });
+    writeFileSync(join(results, 'clustering.json'), JSON.stringify({ date: new Date().toISOString(), machine, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg(), rows: r.rows, targets: r.targets }, null, 2) + '\n');
+    writeFileSync(join(results, 'clustering.md'), markdown + '\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
