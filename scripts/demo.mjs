@@ -4,9 +4,12 @@
  *   1. neurosieve synth: a dataset with planted groups of redundant neurons and its ground truth;
  *   2. neurosieve corr on it, with a stats file, then a check that every planted group is recovered
  *      (members correlate above the threshold, with the truth file's expected |r|);
+ *   2b. neurosieve cluster on that matrix (average linkage, cut at 1 − |r| = 0.3): each planted group should be
+ *      one cluster of its own;
  *   3. neurosieve extract: real activations of the bundled code model (models/tiny-code-mlm) on held-out CPython
  *      sources (data/python-sample), with Python token labels;
- *   4. neurosieve corr on those activations, and how redundant each layer looks at |r| >= 0.7.
+ *   4. neurosieve corr on those activations, and how redundant each layer looks at |r| >= 0.7;
+ *   5. neurosieve cluster on them at the paper's thresholds 0.1 … 0.9: neurons kept (general redundancy).
  * Outputs go to ./demo-output/ (git-ignored).
  */
 import { spawnSync } from 'node:child_process';
@@ -59,6 +62,19 @@ console.log(`  planted groups whose members all correlate with |r| >= 0.7: ${rec
 console.log(`  zero-variance neurons found: ${summary.zeroVariance.length} (planted: ${truth.constant.length})`);
 console.log(`  correlation pass: ${summary.seconds} s`);
 
+// 2b. Correlation clustering of the synthetic neurons: a planted group is recovered when all its members share a
+// cluster and nothing else is in it (constant neurons have r = 0 with everyone, so they stay singletons).
+const synthClusters = join(out, 'synth-clusters.json');
+run(['cluster', corrOut, '--threshold', '0.3', '-o', synthClusters]);
+const cut = JSON.parse(readFileSync(synthClusters, 'utf8')).cuts[0];
+let exact = 0;
+for (const g of truth.groups) {
+  const label = cut.labels[g.neurons[0]];
+  const together = g.neurons.every((i) => cut.labels[i] === label);
+  if (together && cut.sizes[label - 1] === g.neurons.length) exact++;
+}
+console.log(`  clustering at 1 − |r| = 0.3: ${cut.clusters} clusters of ${D} neurons; planted groups found exactly (same members, nothing else): ${exact}/${truth.groups.length}`);
+
 // 3-4. Real activations: the bundled model on held-out sources (first 60k subwords keep the demo under a minute).
 const acts = join(out, 'activations');
 run(['extract', '--model', join(root, 'models/tiny-code-mlm'), '--source', join(root, 'data/python-sample'), '-o', acts, '--max-tokens', '60000', '--overwrite']);
@@ -88,4 +104,11 @@ for (const block of manifest.blocks) {
   }
   console.log(`  ${block.name}: ${within}/${block.width} neurons have a partner with |r| >= 0.7 in the same layer, ${elsewhere}/${block.width} in another layer`);
 }
+
+// 5. General redundancy as the paper measures it: average-linkage clusters of 1 − |r|, one neuron kept per cluster.
+const thresholds = ['0.1', '0.2', '0.3', '0.4', '0.5', '0.6', '0.7', '0.8', '0.9'];
+const realClusters = join(out, 'tokens-clusters.json');
+run(['cluster', realCorr, '--threshold', ...thresholds, '-o', realClusters]);
+const cuts = JSON.parse(readFileSync(realClusters, 'utf8')).cuts;
+console.log(`  neurons kept per threshold (of ${n}): ${cuts.map((c) => `${c.threshold}: ${c.kept}`).join(', ')}`);
 console.log(`  outputs in ${out}`);
