@@ -11,17 +11,17 @@
  * rigorous and still ~20× smaller than the effect of a single lost or doubled row among the few hundred used here.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeStats, correlate, correlationFromStats, mergeStats, NeurosieveError, openActivations } from '../src/index.js';
 import { npyBytes } from './helpers/formats.js';
 import { maxAbsDiff, planted, referenceCorrelation, TEST_SEED } from './helpers/planted.js';
+import { scratchDir } from './helpers/tmp.js';
 
 console.log(`correlate.test.ts seed ${TEST_SEED} (set NEUROSIEVE_TEST_SEED to reproduce)`);
 const U = 2 ** -24;
 const bound = (rows: number) => 3 * (Math.min(rows, 512) + 2) * U + U;
-const dir = mkdtempSync(join(tmpdir(), 'neurosieve-corr-'));
+const { dir } = scratchDir('corr');
 
 function writeData(name: string, x: Float32Array, rows: number, cols: number): string {
   const path = join(dir, name);

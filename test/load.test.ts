@@ -4,31 +4,18 @@
  * chunk size; a column subset is a gather of those rows; NaN/Inf stop with the file, row and (original) neuron
  * named, or are zeroed and counted; bad options fail by name.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadActivations, openRowStream } from '../src/load.js';
 import { native } from '../src/native.js';
 import { NeurosieveError } from '../src/errors.js';
 import { neuroxJsonl, npyBytes, prng, randn, safetensorsBytes } from './helpers/formats.js';
 import { planted, TEST_SEED } from './helpers/planted.js';
+import { scratchDir } from './helpers/tmp.js';
 
 console.log(`load.test.ts seed ${TEST_SEED} (set NEUROSIEVE_TEST_SEED to reproduce)`);
 
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'neurosieve-load-'));
-});
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-function file(name: string, content: Buffer | string): string {
-  const p = join(dir, name);
-  writeFileSync(p, content);
-  return p;
-}
+const { dir, file } = scratchDir('load');
 
 /** Rows of one file through the existing reader test hook (Source::read), the reference for the loader. */
 const readerRows = (p: string) => native().readRows(p, 'auto', 1000);

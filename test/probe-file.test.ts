@@ -2,22 +2,16 @@
  * probe.json + sidecar safetensors (src/probe/probe-file.ts): round trips bit for bit, the layout other tools
  * read (tensor names, dtypes, shapes), atomic writes, and every broken file is a clear E_FORMAT naming it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readProbe, writeProbe, type Probe } from '../src/probe/probe-file.js';
 import { readSafetensors } from '../src/io/safetensors.js';
 import { prng, randn } from './helpers/formats.js';
 import { TEST_SEED } from './helpers/planted.js';
+import { scratchDir } from './helpers/tmp.js';
 
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'neurosieve-probefile-'));
-});
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const { dir } = scratchDir('probefile');
 
 function probe(C: number, D: number, extra: Partial<Probe> = {}): Probe {
   const rand = prng(TEST_SEED + C * 31 + D);

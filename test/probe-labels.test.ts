@@ -2,25 +2,12 @@
  * Labels (src/probe/labels.ts) in the three formats — JSON (ints, strings, { labels, classes }), integer .npy
  * of every dtype, NeuroX .label text — their class order, mapping onto a given class list, and bad input.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { labelsFromArray, readLabels } from '../src/probe/labels.js';
+import { scratchDir } from './helpers/tmp.js';
 
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'neurosieve-labels-'));
-});
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-function file(name: string, content: Buffer | string): string {
-  const p = join(dir, name);
-  writeFileSync(p, content);
-  return p;
-}
+const { dir, file } = scratchDir('labels');
 
 /** A 1-D .npy with the given descr and raw little/big-endian data. */
 function npy(descr: string, data: Buffer, shape = `(${data.length},)`): Buffer {

@@ -4,9 +4,8 @@
  * cases through sklearn's average_precision_score), tie and edge rules, id mapping for probes trained on a
  * subset, thread-count independence, planted informative neurons ranking first, and bad input.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { averagePrecisionRanking } from '../src/rank/average-precision.js';
 import { probelessRanking } from '../src/rank/probeless.js';
@@ -23,16 +22,11 @@ import {
 import type { Probe } from '../src/probe/probe-file.js';
 import { prng, randn, npyBytes } from './helpers/formats.js';
 import { TEST_SEED } from './helpers/planted.js';
+import { scratchDir } from './helpers/tmp.js';
 
 console.log(`rank.test.ts seed ${TEST_SEED} (set NEUROSIEVE_TEST_SEED to reproduce)`);
 
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'neurosieve-rank-'));
-});
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const { dir } = scratchDir('rank');
 
 /**
  * Two classes, six neurons, weights in eighths (exact in float32 and in every partial sum):

@@ -3,9 +3,7 @@
  * Source::read in chunks of 1, 7 and 1000 rows, and every kind of bad input, checking the error code and that
  * the message names the file (and the line, for JSON lines).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { native } from '../src/native.js';
 import { fromNative, type NeurosieveError } from '../src/errors.js';
@@ -23,24 +21,13 @@ import {
   safetensorsBytes,
   safetensorsRaw,
 } from './helpers/formats.js';
+import { scratchDir } from './helpers/tmp.js';
 
 const SEED = Number(process.env.NEUROSIEVE_TEST_SEED ?? 20240611);
 console.log(`readers.test.ts seed ${SEED} (set NEUROSIEVE_TEST_SEED to reproduce)`);
 const rand = prng(SEED);
 
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'neurosieve-readers-'));
-});
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-function file(name: string, content: Buffer | string): string {
-  const p = join(dir, name);
-  writeFileSync(p, content);
-  return p;
-}
+const { dir, file } = scratchDir('readers');
 
 function call<T>(fn: () => T): T {
   try {

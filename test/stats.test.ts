@@ -1,13 +1,13 @@
 /** Stats files: exact round trip, exact merge, and clear errors on files that are not stats files. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeStats, mergeStats, readStats, writeStats } from '../src/index.js';
 import { npyBytes } from './helpers/formats.js';
 import { maxAbsDiff, planted, TEST_SEED } from './helpers/planted.js';
+import { scratchDir } from './helpers/tmp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'neurosieve-stats-'));
+const { dir } = scratchDir('stats');
 
 async function statsOf(name: string, rows: number, cols: number, seed: number) {
   const p = planted(rows, cols, seed);

@@ -1,9 +1,9 @@
 /** Runs the compiled CLI (dist/cli.js) as a user would and captures its exit code and output. */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scratchDir } from './tmp.js';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -22,8 +22,11 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRes
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+// Every folder a CLI test makes lives in this file's scratch folder, removed after the test file's last test.
+const scratch = scratchDir('cli');
+
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `neurosieve-${prefix}-`));
+  return mkdtempSync(join(scratch.dir, `${prefix}-`));
 }
 
 /** Files in dir, to check that a failed command left nothing (no output, no *.tmp) behind. */
