@@ -7,7 +7,8 @@
 //     Resolves { weight, bias, epochLoss, validationAccuracy, epochs, nonImproving, stoppedEarly }.
 // Options arrive validated from src/probe/train-compat.ts and are copied into a plain CompatConfig on the main
 // thread; shapes are re-checked here because a wrong length would read out of bounds. The training runs in an
-// AsyncProgressWorker that holds references to the feature arrays; cancel() stops it before the next minibatch.
+// AsyncProgressQueueWorker (every epoch event is delivered) holding references to the feature arrays; cancel()
+// stops it before the next minibatch.
 #include <atomic>
 #include <cmath>
 #include <memory>
@@ -53,12 +54,12 @@ A typed_field(const Napi::Value& v, const char* key, napi_typedarray_type type, 
   return f.As<A>();
 }
 
-class CompatWorker : public Napi::AsyncProgressWorker<EpochEvent> {
+class CompatWorker : public Napi::AsyncProgressQueueWorker<EpochEvent> {
  public:
   CompatWorker(Napi::Env env, CompatConfig cfg, LabelledRows train, LabelledRows val, std::vector<double> class_w,
                std::vector<float> w0, std::vector<float> b0, Napi::Function on_progress,
                std::shared_ptr<std::atomic<bool>> cancel)
-      : Napi::AsyncProgressWorker<EpochEvent>(env, "neurosieve.probeCompat"),
+      : Napi::AsyncProgressQueueWorker<EpochEvent>(env, "neurosieve.probeCompat"),
         deferred_(Napi::Promise::Deferred::New(env)),
         cfg_(cfg),
         train_(train),
@@ -96,7 +97,7 @@ class CompatWorker : public Napi::AsyncProgressWorker<EpochEvent> {
     if (n == 0 || on_progress_.IsEmpty()) return;
     Napi::Env env = Env();
     Napi::HandleScope scope(env);
-    for (size_t i = 0; i < n; ++i) {  // every epoch: the caller may log each loss
+    for (size_t i = 0; i < n; ++i) {  // a queue worker: every epoch arrives, the caller may log each loss
       Napi::Object o = Napi::Object::New(env);
       o.Set("epoch", data[i].done);
       o.Set("total", data[i].total);
