@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 
 #include "probe/compat_kernels.h"
@@ -33,6 +34,7 @@ struct Impl {
   typedef float V __attribute__((vector_size(64)));
   typedef float VU __attribute__((vector_size(64), aligned(4)));  // unaligned access
   typedef double VD __attribute__((vector_size(128)));
+  typedef int32_t VI __attribute__((vector_size(64)));
 
   __attribute__((always_inline)) static V load(const float* p) { return *reinterpret_cast<const VU*>(p); }
   __attribute__((always_inline)) static void store(float* p, V v) { *reinterpret_cast<VU*>(p) = v; }
@@ -174,8 +176,10 @@ struct Impl {
       const float* wr = w + c * cols;
       size_t j = j0;
       for (; j + 16 <= j1; j += 16) {
-        const VD d = __builtin_convertvector(load(wr + j), VD);
-        a += d < 0 ? -d : d;
+        const V f = load(wr + j);
+        const VD d = __builtin_convertvector(f, VD);
+        // |f| by clearing the sign bit (a vector ?: would be scalarised), exact, then widened.
+        a += __builtin_convertvector(reinterpret_cast<V>(reinterpret_cast<VI>(f) & 0x7fffffff), VD);
         q += d * d;
       }
       for (size_t k = j; k < j1; ++k) {  // lane k − j, as in the full vectors
