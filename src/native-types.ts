@@ -248,4 +248,6 @@ export interface NativeAddonProbeCompat {
   ): NativeJob<NativeCompatResult>;
   /** argmax_c (x·w_c + b_c) per row, ties to the lowest id (native/src/probe/linear_predict.h). */
   probePredict(x: Float32Array, rows: number, cols: number, weight: Float32Array, bias: Float32Array, classes: number, threads: number): Promise<Int32Array>;
+  /** The first NaN/±Inf of a row-major rows × cols float32 matrix, in row-major order, or null (native/src/ops/find_nonfinite.cc). */
+  findNonFinite(x: Float32Array, rows: number, cols: number, threads: number): Promise<{ row: number; col: number; value: number } | null>;
 }

@@ -16,7 +16,7 @@
  * only sums 32 products per lane), softmax/CE, the loss and the penalty sums. Same seed, same bytes, for any
  * thread count (on one CPU variant: avx512 and avx2 share the arithmetic, the generic build has no FMA).
  */
-import { NeurosieveError, callNativeSync } from '../errors.js';
+import { NeurosieveError, callNative, callNativeSync } from '../errors.js';
 import { awaitJob } from '../linkage.js';
 import { native } from '../native.js';
 import type { NativeCompatOptions, NativeCompatProgress } from '../native-types.js';
@@ -42,8 +42,8 @@ function expectNumber(value: unknown, name: string, min: number, strict: boolean
   return value;
 }
 
-/** Checks one in-memory problem: shapes, class ids in [0, classes), finite features. */
-function checkData(data: ProbeData, name: string, classes: number): void {
+/** Checks one in-memory problem: shapes, class ids in [0, classes), finite features (scanned natively). */
+async function checkData(data: ProbeData, name: string, classes: number, threads: number): Promise<void> {
   if (data === null || typeof data !== 'object') throw new NeurosieveError('E_ARGUMENT', `Expected an object { x, rows, cols, y } for ${name} but received ${show(data)}`);
   if (!(data.x instanceof Float32Array)) throw new NeurosieveError('E_ARGUMENT', `Expected a Float32Array for ${name}.x but received ${show(data.x)}`);
   if (!(data.y instanceof Int32Array)) throw new NeurosieveError('E_ARGUMENT', `Expected an Int32Array for ${name}.y but received ${show(data.y)}`);
@@ -59,13 +59,9 @@ function checkData(data: ProbeData, name: string, classes: number): void {
     const id = data.y[t]!;
     if (id < 0 || id >= classes) throw new NeurosieveError('E_ARGUMENT', `Expected class ids in [0, ${classes - 1}] for ${name}.y but received ${id} at row ${t}`);
   }
-  // x·0 is NaN exactly for NaN and ±Inf, so one multiply-add per value finds them; the position only on failure.
-  const x = data.x;
-  let probe = 0;
-  for (let i = 0; i < x.length; i++) probe += x[i]! * 0;
-  if (Number.isNaN(probe)) {
-    const i = x.findIndex((v) => !Number.isFinite(v));
-    throw new NeurosieveError('E_NONFINITE', `Expected finite features for ${name}.x but received ${x[i]} at row ${Math.floor(i / cols)}, column ${i % cols}`);
+  const hit = await callNative(() => native().findNonFinite(data.x, rows, cols, threads));
+  if (hit) {
+    throw new NeurosieveError('E_NONFINITE', `Expected finite features for ${name}.x but received ${hit.value} at row ${hit.row}, column ${hit.col}`);
   }
 }
 
@@ -147,10 +143,11 @@ async function run(
 ): Promise<TrainedLinear> {
   expectKnownKeys(hooks, HOOK_KEYS, 'trainCompat hooks');
   expectInteger(classes, 'classes', 2, 2 ** 24);
-  if (!checked) checkData(train, 'train', classes);
+  const threads = expectInteger(hooks.threads ?? 0, 'threads', 0, 1024);
+  if (!checked) await checkData(train, 'train', classes, threads);
   const validation = hooks.validation;
   if (validation !== undefined) {
-    if (!checked) checkData(validation, 'validation', classes);
+    if (!checked) await checkData(validation, 'validation', classes, threads);
     if (validation.cols !== train.cols) {
       throw new NeurosieveError('E_SHAPE', `Expected ${train.cols} columns (as train) for validation.cols but received ${validation.cols}`);
     }
@@ -159,7 +156,6 @@ async function run(
     throw new NeurosieveError('E_ARGUMENT', 'Expected validation data (hooks.validation) for patience (early stopping needs a validation set) but received none');
   }
   const classWeights = checkClassWeights(hooks.classWeights, classes);
-  const threads = expectInteger(hooks.threads ?? 0, 'threads', 0, 1024);
   if (hooks.signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'cancelled before the probe training started');
 
   const init = compatInit(classes, train.cols, o.seed);
@@ -257,8 +253,9 @@ export async function gridSearchCompat(
   }
   expectKnownKeys(hooks ?? {}, ['threads', 'classWeights', 'onProgress', 'signal'], 'gridSearchCompat hooks');
   expectInteger(classes, 'classes', 2, 2 ** 24);
-  checkData(train, 'train', classes);
-  checkData(validation, 'validation', classes);
+  const threads = expectInteger(hooks?.threads ?? 0, 'threads', 0, 1024);
+  await checkData(train, 'train', classes, threads);
+  await checkData(validation, 'validation', classes, threads);
   const { onProgress, ...trainHooks } = hooks ?? {};
   const total = g1.length * g2.length;
   const cells: Array<{ l1: number; l2: number; accuracy: number }> = [];
