@@ -20,7 +20,7 @@ namespace ns {
 namespace probe {
 
 constexpr size_t kBlockCols = 1024;  // columns per float32 block of a dot product, and per column task
-constexpr size_t kMaxClassTile = 4;  // classes whose gradients share one pass over the batch's columns
+constexpr size_t kMaxClassTile = 6;  // classes whose dot products / gradients share one pass over the batch's columns
 
 // Everything one minibatch step needs for its column pass.
 struct StepParams {

@@ -91,16 +91,18 @@ struct Impl {
   static void dot_rows(const float* x, size_t cols, const float* w, size_t classes, double* s) {
     size_t c0 = 0;
     for (; c0 + CT <= classes; c0 += CT) dot_tile<R, CT>(x, w + c0 * cols, cols, s + c0, classes);
-    switch (classes - c0) {
+    switch (classes - c0) {  // the remainder, < CT
       case 0: break;
       case 1: dot_tile<R, 1>(x, w + c0 * cols, cols, s + c0, classes); break;
       case 2: dot_tile<R, (2 < CT ? 2 : CT)>(x, w + c0 * cols, cols, s + c0, classes); break;
-      default: dot_tile<R, (3 < CT ? 3 : CT)>(x, w + c0 * cols, cols, s + c0, classes); break;
+      case 3: dot_tile<R, (3 < CT ? 3 : CT)>(x, w + c0 * cols, cols, s + c0, classes); break;
+      case 4: dot_tile<R, (4 < CT ? 4 : CT)>(x, w + c0 * cols, cols, s + c0, classes); break;
+      default: dot_tile<R, (5 < CT ? 5 : CT)>(x, w + c0 * cols, cols, s + c0, classes); break;
     }
   }
 
   static void dots(const float* x, size_t rows, size_t cols, const float* w, size_t classes, double* s) {
-    static_assert(CT >= 1 && CT <= 4 && RT >= 1 && RT <= 2, "tile sizes");
+    static_assert(CT >= 1 && CT <= kMaxClassTile && RT >= 1 && RT <= 2, "tile sizes");
     size_t r = 0;
     if (RT == 2)
       for (; r + 2 <= rows; r += 2) dot_rows<(RT == 2 ? 2 : 1)>(x + r * cols, cols, w, classes, s + r * classes);
@@ -202,6 +204,8 @@ struct Impl {
         case 1: grad_tile<1>(p, c0, j0, j1, scratch); break;
         case 2: grad_tile<(2 < CT ? 2 : CT)>(p, c0, j0, j1, scratch); break;
         case 3: grad_tile<(3 < CT ? 3 : CT)>(p, c0, j0, j1, scratch); break;
+        case 4: grad_tile<(4 < CT ? 4 : CT)>(p, c0, j0, j1, scratch); break;
+        case 5: grad_tile<(5 < CT ? 5 : CT)>(p, c0, j0, j1, scratch); break;
         default: grad_tile<CT>(p, c0, j0, j1, scratch); break;
       }
       for (size_t c = 0; c < n; ++c) update_row(p, c0 + c, j0, j1, scratch + c * kBlockCols);
