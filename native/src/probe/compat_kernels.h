@@ -4,10 +4,10 @@
 // for why nothing compiled with AVX flags may be shared with baseline code).
 //
 // Arithmetic, identical in every variant except for FMA contraction (the generic build has no FMA):
-//  - dot products x·w (logits): float32 products summed in 64 float32 lanes (column j in lane j mod 64) over a
-//    block of kBlockCols columns; at each block end the 64 lanes fold to 16 ((l0 + l1) + (l2 + l3), lanes of 16)
-//    and are added into 16 float64 lanes; the 16 float64 lanes are summed pairwise at the end. The float64 part is
-//    what keeps a 9,984-long sum accurate: float32 only ever sums 16 products per lane.
+//  - dot products x·w (logits): float32 products summed in 16 float32 lanes (column j in lane j mod 16) over a
+//    block of 512 columns (kDotBlock in compat_kernels_impl.h, 32 products per lane); at each block end the 16
+//    lanes are widened and added into 16 float64 lanes, which are summed pairwise at the end. The float64 part is
+//    what keeps a 9,984-long sum accurate: float32 only ever sums 32 products per lane.
 //  - the data gradient Gᵀ·X of one column: float32, the batch rows in order (at most `batch` terms).
 //  - Σ|w| and Σw² (the penalty): float64, 16 lanes per column range, summed pairwise, ranges added in order by
 //    the caller.
@@ -19,7 +19,7 @@
 namespace ns {
 namespace probe {
 
-constexpr size_t kBlockCols = 1024;  // columns per float32 block of a dot product, and per column task
+constexpr size_t kBlockCols = 1024;  // columns per task of the update pass (and of Σ|w|, Σw²)
 constexpr size_t kMaxClassTile = 6;  // classes whose dot products / gradients share one pass over the batch's columns
 
 // Everything one minibatch step needs for its column pass.
