@@ -14,6 +14,9 @@
  * averaged over the full batch size) are checked to land outside that tolerance, so the comparison can fail.
  */
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { compatInit, gridSearchCompat, PAPER_GRID, trainCompat } from '../src/probe/train-compat.js';
 import { accuracyOf, predictLinear } from '../src/probe/linear-predict.js';
 import type { CompatOptions, ProbeData, TrainProgress } from '../src/probe/train-types.js';
@@ -298,6 +301,60 @@ describe('larger problem: tails, column tasks, class tiles, threads', () => {
     const pa = await predictLinear(val, a, { threads: 1 });
     const pb = await predictLinear(val, a, { threads: 2 });
     expect(Buffer.from(pa.buffer).equals(Buffer.from(pb.buffer))).toBe(true);
+  });
+});
+
+describe('CPU variants (NEUROSIEVE_KERNEL, one per process)', () => {
+  // Each variant runs in a child process on dist/ (compiled by the global setup). avx2 and avx512 share the
+  // arithmetic (same 16 lanes, same orders, FMA in both) and must give the same bytes; generic has no FMA and must
+  // agree with the float64 reference as closely as any variant. D = 530 = a 512-column dot block + 18 (a vector
+  // and a 2-column tail); C = 7 = a 6-class tile + 1 (avx512) or tiles of 2 (avx2, generic); T = 67, batch 16.
+  const dist = resolve(dirname(fileURLToPath(import.meta.url)), '../dist');
+  const T = 67, D = 530, C = 7;
+  const script = `
+    import { trainCompat } from ${JSON.stringify(dist + '/probe/train-compat.js')};
+    import { native } from ${JSON.stringify(dist + '/native.js')};
+    const T = ${T}, D = ${D}, C = ${C};
+    const x = new Float32Array(T * D), y = new Int32Array(T);
+    let s = 12345;
+    for (let i = 0; i < x.length; i++) { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; x[i] = (s >>> 0) / 4294967296 - 0.5; }
+    for (let t = 0; t < T; t++) { y[t] = (t * 5) % C; x[t * D + 3 * y[t]] += 1; }
+    const r = await trainCompat({ x, y, rows: T, cols: D }, C, { epochs: 2, batchSize: 16, l1: 1e-4, l2: 1e-3, learningRate: 1e-2, seed: 9 }, { threads: 2 });
+    console.log(JSON.stringify({ kernel: native().info().kernel, w: Buffer.from(r.weight.buffer).toString('base64'), b: Buffer.from(r.bias.buffer).toString('base64') }));`;
+  const run = (kernel: string) => {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, NEUROSIEVE_KERNEL: kernel }, encoding: 'utf8' });
+    const o = JSON.parse(out.trim().split('\n').pop()!) as { kernel: string; w: string; b: string };
+    const f32 = (b64: string) => new Float32Array(new Uint8Array(Buffer.from(b64, 'base64')).buffer);
+    return { kernel: o.kernel, weight: f32(o.w), bias: f32(o.b) };
+  };
+
+  it('avx2 gives the bytes of avx512; every variant matches the float64 reference', () => {
+    const x = new Float32Array(T * D), y = new Int32Array(T);
+    let s = 12345;
+    for (let i = 0; i < x.length; i++) {
+      s ^= s << 13;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      x[i] = (s >>> 0) / 4294967296 - 0.5;
+    }
+    for (let t = 0; t < T; t++) {
+      y[t] = (t * 5) % C;
+      x[t * D + 3 * y[t]]! += 1;
+    }
+    const init = compatInit(C, D, 9);
+    const want = reference({ x, y, rows: T, cols: D }, C, init.weight, init.bias, { optimizer: 'adam', lr: 1e-2, epochs: 2, batch: 16, l1: 1e-4, l2: 1e-3 });
+    const ran = ['generic', 'avx2', 'avx512'].map(run).filter((r, i) => r.kernel === ['generic', 'avx2', 'avx512'][i]);
+    expect(ran[0]!.kernel).toBe('generic'); // always available
+    for (const r of ran) {
+      expectWeights(r.weight, want, 1, 1e-2);
+      expect(maxAbsDiff(r.bias, want.biases[1]!), r.kernel).toBeLessThan(W_TOL);
+    }
+    const avx2 = ran.find((r) => r.kernel === 'avx2'), avx512 = ran.find((r) => r.kernel === 'avx512');
+    if (avx2 && avx512) {
+      expect(Buffer.from(avx2.weight.buffer).equals(Buffer.from(avx512.weight.buffer))).toBe(true);
+      expect(Buffer.from(avx2.bias.buffer).equals(Buffer.from(avx512.bias.buffer))).toBe(true);
+    }
+    console.log(`probe-compat CPU variants checked: ${ran.map((r) => r.kernel).join(', ')}`);
   });
 });
 
