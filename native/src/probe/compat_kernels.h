@@ -52,6 +52,12 @@ struct Kernel {
   void (*step)(const StepParams& p, size_t j0, size_t j1, float* scratch, double* sums);
   // Σ|w| and Σw² of W[:, j0:j1) (classes × cols, row-major) into sums[0], sums[1].
   void (*norms)(const float* w, size_t cols, size_t classes, size_t j0, size_t j1, double* sums);
+  // The data gradient by rows instead of by columns: grad[c·cols + j] = (first ? 0 : grad[c·cols + j]) + the chain
+  // of g[t·classes + c]·x[t·cols + j] over t < rows, in order — the same float32 chain `step` computes, so a batch
+  // fed in consecutive row groups (first = true for the first) gives `step`'s gradient bit for bit.
+  void (*accumulate)(const float* x, size_t rows, size_t cols, const float* g, size_t classes, float* grad, bool first);
+  // `step` with the data gradient given (classes × cols, row-major) instead of computed from p.x and p.g.
+  void (*apply)(const StepParams& p, const float* grad, size_t j0, size_t j1, double* sums);
 };
 
 extern const Kernel kGeneric;

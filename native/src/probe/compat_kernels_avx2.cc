@@ -9,7 +9,7 @@ namespace {
 using K = Impl<2, 2, 1>;
 }
 
-const Kernel kAvx2 = {"avx2", &K::dots, &K::step, &K::norms};
+const Kernel kAvx2 = {"avx2", &K::dots, &K::step, &K::norms, &K::accumulate, &K::apply};
 
 }  // namespace probe
 }  // namespace ns

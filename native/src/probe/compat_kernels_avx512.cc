@@ -10,7 +10,7 @@ namespace {
 using K = Impl<2, 6, 2>;
 }
 
-const Kernel kAvx512 = {"avx512", &K::dots, &K::step, &K::norms};
+const Kernel kAvx512 = {"avx512", &K::dots, &K::step, &K::norms, &K::accumulate, &K::apply};
 
 }  // namespace probe
 }  // namespace ns

@@ -9,7 +9,7 @@ namespace {
 using K = Impl<1, 2, 1>;
 }
 
-const Kernel kGeneric = {"generic", &K::dots, &K::step, &K::norms};
+const Kernel kGeneric = {"generic", &K::dots, &K::step, &K::norms, &K::accumulate, &K::apply};
 
 }  // namespace probe
 }  // namespace ns

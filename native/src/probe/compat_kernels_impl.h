@@ -197,6 +197,49 @@ struct Impl {
     sums[1] = hsum(q + tq);
   }
 
+  // grad[c·D + j] (+)= Σ_t g[t, c0 + c]·x[t, j] for c < C, all j: the chain of grad_tile, resumed from grad.
+  template <int C>
+  static void accumulate_tile(const float* x, size_t rows, size_t D, const float* g, size_t K, size_t c0, float* grad,
+                              bool first) {
+    size_t j = 0;
+    for (; j + 16 <= D; j += 16) {
+      V acc[C];
+      for (int c = 0; c < C; ++c) acc[c] = first ? V{} : load(grad + (c0 + c) * D + j);
+      for (size_t t = 0; t < rows; ++t) {
+        const V xv = load(x + t * D + j);
+        const float* gt = g + t * K + c0;
+#pragma GCC unroll 6
+        for (int c = 0; c < C; ++c) acc[c] += gt[c] * xv;
+      }
+      for (int c = 0; c < C; ++c) store(grad + (c0 + c) * D + j, acc[c]);
+    }
+    for (; j < D; ++j)
+      for (int c = 0; c < C; ++c) {
+        float a = first ? 0.f : grad[(c0 + c) * D + j];
+        for (size_t t = 0; t < rows; ++t) a += g[t * K + c0 + c] * x[t * D + j];
+        grad[(c0 + c) * D + j] = a;
+      }
+  }
+
+  static void accumulate(const float* x, size_t rows, size_t cols, const float* g, size_t classes, float* grad,
+                         bool first) {
+    for (size_t c0 = 0; c0 < classes; c0 += CT) {
+      switch (std::min<size_t>(CT, classes - c0)) {
+        case 1: accumulate_tile<1>(x, rows, cols, g, classes, c0, grad, first); break;
+        case 2: accumulate_tile<(2 < CT ? 2 : CT)>(x, rows, cols, g, classes, c0, grad, first); break;
+        case 3: accumulate_tile<(3 < CT ? 3 : CT)>(x, rows, cols, g, classes, c0, grad, first); break;
+        case 4: accumulate_tile<(4 < CT ? 4 : CT)>(x, rows, cols, g, classes, c0, grad, first); break;
+        case 5: accumulate_tile<(5 < CT ? 5 : CT)>(x, rows, cols, g, classes, c0, grad, first); break;
+        default: accumulate_tile<CT>(x, rows, cols, g, classes, c0, grad, first); break;
+      }
+    }
+  }
+
+  static void apply(const StepParams& p, const float* grad, size_t j0, size_t j1, double* sums) {
+    for (size_t c = 0; c < p.classes; ++c) update_row(p, c, j0, j1, grad + c * p.cols + j0);
+    norms(p.w, p.cols, p.classes, j0, j1, sums);
+  }
+
   static void step(const StepParams& p, size_t j0, size_t j1, float* scratch, double* sums) {
     for (size_t c0 = 0; c0 < p.classes; c0 += CT) {
       const size_t n = std::min<size_t>(CT, p.classes - c0);

@@ -17,6 +17,11 @@ namespace probe {
 namespace {
 
 constexpr size_t kForwardRows = 2;  // rows per forward task (the kernels' largest row tile)
+// One thread: the minibatch goes through forward, softmax and Gᵀ·X in groups of this many rows, so each group's
+// rows (8 × D floats, 320 KB at D = 9,984) are still in L2 when Gᵀ·X reads them again. With several threads the
+// forward runs over rows and Gᵀ·X over columns (each task reads all rows of its columns). Both give the same bytes:
+// Gᵀ·X is the same float32 chain over the rows in order either way (kernel `accumulate` vs `step`).
+constexpr size_t kGroupRows = 8;
 constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kEps = 1e-8;
 
 // Σ|W| and ΣW² of the whole matrix, by column tasks added in order (the same partition as the step's).
@@ -63,6 +68,8 @@ CompatResult train_compat(const CompatConfig& cfg, const LabelledRows& train, co
   }
   std::vector<double> s(B * C), partial(2 * col_tasks);
   std::vector<float> g(B * C), gb(C);
+  const bool fused = pool.size() == 1;
+  std::vector<float> grad(fused ? C * D : 0);  // the data gradient of W, filled group by group (fused path)
   std::vector<std::vector<float>> scratch(pool.size(), std::vector<float>(kMaxClassTile * kBlockCols));
   std::vector<int32_t> predicted(validation.rows);
 
@@ -92,7 +99,8 @@ CompatResult train_compat(const CompatConfig& cfg, const LabelledRows& train, co
     k.dots(xb + r0 * D, std::min(kForwardRows, n - r0), D, out.weight.data(), C, s.data() + r0 * C);
   };
   const std::function<void(size_t, size_t)> backward = [&](size_t t, size_t worker) {
-    k.step(p, t * kBlockCols, std::min(D, (t + 1) * kBlockCols), scratch[worker].data(), &partial[2 * t]);
+    if (fused) k.apply(p, grad.data(), t * kBlockCols, std::min(D, (t + 1) * kBlockCols), &partial[2 * t]);
+    else k.step(p, t * kBlockCols, std::min(D, (t + 1) * kBlockCols), scratch[worker].data(), &partial[2 * t]);
   };
 
   const size_t batches = (T + B - 1) / B;
@@ -106,9 +114,24 @@ CompatResult train_compat(const CompatConfig& cfg, const LabelledRows& train, co
       n = std::min(B, T - start);
       xb = train.x + start * D;
 
-      // Forward: s = X_b·Wᵀ.
-      pool.parallel_for((n + kForwardRows - 1) / kForwardRows, forward);
-      const double ce = softmax_cross_entropy(s.data(), out.bias.data(), train.y + start, n, C, class_weight, g.data());
+      const int32_t* yb = train.y + start;
+      const double omega = batch_weight(yb, n, class_weight);
+      double ce_sum = 0;
+      if (fused) {
+        // Forward, softmax and Gᵀ·X per row group, on this thread.
+        for (size_t g0 = 0; g0 < n; g0 += kGroupRows) {
+          const size_t gn = std::min(kGroupRows, n - g0);
+          k.dots(xb + g0 * D, gn, D, out.weight.data(), C, s.data() + g0 * C);
+          softmax_cross_entropy(s.data() + g0 * C, out.bias.data(), yb + g0, gn, C, class_weight, omega,
+                                g.data() + g0 * C, ce_sum);
+          k.accumulate(xb + g0 * D, gn, D, g.data() + g0 * C, C, grad.data(), g0 == 0);
+        }
+      } else {
+        // Forward: s = X_b·Wᵀ, rows in parallel; Gᵀ·X comes with the update pass below.
+        pool.parallel_for((n + kForwardRows - 1) / kForwardRows, forward);
+        softmax_cross_entropy(s.data(), out.bias.data(), yb, n, C, class_weight, omega, g.data(), ce_sum);
+      }
+      const double ce = ce_sum / omega;
       const double norm = std::sqrt(sq_sum);
       loss_sum += ce + cfg.l1 * abs_sum + cfg.l2 * norm;
 
@@ -132,7 +155,7 @@ CompatResult train_compat(const CompatConfig& cfg, const LabelledRows& train, co
         for (size_t t = 0; t < n; ++t) a += g[t * C + c];
         gb[c] = a;
       }
-      // Backward and update of W, column tasks; then the new Σ|W|, ΣW² in task order.
+      // (Backward and) update of W, column tasks; then the new Σ|W|, ΣW² in task order.
       pool.parallel_for(col_tasks, backward);
       abs_sum = sq_sum = 0;
       for (size_t t = 0; t < col_tasks; ++t) {
