@@ -292,12 +292,14 @@ describe('larger problem: tails, column tasks, class tiles, threads', () => {
     expect(r.solver.validationAccuracy).toEqual(want.validationAccuracy);
   });
 
-  it('gives the same bytes for 1 and 2 threads', async () => {
+  it('gives the same bytes for 1, 2 and 3 threads (row-group path, and the row-parallel path from 3)', async () => {
     const a = await trainCompat(data, 5, options, { threads: 1, validation: val });
-    const b = await trainCompat(data, 5, options, { threads: 2, validation: val });
-    expect(Buffer.from(a.weight.buffer).equals(Buffer.from(b.weight.buffer))).toBe(true);
-    expect(Buffer.from(a.bias.buffer).equals(Buffer.from(b.bias.buffer))).toBe(true);
-    expect(a.solver).toEqual(b.solver);
+    for (const threads of [2, 3]) {
+      const b = await trainCompat(data, 5, options, { threads, validation: val });
+      expect(Buffer.from(a.weight.buffer).equals(Buffer.from(b.weight.buffer)), `threads ${threads}`).toBe(true);
+      expect(Buffer.from(a.bias.buffer).equals(Buffer.from(b.bias.buffer)), `threads ${threads}`).toBe(true);
+      expect(a.solver).toEqual(b.solver);
+    }
     const pa = await predictLinear(val, a, { threads: 1 });
     const pb = await predictLinear(val, a, { threads: 2 });
     expect(Buffer.from(pa.buffer).equals(Buffer.from(pb.buffer))).toBe(true);
@@ -319,16 +321,19 @@ describe('CPU variants (NEUROSIEVE_KERNEL, one per process)', () => {
     let s = 12345;
     for (let i = 0; i < x.length; i++) { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; x[i] = (s >>> 0) / 4294967296 - 0.5; }
     for (let t = 0; t < T; t++) { y[t] = (t * 5) % C; x[t * D + 3 * y[t]] += 1; }
-    const r = await trainCompat({ x, y, rows: T, cols: D }, C, { epochs: 2, batchSize: 16, l1: 1e-4, l2: 1e-3, learningRate: 1e-2, seed: 9 }, { threads: 2 });
-    console.log(JSON.stringify({ kernel: native().info().kernel, w: Buffer.from(r.weight.buffer).toString('base64'), b: Buffer.from(r.bias.buffer).toString('base64') }));`;
+    const opts = { epochs: 2, batchSize: 16, l1: 1e-4, l2: 1e-3, learningRate: 1e-2, seed: 9 };
+    const r = await trainCompat({ x, y, rows: T, cols: D }, C, opts, { threads: 1 });
+    const q = await trainCompat({ x, y, rows: T, cols: D }, C, opts, { threads: 3 });
+    const same = Buffer.from(r.weight.buffer).equals(Buffer.from(q.weight.buffer)) && Buffer.from(r.bias.buffer).equals(Buffer.from(q.bias.buffer));
+    console.log(JSON.stringify({ kernel: native().info().kernel, same, w: Buffer.from(r.weight.buffer).toString('base64'), b: Buffer.from(r.bias.buffer).toString('base64') }));`;
   const run = (kernel: string) => {
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, NEUROSIEVE_KERNEL: kernel }, encoding: 'utf8' });
-    const o = JSON.parse(out.trim().split('\n').pop()!) as { kernel: string; w: string; b: string };
+    const o = JSON.parse(out.trim().split('\n').pop()!) as { kernel: string; same: boolean; w: string; b: string };
     const f32 = (b64: string) => new Float32Array(new Uint8Array(Buffer.from(b64, 'base64')).buffer);
-    return { kernel: o.kernel, weight: f32(o.w), bias: f32(o.b) };
+    return { kernel: o.kernel, same: o.same, weight: f32(o.w), bias: f32(o.b) };
   };
 
-  it('avx2 gives the bytes of avx512; every variant matches the float64 reference', () => {
+  it('avx2 gives the bytes of avx512; every variant matches the float64 reference, on both paths', () => {
     const x = new Float32Array(T * D), y = new Int32Array(T);
     let s = 12345;
     for (let i = 0; i < x.length; i++) {
@@ -346,6 +351,7 @@ describe('CPU variants (NEUROSIEVE_KERNEL, one per process)', () => {
     const ran = ['generic', 'avx2', 'avx512'].map(run).filter((r, i) => r.kernel === ['generic', 'avx2', 'avx512'][i]);
     expect(ran[0]!.kernel).toBe('generic'); // always available
     for (const r of ran) {
+      expect(r.same, `${r.kernel}: 1 thread (row groups) and 3 threads (row-parallel) give the same bytes`).toBe(true);
       expectWeights(r.weight, want, 1, 1e-2);
       expect(maxAbsDiff(r.bias, want.biases[1]!), r.kernel).toBeLessThan(W_TOL);
     }

@@ -17,11 +17,16 @@ namespace probe {
 namespace {
 
 constexpr size_t kForwardRows = 2;  // rows per forward task (the kernels' largest row tile)
-// One thread: the minibatch goes through forward, softmax and Gᵀ·X in groups of this many rows, so each group's
-// rows (8 × D floats, 320 KB at D = 9,984) are still in L2 when Gᵀ·X reads them again. With several threads the
-// forward runs over rows and Gᵀ·X over columns (each task reads all rows of its columns). Both give the same bytes:
-// Gᵀ·X is the same float32 chain over the rows in order either way (kernel `accumulate` vs `step`).
+// Row-group path: the minibatch goes through forward, softmax and Gᵀ·X on the calling thread in groups of this
+// many rows, so each group's rows (8 × D floats, 320 KB at D = 9,984) are still in L2 when Gᵀ·X reads them again;
+// only the update pass runs on the pool. Row-parallel path: the forward runs over rows and Gᵀ·X over columns on
+// the pool (each task reads all rows of its columns, from L3 or memory). Both give the same bytes: Gᵀ·X is the same
+// float32 chain over the rows in order either way (kernel `accumulate` vs `step`).
 constexpr size_t kGroupRows = 8;
+// Measured at 20,000 × 9,984 × 6 on the 2-core development machine (load ~4): row-parallel on 2 threads
+// 0.21 s/epoch, row groups 0.16 s (1 thread) and 0.17 s (2 threads). So up to 2 threads take the row-group path;
+// the row-parallel one is kept for pools of 3 or more, where memory bandwidth grows with cores (not measured here).
+constexpr size_t kRowParallelFrom = 3;
 constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kEps = 1e-8;
 
 // Σ|W| and ΣW² of the whole matrix, by column tasks added in order (the same partition as the step's).
@@ -68,7 +73,7 @@ CompatResult train_compat(const CompatConfig& cfg, const LabelledRows& train, co
   }
   std::vector<double> s(B * C), partial(2 * col_tasks);
   std::vector<float> g(B * C), gb(C);
-  const bool fused = pool.size() == 1;
+  const bool fused = pool.size() < kRowParallelFrom;
   std::vector<float> grad(fused ? C * D : 0);  // the data gradient of W, filled group by group (fused path)
   std::vector<std::vector<float>> scratch(pool.size(), std::vector<float>(kMaxClassTile * kBlockCols));
   std::vector<int32_t> predicted(validation.rows);
@@ -118,7 +123,7 @@ CompatResult train_compat(const CompatConfig& cfg, const LabelledRows& train, co
       const double omega = batch_weight(yb, n, class_weight);
       double ce_sum = 0;
       if (fused) {
-        // Forward, softmax and Gᵀ·X per row group, on this thread.
+        // Forward, softmax and Gᵀ·X per row group, on the calling thread.
         for (size_t g0 = 0; g0 < n; g0 += kGroupRows) {
           const size_t gn = std::min(kGroupRows, n - g0);
           k.dots(xb + g0 * D, gn, D, out.weight.data(), C, s.data() + g0 * C);

@@ -10,13 +10,13 @@
 // adds 1 to a counter that is never reset; training stops when the counter reaches `patience`, and the LAST model
 // (not the best) is returned. Validation accuracy is also recorded without patience.
 //
-// Per minibatch, with several threads: forward dots over the batch's rows (tasks of 2 rows, in parallel),
-// softmax/CE on the calling thread, then one pass over W's columns (tasks of kBlockCols columns, in parallel) doing
-// Gᵀ·X, the penalty gradient, the optimizer step and the new Σ|W|, ΣW² (per task, added in task order): two pool
-// dispatches per batch. With one thread: forward, softmax and Gᵀ·X in groups of 8 rows (the rows are re-read from
-// L2 rather than from memory; ~25% faster here), then the same update pass. Both paths compute every value with
-// the same operations in the same order, so results are bit-identical for any thread count. No allocation inside
-// the loop.
+// Per minibatch, on pools of 1 or 2 threads: forward, softmax and Gᵀ·X in groups of 8 rows on the calling thread
+// (the rows are re-read from L2 rather than from memory), then one pass over W's columns (tasks of kBlockCols
+// columns, on the pool) doing the penalty gradient, the optimizer step and the new Σ|W|, ΣW² (per task, added in
+// task order). On pools of 3 or more: forward dots over the batch's rows (tasks of 2 rows, in parallel), softmax/CE
+// on the calling thread, then the column pass computes Gᵀ·X too (compat_trainer.cc says why, with timings). Both
+// paths compute every value with the same operations in the same order, so results are bit-identical for any
+// thread count. No allocation inside the loop.
 // Float64: logits' block sums, softmax/CE, the loss, Σ|W| and ΣW², bias corrections. Float32: X, W, b, Adam
 // moments, the logit gradient and Gᵀ·X (≤ batch terms), as in torch.
 #pragma once
