@@ -2,6 +2,7 @@
 // prints the summary. See bench/README.md for what each column means.
 //
 //   node bench/run.mjs [--quick] [--skip-1e9] [--no-numpy] [--no-js] [--no-extract] [--no-webgpu] [--no-clustering] [--clustering-50k]
+//                      [--no-probe-compat]
 //
 //   --quick       D = 1,024 only: skips D = 9,984 and the 1e9-activation memory run (NEUROSIEVE_BENCH_QUICK=1)
 //   --skip-1e9    skips the 1e9-activation memory run only (NEUROSIEVE_BENCH_SKIP_1E9=1)
@@ -9,6 +10,7 @@
 //   --no-webgpu   skips bench/webgpu.mjs (WebGPU vs native vs gpu.js)
 //   --no-clustering   skips bench/clustering.mjs (average linkage vs scipy at n = 4,096 and 9,984; 4,096 with --quick)
 //   --clustering-50k  adds the n = 50,000 peak-RSS run (10 GB of temporary input, several minutes)
+//   --no-probe-compat skips bench/probe-compat.mjs (compatible probe trainer vs a numpy Adam loop; T = 4,000, D = 1,024 with --quick)
 // Temporary data go to $NEUROSIEVE_BENCH_TMP or the OS temp directory and are deleted at the end.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,13 +21,14 @@ import { runCorrelationBench, startNumpyPeer, pythonPath } from './correlation.m
 import { runMemoryBench } from './memory.mjs';
 import { runSyrkKernelBench } from './syrk-kernel.mjs';
 import { runClusteringBench } from './clustering.mjs';
+import { runProbeCompatBench } from './probe-compat.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const resultsDir = join(here, 'results');
 const GiB = 2 ** 30;
 
-const FLAGS = ['--quick', '--skip-1e9', '--no-numpy', '--no-js', '--no-extract', '--no-webgpu', '--no-clustering', '--clustering-50k', '--help'];
+const FLAGS = ['--quick', '--skip-1e9', '--no-numpy', '--no-js', '--no-extract', '--no-webgpu', '--no-clustering', '--clustering-50k', '--no-probe-compat', '--help'];
 const args = process.argv.slice(2);
 for (const a of args) {
   if (!FLAGS.includes(a)) {
@@ -191,6 +194,14 @@ try {
     clustering = await runClusteringBench({ api, dir, sizes: quick ? [4096] : [4096, 9984], with50k: args.includes('--clustering-50k'), log });
   }
   save('clustering', { machine, ...clustering });
+  // 7. The compatible probe trainer against a numpy Adam loop (bench/probe-compat.mjs).
+  let probeCompat = { skipped: '--no-probe-compat' };
+  if (!args.includes('--no-probe-compat')) {
+    log('\n== compatible probe trainer ==');
+    probeCompat = await runProbeCompatBench({ quick, numpy: !args.includes('--no-numpy'), plainJs: !args.includes('--no-js'), log, dir });
+    writeFileSync(join(resultsDir, 'probe-compat.md'), `# Compatible probe trainer\n\n${probeCompat.markdown}\n`);
+  }
+  save('probe-compat', { machine, ...probeCompat, markdown: undefined });
   machine.loadAverageAtEnd = loadavg();
 
   // ---- summary ----------------------------------------------------------------------------------------------------
@@ -214,6 +225,7 @@ try {
     }
   }
   for (const t of clustering.targets ?? []) targets.push(t);
+  for (const t of probeCompat.targets ?? []) targets.push(t);
   if (!memory.skipped) {
     targets.push({ target: '1e9 activations (T = 100,000, D = 9,984) in ≤ 1.5 GiB peak RSS', measured: `${fmt(memory.peakRssBytes / GiB, 2)} GiB`, pass: memory.pass });
   }
@@ -308,8 +320,12 @@ try {
     '',
     clustering.skipped ? `Not run: ${clustering.skipped}.` : clustering.markdown,
     '',
+    '## Compatible probe trainer (NeuroX loop, 10 epochs, batch 32)',
+    '',
+    probeCompat.skipped ? `Not run: ${probeCompat.skipped}.` : probeCompat.markdown,
+    '',
   ].join('\n');
-  save('summary', { machine, quick, syrk: { kernel: syrk.kernel, peak: syrk.peak, rows: syrk.rows }, numpy: numpyInfo, correlation: corr.rows, agreement: corr.agreement, memory, extract, clustering, targets });
+  save('summary', { machine, quick, syrk: { kernel: syrk.kernel, peak: syrk.peak, rows: syrk.rows }, numpy: numpyInfo, correlation: corr.rows, agreement: corr.agreement, memory, extract, clustering, probeCompat: { ...probeCompat, markdown: undefined }, targets });
   writeFileSync(join(resultsDir, 'summary.md'), md);
   console.log('\n' + md);
   log(`results in ${relative(process.cwd(), resultsDir) || '.'}/ (summary.md, *.json)`);

@@ -118,7 +118,7 @@ export interface NativeClusterProgress {
   total: number;
 }
 
-export interface NativeAddon extends NativeAddonRows, NativeAddonRank, NativeAddonGpu {
+export interface NativeAddon extends NativeAddonRows, NativeAddonRank, NativeAddonGpu, NativeAddonProbeCompat {
   info(): { version: string; kernel: string; hardwareThreads: number };
   /** FP32 peak of this machine measured by a tight FMA loop on `threads` threads for about `seconds`. */
   measurePeakGflops(seconds: number, threads: number): number;
@@ -194,4 +194,60 @@ export interface NativeAddonGpu {
   quietStderr(quiet: boolean): boolean;
   /** float32 -> IEEE float16 bits, round to nearest even (exact for values that came from float16). */
   toHalf(src: Float32Array, dst: Uint16Array): void;
+}
+
+/** Options of the compatible probe trainer (native/src/probe/compat_trainer.h), validated by src/probe/train-compat.ts. */
+export interface NativeCompatOptions {
+  cols: number;
+  classes: number;
+  optimizer: 'adam' | 'sgd';
+  learningRate: number;
+  epochs: number;
+  batchSize: number;
+  l1: number;
+  l2: number;
+  /** 0: fixed epochs. */
+  patience: number;
+  /** 0 = every hardware thread; never changes the result. */
+  threads: number;
+}
+
+export interface NativeCompatProgress {
+  epoch: number;
+  total: number;
+  loss: number;
+  /** Validation accuracy after this epoch; NaN without validation rows. */
+  accuracy: number;
+}
+
+export interface NativeCompatResult {
+  weight: Float32Array;
+  bias: Float32Array;
+  /** Per epoch: mean over its minibatches of the minibatch loss (CE + penalty, before each step). */
+  epochLoss: Float64Array;
+  /** Per epoch, when validation rows were given (empty otherwise). */
+  validationAccuracy: Float64Array;
+  epochs: number;
+  /** The early-stopping counter (epochs not improving on the best validation accuracy) at the end. */
+  nonImproving: number;
+  stoppedEarly: boolean;
+}
+
+/** The NeuroX-compatible probe trainer and linear predictions (native/src/ops/probe_compat.cc, probe_predict.cc). */
+export interface NativeAddonProbeCompat {
+  /** Seeded uniform ±1/sqrt(cols) initialisation of W (classes × cols) then b (native/src/probe/compat_init.h). */
+  probeCompatInit(classes: number, cols: number, seed: number): { weight: Float32Array; bias: Float32Array };
+  /** Trains from `init` (copied); x arrays are held, not copied, until the job ends. */
+  probeCompatTrain(
+    options: NativeCompatOptions,
+    train: { x: Float32Array; y: Int32Array },
+    init: { weight: Float32Array; bias: Float32Array },
+    validation: { x: Float32Array; y: Int32Array } | null,
+    classWeights: Float64Array | null,
+    onProgress: (p: NativeCompatProgress) => void,
+  ): NativeJob<NativeCompatResult>;
+  /** argmax_c (x·w_c + b_c) per row, ties to the lowest id (native/src/probe/linear_predict.h). */
+  probePredict(x: Float32Array, rows: number, cols: number, weight: Float32Array, bias: Float32Array, classes: number, threads: number): Promise<Int32Array>;
+  /** The first NaN/±Inf of a row-major rows × cols float32 matrix, in row-major order, or null (native/src/ops/find_nonfinite.cc). */
+  findNonFinite(x: Float32Array, rows: number, cols: number, threads: number): Promise<{ row: number; col: number; value: number } | null>;
 }

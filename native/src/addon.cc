@@ -15,6 +15,9 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ns::register_quiet_stderr(env, exports);
   ns::register_to_half(env, exports);
   ns::register_cluster(env, exports);
+  ns::register_probe_compat(env, exports);
+  ns::register_probe_predict(env, exports);
+  ns::register_find_nonfinite(env, exports);
   return exports;
 }
 

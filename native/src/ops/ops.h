@@ -14,4 +14,7 @@ void register_rank(Napi::Env env, Napi::Object exports);         // ops/rank.cc:
 void register_quiet_stderr(Napi::Env env, Napi::Object exports);  // ops/quiet_stderr.cc: silence Dawn's adapter warnings
 void register_to_half(Napi::Env env, Napi::Object exports);  // ops/to_half.cc: float32 -> float16 bits for uploads
 void register_cluster(Napi::Env env, Napi::Object exports);     // ops/cluster.cc: linkage, correlation clustering
+void register_probe_compat(Napi::Env env, Napi::Object exports);  // ops/probe_compat.cc: NeuroX-compatible probe trainer
+void register_probe_predict(Napi::Env env, Napi::Object exports);  // ops/probe_predict.cc: argmax predictions of a linear probe
+void register_find_nonfinite(Napi::Env env, Napi::Object exports);  // ops/find_nonfinite.cc: first NaN/Inf of an in-memory matrix
 }  // namespace ns

@@ -1,0 +1,40 @@
+#include "probe/linear_predict.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "probe/compat_kernels.h"
+
+namespace ns {
+namespace probe {
+
+namespace {
+constexpr size_t kPredictRows = 64;  // rows per task
+}
+
+void predict_linear(const float* x, size_t rows, size_t cols, const float* weight, const float* bias, size_t classes,
+                    int32_t* predicted, ThreadPool& pool) {
+  const Kernel& k = active_kernel();
+  const size_t tasks = (rows + kPredictRows - 1) / kPredictRows;
+  std::vector<std::vector<double>> scratch(pool.size(), std::vector<double>(kPredictRows * classes));
+  pool.parallel_for(tasks, [&](size_t task, size_t worker) {
+    const size_t r0 = task * kPredictRows, n = std::min(kPredictRows, rows - r0);
+    double* s = scratch[worker].data();
+    k.dots(x + r0 * cols, n, cols, weight, classes, s);
+    for (size_t r = 0; r < n; ++r) {
+      size_t best = 0;
+      double top = s[r * classes] + bias[0];
+      for (size_t c = 1; c < classes; ++c) {
+        const double z = s[r * classes + c] + bias[c];
+        if (z > top) {
+          top = z;
+          best = c;
+        }
+      }
+      predicted[r0 + r] = static_cast<int32_t>(best);
+    }
+  });
+}
+
+}  // namespace probe
+}  // namespace ns

@@ -1,0 +1,18 @@
+// Predictions of a linear probe: argmax_c (x·w_c + b_c) for every row, the logits computed by the compatible
+// trainer's dot-product kernel (float32 products, float64 block sums; see probe/compat_kernels.h) plus the bias
+// in float64. Ties go to the lowest class id, as torch.max / numpy.argmax. Rows are split into fixed chunks, so
+// the result does not depend on the thread count.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "core/thread_pool.h"
+
+namespace ns {
+namespace probe {
+
+void predict_linear(const float* x, size_t rows, size_t cols, const float* weight, const float* bias, size_t classes,
+                    int32_t* predicted, ThreadPool& pool);
+
+}  // namespace probe
+}  // namespace ns

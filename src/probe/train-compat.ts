@@ -1,0 +1,282 @@
+/**
+ * The NeuroX-compatible probe trainer (method.md §3, compatible mode): what NeuroX's
+ * train_logistic_regression_probe does, natively (native/src/probe/compat_trainer.h).
+ *
+ *   logits = x·Wᵀ + b (W is C × D), softmax cross-entropy (binary tasks: two-way softmax);
+ *   per minibatch: loss = CE + λ1·Σ|W| + λ2·sqrt(ΣW²)   (mean CE, or torch's Σω·CE / Σω with class weights;
+ *                  the Frobenius norm unsquared; only W penalised; ∂|w| = sign(w), 0 at 0; ∂‖W‖ = W/‖W‖, 0 at 0)
+ *   one Adam (β 0.9/0.999, eps 1e-8 added to sqrt(v̂), bias-corrected: torch.optim.Adam) or SGD step per
+ *   minibatch, lr 1e-3; minibatches of 32 walk the rows in order, never reshuffled, the last one partial;
+ *   10 epochs; W and b uniform in ±1/sqrt(D) from `seed` (xoshiro256**, see compatInit).
+ * Early stopping (the paper's token-tagging variant), with `patience` and validation data: after each epoch the
+ * validation accuracy; an epoch not strictly above the best so far adds 1 to a counter that is never reset;
+ * training stops when it reaches `patience`; the LAST model is returned, not the best.
+ *
+ * Precision: X, W, b, the Adam moments and Gᵀ·X in float32 as torch; float64 for the logits' block sums (float32
+ * only sums 32 products per lane), softmax/CE, the loss and the penalty sums. Same seed, same bytes, for any
+ * thread count (on one CPU variant: avx512 and avx2 share the arithmetic, the generic build has no FMA).
+ */
+import { NeurosieveError, callNative, callNativeSync } from '../errors.js';
+import { awaitJob } from '../linkage.js';
+import { native } from '../native.js';
+import type { NativeCompatOptions, NativeCompatProgress } from '../native-types.js';
+import { expectInteger, expectKnownKeys, expectOneOf } from '../validate.js';
+import type { CompatOptions, ProbeData, TrainedLinear, TrainHooks } from './train-types.js';
+
+/** The paper's grid for λ1 and λ2 (method.md §3). */
+export const PAPER_GRID: readonly number[] = [0, 1e-5, 1e-4, 1e-3, 1e-2, 0.1];
+
+const OPTION_KEYS = ['optimizer', 'learningRate', 'epochs', 'batchSize', 'l1', 'l2', 'seed', 'patience'] as const;
+const HOOK_KEYS = ['threads', 'classWeights', 'onProgress', 'signal', 'validation'] as const;
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  return Object.prototype.toString.call(v);
+}
+
+function expectNumber(value: unknown, name: string, min: number, strict: boolean): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || (strict ? value <= min : value < min)) {
+    throw new NeurosieveError('E_ARGUMENT', `Expected a finite number ${strict ? '>' : '>='} ${min} for ${name} but received ${show(value)}`);
+  }
+  return value;
+}
+
+/** Checks one in-memory problem: shapes, class ids in [0, classes), finite features (scanned natively). */
+async function checkData(data: ProbeData, name: string, classes: number, threads: number): Promise<void> {
+  if (data === null || typeof data !== 'object') throw new NeurosieveError('E_ARGUMENT', `Expected an object { x, rows, cols, y } for ${name} but received ${show(data)}`);
+  if (!(data.x instanceof Float32Array)) throw new NeurosieveError('E_ARGUMENT', `Expected a Float32Array for ${name}.x but received ${show(data.x)}`);
+  if (!(data.y instanceof Int32Array)) throw new NeurosieveError('E_ARGUMENT', `Expected an Int32Array for ${name}.y but received ${show(data.y)}`);
+  const rows = expectInteger(data.rows, `${name}.rows`, 1);
+  const cols = expectInteger(data.cols, `${name}.cols`, 1);
+  if (data.x.length !== rows * cols) {
+    throw new NeurosieveError('E_SHAPE', `Expected ${rows * cols} values (rows × cols = ${rows} × ${cols}) for ${name}.x but received ${data.x.length}`);
+  }
+  if (data.y.length !== rows) {
+    throw new NeurosieveError('E_SHAPE', `Expected ${rows} class ids (one per row) for ${name}.y but received ${data.y.length}`);
+  }
+  for (let t = 0; t < rows; t++) {
+    const id = data.y[t]!;
+    if (id < 0 || id >= classes) throw new NeurosieveError('E_ARGUMENT', `Expected class ids in [0, ${classes - 1}] for ${name}.y but received ${id} at row ${t}`);
+  }
+  const hit = await callNative(() => native().findNonFinite(data.x, rows, cols, threads));
+  if (hit) {
+    throw new NeurosieveError('E_NONFINITE', `Expected finite features for ${name}.x but received ${hit.value} at row ${hit.row}, column ${hit.col}`);
+  }
+}
+
+interface ResolvedCompat {
+  optimizer: 'adam' | 'sgd';
+  learningRate: number;
+  epochs: number;
+  batchSize: number;
+  l1: number;
+  l2: number;
+  seed: number;
+  patience: number | undefined;
+}
+
+function resolveOptions(options: CompatOptions, fn: string, known: readonly string[] = OPTION_KEYS): ResolvedCompat {
+  if (options === null || typeof options !== 'object') throw new NeurosieveError('E_ARGUMENT', `Expected an options object for ${fn} but received ${show(options)}`);
+  expectKnownKeys(options, known, fn);
+  return {
+    optimizer: expectOneOf(options.optimizer ?? 'adam', 'optimizer', ['adam', 'sgd'] as const),
+    learningRate: expectNumber(options.learningRate ?? 1e-3, 'learningRate', 0, true),
+    epochs: expectInteger(options.epochs ?? 10, 'epochs', 1, 1_000_000),
+    batchSize: expectInteger(options.batchSize ?? 32, 'batchSize', 1, 2 ** 31 - 1),
+    l1: expectNumber(options.l1 ?? 0, 'l1', 0, false),
+    l2: expectNumber(options.l2 ?? 0, 'l2', 0, false),
+    seed: expectInteger(options.seed ?? 0, 'seed', 0),
+    patience: options.patience === undefined ? undefined : expectInteger(options.patience, 'patience', 1, 1_000_000),
+  };
+}
+
+function checkClassWeights(w: unknown, classes: number): Float64Array | null {
+  if (w === undefined) return null;
+  if (!(w instanceof Float64Array) || w.length !== classes || !w.every((v) => v > 0 && Number.isFinite(v))) {
+    const got = w instanceof Float64Array ? `[${Array.from(w).join(', ')}]` : show(w);
+    throw new NeurosieveError('E_ARGUMENT', `Expected a Float64Array of ${classes} positive finite weights for classWeights but received ${got}`);
+  }
+  return w;
+}
+
+/**
+ * The seeded initialisation trainCompat starts from: W (classes × cols, row-major) then b, each uniform in
+ * [−1/sqrt(cols), 1/sqrt(cols)) (torch.nn.Linear's default bound), drawn in that order from xoshiro256**
+ * (native/src/synth/random.h) stream 0x70726f6265 ("probe") of `seed`, as float32(bound·(2u − 1)).
+ */
+export function compatInit(classes: number, cols: number, seed = 0): { weight: Float32Array; bias: Float32Array } {
+  expectInteger(classes, 'classes', 1);
+  expectInteger(cols, 'cols', 1);
+  expectInteger(seed, 'seed', 0);
+  if (classes * cols > 2 ** 32 - 1) throw new NeurosieveError('E_ARGUMENT', `Expected at most 2^32 - 1 weights for classes × cols but received ${classes} × ${cols}`);
+  return callNativeSync(() => native().probeCompatInit(classes, cols, seed));
+}
+
+/**
+ * Trains a linear probe as NeuroX does (file comment). `train.y` (and `hooks.validation.y`) hold class ids in
+ * [0, classes). With `options.patience`, `hooks.validation` is required. Unknown option or hook keys are
+ * rejected. The solver report: { algorithm, optimizer, learningRate, batchSize, l1, l2, seed, epochs (run),
+ * maxEpochs, iterations (optimizer steps), objective (last epoch's loss), epochLoss (per epoch: mean over its
+ * minibatches of the minibatch loss, penalty included, each taken before its step), criterion ('epochs' or
+ * 'early-stopping') and criterionValue (epochs run, or the non-improving counter), patience, stoppedEarly,
+ * validationAccuracy (per epoch, when validation data are given), converged: null (no convergence test) }.
+ * NeuroX prints Σ minibatch losses / rows instead of the mean over minibatches: epochLoss × minibatches / rows.
+ */
+export async function trainCompat(
+  train: ProbeData,
+  classes: number,
+  options: CompatOptions,
+  hooks: TrainHooks & { validation?: ProbeData } = {},
+): Promise<TrainedLinear> {
+  const o = resolveOptions(options ?? {}, 'trainCompat');
+  return run(train, classes, o, hooks ?? {});
+}
+
+/** Trains once; `checked`: the data were validated already (grid search checks them once for all cells). */
+async function run(
+  train: ProbeData,
+  classes: number,
+  o: ResolvedCompat,
+  hooks: TrainHooks & { validation?: ProbeData },
+  checked = false,
+): Promise<TrainedLinear> {
+  expectKnownKeys(hooks, HOOK_KEYS, 'trainCompat hooks');
+  expectInteger(classes, 'classes', 2, 2 ** 24);
+  const threads = expectInteger(hooks.threads ?? 0, 'threads', 0, 1024);
+  if (!checked) await checkData(train, 'train', classes, threads);
+  const validation = hooks.validation;
+  if (validation !== undefined) {
+    if (!checked) await checkData(validation, 'validation', classes, threads);
+    if (validation.cols !== train.cols) {
+      throw new NeurosieveError('E_SHAPE', `Expected ${train.cols} columns (as train) for validation.cols but received ${validation.cols}`);
+    }
+  }
+  if (o.patience !== undefined && validation === undefined) {
+    throw new NeurosieveError('E_ARGUMENT', 'Expected validation data (hooks.validation) for patience (early stopping needs a validation set) but received none');
+  }
+  const classWeights = checkClassWeights(hooks.classWeights, classes);
+  if (hooks.signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'cancelled before the probe training started');
+
+  const init = compatInit(classes, train.cols, o.seed);
+  const nativeOptions: NativeCompatOptions = {
+    cols: train.cols,
+    classes,
+    optimizer: o.optimizer,
+    learningRate: o.learningRate,
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    l1: o.l1,
+    l2: o.l2,
+    patience: o.patience ?? 0,
+    threads,
+  };
+  const onProgress = hooks.onProgress;
+  const progress = (p: NativeCompatProgress) => {
+    if (!onProgress) return;
+    try {
+      onProgress({ unit: 'epoch', done: p.epoch, total: p.total, loss: p.loss });
+    } catch {
+      /* a failing progress callback must not kill the training */
+    }
+  };
+  const job = callNativeSync(() =>
+    native().probeCompatTrain(
+      nativeOptions,
+      { x: train.x, y: train.y },
+      init,
+      validation ? { x: validation.x, y: validation.y } : null,
+      classWeights,
+      progress,
+    ),
+  );
+  const r = await awaitJob(job, hooks.signal);
+  const epochLoss = Array.from(r.epochLoss);
+  const early = o.patience !== undefined;
+  const solver: Record<string, unknown> = {
+    algorithm: o.optimizer === 'adam' ? 'minibatch Adam (NeuroX-compatible)' : 'minibatch SGD (NeuroX-compatible)',
+    optimizer: o.optimizer,
+    learningRate: o.learningRate,
+    batchSize: o.batchSize,
+    l1: o.l1,
+    l2: o.l2,
+    seed: o.seed,
+    epochs: r.epochs,
+    maxEpochs: o.epochs,
+    iterations: r.epochs * Math.ceil(train.rows / o.batchSize),
+    objective: epochLoss[epochLoss.length - 1],
+    epochLoss,
+    criterion: early ? 'early-stopping' : 'epochs',
+    criterionValue: early ? r.nonImproving : r.epochs,
+    patience: o.patience ?? null,
+    stoppedEarly: r.stoppedEarly,
+    converged: null,
+  };
+  if (validation) solver.validationAccuracy = Array.from(r.validationAccuracy);
+  return { weight: r.weight, bias: r.bias, solver };
+}
+
+/**
+ * The paper's grid search: trains one probe per (λ1, λ2) in l1Grid × l2Grid (default PAPER_GRID for both; λ1 is
+ * the outer loop, λ2 the inner one) with the other options unchanged, and keeps the cell with the best validation
+ * accuracy of its final model (after early stopping, if `patience` is set). Ties go to the first cell in that
+ * order. `l1` / `l2` are not accepted here (the grids set them). Progress: { unit: 'grid', done, total } after
+ * each cell. Returns the best cell, every cell's accuracy, and the best cell's probe (trained on `train` only;
+ * its solver report gains `grid`).
+ */
+export async function gridSearchCompat(
+  train: ProbeData,
+  validation: ProbeData,
+  classes: number,
+  options: CompatOptions & { l1Grid?: number[]; l2Grid?: number[] },
+  hooks: TrainHooks = {},
+): Promise<{ best: { l1: number; l2: number }; cells: Array<{ l1: number; l2: number; accuracy: number }>; probe: TrainedLinear }> {
+  const opts = options ?? {};
+  for (const key of ['l1', 'l2'] as const) {
+    if (opts[key] !== undefined) {
+      throw new NeurosieveError('E_ARGUMENT', `Expected ${key}Grid rather than ${key} for gridSearchCompat (the grid sets λ) but received ${key} = ${show(opts[key])}`);
+    }
+  }
+  const { l1Grid, l2Grid, ...rest } = opts;
+  const base = resolveOptions(rest, 'gridSearchCompat', [...OPTION_KEYS, 'l1Grid', 'l2Grid']);
+  const grid = (g: unknown, name: string): number[] => {
+    if (g === undefined) return [...PAPER_GRID];
+    if (!Array.isArray(g) || g.length === 0 || !g.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
+      throw new NeurosieveError('E_ARGUMENT', `Expected a non-empty array of finite numbers >= 0 for ${name} but received ${Array.isArray(g) ? `[${g.map(show).join(', ')}]` : show(g)}`);
+    }
+    return [...g];
+  };
+  const g1 = grid(l1Grid, 'l1Grid');
+  const g2 = grid(l2Grid, 'l2Grid');
+  if (validation === undefined || validation === null) {
+    throw new NeurosieveError('E_ARGUMENT', 'Expected validation data for gridSearchCompat (cells are chosen on validation accuracy) but received none');
+  }
+  expectKnownKeys(hooks ?? {}, ['threads', 'classWeights', 'onProgress', 'signal'], 'gridSearchCompat hooks');
+  expectInteger(classes, 'classes', 2, 2 ** 24);
+  const threads = expectInteger(hooks?.threads ?? 0, 'threads', 0, 1024);
+  await checkData(train, 'train', classes, threads);
+  await checkData(validation, 'validation', classes, threads);
+  const { onProgress, ...trainHooks } = hooks ?? {};
+  const total = g1.length * g2.length;
+  const cells: Array<{ l1: number; l2: number; accuracy: number }> = [];
+  let best: { l1: number; l2: number; accuracy: number; probe: TrainedLinear } | undefined;
+  for (const l1 of g1) {
+    for (const l2 of g2) {
+      const probe = await run(train, classes, { ...base, l1, l2 }, { ...trainHooks, validation }, true);
+      const accs = probe.solver.validationAccuracy as number[];
+      const accuracy = accs[accs.length - 1]!;
+      cells.push({ l1, l2, accuracy });
+      if (!best || accuracy > best.accuracy) best = { l1, l2, accuracy, probe };
+      if (onProgress) {
+        try {
+          onProgress({ unit: 'grid', done: cells.length, total });
+        } catch {
+          /* a failing progress callback must not kill the search */
+        }
+      }
+    }
+  }
+  const chosen = best!;
+  chosen.probe.solver.grid = { l1: g1, l2: g2, cells: cells.map((c) => ({ ...c })), best: { l1: chosen.l1, l2: chosen.l2 }, tieBreak: 'first cell in grid order (λ1 outer, λ2 inner)' };
+  return { best: { l1: chosen.l1, l2: chosen.l2 }, cells, probe: chosen.probe };
+}
