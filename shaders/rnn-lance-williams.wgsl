@@ -1,0 +1,104 @@
+// rnn-lance-williams.wgsl: the distance updates of every merge of a reciprocal-nearest-neighbour round at once.
+// Merge k joins slots x_k < y_k at height h_k (= d(x_k, y_k)); the new cluster lives in slot y_k, as in the
+// CPU's NN-chain (nn_chain.h). For every live slot i outside the round's pairs:
+//     d(i, y_k) <- LW(d(i, x_k), d(i, y_k), h_k; n_x, n_y, n_i)
+// and for two merges k < l of the same round the distance between their new clusters is what merging k first
+// and then l gives (the merges are applied in the host's order, k ascending):
+//     a = LW_k(d(x_k, x_l), d(y_k, x_l); size n_x_l),  b = LW_k(d(x_k, y_l), d(y_k, y_l); size n_y_l)
+//     d(y_k, y_l) <- LW_l(a, b, h_l; n_x_l, n_y_l, n_x_k + n_y_k)
+// Slots x_k are retired afterwards by rnn-retire.wgsl (every entry of row and column x_k := DEAD), so that no
+// invocation here reads an entry another one writes: thread (i, k) reads (i, x_k), (i, y_k) and writes
+// (i, y_k); the pair thread (k, l) alone reads and writes the four entries between the two pairs.
+//
+// Lance & Williams (1967) formulas, each written with the operand order of native/src/cluster/lance_williams.h
+// (itself scipy's), in f32: complete max, single min, weighted 0.5 * (a + b) (bit-identical to the CPU's
+// double computation rounded to float: a + b rounds once either way and halving is exact), average
+// (n_x a + n_y b) / (n_x + n_y) (three f32 roundings against one on the CPU: within 2 ulp), ward (Wishart's
+// form; a few ulp). Sizes are converted to f32 (exact below 2^24 points).
+//
+// Storage and helpers: the condensed-pieces prelude (rnn-row-min.wgsl, src/gpu/programs/condensed-pieces.ts):
+// bindings 0..P-1 and 9, ld(i, j), st(i, j, v) for i < j.
+// Constants: METHOD (override): 0 single, 1 complete, 2 average, 3 weighted, 4 ward (part of the pipeline key).
+// Bindings: 10 slots: array<vec2<i32>> (size, round role: the merge index of the slot, or -1) (read);
+//           11 merges: array<Merge> (read); 12 params: uniform { n, m }.
+// Workgroup: 64 slots i of one merge k; adjacent invocations touch adjacent words where row x_k / y_k is
+// contiguous (i > y_k) and one word per row of the condensed matrix where it is a column (i < x_k).
+// Dispatch: (ceil(n / 64), m, 1); m <= maxComputeWorkgroupsPerDimension (the host checks it).
+
+override METHOD: u32 = 2u;
+
+struct Merge {
+  x: u32,
+  y: u32,
+  nx: u32,
+  ny: u32,
+  h: f32,
+  _p0: u32,
+  _p1: u32,
+  _p2: u32,
+}
+
+struct Params {
+  n: u32,
+  m: u32,
+}
+
+@group(0) @binding(10) var<storage, read> slots: array<vec2<i32>>;
+@group(0) @binding(11) var<storage, read> merges: array<Merge>;
+@group(0) @binding(12) var<uniform> prm: Params;
+
+// The distance from cluster i (size ni) to the union of x (size nx) and y (size ny), from d_xi, d_yi, d_xy.
+fn lance_williams(d_xi: f32, d_yi: f32, d_xy: f32, nx: u32, ny: u32, ni: u32) -> f32 {
+  switch METHOD {
+    case 0u: {
+      return select(d_yi, d_xi, d_xi < d_yi);
+    }
+    case 1u: {
+      return select(d_xi, d_yi, d_yi > d_xi);
+    }
+    case 2u: {
+      return (f32(nx) * d_xi + f32(ny) * d_yi) / f32(nx + ny);
+    }
+    case 3u: {
+      return 0.5 * (d_xi + d_yi);
+    }
+    default: {
+      let t = 1.0 / f32(nx + ny + ni);
+      return sqrt(f32(ni + nx) * t * d_xi * d_xi + f32(ni + ny) * t * d_yi * d_yi - f32(ni) * t * d_xy * d_xy);
+    }
+  }
+}
+
+// d(a, b) for a != b, either order.
+fn dist(a: u32, b: u32) -> f32 {
+  return ld(min(a, b), max(a, b));
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x;
+  let k = gid.y;
+  if (i >= prm.n || k >= prm.m) {
+    return;
+  }
+  let s = slots[i];
+  if (s.x == 0 || s.y == i32(k)) {
+    return;
+  }
+  let mk = merges[k];
+  if (s.y < 0) {
+    let v = lance_williams(dist(i, mk.x), dist(i, mk.y), mk.h, mk.nx, mk.ny, u32(s.x));
+    st(min(i, mk.y), max(i, mk.y), v);
+    return;
+  }
+  // i belongs to merge l != k: the pair thread is the one at i = y_l, for l > k.
+  let l = u32(s.y);
+  let ml = merges[l];
+  if (l < k || i != ml.y) {
+    return;
+  }
+  let a = lance_williams(dist(mk.x, ml.x), dist(mk.y, ml.x), mk.h, mk.nx, mk.ny, ml.nx);
+  let b = lance_williams(dist(mk.x, ml.y), dist(mk.y, ml.y), mk.h, mk.nx, mk.ny, ml.ny);
+  let v = lance_williams(a, b, ml.h, ml.nx, ml.ny, mk.nx + mk.ny);
+  st(min(mk.y, ml.y), max(mk.y, ml.y), v);
+}

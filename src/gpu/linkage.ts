@@ -1,0 +1,225 @@
+/// <reference types="@webgpu/types" />
+/**
+ * Agglomerative clustering on a WebGPU device by parallel reciprocal nearest neighbours (RNN; Lance & Williams
+ * 1967 for the updates; the parallel RNN scheme of Murtagh 1983 §3, as in Müllner 2011 §2.3's "merge every
+ * pair of reciprocal nearest neighbours"): each round the device finds every live cluster's nearest neighbour
+ * (shaders/rnn-row-min.wgsl + rnn-col-min.wgsl), the host reads back those n (distance, index, tie) triples,
+ * collects the reciprocal pairs, uploads them, and the device applies all their Lance–Williams updates at once
+ * (rnn-lance-williams.wgsl) and retires the absorbed slots (rnn-retire.wgsl). The unsorted merges then go
+ * through the native relabelling step (native/src/cluster/label.h) that also finishes the CPU's NN-chain.
+ *
+ * Why this gives the CPU's Z. For a reducible linkage (single, complete, average, weighted, ward), a pair x, y
+ * that are each other's *unique* nearest neighbour is merged, at d(x, y), by every algorithm that only merges
+ * reciprocal nearest neighbours — the NN-chain included —, whatever it merges elsewhere first: another merge
+ * (i, j) makes d(ij, x) ≥ min(d(i, x), d(j, x)) > d(x, y) (reducibility), so x and y stay unique mutual
+ * neighbours until they merge. By induction over the rounds, if every merged pair of every round is strict in
+ * this sense, the dendrogram is the NN-chain's; if moreover no two merges share a height, the stable sort of
+ * the relabelling step orders them the same way, so Z is identical (merge order, ids, sizes).
+ *
+ * Where the two can differ, and what happens then:
+ * - Exact ties. The NN-chain breaks a tie by its chain (the previous chain element wins, then the lowest
+ *   slot) and orders equal-height merges by when its chain finds them; neither can be reproduced by a parallel
+ *   round. So when a reciprocal pair has a tied minimum on either side, or a merge height repeats an earlier
+ *   one, the device run stops and reports `handover` (src/linkage.ts then runs the native NN-chain on the same
+ *   float32 distances: the result is always the CPU's Z). Ties elsewhere (a non-merging cluster with two
+ *   nearest neighbours, equal distances above the minima) are harmless and do not stop the run.
+ * - Rounding. Single and complete updates are exact (min/max), weighted is bit-identical to the CPU's double
+ *   computation rounded to float; average and ward round 3–5 times in f32 against once on the CPU, and merges
+ *   happen in a different order, so a later distance can differ by a few ulp (~2e-7 relative). That changes
+ *   the merge order only when two candidate distances are closer than that: the same near-ties within float32
+ *   rounding that already separate the CPU's float32 run from scipy's float64 run. Heights agree within 1e-6.
+ *
+ * Rounds: each round merges at least the globally closest pair; on data with cluster structure most clusters
+ * find a reciprocal partner and rounds number O(log n) (measured: see shaders/README.md), but a chain of
+ * increasing distances (points on a line at growing gaps) needs n − 1 rounds. Each round reads the whole live
+ * triangle twice (row and column passes).
+ */
+import { NeurosieveError } from '../errors.js';
+import { native } from '../native.js';
+import type { ClusterProgress, LinkageMethod } from '../linkage.js';
+import { checked, gpu, type Gpu } from './device.js';
+import { layoutFor, piecesParams, piecesPrelude, type DevicePieces } from './programs/condensed-pieces.js';
+import { encodeRnnColMin } from './programs/rnn-col-min.js';
+import { encodeRnnLanceWilliams, MERGE_WORDS } from './programs/rnn-lance-williams.js';
+import { encodeRnnRetire } from './programs/rnn-retire.js';
+import { encodeRnnRowMin } from './programs/rnn-row-min.js';
+import { poison as poisonBuffer, readback, writeBuffer } from './readback.js';
+
+/** The largest f32, the distance of retired slots (DEAD in the shaders). */
+export const DEAD = 3.4028234663852886e38;
+const NONE = 0x7fffffff;
+
+export interface GpuLinkageOptions {
+  method: LinkageMethod;
+  onProgress?: (p: ClusterProgress) => void;
+  signal?: AbortSignal;
+  /** Caps each piece's binding below the device limit (tests: several pieces at small n, or an n too large). */
+  maxBindingBytes?: number;
+  /** Fill the nearest-neighbour buffers with this value before every round (tests: NaN, so a slot a kernel forgets shows). */
+  poison?: number;
+}
+
+export interface GpuLinkageResult {
+  /** scipy's Z, when the device run completed. */
+  Z?: Float64Array;
+  /** Nearest-neighbour rounds run on the device. */
+  rounds: number;
+  /** Merges found on the device. */
+  merges: number;
+  /** Why the run stopped before the end (an exact tie the NN-chain may break differently); Z is then absent. */
+  handover?: string;
+}
+
+const STORAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+
+/** Runs the RNN agglomeration of n points (condensed float32 distances, validated by the caller). */
+export async function gpuLinkage(distances: Float32Array, n: number, o: GpuLinkageOptions): Promise<GpuLinkageResult> {
+  const g = await gpu();
+  const layout = layoutFor(g, n, o.maxBindingBytes);
+  if (Math.floor(n / 2) > g.limits.maxComputeWorkgroupsPerDimension) {
+    throw new NeurosieveError('E_GPU', `Expected at most ${2 * g.limits.maxComputeWorkgroupsPerDimension} points for the WebGPU linkage on this adapter but received ${n}`);
+  }
+  const held: GPUBuffer[] = [];
+  const take = (b: GPUBuffer) => (held.push(b), b);
+  try {
+    return await checked(g, `WebGPU ${o.method} linkage of ${n} points`, async () => {
+      const pieces: DevicePieces = {
+        layout,
+        buffers: layout.firstRow.slice(0, -1).map((_, p) => {
+          const a = layout.offsets[p]!;
+          const b = layout.offsets[p + 1]!;
+          const buf = take(g.buffers.acquire(Math.max(4, (b - a) * 4), STORAGE(), `distances piece ${p}`));
+          writeBuffer(g, buf, distances.subarray(a, b));
+          return buf;
+        }),
+        params: take(piecesParams(g, layout)),
+        prelude: piecesPrelude(layout.firstRow.length - 1),
+      };
+      const slots = take(g.buffers.acquire(8 * n, STORAGE(), 'rnn slots'));
+      const rowbest = take(g.buffers.acquire(8 * n, STORAGE(), 'rnn rowbest'));
+      const nn = take(g.buffers.acquire(8 * n, STORAGE(), 'rnn nn'));
+      const mergeBuf = take(g.buffers.acquire(4 * MERGE_WORDS * Math.max(1, Math.floor(n / 2)), STORAGE(), 'rnn merges'));
+      return run(g, pieces, n, o, { slots, rowbest, nn, mergeBuf });
+    });
+  } finally {
+    for (const b of held) g.buffers.release(b);
+    g.buffers.trim();
+  }
+}
+
+interface RoundBuffers {
+  slots: GPUBuffer;
+  rowbest: GPUBuffer;
+  nn: GPUBuffer;
+  mergeBuf: GPUBuffer;
+}
+
+async function run(g: Gpu, pieces: DevicePieces, n: number, o: GpuLinkageOptions, b: RoundBuffers): Promise<GpuLinkageResult> {
+  const size = new Int32Array(n).fill(1);
+  const slotWords = new Int32Array(2 * n); // (size, role) per slot
+  for (let i = 0; i < n; i++) slotWords[2 * i + 1] = -1;
+  let live = Int32Array.from({ length: n }, (_, i) => i);
+  let liveCount = n;
+  const mergeA = new Int32Array(n - 1);
+  const mergeB = new Int32Array(n - 1);
+  const heights = new Float64Array(n - 1);
+  const seenHeights = new Set<number>();
+  const record = new ArrayBuffer(4 * MERGE_WORDS * Math.max(1, Math.floor(n / 2)));
+  const recordU = new Uint32Array(record);
+  const recordF = new Float32Array(record);
+  let done = 0;
+  let rounds = 0;
+  let pendingMerges = 0; // merges of the previous round, whose updates go into this round's command buffer
+
+  const fillSlots = () => {
+    for (let i = 0; i < n; i++) slotWords[2 * i] = size[i]!;
+    writeBuffer(g, b.slots, slotWords);
+  };
+  fillSlots();
+
+  while (liveCount > 1) {
+    if (o.signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'linkage cancelled');
+    if (o.poison !== undefined) {
+      poisonBuffer(g, b.nn, o.poison);
+      poisonBuffer(g, b.rowbest, o.poison);
+    }
+    const enc = g.device.createCommandEncoder({ label: `rnn round ${rounds}` });
+    const transient: GPUBuffer[] = [];
+    if (pendingMerges > 0) {
+      transient.push(...(await encodeRnnLanceWilliams(g, enc, pieces, o.method, b.slots, b.mergeBuf, pendingMerges)));
+      transient.push(...(await encodeRnnRetire(g, enc, pieces, b.mergeBuf, pendingMerges)));
+    }
+    transient.push(...(await encodeRnnRowMin(g, enc, pieces, b.slots, b.rowbest)));
+    transient.push(...(await encodeRnnColMin(g, enc, pieces, b.slots, b.rowbest, b.nn)));
+    const read = readback(g, b.nn, 0, 8 * n, enc);
+    g.device.queue.submit([enc.finish()]);
+    const raw = await read();
+    for (const t of transient) g.buffers.release(t);
+    rounds++;
+    const u = new Uint32Array(raw);
+    const f = new Float32Array(raw);
+
+    // Reciprocal pairs x < y, in slot order (the order their updates are applied in on the device).
+    let m = 0;
+    for (let q = 0; q < liveCount; q++) {
+      const x = live[q]!;
+      const w = u[2 * x + 1]!;
+      const y = w & NONE;
+      const d = f[2 * x]!;
+      if (y >= n || y === x || size[y] === 0) {
+        throw new NeurosieveError('E_INTERNAL', `WebGPU linkage round ${rounds}: slot ${x} got an invalid nearest neighbour (${y === NONE ? 'none' : y}, distance ${d})`);
+      }
+      if (!(d < DEAD)) {
+        throw new NeurosieveError('E_NONFINITE', `Expected distances below ${DEAD} (the largest float32) for the WebGPU linkage but received ${d} between clusters in slots ${x} and ${y}`);
+      }
+      if (y < x || (u[2 * y + 1]! & NONE) !== x) continue;
+      const nx = size[x]!;
+      const ny = size[y]!;
+      if (w >>> 31 || u[2 * y + 1]! >>> 31) {
+        return { rounds, merges: done, handover: `round ${rounds}: the reciprocal nearest neighbours in slots ${x} and ${y} (distance ${d}) have another neighbour at the same distance` };
+      }
+      if (seenHeights.has(d)) {
+        return { rounds, merges: done, handover: `round ${rounds}: two merges at the same height ${d}, which the NN-chain orders by discovery` };
+      }
+      seenHeights.add(d);
+      const r = MERGE_WORDS * m;
+      recordU[r] = x;
+      recordU[r + 1] = y;
+      recordU[r + 2] = nx;
+      recordU[r + 3] = ny;
+      recordF[r + 4] = d;
+      mergeA[done] = x;
+      mergeB[done] = y;
+      heights[done] = d;
+      done++;
+      m++;
+    }
+    if (m === 0) throw new NeurosieveError('E_INTERNAL', `WebGPU linkage round ${rounds}: no reciprocal pair among ${liveCount} clusters`);
+    // Sizes after the round and each merged slot's role (its merge's index) for the update kernel.
+    for (let k = 0; k < m; k++) {
+      const x = recordU[MERGE_WORDS * k]!;
+      const y = recordU[MERGE_WORDS * k + 1]!;
+      size[y] = size[x]! + size[y]!;
+      size[x] = 0;
+      slotWords[2 * x + 1] = k;
+      slotWords[2 * y + 1] = k;
+    }
+    fillSlots();
+    writeBuffer(g, b.mergeBuf, new Uint32Array(record, 0, MERGE_WORDS * m));
+    for (let k = 0; k < m; k++) {
+      slotWords[2 * recordU[MERGE_WORDS * k]! + 1] = -1;
+      slotWords[2 * recordU[MERGE_WORDS * k + 1]! + 1] = -1;
+    }
+    pendingMerges = m;
+    let w = 0;
+    for (let q = 0; q < liveCount; q++) if (size[live[q]!]! > 0) live[w++] = live[q]!;
+    liveCount = w;
+    live = live.subarray(0, w);
+    try {
+      o.onProgress?.({ phase: 'linkage', done, total: n - 1 });
+    } catch {
+      /* a failing progress callback must not kill the job */
+    }
+  }
+  return { Z: native().labelMerges(mergeA, mergeB, heights, n), rounds, merges: done };
+}
