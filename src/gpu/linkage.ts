@@ -38,7 +38,7 @@ import { NeurosieveError } from '../errors.js';
 import { native } from '../native.js';
 import type { ClusterProgress, LinkageMethod } from '../linkage.js';
 import { checked, gpu, type Gpu } from './device.js';
-import { layoutFor, piecesParams, piecesPrelude, type DevicePieces } from './programs/condensed-pieces.js';
+import { layoutFor, piecesParams, piecesPrelude, type DevicePieces, type PieceLayout } from './programs/condensed-pieces.js';
 import { encodeRnnColMin } from './programs/rnn-col-min.js';
 import { encodeRnnLanceWilliams, MERGE_WORDS } from './programs/rnn-lance-williams.js';
 import { encodeRnnRetire } from './programs/rnn-retire.js';
@@ -80,26 +80,10 @@ export async function gpuLinkage(distances: Float32Array, n: number, o: GpuLinka
     throw new NeurosieveError('E_GPU', `Expected at most ${2 * g.limits.maxComputeWorkgroupsPerDimension} points for the WebGPU linkage on this adapter but received ${n}`);
   }
   const held: GPUBuffer[] = [];
-  const take = (b: GPUBuffer) => (held.push(b), b);
   try {
     return await checked(g, `WebGPU ${o.method} linkage of ${n} points`, async () => {
-      const pieces: DevicePieces = {
-        layout,
-        buffers: layout.firstRow.slice(0, -1).map((_, p) => {
-          const a = layout.offsets[p]!;
-          const b = layout.offsets[p + 1]!;
-          const buf = take(g.buffers.acquire(Math.max(4, (b - a) * 4), STORAGE(), `distances piece ${p}`));
-          writeBuffer(g, buf, distances.subarray(a, b));
-          return buf;
-        }),
-        params: take(piecesParams(g, layout)),
-        prelude: piecesPrelude(layout.firstRow.length - 1),
-      };
-      const slots = take(g.buffers.acquire(8 * n, STORAGE(), 'rnn slots'));
-      const rowbest = take(g.buffers.acquire(8 * n, STORAGE(), 'rnn rowbest'));
-      const nn = take(g.buffers.acquire(8 * n, STORAGE(), 'rnn nn'));
-      const mergeBuf = take(g.buffers.acquire(4 * MERGE_WORDS * Math.max(1, Math.floor(n / 2)), STORAGE(), 'rnn merges'));
-      return run(g, pieces, n, o, { slots, rowbest, nn, mergeBuf });
+      const b = roundBuffers(g, distances, n, layout, held);
+      return run(g, n, o, b);
     });
   } finally {
     for (const b of held) g.buffers.release(b);
@@ -107,14 +91,94 @@ export async function gpuLinkage(distances: Float32Array, n: number, o: GpuLinka
   }
 }
 
+export interface NearestNeighbours {
+  distance: Float32Array;
+  /** Lowest slot at the minimal distance (0x7fffffff: none, e.g. a retired slot). */
+  index: Int32Array;
+  /** 1 when the minimum is attained by more than one slot. */
+  tie: Uint8Array;
+}
+
+/**
+ * One nearest-neighbour pass (rnn-row-min + rnn-col-min) over condensed distances, slots of size 0 retired
+ * (their distances must be DEAD, as rnn-retire leaves them): the building block of a round, for tests.
+ */
+export async function gpuNearestNeighbours(
+  distances: Float32Array,
+  n: number,
+  o: { sizes?: Int32Array; maxBindingBytes?: number; poison?: number } = {},
+): Promise<NearestNeighbours> {
+  const g = await gpu();
+  const layout = layoutFor(g, n, o.maxBindingBytes);
+  const held: GPUBuffer[] = [];
+  try {
+    return await checked(g, `WebGPU nearest neighbours of ${n} points`, async () => {
+      const b = roundBuffers(g, distances, n, layout, held);
+      const words = new Int32Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        words[2 * i] = o.sizes ? o.sizes[i]! : 1;
+        words[2 * i + 1] = -1;
+      }
+      writeBuffer(g, b.slots, words);
+      if (o.poison !== undefined) {
+        poisonBuffer(g, b.nn, o.poison);
+        poisonBuffer(g, b.rowbest, o.poison);
+      }
+      const enc = g.device.createCommandEncoder();
+      const transient = [...(await encodeRnnRowMin(g, enc, b.pieces, b.slots, b.rowbest)), ...(await encodeRnnColMin(g, enc, b.pieces, b.slots, b.rowbest, b.nn))];
+      const read = readback(g, b.nn, 0, 8 * n, enc);
+      g.device.queue.submit([enc.finish()]);
+      const raw = await read();
+      for (const t of transient) g.buffers.release(t);
+      const u = new Uint32Array(raw);
+      const f = new Float32Array(raw);
+      const out: NearestNeighbours = { distance: new Float32Array(n), index: new Int32Array(n), tie: new Uint8Array(n) };
+      for (let i = 0; i < n; i++) {
+        out.distance[i] = f[2 * i]!;
+        out.index[i] = u[2 * i + 1]! & NONE;
+        out.tie[i] = u[2 * i + 1]! >>> 31;
+      }
+      return out;
+    });
+  } finally {
+    for (const b of held) g.buffers.release(b);
+  }
+}
+
+/** Uploads the distances into their pieces and allocates the per-round buffers (all appended to `held`). */
+function roundBuffers(g: Gpu, distances: Float32Array, n: number, layout: PieceLayout, held: GPUBuffer[]): RoundBuffers {
+  const take = (b: GPUBuffer) => (held.push(b), b);
+  const pieces: DevicePieces = {
+    layout,
+    buffers: layout.firstRow.slice(0, -1).map((_, p) => {
+      const a = layout.offsets[p]!;
+      const e = layout.offsets[p + 1]!;
+      const buf = take(g.buffers.acquire(Math.max(4, (e - a) * 4), STORAGE(), `distances piece ${p}`));
+      writeBuffer(g, buf, distances.subarray(a, e));
+      return buf;
+    }),
+    params: take(piecesParams(g, layout)),
+    prelude: piecesPrelude(layout.firstRow.length - 1),
+  };
+  return {
+    pieces,
+    slots: take(g.buffers.acquire(8 * n, STORAGE(), 'rnn slots')),
+    rowbest: take(g.buffers.acquire(8 * n, STORAGE(), 'rnn rowbest')),
+    nn: take(g.buffers.acquire(8 * n, STORAGE(), 'rnn nn')),
+    mergeBuf: take(g.buffers.acquire(4 * MERGE_WORDS * Math.max(1, Math.floor(n / 2)), STORAGE(), 'rnn merges')),
+  };
+}
+
 interface RoundBuffers {
+  pieces: DevicePieces;
   slots: GPUBuffer;
   rowbest: GPUBuffer;
   nn: GPUBuffer;
   mergeBuf: GPUBuffer;
 }
 
-async function run(g: Gpu, pieces: DevicePieces, n: number, o: GpuLinkageOptions, b: RoundBuffers): Promise<GpuLinkageResult> {
+async function run(g: Gpu, n: number, o: GpuLinkageOptions, b: RoundBuffers): Promise<GpuLinkageResult> {
+  const pieces = b.pieces;
   const size = new Int32Array(n).fill(1);
   const slotWords = new Int32Array(2 * n); // (size, role) per slot
   for (let i = 0; i < n; i++) slotWords[2 * i + 1] = -1;

@@ -1,0 +1,320 @@
+/**
+ * The WebGPU linkage (src/gpu/linkage.ts, shaders/rnn-*.wgsl) against the native one on the same float32
+ * distances, and against scipy's stored fixtures. Equality means: Z's merged ids and sizes identical (so the
+ * merge order and the numbering of new clusters are the same), heights within 1e-6 relative. Why 1e-6: single
+ * and complete updates are exact (min, max), so their Z must be bit-identical, which is asserted; weighted,
+ * average and ward updates round in f32 (1–5 roundings each, against one on the CPU) and merges are applied in
+ * another order, so a height can differ by a few ulp (~1e-7 relative) — and the merge order may only differ
+ * when two candidates are that close, which random data at these sizes never has.
+ *
+ * Inputs: correlation distances of random activations with planted groups (seeded; NEUROSIEVE_TEST_SEED=n
+ * reproduces a run) at n = 2, 3, 7, 63, 257 without exact ties; exact ties that cannot change a merge (the
+ * device run completes); exact ties that can (quantised distances, constant neurons: the device hands over and
+ * the result is still the native Z); the nearest-neighbour kernels alone against a CPU scan on tied rows with
+ * retired slots; NaN-poisoned buffers; the matrix split into several bindings; a size beyond the binding limit;
+ * no adapter (CLI).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { releaseGpu } from '../src/gpu/device.js';
+import { DEAD, gpuLinkage, gpuNearestNeighbours } from '../src/gpu/linkage.js';
+import { layoutFor, maxPieces, maxPoints, pieceBytes } from '../src/gpu/programs/condensed-pieces.js';
+import { readNpy } from '../src/io/npy.js';
+import { linkage, LINKAGE_METHODS, type LinkageMethod, type LinkageReport } from '../src/linkage.js';
+import { filesIn, root, runCli, tempDir } from './helpers/cli.js';
+import { prng, randn } from './helpers/formats.js';
+import { probeGpu } from './helpers/gpu.js';
+import { TEST_SEED } from './helpers/planted.js';
+import { writeNpy } from '../src/io/npy.js';
+
+console.log(`gpu-linkage.test.ts seed ${TEST_SEED} (set NEUROSIEVE_TEST_SEED to reproduce)`);
+const { g } = await probeGpu('gpu-linkage.test.ts');
+afterAll(releaseGpu);
+
+const METHODS: LinkageMethod[] = ['single', 'complete', 'average', 'weighted', 'ward'];
+const EXACT: LinkageMethod[] = ['single', 'complete'];
+
+/** Pearson correlation distances 1 − |r| (condensed) between the columns of x (rows × cols), in float64. */
+function correlationDistances(x: Float64Array, rows: number, cols: number): Float64Array {
+  const z = new Float64Array(rows * cols);
+  for (let c = 0; c < cols; c++) {
+    let m = 0;
+    for (let r = 0; r < rows; r++) m += x[r * cols + c]!;
+    m /= rows;
+    let ss = 0;
+    for (let r = 0; r < rows; r++) ss += (x[r * cols + c]! - m) ** 2;
+    const s = Math.sqrt(ss);
+    for (let r = 0; r < rows; r++) z[r * cols + c] = (x[r * cols + c]! - m) / s;
+  }
+  const d = new Float64Array((cols * (cols - 1)) / 2);
+  let k = 0;
+  for (let i = 0; i < cols; i++) {
+    for (let j = i + 1; j < cols; j++) {
+      let r = 0;
+      for (let t = 0; t < rows; t++) r += z[t * cols + i]! * z[t * cols + j]!;
+      d[k++] = 1 - Math.min(1, Math.abs(r));
+    }
+  }
+  return d;
+}
+
+/**
+ * Activations with planted groups (noisy copies and sign flips of a group's base neuron, noise levels drawn per
+ * neuron) and independent neurons; no constant neuron, so no distance is exactly 1 and, generically, no two
+ * distances are equal.
+ */
+function plantedDistances(n: number, seed: number): Float32Array {
+  const rows = 48;
+  const rand = prng(seed);
+  const z = randn(rows * (2 * n), rand);
+  const x = new Float64Array(rows * n);
+  const groups = Math.max(1, Math.floor(n / 6));
+  for (let c = 0; c < n; c++) {
+    const grouped = c >= groups && rand() < 0.7;
+    const base = Math.floor(rand() * groups);
+    const noise = 0.05 + 0.6 * rand();
+    const sign = rand() < 0.3 ? -1 : 1;
+    for (let r = 0; r < rows; r++) {
+      const own = z[r * 2 * n + c]!;
+      x[r * n + c] = grouped ? sign * z[r * 2 * n + n + base]! + noise * own : own;
+    }
+  }
+  return Float32Array.from(correlationDistances(x, rows, n));
+}
+
+/** Z's ids and sizes (columns 0, 1, 3). */
+const idsAndSizes = (Z: Float64Array) => Array.from(Z).filter((_, k) => k % 4 !== 2);
+
+function heightRelDiff(a: Float64Array, b: Float64Array): number {
+  let worst = 0;
+  for (let i = 2; i < a.length; i += 4) if (a[i] !== b[i]) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(Math.abs(b[i]!), 1e-30));
+  return worst;
+}
+
+function expectSameZ(Z: Float64Array, ref: Float64Array, method: LinkageMethod, what: string): void {
+  expect(idsAndSizes(Z), what).toEqual(idsAndSizes(ref));
+  expect(heightRelDiff(Z, ref), what).toBeLessThanOrEqual(1e-6);
+  if (EXACT.includes(method)) expect(Z, `${what}: min/max updates are exact`).toEqual(ref);
+}
+
+describe.skipIf(!g)('WebGPU linkage = native linkage, data without exact ties', () => {
+  for (const n of [2, 3, 7, 63, 257]) {
+    it(`planted correlation distances, n = ${n}`, async () => {
+      const d = plantedDistances(n, TEST_SEED + 7 * n);
+      const rounds: string[] = [];
+      for (const method of METHODS) {
+        const ref = await linkage(d, { method, backend: 'native' });
+        const r = await gpuLinkage(d, n, { method });
+        expect(r.handover, method).toBeUndefined();
+        expect(r.merges).toBe(n - 1);
+        expectSameZ(r.Z!, ref, method, `n = ${n} ${method}`);
+        rounds.push(`${method} ${r.rounds}`);
+      }
+      console.log(`n = ${n}: rounds ${rounds.join(', ')}`);
+    });
+  }
+
+  it('through linkage({ backend: "webgpu" }), Float64Array input rounded to float32, report', async () => {
+    const n = 63;
+    const d64 = Float64Array.from(plantedDistances(n, TEST_SEED + 1));
+    for (const v of [0.5, 0.25]) d64[7] = d64[7]! + v * 1e-9; // not representable in float32
+    const reports: LinkageReport[] = [];
+    const Z = await linkage(d64, { method: 'average', backend: 'webgpu', onReport: (r) => reports.push(r) });
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ backend: 'webgpu', requested: 'webgpu', deviceMerges: n - 1 });
+    expectSameZ(Z, await linkage(Float32Array.from(d64), { method: 'average', backend: 'native' }), 'average', 'float64 input');
+  });
+
+  it('NaN-poisoned nearest-neighbour buffers before every round change nothing', async () => {
+    const n = 63;
+    const d = plantedDistances(n, TEST_SEED + 2);
+    for (const method of ['complete', 'average'] as const) {
+      const r = await gpuLinkage(d, n, { method, poison: Number.NaN });
+      expectSameZ(r.Z!, await linkage(d, { method, backend: 'native' }), method, `poisoned ${method}`);
+    }
+  });
+
+  it('distances split over several storage bindings (pieces of whole rows)', async () => {
+    const n = 257;
+    const bytes = 20_000; // 5,000 floats per piece: 7 pieces for 32,896 distances
+    const layout = layoutFor(g!, n, bytes);
+    expect(layout.firstRow.length - 1).toBeGreaterThan(4);
+    expect(layout.firstRow.length - 1).toBeLessThanOrEqual(maxPieces(g!));
+    const d = plantedDistances(n, TEST_SEED + 3);
+    for (const method of ['single', 'average'] as const) {
+      const r = await gpuLinkage(d, n, { method, maxBindingBytes: bytes, poison: Number.NaN });
+      expectSameZ(r.Z!, await linkage(d, { method, backend: 'native' }), method, `pieces ${method}`);
+    }
+  });
+
+  it('a size beyond what the bindings can hold: a clear E_GPU error naming the limit', async () => {
+    const bytes = 4096;
+    const limit = maxPoints(bytes, maxPieces(g!));
+    expect(limit).toBeGreaterThan(2);
+    const n = limit + 1;
+    const d = plantedDistances(n, TEST_SEED + 4);
+    await expect(gpuLinkage(d, n, { method: 'average', maxBindingBytes: bytes })).rejects.toThrow(
+      `Expected at most ${limit} points for the WebGPU linkage on this adapter but received ${n}`,
+    );
+    await expect(gpuLinkage(d.subarray(0, (limit * (limit - 1)) / 2), limit, { method: 'average', maxBindingBytes: bytes })).resolves.toMatchObject({ merges: limit - 1 });
+    expect(pieceBytes(g!)).toBeLessThanOrEqual(g!.limits.maxStorageBufferBindingSize);
+  });
+});
+
+describe.skipIf(!g)('nearest-neighbour kernels vs a CPU scan (ties, retired slots)', () => {
+  for (const n of [7, 63, 257]) {
+    it(`n = ${n}: lowest index among equal minima, tie flag, retired slots skipped`, async () => {
+      const rand = prng(TEST_SEED + 11 * n);
+      // Distances on a grid of 1/8: every row has many exact ties, often at its minimum.
+      const d = new Float32Array((n * (n - 1)) / 2).map(() => Math.floor(rand() * 8) / 8 + 0.125);
+      const sizes = new Int32Array(n).map(() => (rand() < 0.2 ? 0 : 1));
+      sizes[0] = 1;
+      sizes[n - 1] = 1;
+      const at = (i: number, j: number) => n * i - (i * (i + 1)) / 2 + (j - i - 1);
+      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (!sizes[i] || !sizes[j]) d[at(i, j)] = DEAD;
+      const nn = await gpuNearestNeighbours(d, n, { sizes, poison: Number.NaN, maxBindingBytes: n > 63 ? 40_000 : undefined });
+      let ties = 0;
+      for (let x = 0; x < n; x++) {
+        if (!sizes[x]) {
+          expect(nn.index[x], `retired ${x}`).toBe(0x7fffffff);
+          continue;
+        }
+        let best = Infinity;
+        let arg = -1;
+        let count = 0;
+        for (let j = 0; j < n; j++) {
+          if (j === x || !sizes[j]) continue;
+          const v = d[x < j ? at(x, j) : at(j, x)]!;
+          if (v < best) [best, arg, count] = [v, j, 1];
+          else if (v === best) count++;
+        }
+        expect([nn.distance[x], nn.index[x], nn.tie[x]], `slot ${x}`).toEqual([best, arg, count > 1 ? 1 : 0]);
+        ties += count > 1 ? 1 : 0;
+      }
+      if (n > 7) expect(ties).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe.skipIf(!g)('exact ties', () => {
+  it('ties that cannot change a merge (equal distances away from every minimum): the device run completes', async () => {
+    // k pairs (2a, 2a + 1) at distinct small distances; between pairs a and b all four distances are the same
+    // value D_ab (distinct per pair of pairs): each row has ties in threes, none at its minimum, and after the
+    // first round the clusters' distances are the distinct D_ab.
+    const k = 24;
+    const n = 2 * k;
+    const rand = prng(TEST_SEED + 5);
+    const D = Array.from({ length: k * k }, () => 0.5 + 0.5 * rand());
+    const d = new Float32Array((n * (n - 1)) / 2);
+    let e = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const [a, b] = [i >> 1, j >> 1];
+        d[e++] = a === b ? 0.01 + 0.001 * a : D[Math.min(a, b) * k + Math.max(a, b)]!;
+      }
+    }
+    for (const method of ['single', 'complete', 'average'] as const) {
+      const r = await gpuLinkage(d, n, { method });
+      expect(r.handover, method).toBeUndefined();
+      expectSameZ(r.Z!, await linkage(d, { method, backend: 'native' }), method, `harmless ties ${method}`);
+    }
+  });
+
+  it('ties that the NN-chain breaks by its chain (quantised distances, constant neurons): handover, native Z', async () => {
+    const n = 63;
+    const rand = prng(TEST_SEED + 6);
+    const quantised = new Float32Array((n * (n - 1)) / 2).map(() => Math.floor(rand() * 16) / 16);
+    // Constant neurons: distance exactly 1 to every other neuron, as zero-variance neurons get.
+    const constants = plantedDistances(n, TEST_SEED + 8);
+    const at = (i: number, j: number) => n * i - (i * (i + 1)) / 2 + (j - i - 1);
+    for (const c of [5, 17, 40]) for (let j = 0; j < n; j++) if (j !== c) constants[c < j ? at(c, j) : at(j, c)] = 1;
+    let handovers = 0;
+    for (const [name, d] of [['quantised', quantised], ['constant neurons', constants]] as const) {
+      for (const method of METHODS) {
+        const reports: LinkageReport[] = [];
+        const Z = await linkage(d, { method, backend: 'webgpu', onReport: (r) => reports.push(r) });
+        expect(Z, `${name} ${method}`).toEqual(await linkage(d, { method, backend: 'native' }));
+        expect(reports).toHaveLength(1);
+        if (reports[0]!.handover) {
+          handovers++;
+          expect(reports[0]).toMatchObject({ backend: 'native', requested: 'webgpu' });
+          expect(reports[0]!.handover).toMatch(/another neighbour at the same distance|two merges at the same height/);
+        }
+      }
+    }
+    expect(handovers).toBeGreaterThanOrEqual(METHODS.length); // every quantised run at least
+  });
+});
+
+describe.skipIf(!g)('WebGPU linkage vs scipy fixtures', () => {
+  const dir = join(root, 'test/fixtures/linkage');
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { cases: { name: string; kind: string; n: number }[] };
+  it('same merges as scipy and heights within 1e-6 wherever float32 keeps scipy\'s ties (as the native float32 run)', async () => {
+    let checked = 0;
+    for (const c of manifest.cases.filter((x) => x.n <= 130)) {
+      const d = readNpy(join(dir, `${c.name}.d.npy`)).data as Float32Array;
+      for (const method of LINKAGE_METHODS) {
+        // The filter of test/linkage.test.ts: without exact ties, or with updates that stay exact in float32.
+        if (!(c.kind === 'corr' || c.kind === 'euclid' || ['single', 'complete', 'weighted'].includes(method))) continue;
+        const ref = readNpy(join(dir, `${c.name}.${method}.Z.npy`)).data as Float64Array;
+        const Z = await linkage(d, { method, backend: 'webgpu' });
+        expect(idsAndSizes(Z), `${c.name} ${method}`).toEqual(idsAndSizes(ref));
+        expect(heightRelDiff(Z, ref), `${c.name} ${method}`).toBeLessThanOrEqual(1e-6);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+});
+
+describe.skipIf(!g)('neurosieve cluster --backend webgpu', () => {
+  it('same clusters.json and Z.npy as --backend native', () => {
+    const dir = tempDir('gpu-cluster');
+    const n = 40;
+    const d = plantedDistances(n, TEST_SEED + 9);
+    const corr = new Float32Array(n * n);
+    const at = (i: number, j: number) => n * i - (i * (i + 1)) / 2 + (j - i - 1);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) corr[i * n + j] = i === j ? 1 : 1 - d[i < j ? at(i, j) : at(j, i)]!;
+    const input = join(dir, 'corr.npy');
+    writeNpy(input, corr, [n, n]);
+    const out: Record<string, { json: string; z: Float64Array; summary: { backend: string } }> = {};
+    for (const backend of ['native', 'webgpu']) {
+      const r = runCli(['cluster', input, '-t', '0.2', '0.5', '-o', join(dir, `${backend}.json`), '--linkage-out', join(dir, `${backend}.Z.npy`), '--backend', backend, '--json']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      out[backend] = {
+        json: readFileSync(join(dir, `${backend}.json`), 'utf8'),
+        z: readNpy(join(dir, `${backend}.Z.npy`)).data as Float64Array,
+        summary: JSON.parse(r.stdout),
+      };
+    }
+    expect(out.webgpu!.summary.backend).toBe('webgpu');
+    expect(out.native!.summary.backend).toBe('native');
+    expect(idsAndSizes(out.webgpu!.z)).toEqual(idsAndSizes(out.native!.z));
+    expect(heightRelDiff(out.webgpu!.z, out.native!.z)).toBeLessThanOrEqual(1e-6);
+    // Same bytes but for the file names the file records.
+    expect(out.webgpu!.json.replaceAll('webgpu.', 'native.')).toBe(out.native!.json);
+  });
+});
+
+describe('no adapter', () => {
+  it('neurosieve cluster --backend webgpu with NEUROSIEVE_ADAPTER naming no adapter: E_GPU, exit 1, no output', () => {
+    const dir = tempDir('gpu-cluster-none');
+    const n = 5;
+    const corr = new Float32Array(n * n).map((_, k) => (k % (n + 1) === 0 ? 1 : 0.1));
+    const input = join(dir, 'corr.npy');
+    writeNpy(input, corr, [n, n]);
+    const r = runCli(['cluster', input, '-t', '0.3', '-o', join(dir, 'c.json'), '--backend', 'webgpu'], { NEUROSIEVE_ADAPTER: 'no-such-adapter' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^neurosieve cluster: error E_GPU: NEUROSIEVE_ADAPTER='no-such-adapter' names no WebGPU adapter/);
+    expect(filesIn(dir)).toEqual(['corr.npy']);
+  });
+
+  it("float64 precision with backend 'webgpu' is refused", async () => {
+    const { correlationClusters } = await import('../src/correlation-clusters.js');
+    await expect(correlationClusters(new Float32Array([1, 0.5, 0.5, 1]), { thresholds: [0.3], backend: 'webgpu', precision: 'float64' })).rejects.toThrow(
+      "Expected precision 'float32' with backend 'webgpu' (WGSL has no float64) but received precision 'float64'",
+    );
+  });
+});
