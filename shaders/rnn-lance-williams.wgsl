@@ -11,10 +11,12 @@
 // (i, y_k); the pair thread (k, l) alone reads and writes the four entries between the two pairs.
 //
 // Lance & Williams (1967) formulas, each written with the operand order of native/src/cluster/lance_williams.h
-// (itself scipy's), in f32: complete max, single min, weighted 0.5 * (a + b) (bit-identical to the CPU's
-// double computation rounded to float: a + b rounds once either way and halving is exact), average
-// (n_x a + n_y b) / (n_x + n_y) (three f32 roundings against one on the CPU: within 2 ulp), ward (Wishart's
-// form; a few ulp). Sizes are converted to f32 (exact below 2^24 points).
+// (itself scipy's), in f32. One update against the CPU's (double from the stored floats, rounded once):
+// complete (max) and single (min) are exact, so identical; weighted 0.5 * (a + b) is identical too (a + b
+// rounds once either way, halving is exact); average (n_x a + n_y b) / (n_x + n_y) rounds three times
+// (within 2 ulp); ward (Wishart's form) a few ulp. Merges are applied in another order than the CPU's chain
+// applies them, which for weighted, average and ward rounds differently again (mathematically the results are
+// equal). Sizes are converted to f32 (exact below 2^24 points).
 //
 // Storage and helpers: the condensed-pieces prelude (rnn-row-min.wgsl, src/gpu/programs/condensed-pieces.ts):
 // bindings 0..P-1 and 9, ld(i, j), st(i, j, v) for i < j.
