@@ -49,6 +49,8 @@ export interface CorrelationClustersOptions {
   threads?: number;
   /** Where the linkage runs: 'auto' (default: WebGPU only on a real GPU), 'native' or 'webgpu'. */
   backend?: 'auto' | 'native' | 'webgpu';
+  /** WebGPU ties: 'exact' (default, the CPU's Z; ties hand over to native) or 'any' (see LinkageOptions.ties). */
+  ties?: 'exact' | 'any';
   onProgress?: (p: ClusterProgress) => void;
   signal?: AbortSignal;
 }
@@ -77,9 +79,11 @@ export interface CorrelationClusters {
   backend: ComputeBackend;
   /** WebGPU only: why the device handed the linkage over to the native engine (an exact tie), if it did. */
   handover?: string;
+  /** WebGPU with ties 'any': merges that met a tie (where Z may differ from the CPU's). */
+  tiedMerges?: number;
 }
 
-const OPTION_KEYS = ['thresholds', 'linkage', 'representative', 'seed', 'precision', 'threads', 'backend', 'onProgress', 'signal'] as const;
+const OPTION_KEYS = ['thresholds', 'linkage', 'representative', 'seed', 'precision', 'threads', 'backend', 'ties', 'onProgress', 'signal'] as const;
 
 function startsWithNpyMagic(path: string): boolean {
   let fd: number;
@@ -175,6 +179,7 @@ export async function correlationClusters(
   const seed = expectInteger(options.seed ?? 0, 'seed', 0, 2 ** 32 - 1);
   const threads = expectInteger(options.threads ?? 0, 'threads', 0, 1024);
   const requested = expectOneOf(options.backend ?? 'auto', 'backend', BACKENDS);
+  const ties = expectOneOf(options.ties ?? 'exact', 'ties', ['exact', 'any'] as const);
   if (requested === 'webgpu' && precision === 'float64') {
     throw new NeurosieveError('E_ARGUMENT', "Expected precision 'float32' with backend 'webgpu' (WGSL has no float64) but received precision 'float64'");
   }
@@ -197,7 +202,7 @@ export async function correlationClusters(
   let report: LinkageReport | undefined;
   if (backend === 'webgpu') {
     const { distances } = await awaitJob(callNativeSync(() => native().correlationDistances(source, nativeOptions, progress)), options.signal);
-    Z = await runLinkage(distances, n, method, 'webgpu', { onProgress: options.onProgress, signal: options.signal, onReport: (r) => (report = r) });
+    Z = await runLinkage(distances, n, method, 'webgpu', { onProgress: options.onProgress, signal: options.signal, ties, onReport: (r) => (report = r) });
   } else {
     ({ Z } = await awaitJob(callNativeSync(() => native().clusterCorrelation(source, nativeOptions, progress)), options.signal));
   }
@@ -220,5 +225,5 @@ export async function correlationClusters(
     sizes: sizeSets[i]!,
   }));
   const used: ComputeBackend = report?.backend ?? 'native';
-  return { neurons: n, method, precision, representative, seed, linkage: Z, cuts, backend: used, ...(report?.handover ? { handover: report.handover } : {}) };
+  return { neurons: n, method, precision, representative, seed, linkage: Z, cuts, backend: used, ...(report?.handover ? { handover: report.handover } : {}), ...(report?.tiedMerges !== undefined ? { tiedMerges: report.tiedMerges } : {}) };
 }

@@ -48,6 +48,13 @@ export interface LinkageOptions {
   backend?: 'auto' | 'native' | 'webgpu';
   /** Called once with what ran. */
   onReport?: (r: LinkageReport) => void;
+  /**
+   * WebGPU only. 'exact' (default): Z is the CPU's; a tie the NN-chain may break differently (tied reciprocal
+   * pair, repeated merge height) hands the run over to the native engine. 'any': the device breaks ties by the
+   * lowest slot and orders equal heights by round: a valid dendrogram, which may differ from the CPU's where
+   * ties are (in float32, also values closer than rounding); `tiedMerges` counts those merges.
+   */
+  ties?: 'exact' | 'any';
 }
 
 export interface LinkageReport {
@@ -60,6 +67,8 @@ export interface LinkageReport {
   deviceMerges?: number;
   /** WebGPU: why the device run handed over to the native engine (an exact tie), if it did. */
   handover?: string;
+  /** WebGPU with ties 'any': merges that met a tie (where Z may differ from the CPU's). */
+  tiedMerges?: number;
 }
 
 /** The n of a condensed vector of length m = n(n − 1)/2, or undefined. */
@@ -93,7 +102,8 @@ export function progressForwarder(n: number, onProgress: ((p: ClusterProgress) =
 
 /** Agglomerative clustering of condensed distances (scipy layout: d(i, j), i < j, row by row). */
 export async function linkage(distances: Float32Array | Float64Array, options: LinkageOptions = {}): Promise<Float64Array> {
-  expectKnownKeys(options, ['method', 'onProgress', 'signal', 'backend', 'onReport'], 'linkage');
+  expectKnownKeys(options, ['method', 'onProgress', 'signal', 'backend', 'onReport', 'ties'], 'linkage');
+  expectOneOf(options.ties ?? 'exact', 'ties', ['exact', 'any'] as const);
   const method = expectOneOf(options.method ?? 'average', 'method', LINKAGE_METHODS);
   const requested = expectOneOf(options.backend ?? 'auto', 'backend', BACKENDS);
   if (!(distances instanceof Float32Array) && !(distances instanceof Float64Array)) {
@@ -121,7 +131,7 @@ export async function runLinkage(
   n: number,
   method: LinkageMethod,
   backend: ComputeBackend,
-  options: Pick<LinkageOptions, 'onProgress' | 'signal' | 'onReport'>,
+  options: Pick<LinkageOptions, 'onProgress' | 'signal' | 'onReport' | 'ties'>,
 ): Promise<Float64Array> {
   const report = (r: LinkageReport) => {
     try {
@@ -139,9 +149,9 @@ export async function runLinkage(
         throw new NeurosieveError('E_NONFINITE', `Expected distances that are finite in float32 for the WebGPU linkage but received ${distances[k]} at index ${k} (points ${i} and ${j})`);
       }
     }
-    const r = await gpuLinkage(d32, n, { method, onProgress: options.onProgress, signal: options.signal });
+    const r = await gpuLinkage(d32, n, { method, onProgress: options.onProgress, signal: options.signal, ties: options.ties });
     if (r.Z) {
-      report({ backend: 'webgpu', requested: 'webgpu', rounds: r.rounds, deviceMerges: r.merges });
+      report({ backend: 'webgpu', requested: 'webgpu', rounds: r.rounds, deviceMerges: r.merges, ...(options.ties === 'any' ? { tiedMerges: r.tiedMerges } : {}) });
       return r.Z;
     }
     report({ backend: 'native', requested: 'webgpu', rounds: r.rounds, deviceMerges: r.merges, handover: r.handover });

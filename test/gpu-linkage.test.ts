@@ -126,6 +126,17 @@ describe.skipIf(!g)('WebGPU linkage = native linkage, data without exact ties', 
     expectSameZ(Z, await linkage(Float32Array.from(d64), { method: 'average', backend: 'native' }), 'average', 'float64 input');
   });
 
+  it('reports progress per round and stops on abort with E_CANCELLED', async () => {
+    const n = 63;
+    const d = plantedDistances(n, TEST_SEED + 10);
+    const seen: number[] = [];
+    await gpuLinkage(d, n, { method: 'average', onProgress: (p) => seen.push(p.done) });
+    expect(seen.at(-1)).toBe(n - 1);
+    expect(seen.every((v, i) => i === 0 || v > seen[i - 1]!)).toBe(true);
+    const ac = new AbortController();
+    await expect(gpuLinkage(d, n, { method: 'average', signal: ac.signal, onProgress: () => ac.abort() })).rejects.toMatchObject({ code: 'E_CANCELLED' });
+  });
+
   it('NaN-poisoned nearest-neighbour buffers before every round change nothing', async () => {
     const n = 63;
     const d = plantedDistances(n, TEST_SEED + 2);
@@ -244,6 +255,62 @@ describe.skipIf(!g)('exact ties', () => {
       }
     }
     expect(handovers).toBeGreaterThanOrEqual(METHODS.length); // every quantised run at least
+  });
+});
+
+/**
+ * Replays Z: before each row, the distances between the current clusters are recomputed from the members
+ * (single, complete, average; float64 from the float32 input) and the row must merge a closest pair at that
+ * height (within 1e-6 relative: the device's float32 updates).
+ */
+function expectValidDendrogram(d: Float32Array, n: number, Z: Float64Array, method: 'single' | 'complete' | 'average'): void {
+  const at = (i: number, j: number) => (i < j ? d[n * i - (i * (i + 1)) / 2 + (j - i - 1)]! : d[n * j - (j * (j + 1)) / 2 + (i - j - 1)]!);
+  const members = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) members.set(i, [i]);
+  const dist = (A: number[], B: number[]) => {
+    let acc = method === 'single' ? Infinity : method === 'complete' ? -Infinity : 0;
+    for (const i of A) for (const j of B) {
+      const v = at(i, j);
+      acc = method === 'single' ? Math.min(acc, v) : method === 'complete' ? Math.max(acc, v) : acc + v;
+    }
+    return method === 'average' ? acc / (A.length * B.length) : acc;
+  };
+  for (let row = 0; row < n - 1; row++) {
+    const [a, b, h, size] = [Z[4 * row]!, Z[4 * row + 1]!, Z[4 * row + 2]!, Z[4 * row + 3]!];
+    const live = [...members.values()];
+    let min = Infinity;
+    for (let x = 0; x < live.length; x++) for (let y = x + 1; y < live.length; y++) min = Math.min(min, dist(live[x]!, live[y]!));
+    const A = members.get(a)!;
+    const B = members.get(b)!;
+    expect(Math.abs(h - min), `row ${row}: height ${h}, closest pair at ${min}`).toBeLessThanOrEqual(1e-6 * Math.max(1, min));
+    expect(Math.abs(dist(A, B) - h), `row ${row}`).toBeLessThanOrEqual(1e-6 * Math.max(1, h));
+    expect(size).toBe(A.length + B.length);
+    members.delete(a);
+    members.delete(b);
+    members.set(n + row, [...A, ...B]);
+  }
+}
+
+describe.skipIf(!g)("ties: 'any' (the device breaks ties itself)", () => {
+  it('quantised distances: no handover, a valid dendrogram (each row a closest pair), tied merges counted', async () => {
+    const n = 40;
+    const rand = prng(TEST_SEED + 12);
+    const d = new Float32Array((n * (n - 1)) / 2).map(() => Math.floor(rand() * 16) / 16);
+    for (const method of ['single', 'complete', 'average'] as const) {
+      const reports: LinkageReport[] = [];
+      const Z = await linkage(d, { method, backend: 'webgpu', ties: 'any', onReport: (r) => reports.push(r) });
+      expect(reports[0]).toMatchObject({ backend: 'webgpu', deviceMerges: n - 1 });
+      expect(reports[0]!.tiedMerges).toBeGreaterThan(0);
+      expectValidDendrogram(d, n, Z, method);
+    }
+  });
+
+  it('without ties it is the exact run', async () => {
+    const n = 63;
+    const d = plantedDistances(n, TEST_SEED + 13);
+    const r = await gpuLinkage(d, n, { method: 'average', ties: 'any' });
+    expect(r.tiedMerges).toBe(0);
+    expect(r.Z).toEqual((await gpuLinkage(d, n, { method: 'average' })).Z);
   });
 });
 

@@ -22,6 +22,7 @@ const spec: CommandSpec = {
     { name: 'seed', kind: 'int', value: 'S', default: 0, help: 'seed of the random representatives' },
     { name: 'precision', kind: 'string', choices: ['float32', 'float64'], default: 'float32', help: "distance storage: float32 (half scipy's memory) or float64 (scipy's Z exactly)" },
     { name: 'backend', kind: 'string', choices: ['auto', 'native', 'webgpu'], default: 'auto', help: "linkage: C++ NN-chain, WebGPU reciprocal nearest neighbours (same Z), or auto (WebGPU on a real GPU)" },
+    { name: 'ties', kind: 'string', choices: ['exact', 'any'], default: 'exact', help: "webgpu: 'exact' hands ties over to the C++ engine (the CPU's Z); 'any' breaks them on the device (a valid dendrogram, may differ where ties are)" },
     { name: 'threads', kind: 'int', value: 'N', default: 0, help: 'worker threads, 0 = all cores (never changes the result)' },
   ],
 };
@@ -60,6 +61,7 @@ export const clusterCommand: Command = {
         precision: o.precision as 'float32' | 'float64',
         threads: o.threads as number,
         backend: o.backend as 'auto' | 'native' | 'webgpu',
+        ties: o.ties as 'exact' | 'any',
         signal: ctx.signal,
         onProgress: (p) => {
           if (p.phase !== phase) {
@@ -92,12 +94,13 @@ export const clusterCommand: Command = {
       seed: result.seed,
       backend: result.backend,
       handover: result.handover ?? null,
+      tiedMerges: result.tiedMerges ?? null,
       seconds: Number(seconds.toFixed(3)),
       cuts,
     };
     if (linkageOut) writeNpy(linkageOut, result.linkage, [result.neurons - 1, 4]);
     // The file leaves out the timing and the backend (both give the same Z), so the same input gives the same bytes.
-    const { seconds: _seconds, backend: _backend, handover: _handover, ...stable } = summary;
+    const { seconds: _seconds, backend: _backend, handover: _handover, tiedMerges: _tied, ...stable } = summary;
     const full = {
       ...stable,
       cuts: result.cuts.map((c, i) => ({ ...cuts[i], keptNeurons: c.kept, sizes: c.sizes, labels: Array.from(c.labels) })),

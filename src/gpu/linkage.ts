@@ -22,7 +22,10 @@
  *   round. So when a reciprocal pair has a tied minimum on either side, or a merge height repeats an earlier
  *   one, the device run stops and reports `handover` (src/linkage.ts then runs the native NN-chain on the same
  *   float32 distances: the result is always the CPU's Z). Ties elsewhere (a non-merging cluster with two
- *   nearest neighbours, equal distances above the minima) are harmless and do not stop the run.
+ *   nearest neighbours, equal distances above the minima) are harmless and do not stop the run. With
+ *   `ties: 'any'` the device keeps going instead: tied pairs merge by the lowest-slot rule and equal heights
+ *   keep the round-then-slot order — a valid dendrogram of the reducible linkage, which can differ from the
+ *   CPU's exactly where ties are (and in float32, distinct values closer than rounding collide into ties).
  * - Rounding. Single and complete updates are exact (min/max), weighted is bit-identical to the CPU's double
  *   computation rounded to float; average and ward round 3–5 times in f32 against once on the CPU, and merges
  *   happen in a different order, so a later distance can differ by a few ulp (~2e-7 relative). That changes
@@ -57,6 +60,8 @@ export interface GpuLinkageOptions {
   maxBindingBytes?: number;
   /** Fill the nearest-neighbour buffers with this value before every round (tests: NaN, so a slot a kernel forgets shows). */
   poison?: number;
+  /** 'exact' (default): stop at a tie the NN-chain may break differently (`handover`); 'any': go on (see the header). */
+  ties?: 'exact' | 'any';
 }
 
 export interface GpuLinkageResult {
@@ -68,6 +73,8 @@ export interface GpuLinkageResult {
   merges: number;
   /** Why the run stopped before the end (an exact tie the NN-chain may break differently); Z is then absent. */
   handover?: string;
+  /** ties 'any': merges of the run that met a tie (tied pair or repeated height), where Z may differ from the CPU's. */
+  tiedMerges?: number;
 }
 
 const STORAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -193,6 +200,7 @@ async function run(g: Gpu, n: number, o: GpuLinkageOptions, b: RoundBuffers): Pr
   const recordF = new Float32Array(record);
   let done = 0;
   let rounds = 0;
+  let tied = 0;
   let pendingMerges = 0; // merges of the previous round, whose updates go into this round's command buffer
 
   const fillSlots = () => {
@@ -239,12 +247,14 @@ async function run(g: Gpu, n: number, o: GpuLinkageOptions, b: RoundBuffers): Pr
       if (y < x || (u[2 * y + 1]! & NONE) !== x) continue;
       const nx = size[x]!;
       const ny = size[y]!;
-      if (w >>> 31 || u[2 * y + 1]! >>> 31) {
+      const exact = o.ties !== 'any';
+      if (exact && (w >>> 31 || u[2 * y + 1]! >>> 31)) {
         return { rounds, merges: done, handover: `round ${rounds}: the reciprocal nearest neighbours in slots ${x} and ${y} (distance ${d}) have another neighbour at the same distance` };
       }
-      if (seenHeights.has(d)) {
+      if (exact && seenHeights.has(d)) {
         return { rounds, merges: done, handover: `round ${rounds}: two merges at the same height ${d}, which the NN-chain orders by discovery` };
       }
+      if (w >>> 31 || u[2 * y + 1]! >>> 31 || seenHeights.has(d)) tied++;
       seenHeights.add(d);
       const r = MERGE_WORDS * m;
       recordU[r] = x;
@@ -285,5 +295,5 @@ async function run(g: Gpu, n: number, o: GpuLinkageOptions, b: RoundBuffers): Pr
       /* a failing progress callback must not kill the job */
     }
   }
-  return { Z: native().labelMerges(mergeA, mergeB, heights, n), rounds, merges: done };
+  return { Z: native().labelMerges(mergeA, mergeB, heights, n), rounds, merges: done, tiedMerges: tied };
 }
