@@ -18,7 +18,9 @@
  * backend 'webgpu' (or 'auto' on a real GPU) runs parallel reciprocal-nearest-neighbour rounds on the device
  * (src/gpu/linkage.ts) in float32 — a Float64Array is rounded to float32 first — and gives the Z of the native
  * float32 run; when an exact tie could be broken differently by the NN-chain the run hands over to the native
- * engine on the same float32 distances (`onReport` says so). Either way the result is the CPU's Z.
+ * engine on the same float32 distances (`onReport` says so). Either way the result is the CPU's Z. With
+ * `ties: 'any'` the device breaks such ties itself: a valid dendrogram that may differ from the CPU's where
+ * ties are (shaders/README.md has measurements of how often that happens).
  */
 import { BACKENDS, chooseBackend } from './backend.js';
 import { callNative, callNativeSync, NeurosieveError } from './errors.js';
