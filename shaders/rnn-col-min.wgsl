@@ -5,10 +5,11 @@
 // pair over to the native NN-chain, whose tie-breaking depends on its chain: src/gpu/linkage.ts).
 //
 // Storage and helpers: the condensed-pieces prelude (see rnn-row-min.wgsl and
-// src/gpu/programs/condensed-pieces.ts): bindings 0..P-1 and 9, ld(), DEAD, Best, better().
-// Bindings: 10 slots: array<vec2<i32>> (size, role) (read); 11 rowbest: array<vec2<u32>> (read);
+// src/gpu/programs/condensed-pieces.ts): bindings 0..P-1 and 9, ld(), DEAD, Best, better(), nn_word().
+// Bindings: 10 slots: array<vec2<i32>> (size, role) (read); 11 rowbest: array<vec4<u32>> (read);
 //           12 nn: array<vec2<u32>> per slot: (bitcast<u32>(distance), index | tie << 31) (written for every
-//           x < n; retired slots get (DEAD, 0x7fffffff)); 13 params: uniform { n }.
+//           x < n; retired slots get (DEAD, 0x7fffffff)); 13 params: uniform { n }; 14 count: array<u32>, how
+//           many slots attain the minimum (written; rnn-refresh.wgsl keeps it up to date between rounds).
 // Workgroup: 64 columns x 4 lanes (256 invocations). Lane l walks rows i = l, l + 4, ... < x; the 64
 // invocations of a lane read 64 adjacent words of row i (one 256-byte segment), which is what makes the
 // column walk coalesced. Retired rows are skipped after one broadcast load of their size. The 4 lane
@@ -23,9 +24,10 @@ struct Params {
 }
 
 @group(0) @binding(10) var<storage, read> slots: array<vec2<i32>>;
-@group(0) @binding(11) var<storage, read> rowbest: array<vec2<u32>>;
+@group(0) @binding(11) var<storage, read> rowbest: array<vec4<u32>>;
 @group(0) @binding(12) var<storage, read_write> nn: array<vec2<u32>>;
 @group(0) @binding(13) var<uniform> prm: Params;
+@group(0) @binding(14) var<storage, read_write> count: array<u32>;
 
 var<workgroup> cd: array<f32, 256>;  // COLS * LANES
 var<workgroup> ci: array<u32, 256>;
@@ -46,9 +48,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
       if (slots[i].x > 0) {
         let v = ld(i, x);
         if (v < b.d) {
-          b = Best(v, i, 0u);
+          b = Best(v, i, 1u);
         } else if (v == b.d) {
-          b.tie = 1u;
+          b.c += 1u;
         }
       }
     }
@@ -56,17 +58,18 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   let slot = lane * COLS + cx;
   cd[slot] = b.d;
   ci[slot] = b.i;
-  ct[slot] = b.tie;
+  ct[slot] = b.c;
   workgroupBarrier();
   if (lane == 0u && x < prm.n) {
     var c = Best(DEAD, NONE, 0u);
     if (live) {
       let r = rowbest[x];
-      c = Best(bitcast<f32>(r.x), r.y & NONE, r.y >> 31u);
+      c = Best(bitcast<f32>(r.x), r.y, r.z);
       for (var l = 0u; l < LANES; l++) {
         c = better(c, Best(cd[l * COLS + cx], ci[l * COLS + cx], ct[l * COLS + cx]));
       }
     }
-    nn[x] = vec2<u32>(bitcast<u32>(c.d), c.i | (c.tie << 31u));
+    nn[x] = nn_word(c);
+    count[x] = c.c;
   }
 }

@@ -19,26 +19,15 @@
 // equal). Sizes are converted to f32 (exact below 2^24 points).
 //
 // Storage and helpers: the condensed-pieces prelude (rnn-row-min.wgsl, src/gpu/programs/condensed-pieces.ts):
-// bindings 0..P-1 and 9, ld(i, j), st(i, j, v) for i < j.
-// Constants: METHOD (override): 0 single, 1 complete, 2 average, 3 weighted, 4 ward (part of the pipeline key).
+// bindings 0..P-1 and 9, ld(i, j), st(i, j, v) for i < j; and the merge prelude (mergePrelude() in
+// src/gpu/programs/rnn-lance-williams.ts, shared with rnn-refresh.wgsl so that both compute the same bits):
+// struct Merge { x, y, nx, ny, h } and lance_williams(d_xi, d_yi, d_xy, nx, ny, ni).
+// Constants: METHOD (override, in the merge prelude): 0 single, 1 complete, 2 average, 3 weighted, 4 ward.
 // Bindings: 10 slots: array<vec2<i32>> (size, round role: the merge index of the slot, or -1) (read);
 //           11 merges: array<Merge> (read); 12 params: uniform { n, m }.
 // Workgroup: 64 slots i of one merge k; adjacent invocations touch adjacent words where row x_k / y_k is
 // contiguous (i > y_k) and one word per row of the condensed matrix where it is a column (i < x_k).
 // Dispatch: (ceil(n / 64), m, 1); m <= maxComputeWorkgroupsPerDimension (the host checks it).
-
-override METHOD: u32 = 2u;
-
-struct Merge {
-  x: u32,
-  y: u32,
-  nx: u32,
-  ny: u32,
-  h: f32,
-  _p0: u32,
-  _p1: u32,
-  _p2: u32,
-}
 
 struct Params {
   n: u32,
@@ -48,28 +37,6 @@ struct Params {
 @group(0) @binding(10) var<storage, read> slots: array<vec2<i32>>;
 @group(0) @binding(11) var<storage, read> merges: array<Merge>;
 @group(0) @binding(12) var<uniform> prm: Params;
-
-// The distance from cluster i (size ni) to the union of x (size nx) and y (size ny), from d_xi, d_yi, d_xy.
-fn lance_williams(d_xi: f32, d_yi: f32, d_xy: f32, nx: u32, ny: u32, ni: u32) -> f32 {
-  switch METHOD {
-    case 0u: {
-      return select(d_yi, d_xi, d_xi < d_yi);
-    }
-    case 1u: {
-      return select(d_xi, d_yi, d_yi > d_xi);
-    }
-    case 2u: {
-      return (f32(nx) * d_xi + f32(ny) * d_yi) / f32(nx + ny);
-    }
-    case 3u: {
-      return 0.5 * (d_xi + d_yi);
-    }
-    default: {
-      let t = 1.0 / f32(nx + ny + ni);
-      return sqrt(f32(ni + nx) * t * d_xi * d_xi + f32(ni + ny) * t * d_yi * d_yi - f32(ni) * t * d_xy * d_xy);
-    }
-  }
-}
 
 // d(a, b) for a != b, either order.
 fn dist(a: u32, b: u32) -> f32 {

@@ -5,20 +5,9 @@
 // with a finite value because WGSL implementations may assume floats are finite.
 //
 // Storage and helpers: the condensed-pieces prelude (rnn-row-min.wgsl, src/gpu/programs/condensed-pieces.ts):
-// bindings 0..P-1 and 9, st(i, j, v) for i < j.
+// bindings 0..P-1 and 9, st(i, j, v) for i < j; struct Merge from the merge prelude (rnn-lance-williams.wgsl).
 // Bindings: 11 merges: array<Merge> (only x is read here); 12 params: uniform { n, m }.
 // Workgroup: 64 slots i of one merge k. Dispatch: (ceil(n / 64), m, 1).
-
-struct Merge {
-  x: u32,
-  y: u32,
-  nx: u32,
-  ny: u32,
-  h: f32,
-  _p0: u32,
-  _p1: u32,
-  _p2: u32,
-}
 
 struct Params {
   n: u32,

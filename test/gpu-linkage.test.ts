@@ -12,7 +12,8 @@
  * device run completes); exact ties that can (quantised distances, constant neurons: the device hands over and
  * the result is still the native Z); the nearest-neighbour kernels alone against a CPU scan on tied rows with
  * retired slots; NaN-poisoned buffers; the matrix split into several bindings; a size beyond the binding limit;
- * no adapter (CLI).
+ * no adapter (CLI). Every device run is also compared with the run without the nearest-neighbour cache (every
+ * slot rescanned every round): same rounds, same Z, same tie decisions.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -109,6 +110,9 @@ describe.skipIf(!g)('WebGPU linkage = native linkage, data without exact ties', 
         expect(r.handover, method).toBeUndefined();
         expect(r.merges).toBe(n - 1);
         expectSameZ(r.Z!, ref, method, `n = ${n} ${method}`);
+        // Without the nearest-neighbour cache every round rescans every slot: the same rounds, the same Z.
+        const full = await gpuLinkage(d, n, { method, nnCache: false });
+        expect([full.rounds, full.Z], `${method} without the cache`).toEqual([r.rounds, r.Z]);
         rounds.push(`${method} ${r.rounds}`);
       }
       console.log(`n = ${n}: rounds ${rounds.join(', ')}`);
@@ -141,8 +145,11 @@ describe.skipIf(!g)('WebGPU linkage = native linkage, data without exact ties', 
     const n = 63;
     const d = plantedDistances(n, TEST_SEED + 2);
     for (const method of ['complete', 'average'] as const) {
-      const r = await gpuLinkage(d, n, { method, poison: Number.NaN });
-      expectSameZ(r.Z!, await linkage(d, { method, backend: 'native' }), method, `poisoned ${method}`);
+      // With the cache only the first round's outputs are pure outputs; without it, every round's are.
+      for (const nnCache of [true, false]) {
+        const r = await gpuLinkage(d, n, { method, poison: Number.NaN, nnCache });
+        expectSameZ(r.Z!, await linkage(d, { method, backend: 'native' }), method, `poisoned ${method}`);
+      }
     }
   });
 
@@ -243,6 +250,9 @@ describe.skipIf(!g)('exact ties', () => {
     let handovers = 0;
     for (const [name, d] of [['quantised', quantised], ['constant neurons', constants]] as const) {
       for (const method of METHODS) {
+        const cached = await gpuLinkage(d, n, { method });
+        const full = await gpuLinkage(d, n, { method, nnCache: false });
+        expect([cached.rounds, cached.handover, cached.Z], `${name} ${method}: cache`).toEqual([full.rounds, full.handover, full.Z]);
         const reports: LinkageReport[] = [];
         const Z = await linkage(d, { method, backend: 'webgpu', onReport: (r) => reports.push(r) });
         expect(Z, `${name} ${method}`).toEqual(await linkage(d, { method, backend: 'native' }));
@@ -302,6 +312,11 @@ describe.skipIf(!g)("ties: 'any' (the device breaks ties itself)", () => {
       expect(reports[0]).toMatchObject({ backend: 'webgpu', deviceMerges: n - 1 });
       expect(reports[0]!.tiedMerges).toBeGreaterThan(0);
       expectValidDendrogram(d, n, Z, method);
+      // Ties everywhere: the cached neighbours, tie counts included, must equal full rescans round by round.
+      const cached = await gpuLinkage(d, n, { method, ties: 'any' });
+      const full = await gpuLinkage(d, n, { method, ties: 'any', nnCache: false });
+      expect([cached.rounds, cached.tiedMerges, cached.Z]).toEqual([full.rounds, full.tiedMerges, full.Z]);
+      expect(cached.Z).toEqual(Z);
     }
   });
 

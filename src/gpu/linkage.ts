@@ -44,6 +44,8 @@ import { checked, gpu, type Gpu } from './device.js';
 import { layoutFor, piecesParams, piecesPrelude, type DevicePieces, type PieceLayout } from './programs/condensed-pieces.js';
 import { encodeRnnColMin } from './programs/rnn-col-min.js';
 import { encodeRnnLanceWilliams, MERGE_WORDS } from './programs/rnn-lance-williams.js';
+import { encodeRnnRefresh } from './programs/rnn-refresh.js';
+import { encodeRnnRescan } from './programs/rnn-rescan.js';
 import { encodeRnnRetire } from './programs/rnn-retire.js';
 import { encodeRnnRowMin } from './programs/rnn-row-min.js';
 import { poison as poisonBuffer, readback, writeBuffer } from './readback.js';
@@ -62,6 +64,12 @@ export interface GpuLinkageOptions {
   poison?: number;
   /** 'exact' (default): stop at a tie the NN-chain may break differently (`handover`); 'any': go on (see the header). */
   ties?: 'exact' | 'any';
+  /**
+   * Keep each slot's nearest neighbour on the device between rounds (rnn-refresh) and rescan only the slots whose
+   * neighbour merged (rnn-rescan), as the CPU's NN-chain does; default true. false: every round scans every live
+   * slot (rnn-row-min + rnn-col-min). Both give the same neighbours; the tests run both.
+   */
+  nnCache?: boolean;
 }
 
 export interface GpuLinkageResult {
@@ -132,7 +140,7 @@ export async function gpuNearestNeighbours(
         poisonBuffer(g, b.rowbest, o.poison);
       }
       const enc = g.device.createCommandEncoder();
-      const transient = [...(await encodeRnnRowMin(g, enc, b.pieces, b.slots, b.rowbest)), ...(await encodeRnnColMin(g, enc, b.pieces, b.slots, b.rowbest, b.nn))];
+      const transient = [...(await encodeRnnRowMin(g, enc, b.pieces, b.slots, b.rowbest)), ...(await encodeRnnColMin(g, enc, b.pieces, b.slots, b.rowbest, b.nn, b.count))];
       const read = readback(g, b.nn, 0, 8 * n, enc);
       g.device.queue.submit([enc.finish()]);
       const raw = await read();
@@ -170,8 +178,10 @@ function roundBuffers(g: Gpu, distances: Float32Array, n: number, layout: PieceL
   return {
     pieces,
     slots: take(g.buffers.acquire(8 * n, STORAGE(), 'rnn slots')),
-    rowbest: take(g.buffers.acquire(8 * n, STORAGE(), 'rnn rowbest')),
+    rowbest: take(g.buffers.acquire(16 * n, STORAGE(), 'rnn rowbest')),
     nn: take(g.buffers.acquire(8 * n, STORAGE(), 'rnn nn')),
+    count: take(g.buffers.acquire(4 * n, STORAGE(), 'rnn count')),
+    list: take(g.buffers.acquire(4 * n, STORAGE(), 'rnn rescan list')),
     mergeBuf: take(g.buffers.acquire(4 * MERGE_WORDS * Math.max(1, Math.floor(n / 2)), STORAGE(), 'rnn merges')),
   };
 }
@@ -181,6 +191,8 @@ interface RoundBuffers {
   slots: GPUBuffer;
   rowbest: GPUBuffer;
   nn: GPUBuffer;
+  count: GPUBuffer;
+  list: GPUBuffer;
   mergeBuf: GPUBuffer;
 }
 
@@ -202,6 +214,9 @@ async function run(g: Gpu, n: number, o: GpuLinkageOptions, b: RoundBuffers): Pr
   let rounds = 0;
   let tied = 0;
   let pendingMerges = 0; // merges of the previous round, whose updates go into this round's command buffer
+  const cache = o.nnCache !== false;
+  const rescan = new Uint32Array(n); // slots to scan in full next round (cache mode)
+  let rescanLength = 0;
 
   const fillSlots = () => {
     for (let i = 0; i < n; i++) slotWords[2 * i] = size[i]!;
@@ -211,18 +226,29 @@ async function run(g: Gpu, n: number, o: GpuLinkageOptions, b: RoundBuffers): Pr
 
   while (liveCount > 1) {
     if (o.signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'linkage cancelled');
-    if (o.poison !== undefined) {
-      poisonBuffer(g, b.nn, o.poison);
+    // With the cache, nn and count carry state between rounds: only the first round's outputs can be poisoned.
+    const fullScan = !cache || rounds === 0;
+    if (o.poison !== undefined && fullScan) {
       poisonBuffer(g, b.rowbest, o.poison);
+      poisonBuffer(g, b.nn, o.poison);
+      poisonBuffer(g, b.count, o.poison);
     }
     const enc = g.device.createCommandEncoder({ label: `rnn round ${rounds}` });
     const transient: GPUBuffer[] = [];
+    if (pendingMerges > 0 && cache) {
+      transient.push(...(await encodeRnnRefresh(g, enc, pieces, 0, b.slots, b.mergeBuf, pendingMerges, b.nn, b.count)));
+    }
     if (pendingMerges > 0) {
       transient.push(...(await encodeRnnLanceWilliams(g, enc, pieces, o.method, b.slots, b.mergeBuf, pendingMerges)));
       transient.push(...(await encodeRnnRetire(g, enc, pieces, b.mergeBuf, pendingMerges)));
     }
-    transient.push(...(await encodeRnnRowMin(g, enc, pieces, b.slots, b.rowbest)));
-    transient.push(...(await encodeRnnColMin(g, enc, pieces, b.slots, b.rowbest, b.nn)));
+    if (fullScan) {
+      transient.push(...(await encodeRnnRowMin(g, enc, pieces, b.slots, b.rowbest)));
+      transient.push(...(await encodeRnnColMin(g, enc, pieces, b.slots, b.rowbest, b.nn, b.count)));
+    } else {
+      transient.push(...(await encodeRnnRefresh(g, enc, pieces, 1, b.slots, b.mergeBuf, pendingMerges, b.nn, b.count)));
+      transient.push(...(await encodeRnnRescan(g, enc, pieces, b.list, rescanLength, b.nn, b.count)));
+    }
     const read = readback(g, b.nn, 0, 8 * n, enc);
     g.device.queue.submit([enc.finish()]);
     const raw = await read();
@@ -280,6 +306,17 @@ async function run(g: Gpu, n: number, o: GpuLinkageOptions, b: RoundBuffers): Pr
     }
     fillSlots();
     writeBuffer(g, b.mergeBuf, new Uint32Array(record, 0, MERGE_WORDS * m));
+    if (cache) {
+      // Full scans next round: the new clusters, and every other live slot whose cached neighbour just merged.
+      rescanLength = 0;
+      for (let k = 0; k < m; k++) rescan[rescanLength++] = recordU[MERGE_WORDS * k + 1]!;
+      for (let q = 0; q < liveCount; q++) {
+        const i = live[q]!;
+        if (size[i] === 0 || slotWords[2 * i + 1]! >= 0) continue;
+        if (slotWords[2 * (u[2 * i + 1]! & NONE) + 1]! >= 0) rescan[rescanLength++] = i;
+      }
+      writeBuffer(g, b.list, rescan.subarray(0, rescanLength));
+    }
     for (let k = 0; k < m; k++) {
       slotWords[2 * recordU[MERGE_WORDS * k]! + 1] = -1;
       slotWords[2 * recordU[MERGE_WORDS * k + 1]! + 1] = -1;

@@ -7,7 +7,8 @@
  * - binding 9: uniform { n, P, firstRow[0..P] };
  * - ld(i, j) / st(i, j, v) for i < j (a loop over ≤ 8 row bounds, then a switch on the piece);
  * - DEAD (the largest f32: retired slots), NONE (0x7fffffff: no index), Best and better(): the lexicographic
- *   minimum of (distance, index) with a flag set when the minimum occurs twice.
+ *   minimum of (distance, index) with the number of candidates attaining it; nn_word(): the (distance bits,
+ *   index | tie << 31) pair the host reads back, tie = count > 1.
  *
  * P is baked into the prelude (part of the pipeline key) so that one piece costs no switch. WebGPU has no
  * arrays of bindings, hence a fixed maximum: MAX_PIECES, fewer when the adapter allows fewer storage buffers
@@ -19,8 +20,8 @@ import type { Gpu } from '../device.js';
 import { uniforms } from '../readback.js';
 
 export const MAX_PIECES = 8;
-/** Storage buffers a kernel binds besides the pieces (rnn-col-min: slots, rowbest, nn). */
-const OTHER_STORAGE = 3;
+/** Storage buffers a kernel binds besides the pieces (rnn-col-min, rnn-refresh: four). */
+const OTHER_STORAGE = 4;
 
 export interface PieceLayout {
   n: number;
@@ -153,12 +154,13 @@ ${stores.join('\n')}
     default: { piece0[o] = v; }
   }
 }
+// A nearest-neighbour candidate: distance, lowest index at that distance, how many indices attain it.
 struct Best {
   d: f32,
   i: u32,
-  tie: u32,
+  c: u32,
 }
-// Smaller distance first, then the lower index; equal distances set the tie flag.
+// Smaller distance first, then the lower index; equal distances add their counts.
 fn better(a: Best, b: Best) -> Best {
   if (b.d < a.d) {
     return b;
@@ -166,7 +168,11 @@ fn better(a: Best, b: Best) -> Best {
   if (a.d < b.d) {
     return a;
   }
-  return Best(a.d, min(a.i, b.i), 1u);
+  return Best(a.d, min(a.i, b.i), a.c + b.c);
+}
+// What the host reads per slot: (distance bits, index | tie << 31), tie = attained more than once.
+fn nn_word(b: Best) -> vec2<u32> {
+  return vec2<u32>(bitcast<u32>(b.d), b.i | select(0u, 1u << 31u, b.c > 1u));
 }
 `;
 }

@@ -6,7 +6,7 @@ import { pieceEntries, type DevicePieces } from './condensed-pieces.js';
 
 export const RNN_COL_MIN = { shader: 'rnn-col-min', columnsPerWorkgroup: 64 } as const;
 
-/** Records the dispatch; nn receives (distance bits, index | tie << 31) per slot. */
+/** Records the dispatch; nn receives (distance bits, index | tie << 31) per slot, count how many slots attain the minimum. */
 export async function encodeRnnColMin(
   g: Gpu,
   encoder: GPUCommandEncoder,
@@ -14,6 +14,7 @@ export async function encodeRnnColMin(
   slots: GPUBuffer,
   rowbest: GPUBuffer,
   nn: GPUBuffer,
+  count: GPUBuffer,
 ): Promise<GPUBuffer[]> {
   const n = d.layout.n;
   const pipeline = await g.pipelines.get({ shader: RNN_COL_MIN.shader, prelude: d.prelude });
@@ -23,9 +24,10 @@ export async function encodeRnnColMin(
     entries: [
       ...pieceEntries(d),
       { binding: 10, resource: { buffer: slots, size: 8 * n } },
-      { binding: 11, resource: { buffer: rowbest, size: 8 * n } },
+      { binding: 11, resource: { buffer: rowbest, size: 16 * n } },
       { binding: 12, resource: { buffer: nn, size: 8 * n } },
       { binding: 13, resource: { buffer: params } },
+      { binding: 14, resource: { buffer: count, size: 4 * n } },
     ],
   });
   const pass = encoder.beginComputePass({ label: 'rnn-col-min' });

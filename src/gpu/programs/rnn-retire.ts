@@ -3,13 +3,13 @@
 import type { Gpu } from '../device.js';
 import { uniforms } from '../readback.js';
 import { pieceEntries, type DevicePieces } from './condensed-pieces.js';
-import { MERGE_WORDS } from './rnn-lance-williams.js';
+import { MERGE_WORDS, mergePrelude } from './rnn-lance-williams.js';
 
 export const RNN_RETIRE = { shader: 'rnn-retire', slotsPerWorkgroup: 64 } as const;
 
 export async function encodeRnnRetire(g: Gpu, encoder: GPUCommandEncoder, d: DevicePieces, merges: GPUBuffer, m: number): Promise<GPUBuffer[]> {
   const n = d.layout.n;
-  const pipeline = await g.pipelines.get({ shader: RNN_RETIRE.shader, prelude: d.prelude });
+  const pipeline = await g.pipelines.get({ shader: RNN_RETIRE.shader, prelude: d.prelude + mergePrelude() });
   const params = uniforms(g, [n, m]);
   const bind = g.device.createBindGroup({
     layout: pipeline.getBindGroupLayout(0),

@@ -17,7 +17,7 @@ export async function encodeRnnRowMin(g: Gpu, encoder: GPUCommandEncoder, d: Dev
     entries: [
       ...pieceEntries(d),
       { binding: 10, resource: { buffer: slots, size: 8 * n } },
-      { binding: 11, resource: { buffer: rowbest, size: 8 * n } },
+      { binding: 11, resource: { buffer: rowbest, size: 16 * n } },
       { binding: 12, resource: { buffer: params } },
     ],
   });
