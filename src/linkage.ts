@@ -71,6 +71,8 @@ export interface LinkageReport {
   handover?: string;
   /** WebGPU with ties 'any': merges that met a tie (where Z may differ from the CPU's). */
   tiedMerges?: number;
+  /** WebGPU: slots scanned in full after the first round (the rest came from the nearest-neighbour cache). */
+  rescannedSlots?: number;
 }
 
 /** The n of a condensed vector of length m = n(n − 1)/2, or undefined. */
@@ -153,10 +155,10 @@ export async function runLinkage(
     }
     const r = await gpuLinkage(d32, n, { method, onProgress: options.onProgress, signal: options.signal, ties: options.ties });
     if (r.Z) {
-      report({ backend: 'webgpu', requested: 'webgpu', rounds: r.rounds, deviceMerges: r.merges, ...(options.ties === 'any' ? { tiedMerges: r.tiedMerges } : {}) });
+      report({ backend: 'webgpu', requested: 'webgpu', rounds: r.rounds, deviceMerges: r.merges, rescannedSlots: r.rescannedSlots, ...(options.ties === 'any' ? { tiedMerges: r.tiedMerges } : {}) });
       return r.Z;
     }
-    report({ backend: 'native', requested: 'webgpu', rounds: r.rounds, deviceMerges: r.merges, handover: r.handover });
+    report({ backend: 'native', requested: 'webgpu', rounds: r.rounds, deviceMerges: r.merges, rescannedSlots: r.rescannedSlots, handover: r.handover });
     input = d32;
   } else {
     report({ backend: 'native', requested: 'native' });

@@ -12,14 +12,14 @@
  * device run completes); exact ties that can (quantised distances, constant neurons: the device hands over and
  * the result is still the native Z); the nearest-neighbour kernels alone against a CPU scan on tied rows with
  * retired slots; NaN-poisoned buffers; the matrix split into several bindings; a size beyond the binding limit;
- * no adapter (CLI). Every device run is also compared with the run without the nearest-neighbour cache (every
- * slot rescanned every round): same rounds, same Z, same tie decisions.
+ * no adapter (CLI). Device runs are also compared with the nearest-neighbour cache forced in every round and
+ * never used (every slot rescanned every round): same rounds, same Z, same tie decisions.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { releaseGpu } from '../src/gpu/device.js';
-import { DEAD, gpuLinkage, gpuNearestNeighbours } from '../src/gpu/linkage.js';
+import { costModel, DEAD, gpuLinkage, gpuNearestNeighbours } from '../src/gpu/linkage.js';
 import { layoutFor, maxPieces, maxPoints, pieceBytes } from '../src/gpu/programs/condensed-pieces.js';
 import { readNpy } from '../src/io/npy.js';
 import { linkage, LINKAGE_METHODS, type LinkageMethod, type LinkageReport } from '../src/linkage.js';
@@ -110,9 +110,12 @@ describe.skipIf(!g)('WebGPU linkage = native linkage, data without exact ties', 
         expect(r.handover, method).toBeUndefined();
         expect(r.merges).toBe(n - 1);
         expectSameZ(r.Z!, ref, method, `n = ${n} ${method}`);
-        // Without the nearest-neighbour cache every round rescans every slot: the same rounds, the same Z.
-        const full = await gpuLinkage(d, n, { method, nnCache: false });
-        expect([full.rounds, full.Z], `${method} without the cache`).toEqual([r.rounds, r.Z]);
+        // The nearest-neighbour cache forced in every round, and never used: the same rounds, the same Z.
+        const always = await gpuLinkage(d, n, { method, nnCache: 'always' });
+        const never = await gpuLinkage(d, n, { method, nnCache: 'never' });
+        expect([always.rounds, always.Z], `${method} with the cache`).toEqual([r.rounds, r.Z]);
+        expect([never.rounds, never.Z], `${method} without the cache`).toEqual([r.rounds, r.Z]);
+        if (n > 7) expect(always.rescannedSlots).toBeGreaterThan(0);
         rounds.push(`${method} ${r.rounds}`);
       }
       console.log(`n = ${n}: rounds ${rounds.join(', ')}`);
@@ -146,7 +149,7 @@ describe.skipIf(!g)('WebGPU linkage = native linkage, data without exact ties', 
     const d = plantedDistances(n, TEST_SEED + 2);
     for (const method of ['complete', 'average'] as const) {
       // With the cache only the first round's outputs are pure outputs; without it, every round's are.
-      for (const nnCache of [true, false]) {
+      for (const nnCache of ['always', 'never'] as const) {
         const r = await gpuLinkage(d, n, { method, poison: Number.NaN, nnCache });
         expectSameZ(r.Z!, await linkage(d, { method, backend: 'native' }), method, `poisoned ${method}`);
       }
@@ -161,8 +164,10 @@ describe.skipIf(!g)('WebGPU linkage = native linkage, data without exact ties', 
     expect(layout.firstRow.length - 1).toBeLessThanOrEqual(maxPieces(g!));
     const d = plantedDistances(n, TEST_SEED + 3);
     for (const method of ['single', 'average'] as const) {
-      const r = await gpuLinkage(d, n, { method, maxBindingBytes: bytes, poison: Number.NaN });
-      expectSameZ(r.Z!, await linkage(d, { method, backend: 'native' }), method, `pieces ${method}`);
+      for (const nnCache of ['always', 'never'] as const) {
+        const r = await gpuLinkage(d, n, { method, maxBindingBytes: bytes, poison: Number.NaN, nnCache });
+        expectSameZ(r.Z!, await linkage(d, { method, backend: 'native' }), method, `pieces ${method}`);
+      }
     }
   });
 
@@ -177,6 +182,16 @@ describe.skipIf(!g)('WebGPU linkage = native linkage, data without exact ties', 
     );
     await expect(gpuLinkage(d.subarray(0, (limit * (limit - 1)) / 2), limit, { method: 'average', maxBindingBytes: bytes })).resolves.toMatchObject({ merges: limit - 1 });
     expect(pieceBytes(g!)).toBeLessThanOrEqual(g!.limits.maxStorageBufferBindingSize);
+  });
+});
+
+describe('nearest-neighbour cache: cost model', () => {
+  it('full passes while many clusters merge per round, the cache once few do', () => {
+    // n = 9,984 average linkage, measured live counts: round 2 (8,465 live, 1,519 merges, ~4,500 rescans) and late.
+    const early = costModel(9984, 8465, 1519, 4500);
+    expect(early.full).toBeLessThan(early.cache);
+    const late = costModel(9984, 500, 10, 30);
+    expect(late.cache).toBeLessThan(late.full);
   });
 });
 
@@ -250,8 +265,8 @@ describe.skipIf(!g)('exact ties', () => {
     let handovers = 0;
     for (const [name, d] of [['quantised', quantised], ['constant neurons', constants]] as const) {
       for (const method of METHODS) {
-        const cached = await gpuLinkage(d, n, { method });
-        const full = await gpuLinkage(d, n, { method, nnCache: false });
+        const cached = await gpuLinkage(d, n, { method, nnCache: 'always' });
+        const full = await gpuLinkage(d, n, { method, nnCache: 'never' });
         expect([cached.rounds, cached.handover, cached.Z], `${name} ${method}: cache`).toEqual([full.rounds, full.handover, full.Z]);
         const reports: LinkageReport[] = [];
         const Z = await linkage(d, { method, backend: 'webgpu', onReport: (r) => reports.push(r) });
@@ -313,8 +328,8 @@ describe.skipIf(!g)("ties: 'any' (the device breaks ties itself)", () => {
       expect(reports[0]!.tiedMerges).toBeGreaterThan(0);
       expectValidDendrogram(d, n, Z, method);
       // Ties everywhere: the cached neighbours, tie counts included, must equal full rescans round by round.
-      const cached = await gpuLinkage(d, n, { method, ties: 'any' });
-      const full = await gpuLinkage(d, n, { method, ties: 'any', nnCache: false });
+      const cached = await gpuLinkage(d, n, { method, ties: 'any', nnCache: 'always' });
+      const full = await gpuLinkage(d, n, { method, ties: 'any', nnCache: 'never' });
       expect([cached.rounds, cached.tiedMerges, cached.Z]).toEqual([full.rounds, full.tiedMerges, full.Z]);
       expect(cached.Z).toEqual(Z);
     }

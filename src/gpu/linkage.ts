@@ -2,11 +2,14 @@
 /**
  * Agglomerative clustering on a WebGPU device by parallel reciprocal nearest neighbours (RNN; Lance & Williams
  * 1967 for the updates; the parallel RNN scheme of Murtagh 1983 §3, as in Müllner 2011 §2.3's "merge every
- * pair of reciprocal nearest neighbours"): each round the device finds every live cluster's nearest neighbour
- * (shaders/rnn-row-min.wgsl + rnn-col-min.wgsl), the host reads back those n (distance, index, tie) triples,
- * collects the reciprocal pairs, uploads them, and the device applies all their Lance–Williams updates at once
- * (rnn-lance-williams.wgsl) and retires the absorbed slots (rnn-retire.wgsl). The unsorted merges then go
- * through the native relabelling step (native/src/cluster/label.h) that also finishes the CPU's NN-chain.
+ * pair of reciprocal nearest neighbours"): each round the device holds every live cluster's nearest neighbour
+ * (first round: shaders/rnn-row-min.wgsl + rnn-col-min.wgsl over the whole triangle), the host reads back those n
+ * (distance, index, tie) triples, collects the reciprocal pairs, uploads them, and the device applies all their
+ * Lance–Williams updates at once (rnn-lance-williams.wgsl), retires the absorbed slots (rnn-retire.wgsl), keeps
+ * the cached neighbours of the untouched slots exact (rnn-refresh.wgsl, around the update) and rescans in full
+ * only the new clusters and the slots whose neighbour merged (rnn-rescan.wgsl) — the CPU NN-chain's exact
+ * cache, in parallel. The unsorted merges then go through the native relabelling step
+ * (native/src/cluster/label.h) that also finishes the CPU's NN-chain.
  *
  * Why this gives the CPU's Z. For a reducible linkage (single, complete, average, weighted, ward), a pair x, y
  * that are each other's *unique* nearest neighbour is merged, at d(x, y), by every algorithm that only merges
@@ -33,9 +36,8 @@
  *   rounding that already separate the CPU's float32 run from scipy's float64 run. Heights agree within 1e-6.
  *
  * Rounds: each round merges at least the globally closest pair; on data with cluster structure most clusters
- * find a reciprocal partner and rounds number O(log n) (measured: see shaders/README.md), but a chain of
- * increasing distances (points on a line at growing gaps) needs n − 1 rounds. Each round reads the whole live
- * triangle twice (row and column passes).
+ * find a reciprocal partner and the live count shrinks fast at first (measured: shaders/README.md), but a chain
+ * of increasing distances (points on a line at growing gaps) needs n − 1 rounds; single linkage chains a lot.
  */
 import { NeurosieveError } from '../errors.js';
 import { native } from '../native.js';
@@ -65,11 +67,22 @@ export interface GpuLinkageOptions {
   /** 'exact' (default): stop at a tie the NN-chain may break differently (`handover`); 'any': go on (see the header). */
   ties?: 'exact' | 'any';
   /**
-   * Keep each slot's nearest neighbour on the device between rounds (rnn-refresh) and rescan only the slots whose
-   * neighbour merged (rnn-rescan), as the CPU's NN-chain does; default true. false: every round scans every live
-   * slot (rnn-row-min + rnn-col-min). Both give the same neighbours; the tests run both.
+   * The nearest-neighbour cache (rnn-refresh keeps untouched slots' neighbours exact through a round, rnn-rescan
+   * scans only the new clusters and the slots whose neighbour merged, as the CPU's NN-chain does) against full
+   * row and column passes every round. Both give the same neighbours (the tests run both). 'auto' (default)
+   * picks, round by round, the one that moves fewer bytes on a GPU (see costModel); 'always' and 'never' force.
    */
-  nnCache?: boolean;
+  nnCache?: 'auto' | 'always' | 'never';
+}
+
+/**
+ * Bytes one round of each strategy moves, counting a scattered 4-byte access as a 32-byte sector (what a GPU
+ * fetches): full passes read the live rows (n/2 words each on average, coalesced) and the live triangle of the
+ * column pass; the cache rescans `rescans` slots (half of each scan coalesced, half a scattered column walk) and
+ * the refresh reads 3 scattered words per (live slot, merge).
+ */
+export function costModel(n: number, live: number, merges: number, rescans: number): { full: number; cache: number } {
+  return { full: 4 * (live * (n / 2) + (live * live) / 2), cache: 4 * n * rescans * 4.5 + 96 * merges * live };
 }
 
 export interface GpuLinkageResult {
@@ -83,6 +96,8 @@ export interface GpuLinkageResult {
   handover?: string;
   /** ties 'any': merges of the run that met a tie (tied pair or repeated height), where Z may differ from the CPU's. */
   tiedMerges?: number;
+  /** Slots scanned in full by rnn-rescan (rounds that used the cache). */
+  rescannedSlots: number;
 }
 
 const STORAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -214,9 +229,11 @@ async function run(g: Gpu, n: number, o: GpuLinkageOptions, b: RoundBuffers): Pr
   let rounds = 0;
   let tied = 0;
   let pendingMerges = 0; // merges of the previous round, whose updates go into this round's command buffer
-  const cache = o.nnCache !== false;
-  const rescan = new Uint32Array(n); // slots to scan in full next round (cache mode)
+  const mode = o.nnCache ?? 'auto';
+  let fullScan = true; // this round: row and column passes over every live slot (always in the first)
+  const rescan = new Uint32Array(n); // slots to scan in full next round when the cache is used
   let rescanLength = 0;
+  let rescanned = 0;
 
   const fillSlots = () => {
     for (let i = 0; i < n; i++) slotWords[2 * i] = size[i]!;
@@ -226,8 +243,7 @@ async function run(g: Gpu, n: number, o: GpuLinkageOptions, b: RoundBuffers): Pr
 
   while (liveCount > 1) {
     if (o.signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'linkage cancelled');
-    // With the cache, nn and count carry state between rounds: only the first round's outputs can be poisoned.
-    const fullScan = !cache || rounds === 0;
+    // With the cache, nn and count carry state between rounds: only full-scan rounds' outputs can be poisoned.
     if (o.poison !== undefined && fullScan) {
       poisonBuffer(g, b.rowbest, o.poison);
       poisonBuffer(g, b.nn, o.poison);
@@ -235,7 +251,7 @@ async function run(g: Gpu, n: number, o: GpuLinkageOptions, b: RoundBuffers): Pr
     }
     const enc = g.device.createCommandEncoder({ label: `rnn round ${rounds}` });
     const transient: GPUBuffer[] = [];
-    if (pendingMerges > 0 && cache) {
+    if (pendingMerges > 0 && !fullScan) {
       transient.push(...(await encodeRnnRefresh(g, enc, pieces, 0, b.slots, b.mergeBuf, pendingMerges, b.nn, b.count)));
     }
     if (pendingMerges > 0) {
@@ -275,10 +291,10 @@ async function run(g: Gpu, n: number, o: GpuLinkageOptions, b: RoundBuffers): Pr
       const ny = size[y]!;
       const exact = o.ties !== 'any';
       if (exact && (w >>> 31 || u[2 * y + 1]! >>> 31)) {
-        return { rounds, merges: done, handover: `round ${rounds}: the reciprocal nearest neighbours in slots ${x} and ${y} (distance ${d}) have another neighbour at the same distance` };
+        return { rounds, merges: done, rescannedSlots: rescanned, handover: `round ${rounds}: the reciprocal nearest neighbours in slots ${x} and ${y} (distance ${d}) have another neighbour at the same distance` };
       }
       if (exact && seenHeights.has(d)) {
-        return { rounds, merges: done, handover: `round ${rounds}: two merges at the same height ${d}, which the NN-chain orders by discovery` };
+        return { rounds, merges: done, rescannedSlots: rescanned, handover: `round ${rounds}: two merges at the same height ${d}, which the NN-chain orders by discovery` };
       }
       if (w >>> 31 || u[2 * y + 1]! >>> 31 || seenHeights.has(d)) tied++;
       seenHeights.add(d);
@@ -306,7 +322,8 @@ async function run(g: Gpu, n: number, o: GpuLinkageOptions, b: RoundBuffers): Pr
     }
     fillSlots();
     writeBuffer(g, b.mergeBuf, new Uint32Array(record, 0, MERGE_WORDS * m));
-    if (cache) {
+    fullScan = true;
+    if (mode !== 'never') {
       // Full scans next round: the new clusters, and every other live slot whose cached neighbour just merged.
       rescanLength = 0;
       for (let k = 0; k < m; k++) rescan[rescanLength++] = recordU[MERGE_WORDS * k + 1]!;
@@ -315,7 +332,12 @@ async function run(g: Gpu, n: number, o: GpuLinkageOptions, b: RoundBuffers): Pr
         if (size[i] === 0 || slotWords[2 * i + 1]! >= 0) continue;
         if (slotWords[2 * (u[2 * i + 1]! & NONE) + 1]! >= 0) rescan[rescanLength++] = i;
       }
-      writeBuffer(g, b.list, rescan.subarray(0, rescanLength));
+      const cost = costModel(n, liveCount - m, m, rescanLength);
+      fullScan = mode === 'auto' && cost.full <= cost.cache;
+      if (!fullScan) {
+        writeBuffer(g, b.list, rescan.subarray(0, rescanLength));
+        if (liveCount - m > 1) rescanned += rescanLength;
+      }
     }
     for (let k = 0; k < m; k++) {
       slotWords[2 * recordU[MERGE_WORDS * k]! + 1] = -1;
@@ -332,5 +354,5 @@ async function run(g: Gpu, n: number, o: GpuLinkageOptions, b: RoundBuffers): Pr
       /* a failing progress callback must not kill the job */
     }
   }
-  return { Z: native().labelMerges(mergeA, mergeB, heights, n), rounds, merges: done, tiedMerges: tied };
+  return { Z: native().labelMerges(mergeA, mergeB, heights, n), rounds, merges: done, tiedMerges: tied, rescannedSlots: rescanned };
 }
