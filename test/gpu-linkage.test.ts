@@ -62,10 +62,11 @@ function correlationDistances(x: Float64Array, rows: number, cols: number): Floa
 
 /**
  * Activations with planted groups (noisy copies and sign flips of a group's base neuron, noise levels drawn per
- * neuron) and independent neurons; no constant neuron, so no distance is exactly 1 and, generically, no two
- * distances are equal.
+ * neuron, at least `minNoise`) and independent neurons; no constant neuron, so no distance is exactly 1. The
+ * rare float32 duplicates are moved up by one ulp, so that no two distances are equal: exact ties, which make
+ * the device hand over, are tested on purpose elsewhere.
  */
-function plantedDistances(n: number, seed: number): Float32Array {
+function plantedDistances(n: number, seed: number, minNoise = 0.05): Float32Array {
   const rows = 48;
   const rand = prng(seed);
   const z = randn(rows * (2 * n), rand);
@@ -74,14 +75,21 @@ function plantedDistances(n: number, seed: number): Float32Array {
   for (let c = 0; c < n; c++) {
     const grouped = c >= groups && rand() < 0.7;
     const base = Math.floor(rand() * groups);
-    const noise = 0.05 + 0.6 * rand();
+    const noise = minNoise + 0.6 * rand();
     const sign = rand() < 0.3 ? -1 : 1;
     for (let r = 0; r < rows; r++) {
       const own = z[r * 2 * n + c]!;
       x[r * n + c] = grouped ? sign * z[r * 2 * n + n + base]! + noise * own : own;
     }
   }
-  return Float32Array.from(correlationDistances(x, rows, n));
+  const d = Float32Array.from(correlationDistances(x, rows, n));
+  const bits = new Uint32Array(d.buffer);
+  const seen = new Set<number>();
+  for (let k = 0; k < d.length; k++) {
+    while (seen.has(d[k]!)) bits[k]!++;
+    seen.add(d[k]!);
+  }
+  return d;
 }
 
 /** Z's ids and sizes (columns 0, 1, 3). */
@@ -368,8 +376,9 @@ describe.skipIf(!g)('WebGPU linkage vs scipy fixtures', () => {
 describe.skipIf(!g)('neurosieve cluster --backend webgpu', () => {
   it('same clusters.json and Z.npy as --backend native', () => {
     const dir = tempDir('gpu-cluster');
+    // Noise ≥ 0.3 keeps |r| well below 1: near 1, float32 r would quantise d = 1 − |r| into exact ties.
     const n = 40;
-    const d = plantedDistances(n, TEST_SEED + 9);
+    const d = plantedDistances(n, TEST_SEED + 9, 0.3);
     const corr = new Float32Array(n * n);
     const at = (i: number, j: number) => n * i - (i * (i + 1)) / 2 + (j - i - 1);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) corr[i * n + j] = i === j ? 1 : 1 - d[i < j ? at(i, j) : at(j, i)]!;
