@@ -246,7 +246,13 @@ describe.skipIf(!g)('exact ties', () => {
     const k = 24;
     const n = 2 * k;
     const rand = prng(TEST_SEED + 5);
-    const D = Array.from({ length: k * k }, () => 0.5 + 0.5 * rand());
+    const D = new Float32Array(k * k).map(() => 0.5 + 0.5 * rand());
+    const bits = new Uint32Array(D.buffer);
+    const seen = new Set<number>();
+    for (let q = 0; q < D.length; q++) {
+      while (seen.has(D[q]!)) bits[q]!++; // distinct values: equal heights would be exact ties on purpose
+      seen.add(D[q]!);
+    }
     const d = new Float32Array((n * (n - 1)) / 2);
     let e = 0;
     for (let i = 0; i < n; i++) {
