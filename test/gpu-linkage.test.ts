@@ -423,6 +423,12 @@ describe('no adapter', () => {
     expect(filesIn(dir)).toEqual(['corr.npy']);
   });
 
+  it('bad backend and ties values are refused by name', async () => {
+    const d = new Float32Array([0.1, 0.2, 0.3]);
+    await expect(linkage(d, { backend: 'cuda' as 'webgpu' })).rejects.toThrow("Expected one of 'auto', 'native', 'webgpu' for backend but received 'cuda'");
+    await expect(linkage(d, { ties: 'some' as 'any' })).rejects.toThrow("Expected one of 'exact', 'any' for ties but received 'some'");
+  });
+
   it("float64 precision with backend 'webgpu' is refused", async () => {
     const { correlationClusters } = await import('../src/correlation-clusters.js');
     await expect(correlationClusters(new Float32Array([1, 0.5, 0.5, 1]), { thresholds: [0.3], backend: 'webgpu', precision: 'float64' })).rejects.toThrow(
