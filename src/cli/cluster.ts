@@ -99,7 +99,8 @@ export const clusterCommand: Command = {
       cuts,
     };
     if (linkageOut) writeNpy(linkageOut, result.linkage, [result.neurons - 1, 4]);
-    // The file leaves out the timing and the backend (both give the same Z), so the same input gives the same bytes.
+    // The file leaves out the timing and how the linkage ran (backend, handover), so the same input and options
+    // give the same bytes whichever backend ran.
     const { seconds: _seconds, backend: _backend, handover: _handover, tiedMerges: _tied, ...stable } = summary;
     const full = {
       ...stable,
