@@ -1,6 +1,7 @@
 // WebGPU benchmark: neurosieve's WebGPU backend against the native engine and against gpu.js (a peer installed
 // in bench/ only: `cd bench && npm install --omit=optional`, see bench/package.json), for the correlation pass
-// and for a GEMM (the probe's X·Wᵀ). Run through `npm run bench` (bench/run.mjs) or alone:
+// for a GEMM (the probe's X·Wᵀ) and for average linkage (reciprocal-nearest-neighbour rounds, src/gpu/linkage.ts,
+// against the native NN-chain on the same float32 distances). Run through `npm run bench` (bench/run.mjs) or alone:
 //
 //   node bench/webgpu.mjs [--quick]
 //
@@ -174,6 +175,32 @@ export async function runWebgpuBench({ api, quick = false, log = console.error, 
       rows.push({ kind: 'gemm', impl: 'gpu.js (webgpu mode)', M: n, N: n, K: n, seconds: tj, gflops: flops / tj / 1e9, maxRelDiffVsWebgpu: diff, note: label });
       log(`  gpu.js ${tj.toFixed(3)} s`);
     }
+    // ---- average linkage: float32 condensed distances 1 − |r| -> Z ---------------------------------------------
+    // The correlation of grouped activations (groups of 4 around a shared factor), as `neurosieve cluster` sees it.
+    for (const nPts of quick ? [512] : [512, 2048]) {
+      const T = 2048;
+      const path = join(dir, `l-${nPts}.npy`);
+      api.writeNpy(path, activations(T, nPts, nPts + 1), [T, nPts]);
+      const { corr } = await api.correlate(path, { backend: 'native' });
+      const d = new Float32Array((nPts * (nPts - 1)) / 2);
+      let e = 0;
+      for (let i = 0; i < nPts; i++) for (let j = i + 1; j < nPts; j++) d[e++] = 1 - Math.abs(corr[i * nPts + j]);
+      let zn, zw, report;
+      const tn = await best(runs, async () => (zn = await api.linkage(d, { method: 'average', backend: 'native' })));
+      rows.push({ kind: 'linkage', impl: 'neurosieve native (NN-chain)', n: nPts, seconds: tn });
+      for (const ties of ['exact', 'any']) {
+        const tw = await best(runs, async () => (zw = await api.linkage(d, { method: 'average', backend: 'webgpu', ties, onReport: (r) => (report = r) })));
+        let sameMerges = true;
+        let heightRel = 0;
+        for (let k = 0; k < zn.length; k++) {
+          if (k % 4 !== 2) sameMerges &&= zn[k] === zw[k];
+          else heightRel = Math.max(heightRel, Math.abs(zn[k] - zw[k]) / Math.max(zn[k], 1e-30));
+        }
+        rows.push({ kind: 'linkage', impl: `neurosieve webgpu (RNN rounds, ties '${ties}')`, n: nPts, seconds: tw, rounds: report.rounds, handover: report.handover ?? null, tiedMerges: report.tiedMerges ?? null, sameMerges, heightRel, note: label });
+        log(`average linkage n=${nPts}, ties '${ties}': native ${tn.toFixed(3)} s, webgpu ${tw.toFixed(3)} s, ${report.rounds} rounds${report.handover ? ` (handed over: ${report.handover})` : ''}${report.tiedMerges ? `, ${report.tiedMerges} tied merges` : ''}, same merges: ${sameMerges}, max height rel. diff ${heightRel.toExponential(1)}`);
+      }
+    }
+
     // Plain JS (one thread, row-major i-k-j loop): the CPU baseline a JS user starts from.
     const tp = await best(1, async () => {
       const o = new Float32Array(n * n);
@@ -200,8 +227,8 @@ function markdown(rows, label, adapter) {
     '| task | implementation | size | time (s) | GFLOP/s | agreement |',
     '|---|---|---|---|---|---|',
     ...rows.map((r) =>
-      `| ${r.kind} | ${r.impl}${r.note && r.impl !== 'neurosieve native' ? ` (${r.note})` : ''} | ${r.kind === 'gemm' ? `${r.M}×${r.K}·${r.K}×${r.N}` : `T=${r.T}, D=${r.D}`} | ${f(r.seconds, 3)} | ${f(r.gflops, 2)} | ` +
-      (r.maxAbsDiffVsNative !== undefined ? `max \\|Δr\\| vs native ${r.maxAbsDiffVsNative.toExponential(1)}` : r.maxRelError !== undefined ? `max rel. error vs float64 ${r.maxRelError.toExponential(1)}` : r.maxRelDiffVsWebgpu !== undefined ? `max rel. diff vs webgpu ${r.maxRelDiffVsWebgpu.toExponential(1)}` : '–') + ' |'),
+      `| ${r.kind} | ${r.impl}${r.note && r.impl !== 'neurosieve native' ? ` (${r.note})` : ''} | ${r.kind === 'gemm' ? `${r.M}×${r.K}·${r.K}×${r.N}` : r.kind === 'linkage' ? `n=${r.n}` : `T=${r.T}, D=${r.D}`} | ${f(r.seconds, 3)} | ${f(r.gflops, 2)} | ` +
+      (r.sameMerges !== undefined ? `${r.rounds} rounds; ${r.handover ? 'handed over to native (tie)' : r.sameMerges ? 'same merges as native' : `merges differ (${r.tiedMerges ?? '?'} tied merges)`}, max height rel. diff ${r.heightRel.toExponential(1)}` : r.maxAbsDiffVsNative !== undefined ? `max \\|Δr\\| vs native ${r.maxAbsDiffVsNative.toExponential(1)}` : r.maxRelError !== undefined ? `max rel. error vs float64 ${r.maxRelError.toExponential(1)}` : r.maxRelDiffVsWebgpu !== undefined ? `max rel. diff vs webgpu ${r.maxRelDiffVsWebgpu.toExponential(1)}` : '–') + ' |'),
   ].join('\n');
 }
 

@@ -7,12 +7,11 @@ import { asDataset, type OpenOptions } from './dataset.js';
 import { callNative, callNativeSync, NeurosieveError } from './errors.js';
 import { native } from './native.js';
 import { gpuComoments, type GpuPassOptions, type GpuPassResult } from './gpu/correlate.js';
-import { gpu, releaseGpu } from './gpu/device.js';
+import { BACKENDS, chooseBackend } from './backend.js';
 import type { ComputeBackend, CorrelateOptions, CorrelationResult, Dataset, Stats } from './types.js';
 import { expectInteger, expectKnownKeys, expectOneOf } from './validate.js';
 
 const OPTION_KEYS = ['threads', 'chunkRows', 'nan', 'onProgress', 'signal', 'format', 'backend'] as const;
-const BACKENDS = ['auto', 'native', 'webgpu'] as const;
 
 /**
  * Rows per chunk when the caller does not say: ~16 MiB of float32 per chunk (two are in memory: one being read,
@@ -57,23 +56,6 @@ export async function computeStats(
   return { stats, nonFinite: r.nonFinite, backend };
 }
 
-/**
- * 'auto' takes WebGPU only on a real (non-fallback) adapter: a CPU implementation of WebGPU such as lavapipe is
- * ~100× slower than the native engine on the same cores. Without any adapter 'auto' is 'native', quietly.
- */
-async function chooseBackend(requested: (typeof BACKENDS)[number]): Promise<ComputeBackend> {
-  if (requested !== 'auto') return requested;
-  if (autoChoice === 'native') return autoChoice; // adapters do not appear while a process runs
-  try {
-    const g = await gpu();
-    if (!g.adapter.fallback) return 'webgpu';
-    await releaseGpu();
-  } catch {
-    // no adapter: native
-  }
-  return (autoChoice = 'native');
-}
-let autoChoice: ComputeBackend | undefined;
 
 async function nativeComoments(dataset: Dataset, o: GpuPassOptions): Promise<GpuPassResult> {
   const { signal, onProgress } = o;

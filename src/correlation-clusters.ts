@@ -14,15 +14,21 @@
  * list with u from mulberry32(seed), a fresh stream per threshold so a cut never depends on the other
  * thresholds asked for) or 'central' (the member with the highest mean |r| to the rest of its cluster, ties
  * to the lowest index; costs a second pass building the distances, which the linkage consumed).
+ *
+ * backend 'webgpu' (or 'auto' on a real GPU): the float32 distances are built natively, then the linkage runs on
+ * the device (src/gpu/linkage.ts), with the same Z as the native float32 run (an exact tie hands the linkage
+ * over to the native engine: `handover` says why). Needs precision 'float32'.
  */
 import { fstatSync, openSync, closeSync, readSync } from 'node:fs';
 import { callNativeSync, NeurosieveError } from './errors.js';
 import { fcluster, linkageTree } from './fcluster.js';
 import { readNpyHeader } from './io/npy.js';
-import { awaitJob, LINKAGE_METHODS, progressForwarder, type ClusterProgress, type LinkageMethod } from './linkage.js';
+import { BACKENDS, chooseBackend } from './backend.js';
+import { awaitJob, LINKAGE_METHODS, progressForwarder, runLinkage, type ClusterProgress, type LinkageMethod, type LinkageReport } from './linkage.js';
 import { native } from './native.js';
 import type { NativeClusterOptions, NativeCorrSource } from './native-types.js';
 import { prng } from './random.js';
+import type { ComputeBackend } from './types.js';
 import { readStatsHeader } from './stats.js';
 import { expectInteger, expectKnownKeys, expectOneOf } from './validate.js';
 
@@ -41,6 +47,10 @@ export interface CorrelationClustersOptions {
   precision?: 'float32' | 'float64';
   /** Worker threads for the distance build, 0 = all (default). Results do not depend on it. */
   threads?: number;
+  /** Where the linkage runs: 'auto' (default: WebGPU only on a real GPU), 'native' or 'webgpu'. */
+  backend?: 'auto' | 'native' | 'webgpu';
+  /** WebGPU ties: 'exact' (default, the CPU's Z; ties hand over to native) or 'any' (see LinkageOptions.ties). */
+  ties?: 'exact' | 'any';
   onProgress?: (p: ClusterProgress) => void;
   signal?: AbortSignal;
 }
@@ -65,9 +75,15 @@ export interface CorrelationClusters {
   /** scipy's linkage matrix, (n − 1) × 4 row-major. */
   linkage: Float64Array;
   cuts: ClusterCut[];
+  /** The backend that computed the linkage. */
+  backend: ComputeBackend;
+  /** WebGPU only: why the device handed the linkage over to the native engine (an exact tie), if it did. */
+  handover?: string;
+  /** WebGPU with ties 'any': merges that met a tie (where Z may differ from the CPU's). */
+  tiedMerges?: number;
 }
 
-const OPTION_KEYS = ['thresholds', 'linkage', 'representative', 'seed', 'precision', 'threads', 'onProgress', 'signal'] as const;
+const OPTION_KEYS = ['thresholds', 'linkage', 'representative', 'seed', 'precision', 'threads', 'backend', 'ties', 'onProgress', 'signal'] as const;
 
 function startsWithNpyMagic(path: string): boolean {
   let fd: number;
@@ -162,6 +178,11 @@ export async function correlationClusters(
   const precision = expectOneOf(options.precision ?? 'float32', 'precision', ['float32', 'float64'] as const);
   const seed = expectInteger(options.seed ?? 0, 'seed', 0, 2 ** 32 - 1);
   const threads = expectInteger(options.threads ?? 0, 'threads', 0, 1024);
+  const requested = expectOneOf(options.backend ?? 'auto', 'backend', BACKENDS);
+  const ties = expectOneOf(options.ties ?? 'exact', 'ties', ['exact', 'any'] as const);
+  if (requested === 'webgpu' && precision === 'float64') {
+    throw new NeurosieveError('E_ARGUMENT', "Expected precision 'float32' with backend 'webgpu' (WGSL has no float64) but received precision 'float64'");
+  }
   const thresholds = options.thresholds;
   if (!Array.isArray(thresholds) || thresholds.length === 0) {
     throw new NeurosieveError('E_ARGUMENT', `Expected a non-empty array of distance thresholds for thresholds but received ${JSON.stringify(thresholds)}`);
@@ -176,7 +197,15 @@ export async function correlationClusters(
   if (options.signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'cancelled before clustering started');
   const nativeOptions: NativeClusterOptions = { method, precision, threads };
   const progress = progressForwarder(n, options.onProgress);
-  const { Z } = await awaitJob(callNativeSync(() => native().clusterCorrelation(source, nativeOptions, progress)), options.signal);
+  const backend = precision === 'float64' ? 'native' : await chooseBackend(requested);
+  let Z: Float64Array;
+  let report: LinkageReport | undefined;
+  if (backend === 'webgpu') {
+    const { distances } = await awaitJob(callNativeSync(() => native().correlationDistances(source, nativeOptions, progress)), options.signal);
+    Z = await runLinkage(distances, n, method, 'webgpu', { onProgress: options.onProgress, signal: options.signal, ties, onReport: (r) => (report = r) });
+  } else {
+    ({ Z } = await awaitJob(callNativeSync(() => native().clusterCorrelation(source, nativeOptions, progress)), options.signal));
+  }
 
   const tree = linkageTree(Z);
   const labelSets = fcluster(tree, thresholds, 'distance');
@@ -195,5 +224,6 @@ export async function correlationClusters(
     kept: kept[i]!,
     sizes: sizeSets[i]!,
   }));
-  return { neurons: n, method, precision, representative, seed, linkage: Z, cuts };
+  const used: ComputeBackend = report?.backend ?? 'native';
+  return { neurons: n, method, precision, representative, seed, linkage: Z, cuts, backend: used, ...(report?.handover ? { handover: report.handover } : {}), ...(report?.tiedMerges !== undefined ? { tiedMerges: report.tiedMerges } : {}) };
 }

@@ -20,7 +20,7 @@ export { averagePrecisionRanking, type AveragePrecisionRanking, type AveragePrec
 export { gpu, releaseGpu, listAdapters, type Gpu, type GpuAdapterSummary } from './gpu/device.js';
 export { uploadActivations, probeLogits, probeLossGradient, probeGradWeights, type GpuActivations, type GpuStorage, type ProbeLossGradient } from './gpu/probe-kernels.js';
 export { selfTest, type SelfTest } from './self-test.js';
-export { linkage, LINKAGE_METHODS, type LinkageMethod, type LinkageOptions, type ClusterProgress } from './linkage.js';
+export { linkage, LINKAGE_METHODS, type LinkageMethod, type LinkageOptions, type LinkageReport, type ClusterProgress } from './linkage.js';
 export { fcluster, linkageTree, type FclusterCriterion, type LinkageTree } from './fcluster.js';
 export { correlationClusters } from './correlation-clusters.js';
 export type { CorrelationClusters, CorrelationClustersOptions, ClusterCut, Representative } from './correlation-clusters.js';

@@ -14,10 +14,20 @@
  * the input: a Float64Array runs in float64 and gives scipy's Z exactly (merge order, ids, heights bit for bit);
  * a Float32Array runs in float32 storage (half the memory) and gives the same merge order as float64 unless
  * two candidate distances are closer than float32 rounding, with heights within 1e-6 relative.
+ *
+ * backend 'webgpu' (or 'auto' on a real GPU) runs parallel reciprocal-nearest-neighbour rounds on the device
+ * (src/gpu/linkage.ts) in float32 — a Float64Array is rounded to float32 first — and gives the Z of the native
+ * float32 run; when an exact tie could be broken differently by the NN-chain the run hands over to the native
+ * engine on the same float32 distances (`onReport` says so). Either way the result is the CPU's Z. With
+ * `ties: 'any'` the device breaks such ties itself: a valid dendrogram that may differ from the CPU's where
+ * ties are (shaders/README.md has measurements of how often that happens).
  */
+import { BACKENDS, chooseBackend } from './backend.js';
 import { callNative, callNativeSync, NeurosieveError } from './errors.js';
+import { gpuLinkage } from './gpu/linkage.js';
 import { native } from './native.js';
 import type { NativeClusterProgress, NativeJob } from './native-types.js';
+import type { ComputeBackend } from './types.js';
 import { expectKnownKeys, expectOneOf } from './validate.js';
 
 export const LINKAGE_METHODS = ['single', 'complete', 'average', 'weighted', 'ward'] as const;
@@ -36,6 +46,33 @@ export interface LinkageOptions {
   onProgress?: (p: ClusterProgress) => void;
   /** Aborting stops the job at the next merge with NeurosieveError('E_CANCELLED'). */
   signal?: AbortSignal;
+  /** 'auto' (default: WebGPU only on a real GPU, as correlate), 'native' or 'webgpu'. */
+  backend?: 'auto' | 'native' | 'webgpu';
+  /** Called once with what ran. */
+  onReport?: (r: LinkageReport) => void;
+  /**
+   * WebGPU only. 'exact' (default): Z is the CPU's; a tie the NN-chain may break differently (tied reciprocal
+   * pair, repeated merge height) hands the run over to the native engine. 'any': the device breaks ties by the
+   * lowest slot and orders equal heights by round: a valid dendrogram, which may differ from the CPU's where
+   * ties are (in float32, also values closer than rounding); `tiedMerges` counts those merges.
+   */
+  ties?: 'exact' | 'any';
+}
+
+export interface LinkageReport {
+  /** The backend that produced Z ('native' also after a WebGPU handover). */
+  backend: ComputeBackend;
+  /** The backend chosen before the run. */
+  requested: ComputeBackend;
+  /** WebGPU: nearest-neighbour rounds and merges done on the device. */
+  rounds?: number;
+  deviceMerges?: number;
+  /** WebGPU: why the device run handed over to the native engine (an exact tie), if it did. */
+  handover?: string;
+  /** WebGPU with ties 'any': merges that met a tie (where Z may differ from the CPU's). */
+  tiedMerges?: number;
+  /** WebGPU: slots scanned in full after the first round (the rest came from the nearest-neighbour cache). */
+  rescannedSlots?: number;
 }
 
 /** The n of a condensed vector of length m = n(n − 1)/2, or undefined. */
@@ -69,8 +106,10 @@ export function progressForwarder(n: number, onProgress: ((p: ClusterProgress) =
 
 /** Agglomerative clustering of condensed distances (scipy layout: d(i, j), i < j, row by row). */
 export async function linkage(distances: Float32Array | Float64Array, options: LinkageOptions = {}): Promise<Float64Array> {
-  expectKnownKeys(options, ['method', 'onProgress', 'signal'], 'linkage');
+  expectKnownKeys(options, ['method', 'onProgress', 'signal', 'backend', 'onReport', 'ties'], 'linkage');
+  expectOneOf(options.ties ?? 'exact', 'ties', ['exact', 'any'] as const);
   const method = expectOneOf(options.method ?? 'average', 'method', LINKAGE_METHODS);
+  const requested = expectOneOf(options.backend ?? 'auto', 'backend', BACKENDS);
   if (!(distances instanceof Float32Array) && !(distances instanceof Float64Array)) {
     throw new NeurosieveError('E_ARGUMENT', `Expected a Float32Array or Float64Array for distances but received ${Object.prototype.toString.call(distances)}`);
   }
@@ -86,7 +125,45 @@ export async function linkage(distances: Float32Array | Float64Array, options: L
     }
   }
   if (options.signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'cancelled before the linkage started');
-  const job = callNativeSync(() => native().linkage(distances, n, method, progressForwarder(n, options.onProgress)));
+  const backend = await chooseBackend(requested);
+  return runLinkage(distances, n, method, backend, options);
+}
+
+/** Validated condensed distances of n points through the chosen backend (also used by correlationClusters). */
+export async function runLinkage(
+  distances: Float32Array | Float64Array,
+  n: number,
+  method: LinkageMethod,
+  backend: ComputeBackend,
+  options: Pick<LinkageOptions, 'onProgress' | 'signal' | 'onReport' | 'ties'>,
+): Promise<Float64Array> {
+  const report = (r: LinkageReport) => {
+    try {
+      options.onReport?.(r);
+    } catch {
+      /* a failing report callback must not kill the job */
+    }
+  };
+  let input = distances;
+  if (backend === 'webgpu') {
+    const d32 = distances instanceof Float32Array ? distances : Float32Array.from(distances);
+    for (let k = 0; k < d32.length; k++) {
+      if (!Number.isFinite(d32[k]!)) {
+        const [i, j] = condensedPair(n, k);
+        throw new NeurosieveError('E_NONFINITE', `Expected distances that are finite in float32 for the WebGPU linkage but received ${distances[k]} at index ${k} (points ${i} and ${j})`);
+      }
+    }
+    const r = await gpuLinkage(d32, n, { method, onProgress: options.onProgress, signal: options.signal, ties: options.ties });
+    if (r.Z) {
+      report({ backend: 'webgpu', requested: 'webgpu', rounds: r.rounds, deviceMerges: r.merges, rescannedSlots: r.rescannedSlots, ...(options.ties === 'any' ? { tiedMerges: r.tiedMerges } : {}) });
+      return r.Z;
+    }
+    report({ backend: 'native', requested: 'webgpu', rounds: r.rounds, deviceMerges: r.merges, rescannedSlots: r.rescannedSlots, handover: r.handover });
+    input = d32;
+  } else {
+    report({ backend: 'native', requested: 'native' });
+  }
+  const job = callNativeSync(() => native().linkage(input, n, method, progressForwarder(n, options.onProgress)));
   return (await awaitJob(job, options.signal)).Z;
 }
 

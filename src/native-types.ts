@@ -144,6 +144,10 @@ export interface NativeAddon extends NativeAddonRows, NativeAddonRank, NativeAdd
   linkage(condensed: Float32Array | Float64Array, n: number, method: string, onProgress: (p: NativeClusterProgress) => void): NativeJob<{ Z: Float64Array }>;
   /** Distances 1 − |r| from a correlation source, then the linkage on them in place. */
   clusterCorrelation(source: NativeCorrSource, options: NativeClusterOptions, onProgress: (p: NativeClusterProgress) => void): NativeJob<{ Z: Float64Array }>;
+  /** Only the float32 condensed distances 1 − |r| of a correlation source (for the WebGPU linkage). */
+  correlationDistances(source: NativeCorrSource, options: NativeClusterOptions, onProgress: (p: NativeClusterProgress) => void): NativeJob<{ distances: Float32Array }>;
+  /** scipy's Z from an unsorted merge list (slots a, b; heights): stable sort by height, union-find relabelling. */
+  labelMerges(a: Int32Array, b: Int32Array, height: Float64Array, n: number): Float64Array;
   /** Rebuilds the distances and returns, per labels array (1-based ids), each cluster's central member. */
   centralRepresentatives(source: NativeCorrSource, options: NativeClusterOptions, labels: Int32Array[], onProgress: (p: NativeClusterProgress) => void): NativeJob<{ representatives: Int32Array[] }>;
 }

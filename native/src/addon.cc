@@ -18,6 +18,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ns::register_probe_compat(env, exports);
   ns::register_probe_predict(env, exports);
   ns::register_find_nonfinite(env, exports);
+  ns::register_label_merges(env, exports);
   return exports;
 }
 

@@ -21,6 +21,8 @@ const spec: CommandSpec = {
     { name: 'representative', kind: 'string', choices: ['random', 'central'], default: 'random', help: 'kept neuron: seeded random member (compatible) or highest mean |r|' },
     { name: 'seed', kind: 'int', value: 'S', default: 0, help: 'seed of the random representatives' },
     { name: 'precision', kind: 'string', choices: ['float32', 'float64'], default: 'float32', help: "distance storage: float32 (half scipy's memory) or float64 (scipy's Z exactly)" },
+    { name: 'backend', kind: 'string', choices: ['auto', 'native', 'webgpu'], default: 'auto', help: "linkage: C++ NN-chain, WebGPU reciprocal nearest neighbours (same Z), or auto (WebGPU on a real GPU)" },
+    { name: 'ties', kind: 'string', choices: ['exact', 'any'], default: 'exact', help: "webgpu: 'exact' hands ties over to the C++ engine (the CPU's Z); 'any' breaks them on the device (a valid dendrogram, may differ where ties are)" },
     { name: 'threads', kind: 'int', value: 'N', default: 0, help: 'worker threads, 0 = all cores (never changes the result)' },
   ],
 };
@@ -58,6 +60,8 @@ export const clusterCommand: Command = {
         seed: o.seed as number,
         precision: o.precision as 'float32' | 'float64',
         threads: o.threads as number,
+        backend: o.backend as 'auto' | 'native' | 'webgpu',
+        ties: o.ties as 'exact' | 'any',
         signal: ctx.signal,
         onProgress: (p) => {
           if (p.phase !== phase) {
@@ -88,18 +92,23 @@ export const clusterCommand: Command = {
       precision: result.precision,
       representative: result.representative,
       seed: result.seed,
+      backend: result.backend,
+      handover: result.handover ?? null,
+      tiedMerges: result.tiedMerges ?? null,
       seconds: Number(seconds.toFixed(3)),
       cuts,
     };
     if (linkageOut) writeNpy(linkageOut, result.linkage, [result.neurons - 1, 4]);
-    // The file leaves out the timing, so the same input and options give the same bytes.
-    const { seconds: _seconds, ...stable } = summary;
+    // The file leaves out the timing and how the linkage ran (backend, handover), so the same input and options
+    // give the same bytes whichever backend ran.
+    const { seconds: _seconds, backend: _backend, handover: _handover, tiedMerges: _tied, ...stable } = summary;
     const full = {
       ...stable,
       cuts: result.cuts.map((c, i) => ({ ...cuts[i], keptNeurons: c.kept, sizes: c.sizes, labels: Array.from(c.labels) })),
     };
     writeTextAtomic(output, JSON.stringify(full) + '\n');
-    ctx.log(`${result.method} linkage of ${result.neurons} neurons -> ${output} (${seconds.toFixed(2)} s)`);
+    ctx.log(`${result.method} linkage of ${result.neurons} neurons -> ${output} (${seconds.toFixed(2)} s, ${result.backend})`);
+    if (result.handover) ctx.log(`  WebGPU handed the linkage over to the native engine: ${result.handover}`);
     for (const c of cuts) ctx.log(`  t = ${c.threshold}: ${c.clusters} clusters (${c.singletons} singletons, largest ${c.largest}), ${c.kept} neurons kept`);
     return summary;
   },

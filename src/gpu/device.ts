@@ -231,6 +231,11 @@ export async function gpu(): Promise<Gpu> {
   return current;
 }
 
+/** Whether this process has a device open (or opening) right now. */
+export function gpuIsOpen(): boolean {
+  return current !== undefined;
+}
+
 /** Destroys the device and drops Dawn's instances so the process can exit. The next gpu() starts afresh. */
 export async function releaseGpu(): Promise<void> {
   const c = current;

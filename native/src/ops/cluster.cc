@@ -5,6 +5,10 @@
 //   clusterCorrelation(source, options, onProgress) distances d = 1 - |r| straight from a correlation source
 //                                                   (cluster/distances.h) into a condensed buffer, then the
 //                                                   linkage on it in place: the peak is one condensed matrix.
+//   correlationDistances(source, options, onProgress)
+//                                                   only the float32 condensed distances, handed to JS without
+//                                                   a copy (an external ArrayBuffer freed by its finalizer): the
+//                                                   WebGPU linkage uploads them (src/gpu/linkage.ts).
 //   centralRepresentatives(source, options, labels[], onProgress)
 //                                                   rebuilds the distances (the linkage destroyed them) and
 //                                                   picks each flat cluster's central member (cluster/central.h).
@@ -36,6 +40,8 @@ struct ClusterProgress {
 struct ClusterResult {
   std::vector<double> Z;
   std::vector<std::vector<int32_t>> reps;
+  BigBuffer distances;  // correlationDistances: owned here until OnOK hands it to JS
+  int64_t distance_count = 0;
 };
 
 using Reporter = std::function<void(int phase, double done, double total)>;
@@ -58,6 +64,7 @@ class ClusterWorker : public Napi::AsyncProgressWorker<ClusterProgress> {
   void cleanup(std::function<void()> f) { cleanup_ = std::move(f); }
   ~ClusterWorker() override {
     if (cleanup_) cleanup_();
+    big_free(result_.distances);  // not handed over (the job failed or OnOK did not run)
   }
 
   void Execute(const ExecutionProgress& progress) override {
@@ -106,6 +113,13 @@ class ClusterWorker : public Napi::AsyncProgressWorker<ClusterProgress> {
       reps.Set(static_cast<uint32_t>(t), a);
     }
     o.Set("representatives", reps);
+    if (result_.distances.ptr) {
+      const BigBuffer b = result_.distances;
+      result_.distances = BigBuffer{};
+      Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, b.ptr, static_cast<size_t>(result_.distance_count) * sizeof(float),
+                                                    [b](Napi::Env, void*) { big_free(b); });
+      o.Set("distances", Napi::Float32Array::New(env, static_cast<size_t>(result_.distance_count), ab, 0));
+    }
     deferred_.Resolve(o);
   }
 
@@ -271,6 +285,35 @@ Napi::Value ClusterCorrelation(const Napi::CallbackInfo& info) {
   });
 }
 
+Napi::Value CorrelationDistances(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guard(env, [&]() -> Napi::Value {
+    std::vector<Napi::Object> keep;
+    const CorrSource src = parse_source(info[0], keep);
+    const JobOptions opt = parse_job_options(info.Length() > 1 ? info[1] : env.Undefined());
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    auto body = [src, opt](const Reporter& report, const std::atomic<bool>* c) {
+      ClusterResult r;
+      r.distance_count = condensed_size(src.n);
+      r.distances = big_alloc_zeroed(static_cast<size_t>(r.distance_count) * sizeof(float));
+      try {
+        ThreadPool pool(opt.threads);
+        DistanceHooks hooks;
+        hooks.cancel = c;
+        hooks.progress = [&](int64_t rows) { report(0, static_cast<double>(rows), static_cast<double>(src.n)); };
+        build_distances(src, static_cast<float*>(r.distances.ptr), pool, hooks);
+      } catch (...) {
+        big_free(r.distances);
+        throw;
+      }
+      return r;
+    };
+    auto* worker = new ClusterWorker(env, body, progress_arg(info, 2), cancel);
+    for (auto& k : keep) worker->keep(k);
+    return start(env, worker, cancel);
+  });
+}
+
 Napi::Value CentralRepresentatives(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guard(env, [&]() -> Napi::Value {
@@ -310,6 +353,7 @@ Napi::Value CentralRepresentatives(const Napi::CallbackInfo& info) {
 void register_cluster(Napi::Env env, Napi::Object exports) {
   exports.Set("linkage", Napi::Function::New(env, Linkage, "linkage"));
   exports.Set("clusterCorrelation", Napi::Function::New(env, ClusterCorrelation, "clusterCorrelation"));
+  exports.Set("correlationDistances", Napi::Function::New(env, CorrelationDistances, "correlationDistances"));
   exports.Set("centralRepresentatives", Napi::Function::New(env, CentralRepresentatives, "centralRepresentatives"));
 }
 
