@@ -104,7 +104,9 @@ describe(`correlationClusters (seed ${TEST_SEED})`, () => {
   });
 
   it('stops with E_CANCELLED when aborted mid-job', async () => {
-    const n = 1500;
+    // Progress events reach JS asynchronously: at n = 1,500 the first one arrived 70 ms into an 89 ms job, so a
+    // busy machine could finish before the abort. At n = 4,000 it arrives at ~10% of the job.
+    const n = 4000;
     const rand = prng(TEST_SEED + 12);
     const r = new Float32Array(n * n).map(() => 2 * rand() - 1);
     const ac = new AbortController();
