@@ -15,6 +15,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ns::register_quiet_stderr(env, exports);
   ns::register_to_half(env, exports);
   ns::register_cluster(env, exports);
+  ns::register_probe_exact(env, exports);
   return exports;
 }
 

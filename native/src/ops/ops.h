@@ -14,4 +14,5 @@ void register_rank(Napi::Env env, Napi::Object exports);         // ops/rank.cc:
 void register_quiet_stderr(Napi::Env env, Napi::Object exports);  // ops/quiet_stderr.cc: silence Dawn's adapter warnings
 void register_to_half(Napi::Env env, Napi::Object exports);  // ops/to_half.cc: float32 -> float16 bits for uploads
 void register_cluster(Napi::Env env, Napi::Object exports);     // ops/cluster.cc: linkage, correlation clustering
+void register_probe_exact(Napi::Env env, Napi::Object exports);  // ops/probe_exact.cc: exact probe solver, z-scoring
 }  // namespace ns

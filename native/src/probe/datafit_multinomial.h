@@ -1,0 +1,55 @@
+// The data term of the exact probe: weighted multinomial cross-entropy of logits Z = X·Wᵀ + 1·bᵀ,
+//   f(W, b) = Σ_t a_t · (logsumexp(Z_t) − Z_t[y_t]),   a_t = w[y_t] / T
+// (scikit-learn's class_weight convention: the weights scale each row's loss, the mean still divides by T).
+// The three things a first-order solver needs (the skglm split: datafit / penalty / solver):
+//   value and residual  R[t, c] = a_t·(softmax(Z_t)[c] − [c = y_t])  from logits (elementwise, T×C),
+//   gradient            ∇_W f = Rᵀ·X (C×D), ∇_b f = Σ_t R[t, :],
+//   Lipschitz bound     of ∇f in (W, b): Böhning (1992) bounds the softmax Hessian by ½(I − 11ᵀ/C), so
+//                       L ≤ ½·λ_max(X̃ᵀ·diag(a)·X̃), X̃ = [X 1], estimated by power iteration.
+// Both GEMM-like passes run over fixed blocks (rows for X·Wᵀ, columns for Rᵀ·X), each summed in a fixed order
+// by one task, so every number is identical for any thread count.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "core/thread_pool.h"
+#include "probe/gemm_kernels.h"
+
+namespace ns {
+namespace probe {
+
+class MultinomialDatafit {
+ public:
+  // x: row-major T×D (borrowed), y: class ids in [0, C), class_weight: C positive weights (borrowed).
+  MultinomialDatafit(const float* x, size_t T, size_t D, const int32_t* y, size_t C, const double* class_weight);
+
+  size_t rows() const { return T_; }
+  size_t cols() const { return D_; }
+  size_t classes() const { return C_; }
+  // Σ_t a_t over the rows of each class (the class's share of the loss weight).
+  const std::vector<double>& class_mass() const { return mass_; }
+
+  // Z = X·Wᵀ + b (T×C, float64). W row-major C×D.
+  void logits(const double* W, const double* b, double* Z, ThreadPool& pool) const;
+  // f at logits Z; fills R (T×C) and grad_b (C).
+  double value_residual(const double* Z, double* R, double* grad_b, ThreadPool& pool) const;
+  // f at logits Z, without the residual.
+  double value(const double* Z, ThreadPool& pool) const;
+  // grad_W = Rᵀ·X (C×D).
+  void gradient_w(const double* R, double* grad_W, ThreadPool& pool) const;
+  // Böhning's bound ½·λ_max(X̃ᵀ diag(a) X̃) by power iteration (relative change < 1e-6 or 100 steps), times 1.01
+  // for the estimate's shortfall from below; the solver's backtracking covers what remains.
+  double lipschitz(ThreadPool& pool) const;
+
+ private:
+  const float* x_;
+  size_t T_, D_, C_;
+  const int32_t* y_;
+  std::vector<double> a_;     // per row
+  std::vector<double> mass_;  // per class
+  const GemmKernel& gemm_;
+};
+
+}  // namespace probe
+}  // namespace ns

@@ -1,0 +1,11 @@
+// avx512 instantiation of the probe GEMM kernels (probe/gemm_impl.h), compiled with -mavx512f -mavx512vl -mavx512dq.
+#include "probe/gemm_impl.h"
+#include "probe/gemm_kernels.h"
+
+namespace ns {
+namespace probe {
+
+const GemmKernel kGemmAvx512 = {"avx512", &forward_impl, &backward_impl};
+
+}  // namespace probe
+}  // namespace ns
