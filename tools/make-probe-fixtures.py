@@ -29,7 +29,7 @@ OUT = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "probe")
 CASES = [
     ("a", 200, 20, 2, 1, 0.5, 0.05, None),
     ("b", 200, 20, 5, 2, 0.9, 0.1, None),
-    ("c", 500, 50, 5, 3, 0.5, 0.02, "balanced"),
+    ("c", 500, 50, 5, 3, 0.5, 0.05, "balanced"),
     ("d", 500, 50, 2, 4, 1.0, 0.05, None),
 ]
 
@@ -84,7 +84,7 @@ def main():
         lam = ratio * lambda_max(x, y, C, alpha, cw)
         model = LogisticRegression(
             penalty="elasticnet", solver="saga", multi_class="multinomial", C=1.0 / (lam * T), l1_ratio=alpha,
-            tol=1e-10, max_iter=200_000, class_weight="balanced" if weighting == "balanced" else None,
+            tol=1e-10, max_iter=200_000, random_state=0, class_weight="balanced" if weighting == "balanced" else None,
         )
         t0 = time.time()
         with warnings.catch_warnings():
