@@ -159,7 +159,7 @@ Napi::Value ProbeExact(const Napi::CallbackInfo& info) {
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     auto body = [=](ThreadPool& pool, const ProbeWorker::Report& report, const std::atomic<bool>* c) {
       check_finite(xp, T, D, pool, "trainExact");
-      probe::MultinomialDatafit f(xp, T, D, yp, C, weights->data());
+      probe::MultinomialDatafit f(xp, T, D, yp, C, weights->data(), pool);
       probe::FistaHooks hooks;
       hooks.cancel = c;
       hooks.progress = [&](size_t done, size_t total, double objective) {

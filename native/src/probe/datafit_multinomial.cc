@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "probe/zscore.h"
+
 namespace ns {
 namespace probe {
 
@@ -29,15 +31,28 @@ double cross_entropy(const double* z, size_t C, int32_t y, double* p) {
 }  // namespace
 
 MultinomialDatafit::MultinomialDatafit(const float* x, size_t T, size_t D, const int32_t* y, size_t C,
-                                       const double* class_weight)
-    : x_(x), T_(T), D_(D), C_(C), y_(y), a_(T), mass_(C, 0.0), gemm_(active_gemm()) {
+                                       const double* class_weight, ThreadPool& pool)
+    : x_(x), T_(T), D_(D), C_(C), y_(y), a_(T), mass_(C, 0.0), mu_(D), gemm_(active_gemm()) {
+  std::vector<double> sd(D);
+  column_moments(x, T, D, mu_.data(), sd.data(), pool);
   for (size_t t = 0; t < T; ++t) {
     a_[t] = class_weight[y[t]] / static_cast<double>(T);
     mass_[y[t]] += a_[t];
   }
 }
 
-void MultinomialDatafit::logits(const double* W, const double* b, double* Z, ThreadPool& pool) const {
+void MultinomialDatafit::uncentred_bias(const double* W, const double* b_centred, double* b) const {
+  for (size_t c = 0; c < C_; ++c) {
+    double s = 0;
+    for (size_t j = 0; j < D_; ++j) s += W[c * D_ + j] * mu_[j];
+    b[c] = b_centred[c] - s;
+  }
+}
+
+void MultinomialDatafit::logits(const double* W, const double* b_centred, double* Z, ThreadPool& pool) const {
+  std::vector<double> bias(C_);
+  uncentred_bias(W, b_centred, bias.data());
+  const double* b = bias.data();
   pool.parallel_for(blocks(T_, kRowBlock), [&](size_t task, size_t) {
     const size_t r0 = task * kRowBlock, r1 = std::min(T_, r0 + kRowBlock);
     gemm_.forward(x_, D_, r0, r1, W, b, C_, Z);
@@ -95,6 +110,12 @@ void MultinomialDatafit::gradient_w(const double* R, double* grad_W, ThreadPool&
     gemm_.backward(x_, T_, D_, j0, j1, R, C_, G);
     for (size_t c = 0; c < C_; ++c) std::copy(G + c * (j1 - j0), G + (c + 1) * (j1 - j0), grad_W + c * D_ + j0);
   });
+  // Centring: subtract (Σ_t R_t)·μᵀ, with Σ_t R_t summed in row order.
+  std::vector<double> rs(C_, 0.0);
+  for (size_t t = 0; t < T_; ++t)
+    for (size_t c = 0; c < C_; ++c) rs[c] += R[t * C_ + c];
+  for (size_t c = 0; c < C_; ++c)
+    for (size_t j = 0; j < D_; ++j) grad_W[c * D_ + j] -= rs[c] * mu_[j];
 }
 
 double MultinomialDatafit::lipschitz(ThreadPool& pool) const {
@@ -104,7 +125,8 @@ double MultinomialDatafit::lipschitz(ThreadPool& pool) const {
   const size_t nb = blocks(D_, kColBlock);
   std::vector<double> scratch(nb * kColBlock);
   for (int it = 0; it < 100; ++it) {
-    const double b = v[D_];
+    double b = v[D_];
+    for (size_t j = 0; j < D_; ++j) b -= v[j] * mu_[j];
     pool.parallel_for(blocks(T_, kRowBlock), [&](size_t task, size_t) {
       const size_t r0 = task * kRowBlock, r1 = std::min(T_, r0 + kRowBlock);
       gemm_.forward(x_, D_, r0, r1, v.data(), &b, 1, u.data());
@@ -117,6 +139,7 @@ double MultinomialDatafit::lipschitz(ThreadPool& pool) const {
     });
     double ub = 0;
     for (size_t t = 0; t < T_; ++t) ub += u[t];
+    for (size_t j = 0; j < D_; ++j) g[j] -= ub * mu_[j];
     double norm2 = ub * ub;
     for (size_t j = 0; j < D_; ++j) norm2 += g[j] * g[j];
     const double norm = std::sqrt(norm2);

@@ -6,6 +6,10 @@
 //   gradient            ∇_W f = Rᵀ·X (C×D), ∇_b f = Σ_t R[t, :],
 //   Lipschitz bound     of ∇f in (W, b): Böhning (1992) bounds the softmax Hessian by ½(I − 11ᵀ/C), so
 //                       L ≤ ½·λ_max(X̃ᵀ·diag(a)·X̃), X̃ = [X 1], estimated by power iteration.
+// Implicit centring: the solver works with logits (X − 1μᵀ)·Wᵀ + 1·b̃ᵀ, μ = column means. This is the same model
+// (b = b̃ − W·μ, the penalty does not see b) but decouples the intercept from features with large means, which
+// otherwise make the problem ill-conditioned (raw activations often have |mean| ≫ std). It costs nothing: the
+// forward pass uses the bias b̃ − W·μ and the backward pass subtracts (Σ_t R_t)·μᵀ.
 // Both GEMM-like passes run over fixed blocks (rows for X·Wᵀ, columns for Rᵀ·X), each summed in a fixed order
 // by one task, so every number is identical for any thread count.
 #pragma once
@@ -22,7 +26,8 @@ namespace probe {
 class MultinomialDatafit {
  public:
   // x: row-major T×D (borrowed), y: class ids in [0, C), class_weight: C positive weights (borrowed).
-  MultinomialDatafit(const float* x, size_t T, size_t D, const int32_t* y, size_t C, const double* class_weight);
+  MultinomialDatafit(const float* x, size_t T, size_t D, const int32_t* y, size_t C, const double* class_weight,
+                     ThreadPool& pool);
 
   size_t rows() const { return T_; }
   size_t cols() const { return D_; }
@@ -30,13 +35,15 @@ class MultinomialDatafit {
   // Σ_t a_t over the rows of each class (the class's share of the loss weight).
   const std::vector<double>& class_mass() const { return mass_; }
 
-  // Z = X·Wᵀ + b (T×C, float64). W row-major C×D.
+  // The intercept of the uncentred model, b̃ − W·μ.
+  void uncentred_bias(const double* W, const double* b_centred, double* b) const;
+  // Z = (X − 1μᵀ)·Wᵀ + b (T×C, float64). W row-major C×D.
   void logits(const double* W, const double* b, double* Z, ThreadPool& pool) const;
   // f at logits Z; fills R (T×C) and grad_b (C).
   double value_residual(const double* Z, double* R, double* grad_b, ThreadPool& pool) const;
   // f at logits Z, without the residual.
   double value(const double* Z, ThreadPool& pool) const;
-  // grad_W = Rᵀ·X (C×D).
+  // grad_W = Rᵀ·(X − 1μᵀ) (C×D).
   void gradient_w(const double* R, double* grad_W, ThreadPool& pool) const;
   // Böhning's bound ½·λ_max(X̃ᵀ diag(a) X̃) by power iteration (relative change < 1e-6 or 100 steps), times 1.01
   // for the estimate's shortfall from below; the solver's backtracking covers what remains.
@@ -48,6 +55,7 @@ class MultinomialDatafit {
   const int32_t* y_;
   std::vector<double> a_;     // per row
   std::vector<double> mass_;  // per class
+  std::vector<double> mu_;    // column means
   const GemmKernel& gemm_;
 };
 

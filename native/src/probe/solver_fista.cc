@@ -171,7 +171,8 @@ FistaResult solve_path(const MultinomialDatafit& f, const FistaOptions& o, Threa
     if (hooks.progress) hooks.progress(k + 1, K, r.path.back().objective);
   }
   r.W = ws.W;
-  r.b = ws.b;
+  r.b.resize(C);
+  f.uncentred_bias(ws.W.data(), ws.b.data(), r.b.data());
   r.lipschitz = L;
   return r;
 }
