@@ -124,7 +124,7 @@ double MultinomialDatafit::lipschitz(ThreadPool& pool) const {
   double rho = 0;
   const size_t nb = blocks(D_, kColBlock);
   std::vector<double> scratch(nb * kColBlock);
-  for (int it = 0; it < 100; ++it) {
+  for (int it = 0; it < 30; ++it) {
     double b = v[D_];
     for (size_t j = 0; j < D_; ++j) b -= v[j] * mu_[j];
     pool.parallel_for(blocks(T_, kRowBlock), [&](size_t task, size_t) {
@@ -148,11 +148,11 @@ double MultinomialDatafit::lipschitz(ThreadPool& pool) const {
     const double next = norm;
     for (size_t j = 0; j < D_; ++j) v[j] = g[j] / norm;
     v[D_] = ub / norm;
-    const bool done = it > 0 && std::abs(next - rho) <= 1e-6 * next;
+    const bool done = it > 0 && std::abs(next - rho) <= 1e-3 * next;
     rho = next;
     if (done) break;
   }
-  return 0.5 * rho * 1.01;
+  return 0.5 * rho * 1.1;
 }
 
 }  // namespace probe

@@ -45,8 +45,8 @@ class MultinomialDatafit {
   double value(const double* Z, ThreadPool& pool) const;
   // grad_W = Rᵀ·(X − 1μᵀ) (C×D).
   void gradient_w(const double* R, double* grad_W, ThreadPool& pool) const;
-  // Böhning's bound ½·λ_max(X̃ᵀ diag(a) X̃) by power iteration (relative change < 1e-6 or 100 steps), times 1.01
-  // for the estimate's shortfall from below; the solver's backtracking covers what remains.
+  // Böhning's bound ½·λ_max(X̃ᵀ diag(a) X̃) by power iteration (relative change < 1e-3 or 30 steps), times 1.1
+  // for the estimate's shortfall from below. Only a starting point: the solver's backtracking corrects it.
   double lipschitz(ThreadPool& pool) const;
 
  private:
