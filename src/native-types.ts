@@ -151,6 +151,8 @@ export interface NativeProbeExactResult {
   scale: number;
   lipschitz: number;
   lipschitzBound: number;
+  /** Reads of X: forward and backward passes, the power iteration included. */
+  passes: number;
   /** GEMM kernel variant that ran ('avx512', 'avx2', 'generic'). */
   kernel: string;
 }

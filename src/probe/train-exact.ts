@@ -98,6 +98,7 @@ export async function trainExact(train: ProbeData, classes: number, options: Exa
     pathSteps: r.path.length,
     nonzeros: last.nonzeros,
     lipschitz: r.lipschitz,
+    passes: r.passes,
     kernel: r.kernel,
     path: r.path.map((s) => ({ ...s })),
   };

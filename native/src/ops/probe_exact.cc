@@ -188,6 +188,7 @@ Napi::Value ProbeExact(const Napi::CallbackInfo& info) {
       r.Set("scale", result->scale);
       r.Set("lipschitz", result->lipschitz);
       r.Set("lipschitzBound", result->lipschitz_bound);
+      r.Set("passes", static_cast<double>(result->passes));
       r.Set("kernel", probe::active_gemm().name);
       return r;
     };

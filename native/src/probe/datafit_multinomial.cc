@@ -53,6 +53,7 @@ void MultinomialDatafit::logits(const double* W, const double* b_centred, double
   std::vector<double> bias(C_);
   uncentred_bias(W, b_centred, bias.data());
   const double* b = bias.data();
+  ++passes_;
   pool.parallel_for(blocks(T_, kRowBlock), [&](size_t task, size_t) {
     const size_t r0 = task * kRowBlock, r1 = std::min(T_, r0 + kRowBlock);
     gemm_.forward(x_, D_, r0, r1, W, b, C_, Z);
@@ -103,6 +104,7 @@ double MultinomialDatafit::value(const double* Z, ThreadPool& pool) const {
 
 void MultinomialDatafit::gradient_w(const double* R, double* grad_W, ThreadPool& pool) const {
   const size_t nb = blocks(D_, kColBlock);
+  ++passes_;
   std::vector<double> scratch(nb * kColBlock * C_);
   pool.parallel_for(nb, [&](size_t task, size_t) {
     const size_t j0 = task * kColBlock, j1 = std::min(D_, j0 + kColBlock);
@@ -125,6 +127,7 @@ double MultinomialDatafit::lipschitz(ThreadPool& pool) const {
   const size_t nb = blocks(D_, kColBlock);
   std::vector<double> scratch(nb * kColBlock);
   for (int it = 0; it < 30; ++it) {
+    passes_ += 2;
     double b = v[D_];
     for (size_t j = 0; j < D_; ++j) b -= v[j] * mu_[j];
     pool.parallel_for(blocks(T_, kRowBlock), [&](size_t task, size_t) {

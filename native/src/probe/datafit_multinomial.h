@@ -57,6 +57,10 @@ class MultinomialDatafit {
   std::vector<double> mass_;  // per class
   std::vector<double> mu_;    // column means
   const GemmKernel& gemm_;
+  mutable size_t passes_ = 0;  // reads of X so far (the cost measure the solver reports)
+
+ public:
+  size_t passes() const { return passes_; }
 };
 
 }  // namespace probe

@@ -182,6 +182,7 @@ FistaResult solve_path(const MultinomialDatafit& f, const FistaOptions& o, Threa
   r.b.resize(C);
   f.uncentred_bias(ws.W.data(), ws.b.data(), r.b.data());
   r.lipschitz = L;
+  r.passes = f.passes();
   return r;
 }
 

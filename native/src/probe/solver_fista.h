@@ -60,6 +60,7 @@ struct FistaResult {
   double scale = 0;          // s of the stopping rule
   double lipschitz = 0;      // final L (after any backtracking)
   double lipschitz_bound = 0;  // Böhning's estimate it started from
+  size_t passes = 0;           // reads of X (forward and backward passes, power iteration included)
 };
 
 struct FistaHooks {
