@@ -155,6 +155,29 @@ describe('optimality conditions on fresh planted data', () => {
   }
 });
 
+describe('shapes and edge cases', () => {
+  // Fewer rows than a 4-row backward group, fewer neurons than one 8-lane vector, a tail after full vectors
+  // (D = 13, 2,051 > one 2,048-value forward piece), α = 0 (ridge: λ_max uses α = 1e-3, glmnet's convention).
+  // tol 1e-8: the float32 rounding of the returned W, not the solver, limits the recomputed conditions.
+  for (const [T, D, C, alpha] of [[5, 3, 3, 0.5], [7, 13, 2, 0], [40, 2051, 3, 0.7]] as const) {
+    it(`T = ${T}, D = ${D}, C = ${C}, α = ${alpha}: optimality conditions hold`, async () => {
+      const rand = prng(TEST_SEED + T * 1000 + D);
+      const z = randn(T * D, rand);
+      const x = Float32Array.from(z, (v, i) => v + ((i % D) % 13) * 0.1);
+      const y = Int32Array.from({ length: T }, (_, t) => t % C);
+      const data = { x, y, rows: T, cols: D };
+      const p = await trainExact(data, C, { alpha, tol: 1e-8, pathSteps: 3 }, { threads: 2 });
+      expect(p.solver.converged).toBe(true);
+      const lambda = p.solver.lambda as number;
+      const ref = reference(data, C, p.weight, p.bias, lambda, alpha);
+      const v = kktViolation(p.weight, ref.GW, ref.gb, lambda, alpha);
+      expect(v.weights).toBeLessThan(1e-6);
+      expect(v.bias).toBeLessThan(1e-6);
+      expect(Math.abs(ref.F - (p.solver.objective as number))).toBeLessThan(1e-7);
+    });
+  }
+});
+
 describe('the λ path', () => {
   const c = cases.find((k) => k.name === 'c')!;
   const data = loadCase(c);

@@ -35,10 +35,14 @@ MultinomialDatafit::MultinomialDatafit(const float* x, size_t T, size_t D, const
     : x_(x), T_(T), D_(D), C_(C), y_(y), a_(T), mass_(C, 0.0), mu_(D), gemm_(active_gemm()) {
   std::vector<double> sd(D);
   column_moments(x, T, D, mu_.data(), sd.data(), pool);
+  double amax = 0, var = 1;
   for (size_t t = 0; t < T; ++t) {
     a_[t] = class_weight[y[t]] / static_cast<double>(T);
     mass_[y[t]] += a_[t];
+    amax = std::max(amax, a_[t]);
   }
+  for (size_t j = 0; j < D; ++j) var += sd[j] * sd[j];
+  upper_ = 0.5 * amax * static_cast<double>(T) * var * (1 + 1e-12);
 }
 
 void MultinomialDatafit::uncentred_bias(const double* W, const double* b_centred, double* b) const {
@@ -87,6 +91,30 @@ double MultinomialDatafit::value_residual(const double* Z, double* R, double* gr
   return f;
 }
 
+double MultinomialDatafit::bregman(const double* Zy, const double* Zn, ThreadPool& pool) const {
+  const size_t nb = blocks(T_, kRowBlock);
+  std::vector<double> part(nb, 0.0);
+  pool.parallel_for(nb, [&](size_t task, size_t) {
+    const size_t r0 = task * kRowBlock, r1 = std::min(T_, r0 + kRowBlock);
+    std::vector<double> p(C_);
+    double acc = 0;
+    for (size_t t = r0; t < r1; ++t) {
+      cross_entropy(Zy + t * C_, C_, y_[t], p.data());
+      double s = 0, m = 0;
+      for (size_t c = 0; c < C_; ++c) {
+        const double d = Zn[t * C_ + c] - Zy[t * C_ + c];
+        s += p[c] * std::expm1(d);
+        m += p[c] * d;
+      }
+      acc += a_[t] * std::max(std::log1p(s) - m, 0.0);
+    }
+    part[task] = acc;
+  });
+  double total = 0;
+  for (double v : part) total += v;
+  return total;
+}
+
 double MultinomialDatafit::value(const double* Z, ThreadPool& pool) const {
   const size_t nb = blocks(T_, kRowBlock);
   std::vector<double> loss(nb, 0.0);
@@ -126,7 +154,7 @@ double MultinomialDatafit::lipschitz(ThreadPool& pool) const {
   double rho = 0;
   const size_t nb = blocks(D_, kColBlock);
   std::vector<double> scratch(nb * kColBlock);
-  for (int it = 0; it < 30; ++it) {
+  for (int it = 0; it < 8; ++it) {
     passes_ += 2;
     double b = v[D_];
     for (size_t j = 0; j < D_; ++j) b -= v[j] * mu_[j];
@@ -151,11 +179,11 @@ double MultinomialDatafit::lipschitz(ThreadPool& pool) const {
     const double next = norm;
     for (size_t j = 0; j < D_; ++j) v[j] = g[j] / norm;
     v[D_] = ub / norm;
-    const bool done = it > 0 && std::abs(next - rho) <= 1e-3 * next;
+    const bool done = it > 0 && std::abs(next - rho) <= 1e-2 * next;
     rho = next;
     if (done) break;
   }
-  return 0.5 * rho * 1.1;
+  return std::min(0.5 * rho * 1.1, upper_);
 }
 
 }  // namespace probe

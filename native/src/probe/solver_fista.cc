@@ -76,32 +76,32 @@ PathStep solve_one(const MultinomialDatafit& f, const ElasticNet& h, double thre
     for (size_t i = 0; i < n; ++i) ws.Wy[i] = ws.W[i] + beta * (ws.W[i] - ws.Wp[i]);
     for (size_t c = 0; c < C; ++c) ws.by[c] = ws.b[c] + beta * (ws.b[c] - ws.bp[c]);
     for (size_t i = 0; i < ws.Z.size(); ++i) ws.Zy[i] = ws.Z[i] + beta * (ws.Z[i] - ws.Zp[i]);
-    const double fy = f.value_residual(ws.Zy.data(), ws.R.data(), ws.gb.data(), pool);
+    f.value_residual(ws.Zy.data(), ws.R.data(), ws.gb.data(), pool);
     f.gradient_w(ws.R.data(), ws.GW.data(), pool);
     double fn = 0;
     // Try a longer step first: the Böhning bound is global, the curvature near a solution (saturated
-    // probabilities) is often much smaller. Backtracking doubles L again, up to the bound, where the step is
-    // valid by theory: no slack for rounding is needed (near the solution rounding decides the test, and a
-    // failure only costs a shorter, still valid, step).
+    // probabilities) is often much smaller. The test f(x⁺) − f(y) − ⟨∇f(y), x⁺ − y⟩ ≤ L/2‖x⁺ − y‖² uses the
+    // Bregman divergence computed from the logits (datafit), not a difference of objective values, so rounding
+    // does not decide it near the solution. L never exceeds the trace bound, where every step is valid.
     L = std::max(L * kShrink, L_min);
     for (;;) {
       const double s = 1.0 / L;
-      double lin = 0, quad = 0;
+      double quad = 0;
       for (size_t i = 0; i < n; ++i) {
         ws.Wn[i] = h.prox(ws.Wy[i] - s * ws.GW[i], s);
         const double d = ws.Wn[i] - ws.Wy[i];
-        lin += ws.GW[i] * d;
         quad += d * d;
       }
       for (size_t c = 0; c < C; ++c) {
         ws.bn[c] = ws.by[c] - s * ws.gb[c];
         const double d = ws.bn[c] - ws.by[c];
-        lin += ws.gb[c] * d;
         quad += d * d;
       }
       f.logits(ws.Wn.data(), ws.bn.data(), ws.Zn.data(), pool);
-      fn = f.value_residual(ws.Zn.data(), ws.Rn.data(), ws.gbn.data(), pool);
-      if (L >= L_max || fn <= fy + lin + 0.5 * L * quad) break;
+      if (L >= L_max || f.bregman(ws.Zy.data(), ws.Zn.data(), pool) <= 0.5 * L * quad) {
+        fn = f.value_residual(ws.Zn.data(), ws.Rn.data(), ws.gbn.data(), pool);
+        break;
+      }
       L = std::min(2 * L, L_max);
     }
     step.iterations = it;
@@ -175,7 +175,7 @@ FistaResult solve_path(const MultinomialDatafit& f, const FistaOptions& o, Threa
         K == 1 || k == K - 1 ? lambda_end
                              : lambda_start * std::pow(lambda_end / lambda_start, static_cast<double>(k) / (K - 1));
     const ElasticNet h{lambda, o.alpha};
-    r.path.push_back(solve_one(f, h, threshold, o, L, r.lipschitz_bound, ws, pool, hooks));
+    r.path.push_back(solve_one(f, h, threshold, o, L, f.lipschitz_upper(), ws, pool, hooks));
     if (hooks.progress) hooks.progress(k + 1, K, r.path.back().objective);
   }
   r.W = ws.W;

@@ -10,7 +10,9 @@
 // One iteration: y = x + β(x − x_prev); the logits of y are the same combination of the stored logits of x and
 // x_prev (they are linear in (W, b)), so the data are read twice per iteration — Rᵀ·X at y, then X·Wᵀ at the
 // new point x⁺ = prox(y − ∇f(y)/L), whose value also serves the backtracking test
-// f(x⁺) ≤ f(y) + ⟨∇f(y), x⁺ − y⟩ + L/2‖x⁺ − y‖² (L starts at the Böhning bound; doubled on failure).
+// f(x⁺) ≤ f(y) + ⟨∇f(y), x⁺ − y⟩ + L/2‖x⁺ − y‖². L starts at a power-iteration estimate of the Böhning bound, is
+// multiplied by 0.8 before each iteration (the local curvature is often far below the global bound) and doubled
+// on failure, up to the trace bound (valid by theory, so a step there is always accepted).
 // Monotone by restart (O'Donoghue & Candès 2015, function scheme): a step that raises F is discarded and the
 // momentum reset, so the next step is a plain proximal gradient step from x.
 //
