@@ -9,7 +9,7 @@
  * Stopping rule (`tol`): the largest violation of the optimality conditions,
  *   max( max_{c,j} dist(−∇_W f, ∂h(W)_{cj}), max_c |∇_b f| ) ≤ tol · s,   s = ‖∇_W f(0, b*)‖∞ (= α·λ_max),
  * i.e. relative to the gradient scale of the problem, so it does not change when the class weights or the
- * features are rescaled together. A λ that does not reach it within maxIterations is reported (converged false
+ * features are rescaled together. The path's intermediate λ (warm starts only) stop at 100·tol·s. A λ that does not reach it within maxIterations is reported (converged false
  * and a `warning` in the solver report), never silent.
  */
 import { NeurosieveError } from '../errors.js';
@@ -83,11 +83,13 @@ export async function trainExact(train: ProbeData, classes: number, options: Exa
   const last = r.path[r.path.length - 1]!;
   const threshold = o.tol * r.scale;
   const failed = r.path.filter((s) => !s.converged);
+  const limit = (k: number) => (k === r.path.length - 1 ? threshold : 100 * threshold);
   const solver: Record<string, unknown> = {
     solver: 'fista',
     criterion: 'kkt',
     tol: o.tol,
     threshold,
+    pathThreshold: 100 * threshold,
     iterations: r.path.reduce((n, s) => n + s.iterations, 0),
     objective: last.objective,
     criterionValue: last.criterion,
@@ -104,7 +106,7 @@ export async function trainExact(train: ProbeData, classes: number, options: Exa
   };
   if (failed.length > 0) {
     solver.warning = failed
-      .map((s) => `did not converge at lambda ${s.lambda.toPrecision(6)} within ${s.iterations} iterations: criterion ${s.criterion.toPrecision(3)} > tol·s = ${threshold.toPrecision(3)}`)
+      .map((s) => `did not converge at lambda ${s.lambda.toPrecision(6)} within ${s.iterations} iterations: criterion ${s.criterion.toPrecision(3)} > ${r.path.indexOf(s) === r.path.length - 1 ? 'tol·s' : '100·tol·s'} = ${limit(r.path.indexOf(s)).toPrecision(3)}`)
       .join('; ');
   }
   return { weight: Float32Array.from(r.weight), bias: Float32Array.from(r.bias), solver };

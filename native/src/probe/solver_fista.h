@@ -19,8 +19,9 @@
 // Stopping criterion ("kkt"): the largest violation of the optimality conditions at x,
 //   max( max_{c,j} dist(−∇_W f, ∂h(W)_{cj}),  max_c |∇_b f| ),
 // checked every `check_every` iterations (one extra Rᵀ·X pass), stops when ≤ tol·s where s = ‖∇_W f(0, b*)‖∞
-// (the gradient scale of the problem, = α·λ_max; 1 if that is 0). Not reaching it within max_iterations is
-// reported (converged = false), never silent.
+// (the gradient scale of the problem, = α·λ_max; 1 if that is 0); the intermediate λ of the path, which only
+// provide warm starts, stop at 100·tol·s. Not reaching it within max_iterations is reported (converged = false),
+// never silent.
 #pragma once
 #include <atomic>
 #include <cstddef>
