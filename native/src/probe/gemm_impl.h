@@ -1,8 +1,8 @@
 // Template of the probe GEMM kernels (see probe/gemm_kernels.h). Included by one .cc per ISA inside an anonymous
 // namespace, so that nothing compiled with AVX flags is shared with baseline code. 8-lane vector types; the
 // summation order is fixed by the code, never by the vector width:
-//  - forward: a row is widened to float64 once, then dot products run four classes at a time (the row is
-//    loaded once per four classes) with an 8-lane partial sum per class (four independent FMA chains);
+//  - forward: a row is widened to float64 once, then dot products run kGroup classes at a time (the row is
+//    loaded once per group) with an 8-lane partial sum per class and a scalar sum of the tail;
 //  - backward: four rows at a time, out[j] += (r0·x0[j] + r1·x1[j]) + (r2·x2[j] + r3·x3[j]) (a quarter of the
 //    loads and stores of one row at a time).
 #pragma once
@@ -25,6 +25,13 @@ inline void store8(double* p, v8d v) { *reinterpret_cast<v8d*>(p) = v; }
 inline v8d widen8(const float* p) { return __builtin_convertvector(*reinterpret_cast<const v8f*>(p), v8d); }
 inline double hsum(v8d s) { return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7])); }
 
+// Classes whose dot products share one load of the widened row (each class's sum is the same whatever the
+// group: the group only changes how often the row is read). An including file may set another group size.
+#ifndef NS_PROBE_GROUP
+#define NS_PROBE_GROUP 4
+#endif
+constexpr size_t kGroup = NS_PROBE_GROUP;
+
 // Column block of one backward call's inner loop: four float64 row segments stay in L1.
 constexpr size_t kSeg = 256;
 // Widest row piece the forward kernel widens on the stack; longer rows are processed in pieces of this size.
@@ -37,44 +44,38 @@ void forward_impl(const float* x, size_t D, size_t r0, size_t r1, const double* 
     const float* xt = x + t * D;
     double* z = Z + t * C;
     for (size_t c = 0; c < C; ++c) z[c] = 0;
-    // Pieces of the row in order; within a piece, one 8-lane partial sum per class, the tail (< 8 values) in
-    // the first lanes; pieces add into z in order.
+    // Pieces of the row in order; within a piece, one 8-lane partial sum per class plus a scalar sum of the
+    // tail (< 8 values); pieces add into z in order.
     for (size_t p0 = 0; p0 < D; p0 += kRowPiece) {
       const size_t n = D - p0 < kRowPiece ? D - p0 : kRowPiece;
       const size_t n8 = n & ~size_t(7);
       for (size_t j = 0; j < n8; j += 8) store8(xd + j, widen8(xt + p0 + j));
       for (size_t j = n8; j < n; ++j) xd[j] = static_cast<double>(xt[p0 + j]);
       size_t c = 0;
-      for (; c + 4 <= C; c += 4) {
-        const double* w0 = W + c * D + p0;
-        const double* w1 = w0 + D;
-        const double* w2 = w1 + D;
-        const double* w3 = w2 + D;
-        v8d s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0};
+      for (; c + kGroup <= C; c += kGroup) {
+        const double* w[kGroup];
+        v8d acc[kGroup];
+        double e[kGroup];  // the tail (< 8 values), in order, kept out of the vectors
+        for (size_t g = 0; g < kGroup; ++g) {
+          w[g] = W + (c + g) * D + p0;
+          acc[g] = v8d{0};
+          e[g] = 0;
+        }
         for (size_t j = 0; j < n8; j += 8) {
           const v8d v = load8(xd + j);
-          s0 += v * load8(w0 + j);
-          s1 += v * load8(w1 + j);
-          s2 += v * load8(w2 + j);
-          s3 += v * load8(w3 + j);
+          for (size_t g = 0; g < kGroup; ++g) acc[g] += v * load8(w[g] + j);
         }
-        for (size_t j = n8; j < n; ++j) {
-          s0[j - n8] += xd[j] * w0[j];
-          s1[j - n8] += xd[j] * w1[j];
-          s2[j - n8] += xd[j] * w2[j];
-          s3[j - n8] += xd[j] * w3[j];
-        }
-        z[c] += hsum(s0);
-        z[c + 1] += hsum(s1);
-        z[c + 2] += hsum(s2);
-        z[c + 3] += hsum(s3);
+        for (size_t j = n8; j < n; ++j)
+          for (size_t g = 0; g < kGroup; ++g) e[g] += xd[j] * w[g][j];
+        for (size_t g = 0; g < kGroup; ++g) z[c + g] += hsum(acc[g]) + e[g];
       }
       for (; c < C; ++c) {
         const double* w = W + c * D + p0;
         v8d s = {0};
         for (size_t j = 0; j < n8; j += 8) s += load8(xd + j) * load8(w + j);
-        for (size_t j = n8; j < n; ++j) s[j - n8] += xd[j] * w[j];
-        z[c] += hsum(s);
+        double e = 0;
+        for (size_t j = n8; j < n; ++j) e += xd[j] * w[j];
+        z[c] += hsum(s) + e;
       }
     }
     for (size_t c = 0; c < C; ++c) z[c] += b[c];
