@@ -1,8 +1,8 @@
 // Template of the probe GEMM kernels (see probe/gemm_kernels.h). Included by one .cc per ISA inside an anonymous
 // namespace, so that nothing compiled with AVX flags is shared with baseline code. 8-lane vector types; the
 // summation order is fixed by the code, never by the vector width:
-//  - forward: a row is widened to float64 once, then dot products run kGroup classes at a time (the row is
-//    loaded once per group) with an 8-lane partial sum per class and a scalar sum of the tail;
+//  - forward: 4 rows are widened to float64, then a 4-row × kGroup-class register block: each x and W vector is
+//    loaded once per 4 FMAs; every (row, class) sum has the same order on every path (see forward_rows);
 //  - backward: four rows at a time, out[j] += (r0·x0[j] + r1·x1[j]) + (r2·x2[j] + r3·x3[j]) (a quarter of the
 //    loads and stores of one row at a time).
 #pragma once
@@ -37,49 +37,101 @@ constexpr size_t kSeg = 256;
 // Widest row piece the forward kernel widens on the stack; longer rows are processed in pieces of this size.
 constexpr size_t kRowPiece = 2048;
 
-void forward_impl(const float* x, size_t D, size_t r0, size_t r1, const double* W, const double* b, size_t C,
-                  double* Z) {
-  alignas(64) double xd[kRowPiece + 8];
-  for (size_t t = r0; t < r1; ++t) {
-    const float* xt = x + t * D;
-    double* z = Z + t * C;
-    for (size_t c = 0; c < C; ++c) z[c] = 0;
-    // Pieces of the row in order; within a piece, one 8-lane partial sum per class plus a scalar sum of the
-    // tail (< 8 values); pieces add into z in order.
-    for (size_t p0 = 0; p0 < D; p0 += kRowPiece) {
-      const size_t n = D - p0 < kRowPiece ? D - p0 : kRowPiece;
-      const size_t n8 = n & ~size_t(7);
-      for (size_t j = 0; j < n8; j += 8) store8(xd + j, widen8(xt + p0 + j));
-      for (size_t j = n8; j < n; ++j) xd[j] = static_cast<double>(xt[p0 + j]);
-      size_t c = 0;
-      for (; c + kGroup <= C; c += kGroup) {
-        const double* w[kGroup];
-        v8d acc[kGroup];
-        double e[kGroup];  // the tail (< 8 values), in order, kept out of the vectors
-        for (size_t g = 0; g < kGroup; ++g) {
-          w[g] = W + (c + g) * D + p0;
-          acc[g] = v8d{0};
-          e[g] = 0;
-        }
-        for (size_t j = 0; j < n8; j += 8) {
-          const v8d v = load8(xd + j);
-          for (size_t g = 0; g < kGroup; ++g) acc[g] += v * load8(w[g] + j);
-        }
-        for (size_t j = n8; j < n; ++j)
-          for (size_t g = 0; g < kGroup; ++g) e[g] += xd[j] * w[g][j];
-        for (size_t g = 0; g < kGroup; ++g) z[c + g] += hsum(acc[g]) + e[g];
-      }
-      for (; c < C; ++c) {
-        const double* w = W + c * D + p0;
-        v8d s = {0};
-        for (size_t j = 0; j < n8; j += 8) s += load8(xd + j) * load8(w + j);
-        double e = 0;
-        for (size_t j = n8; j < n; ++j) e += xd[j] * w[j];
-        z[c] += hsum(s) + e;
+// One (row, class) dot product is always: an 8-lane partial sum over the 8-blocks in order, its lanes added as
+// hsum() does, plus the scalar sum of the tail (< 8 values) in order; pieces of kRowPiece values add into z in
+// order. The blocked and the single-row paths below compute exactly that, so a row's logits do not depend on
+// which path (or thread) handled it.
+
+// kRows rows × kGroup classes of one piece: each widened x vector and W vector is loaded once for kGroup
+// (resp. kRows) FMAs. 4 × 4 needs 16 8-lane accumulators: registers with AVX-512 (NS_PROBE_ROWS 4 in
+// gemm_avx512.cc), spills elsewhere (default 1).
+#ifndef NS_PROBE_ROWS
+#define NS_PROBE_ROWS 1
+#endif
+constexpr size_t kRows = NS_PROBE_ROWS;
+
+void forward_rows(const double* const* xr, size_t n, const double* W, size_t D, size_t p0, size_t C,
+                  double* const* z) {
+  const size_t n8 = n & ~size_t(7);
+  size_t c = 0;
+  for (; c + kGroup <= C; c += kGroup) {
+    const double* w[kGroup];
+    for (size_t g = 0; g < kGroup; ++g) w[g] = W + (c + g) * D + p0;
+    v8d acc[kRows][kGroup];
+    for (size_t r = 0; r < kRows; ++r)
+      for (size_t g = 0; g < kGroup; ++g) acc[r][g] = v8d{0};
+    for (size_t j = 0; j < n8; j += 8) {
+      v8d wv[kGroup];
+      for (size_t g = 0; g < kGroup; ++g) wv[g] = load8(w[g] + j);
+      for (size_t r = 0; r < kRows; ++r) {
+        const v8d v = load8(xr[r] + j);
+        for (size_t g = 0; g < kGroup; ++g) acc[r][g] += v * wv[g];
       }
     }
-    for (size_t c = 0; c < C; ++c) z[c] += b[c];
+    for (size_t r = 0; r < kRows; ++r)
+      for (size_t g = 0; g < kGroup; ++g) {
+        double e = 0;
+        for (size_t j = n8; j < n; ++j) e += xr[r][j] * w[g][j];
+        z[r][c + g] += hsum(acc[r][g]) + e;
+      }
   }
+  for (; c < C; ++c) {
+    const double* w = W + c * D + p0;
+    for (size_t r = 0; r < kRows; ++r) {
+      v8d acc = {0};
+      for (size_t j = 0; j < n8; j += 8) acc += load8(xr[r] + j) * load8(w + j);
+      double e = 0;
+      for (size_t j = n8; j < n; ++j) e += xr[r][j] * w[j];
+      z[r][c] += hsum(acc) + e;
+    }
+  }
+}
+
+void forward_one(const double* xd, size_t n, const double* W, size_t D, size_t p0, size_t C, double* z) {
+  const size_t n8 = n & ~size_t(7);
+  for (size_t c = 0; c < C; ++c) {
+    const double* w = W + c * D + p0;
+    v8d acc = {0};
+    for (size_t j = 0; j < n8; j += 8) acc += load8(xd + j) * load8(w + j);
+    double e = 0;
+    for (size_t j = n8; j < n; ++j) e += xd[j] * w[j];
+    z[c] += hsum(acc) + e;
+  }
+}
+
+void widen(const float* src, size_t n, double* dst) {
+  const size_t n8 = n & ~size_t(7);
+  for (size_t j = 0; j < n8; j += 8) store8(dst + j, widen8(src + j));
+  for (size_t j = n8; j < n; ++j) dst[j] = static_cast<double>(src[j]);
+}
+
+void forward_impl(const float* x, size_t D, size_t r0, size_t r1, const double* W, const double* b, size_t C,
+                  double* Z) {
+  alignas(64) double xd[kRows][kRowPiece];
+  for (size_t t = r0; t < r1; ++t)
+    for (size_t c = 0; c < C; ++c) Z[t * C + c] = 0;
+  size_t t = r0;
+  for (; t + kRows <= r1; t += kRows) {
+    const double* xr[kRows];
+    double* z[kRows];
+    for (size_t r = 0; r < kRows; ++r) {
+      xr[r] = xd[r];
+      z[r] = Z + (t + r) * C;
+    }
+    for (size_t p0 = 0; p0 < D; p0 += kRowPiece) {
+      const size_t n = D - p0 < kRowPiece ? D - p0 : kRowPiece;
+      for (size_t r = 0; r < kRows; ++r) widen(x + (t + r) * D + p0, n, xd[r]);
+      forward_rows(xr, n, W, D, p0, C, z);
+    }
+  }
+  for (; t < r1; ++t)
+    for (size_t p0 = 0; p0 < D; p0 += kRowPiece) {
+      const size_t n = D - p0 < kRowPiece ? D - p0 : kRowPiece;
+      widen(x + t * D + p0, n, xd[0]);
+      forward_one(xd[0], n, W, D, p0, C, Z + t * C);
+    }
+  for (t = r0; t < r1; ++t)
+    for (size_t c = 0; c < C; ++c) Z[t * C + c] += b[c];
 }
 
 void backward_impl(const float* x, size_t T, size_t D, size_t j0, size_t j1, const double* R, size_t C,
