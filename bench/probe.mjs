@@ -49,7 +49,7 @@ export async function runProbeBench({ quick = false, rows, neurons, threads = 0,
     const seconds = (performance.now() - t0) / 1000;
     const q = p.solver;
     log(`  neurosieve (pathSteps ${pathSteps}): ${seconds.toFixed(2)} s, ${q.iterations} iterations, objective ${q.objective}, converged ${q.converged}`);
-    return { pathSteps, seconds, objective: q.objective, iterations: q.iterations, nonzeros: q.nonzeros, converged: q.converged, criterion: q.criterionValue, threshold: q.threshold, kernel: q.kernel, lambda: q.lambda, lambdaMax: q.lambdaMax };
+    return { pathSteps, seconds, objective: q.objective, iterations: q.iterations, passes: q.passes, nonzeros: q.nonzeros, converged: q.converged, criterion: q.criterionValue, threshold: q.threshold, kernel: q.kernel, lambda: q.lambda, lambdaMax: q.lambdaMax };
   };
   const path = await solve(10);
   const single = await solve(1);
@@ -87,11 +87,11 @@ export async function runProbeBench({ quick = false, rows, neurons, threads = 0,
     '',
     `T = ${T.toLocaleString('en')}, D = ${D.toLocaleString('en')}, C = ${C}, α = 0.5, λ = λ_max/100 = ${s.lambda.toPrecision(4)}, z-scored float32 data.`,
     '',
-    '| solver | time | objective F | iterations | nonzero weights | converged |',
-    '|---|---|---|---|---|---|',
-    `| neurosieve exact, default: 10-step path from λ_max, tol 1e-6 (${s.kernel}) | ${fmt(path.seconds)} | ${path.objective.toPrecision(12)} | ${path.iterations} | ${path.nonzeros} | ${path.converged} |`,
-    `| neurosieve exact, one λ (pathSteps 1), tol 1e-6 | ${fmt(single.seconds)} | ${single.objective.toPrecision(12)} | ${single.iterations} | ${single.nonzeros} | ${single.converged} |`,
-    sk ? `| scikit-learn ${sk.sklearn} saga (tol 1e-4, one λ, ${sk.dtype}) | ${fmt(sk.seconds)} | ${sk.objective.toPrecision(12)} | ${sk.iterations} epochs | ${sk.nonzeros} | ${sk.converged} |` : '| scikit-learn saga | – | – | – | – | – |',
+    '| solver | time | objective F | iterations | passes over X | nonzero weights | converged |',
+    '|---|---|---|---|---|---|---|',
+    `| neurosieve exact, default: 10-step path from λ_max, tol 1e-6 (${s.kernel}) | ${fmt(path.seconds)} | ${path.objective.toPrecision(12)} | ${path.iterations} | ${path.passes} | ${path.nonzeros} | ${path.converged} |`,
+    `| neurosieve exact, one λ (pathSteps 1), tol 1e-6 | ${fmt(single.seconds)} | ${single.objective.toPrecision(12)} | ${single.iterations} | ${single.passes} | ${single.nonzeros} | ${single.converged} |`,
+    sk ? `| scikit-learn ${sk.sklearn} saga (tol 1e-4, one λ, ${sk.dtype}) | ${fmt(sk.seconds)} | ${sk.objective.toPrecision(12)} | ${sk.iterations} epochs | ${sk.iterations} epochs | ${sk.nonzeros} | ${sk.converged} |` : '| scikit-learn saga | – | – | – | – | – | – |',
     '',
     sk ? `Speed-up over sklearn: ${row.speedup.toFixed(1)}× with the full path at ${atEqual ? 'an equal or lower' : 'a HIGHER'} objective (ΔF = ${row.objectiveGap.toExponential(2)}), ${row.speedupSingle.toFixed(1)}× for one λ at ${atEqualSingle ? 'an equal or lower' : 'a HIGHER'} objective (ΔF = ${row.objectiveGapSingle.toExponential(2)}); target ≥ 20×.` : '',
     `${threads || cpus().length} threads on ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}); 1-min load average ${load.toFixed(2)} at start, ${loadEnd.toFixed(2)} at end.${note}`,
