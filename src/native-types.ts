@@ -126,6 +126,8 @@ export interface NativeProbeExactOptions {
   lambdaRatio: number;
   pathSteps: number;
   tol: number;
+  /** The path's intermediate λ (warm starts) stop at pathTolFactor·tol. */
+  pathTolFactor: number;
   maxIterations: number;
   /** Iterations between two checks of the stopping criterion (each costs one Rᵀ·X pass). */
   checkEvery: number;

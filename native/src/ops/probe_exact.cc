@@ -1,7 +1,7 @@
 // The exact probe solver and its z-scoring passes (probe/): inputs arrive validated from src/probe/.
 //   probeExact(x, T, D, y, C, classWeights, options, onProgress) -> { promise, cancel }
-//       options { alpha, lambda (≤ 0: lambdaRatio·λ_max), lambdaRatio, pathSteps, tol, maxIterations,
-//       checkEvery, threads }; resolves { weight: Float64Array C×D, bias, path: [...], lambdaMax, scale,
+//       options { alpha, lambda (≤ 0: lambdaRatio·λ_max), lambdaRatio, pathSteps, tol, pathTolFactor,
+//       maxIterations, checkEvery, threads }; resolves { weight: Float64Array C×D, bias, path: [...], lambdaMax, scale,
 //       lipschitz, lipschitzBound, kernel }; progress { done, total, objective } after each λ of the path.
 //   columnMoments(x, T, D, threads) -> Promise<{ mean, std }>          (float64, population std)
 //   zscoreApply(x, T, D, mean, std, threads) -> { promise, out }     ((x − mean) / std, std 0 → 1)
@@ -147,6 +147,7 @@ Napi::Value ProbeExact(const Napi::CallbackInfo& info) {
     opt.lambda_ratio = option(o, "lambdaRatio");
     opt.path_steps = static_cast<size_t>(option(o, "pathSteps"));
     opt.tol = option(o, "tol");
+    opt.path_tol_factor = option(o, "pathTolFactor");
     opt.max_iterations = static_cast<size_t>(option(o, "maxIterations"));
     opt.check_every = std::max<size_t>(1, static_cast<size_t>(option(o, "checkEvery")));
     const size_t threads = static_cast<size_t>(option(o, "threads"));

@@ -13,8 +13,6 @@ namespace {
 
 // Factor applied to L before each iteration's backtracking (1 = never lengthen the step).
 constexpr double kShrink = 0.8;
-// Tolerance factor of the path's intermediate λ (the last λ is solved to tol).
-constexpr double kPathLooser = 100;
 
 struct Workspace {
   size_t C, D, T;
@@ -177,8 +175,8 @@ FistaResult solve_path(const MultinomialDatafit& f, const FistaOptions& o, Threa
         K == 1 || k == K - 1 ? lambda_end
                              : lambda_start * std::pow(lambda_end / lambda_start, static_cast<double>(k) / (K - 1));
     const ElasticNet h{lambda, o.alpha};
-    // Intermediate λ only provide warm starts: solved to kPathLooser·tol (a third fewer passes for the path).
-    const double step_threshold = k + 1 < K ? threshold * kPathLooser : threshold;
+    // Intermediate λ only provide warm starts: solved to path_tol_factor·tol.
+    const double step_threshold = k + 1 < K ? threshold * o.path_tol_factor : threshold;
     r.path.push_back(solve_one(f, h, step_threshold, o, L, f.lipschitz_upper(), ws, pool, hooks));
     if (hooks.progress) hooks.progress(k + 1, K, r.path.back().objective);
   }

@@ -20,7 +20,7 @@
 //   max( max_{c,j} dist(−∇_W f, ∂h(W)_{cj}),  max_c |∇_b f| ),
 // checked every `check_every` iterations (one extra Rᵀ·X pass), stops when ≤ tol·s where s = ‖∇_W f(0, b*)‖∞
 // (the gradient scale of the problem, = α·λ_max; 1 if that is 0); the intermediate λ of the path, which only
-// provide warm starts, stop at 100·tol·s. Not reaching it within max_iterations is reported (converged = false),
+// provide warm starts, stop at path_tol_factor·tol·s. Not reaching it within max_iterations is reported (converged = false),
 // never silent.
 #pragma once
 #include <atomic>
@@ -42,6 +42,8 @@ struct FistaOptions {
   double lambda_ratio = 1e-2;
   size_t path_steps = 10;
   double tol = 1e-6;
+  // The path's intermediate λ (warm starts only) stop at path_tol_factor·tol·s.
+  double path_tol_factor = 1000;
   size_t max_iterations = 10000;
   size_t check_every = 5;
 };
