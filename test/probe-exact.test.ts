@@ -137,6 +137,51 @@ describe('stored scikit-learn solutions (saga, tol 1e-10)', () => {
   }
 });
 
+describe('trainProbe (the driver)', () => {
+  it("classWeights 'balanced' is scikit-learn's n / (C·count): fixture c through trainProbe reaches sklearn's objective", async () => {
+    const c = cases.find((k) => k.name === 'c')!;
+    const data = loadCase(c);
+    const probe = await trainProbe(
+      { activations: { x: data.x, rows: data.rows, cols: data.cols, nonFinite: 0 }, labels: { ids: data.y, classes: ['0', '1', '2', '3', '4'], counts: [] } },
+      { mode: 'exact', zscore: false, classWeights: 'balanced', alpha: c.alpha, lambda: c.lambda, tol: 1e-9, threads: 2 },
+    );
+    expect(probe.normalization).toBeUndefined();
+    expect(probe.solver!.objective as number).toBeLessThanOrEqual(c.sklearn.objective * (1 + 1e-12));
+    expect(probe.options).toMatchObject({ mode: 'exact', classWeights: 'balanced', zscore: false });
+  });
+
+  it('validation labels are mapped onto the train classes (unknown → a named class), metrics for both sets', async () => {
+    const data = plantedTask(300, 6, [1, 4], TEST_SEED + 12);
+    const names = ['no', 'yes'];
+    const trainLabels = { ids: data.y, classes: names, counts: [] };
+    const valIds = Int32Array.from(data.y.subarray(0, 100), (v, t) => (t === 7 ? 2 : v));
+    const probe = await trainProbe(
+      {
+        activations: { x: data.x, rows: 300, cols: 6, nonFinite: 0 },
+        labels: trainLabels,
+        validation: { activations: { x: data.x.subarray(0, 600), rows: 100, cols: 6, nonFinite: 0 }, labels: { ids: valIds, classes: [...names, 'maybe'], counts: [] } },
+      },
+      { mode: 'exact', unknown: 'no' },
+    );
+    const m = probe.metrics as { train: { count: number }; validation: { count: number; accuracy: number } };
+    expect(m.train.count).toBe(300);
+    expect(m.validation.count).toBe(100);
+    await expect(
+      trainProbe(
+        {
+          activations: { x: data.x, rows: 300, cols: 6, nonFinite: 0 },
+          labels: trainLabels,
+          validation: { activations: { x: data.x.subarray(0, 600), rows: 100, cols: 6, nonFinite: 0 }, labels: { ids: valIds, classes: [...names, 'maybe'], counts: [] } },
+        },
+        { mode: 'exact' },
+      ),
+    ).rejects.toMatchObject({
+      code: 'E_ARGUMENT',
+      message: "Expected labels among the probe's classes for validation labels but received 'maybe' at row 7; pass unknown: <class> to map unseen labels to a class",
+    });
+  });
+});
+
 describe('optimality conditions on fresh planted data', () => {
   for (const [C, alpha] of [[2, 0.5], [4, 1], [3, 0.2]] as const) {
     it(`${C} classes, α = ${alpha}: every weight's subgradient condition and ∇b = 0 hold to 1e-6`, async () => {

@@ -137,7 +137,12 @@ function classWeightsFor(spec: TrainProbeOptions['classWeights'], labels: Labels
   if (spec === undefined) return undefined;
   const C = labels.classes.length;
   const T = labels.ids.length;
-  if (spec === 'balanced') return Float64Array.from(labels.counts, (n) => (n > 0 ? T / (C * n) : 1));
+  if (spec === 'balanced') {
+    // Counted from the ids (a Labels object built by hand may carry no counts).
+    const counts = new Float64Array(C);
+    for (let t = 0; t < T; t++) counts[labels.ids[t]!]!++;
+    return counts.map((n) => (n > 0 ? T / (C * n) : 1));
+  }
   if (Array.isArray(spec)) {
     if (spec.length !== C) throw new NeurosieveError('E_ARGUMENT', `Expected ${C} class weights (one per class: ${labels.classes.join(', ')}) for classWeights but received ${spec.length}`);
     return Float64Array.from(spec);
