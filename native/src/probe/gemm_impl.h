@@ -21,9 +21,9 @@ typedef double v8d __attribute__((vector_size(64), aligned(8)));
 typedef float v8f __attribute__((vector_size(32), aligned(4)));
 
 inline v8d load8(const double* p) { return *reinterpret_cast<const v8d*>(p); }
-inline void store8(double* p, v8d v) { *reinterpret_cast<v8d*>(p) = v; }
+inline void store8(double* p, const v8d& v) { *reinterpret_cast<v8d*>(p) = v; }
 inline v8d widen8(const float* p) { return __builtin_convertvector(*reinterpret_cast<const v8f*>(p), v8d); }
-inline double hsum(v8d s) { return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7])); }
+inline double hsum(const v8d& s) { return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7])); }
 
 // Classes whose dot products share one load of the widened row (each class's sum is the same whatever the
 // group: the group only changes how often the row is read). An including file may set another group size.
