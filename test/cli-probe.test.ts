@@ -11,6 +11,8 @@ import { filesIn, runCli, tempDir } from './helpers/cli.js';
 import { npyBytes, prng, randn } from './helpers/formats.js';
 import { TEST_SEED } from './helpers/planted.js';
 
+console.log(`cli-probe.test.ts seed ${TEST_SEED} (set NEUROSIEVE_TEST_SEED to reproduce)`);
+
 /** Neuron 3k+1 shifts by +2 on class k's rows (offset activations); labels as NeuroX .label text. */
 function taskFiles(dir: string, name: string, T: number, D: number, seed: number) {
   const rand = prng(seed);
