@@ -11,6 +11,7 @@
 //   --no-clustering   skips bench/clustering.mjs (average linkage vs scipy at n = 4,096 and 9,984; 4,096 with --quick)
 //   --clustering-50k  adds the n = 50,000 peak-RSS run (10 GB of temporary input, several minutes)
 //   --no-probe-compat skips bench/probe-compat.mjs (compatible probe trainer vs a numpy Adam loop; T = 4,000, D = 1,024 with --quick)
+//   --no-probe    skips bench/probe.mjs (exact probe vs scikit-learn saga; T = 20,000, D = 1,024; 4,000 × 256 with --quick)
 // Temporary data go to $NEUROSIEVE_BENCH_TMP or the OS temp directory and are deleted at the end.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ const root = resolve(here, '..');
 const resultsDir = join(here, 'results');
 const GiB = 2 ** 30;
 
-const FLAGS = ['--quick', '--skip-1e9', '--no-numpy', '--no-js', '--no-extract', '--no-webgpu', '--no-clustering', '--clustering-50k', '--no-probe-compat', '--help'];
+const FLAGS = ['--quick', '--skip-1e9', '--no-numpy', '--no-js', '--no-extract', '--no-webgpu', '--no-clustering', '--clustering-50k', '--no-probe-compat', '--no-probe', '--help'];
 const args = process.argv.slice(2);
 for (const a of args) {
   if (!FLAGS.includes(a)) {
@@ -202,6 +203,16 @@ try {
     writeFileSync(join(resultsDir, 'probe-compat.md'), `# Compatible probe trainer\n\n${probeCompat.markdown}\n`);
   }
   save('probe-compat', { machine, ...probeCompat, markdown: undefined });
+
+  // 8. Exact probe solver against scikit-learn's saga (bench/probe.mjs).
+  let probe = { skipped: '--no-probe' };
+  if (!args.includes('--no-probe')) {
+    log('\n== probe ==');
+    const { runProbeBench } = await import(pathToFileURL(join(here, 'probe.mjs')).href);
+    probe = await runProbeBench({ quick, log });
+    writeFileSync(join(resultsDir, 'probe.md'), probe.markdown + '\n');
+  }
+  save('probe', { machine, ...probe });
   machine.loadAverageAtEnd = loadavg();
 
   // ---- summary ----------------------------------------------------------------------------------------------------
@@ -226,6 +237,7 @@ try {
   }
   for (const t of clustering.targets ?? []) targets.push(t);
   for (const t of probeCompat.targets ?? []) targets.push(t);
+  for (const t of probe.targets ?? []) targets.push({ target: `${t.what}: ${t.target}`, measured: t.measured, pass: t.met });
   if (!memory.skipped) {
     targets.push({ target: '1e9 activations (T = 100,000, D = 9,984) in ≤ 1.5 GiB peak RSS', measured: `${fmt(memory.peakRssBytes / GiB, 2)} GiB`, pass: memory.pass });
   }
@@ -324,8 +336,12 @@ try {
     '',
     probeCompat.skipped ? `Not run: ${probeCompat.skipped}.` : probeCompat.markdown,
     '',
+    '## Exact probe (elastic net) vs scikit-learn saga',
+    '',
+    probe.skipped ? `Not run: ${probe.skipped}.` : probe.markdown,
+    '',
   ].join('\n');
-  save('summary', { machine, quick, syrk: { kernel: syrk.kernel, peak: syrk.peak, rows: syrk.rows }, numpy: numpyInfo, correlation: corr.rows, agreement: corr.agreement, memory, extract, clustering, probeCompat: { ...probeCompat, markdown: undefined }, targets });
+  save('summary', { machine, quick, syrk: { kernel: syrk.kernel, peak: syrk.peak, rows: syrk.rows }, numpy: numpyInfo, correlation: corr.rows, agreement: corr.agreement, memory, extract, clustering, probeCompat: { ...probeCompat, markdown: undefined }, probe, targets });
   writeFileSync(join(resultsDir, 'summary.md'), md);
   console.log('\n' + md);
   log(`results in ${relative(process.cwd(), resultsDir) || '.'}/ (summary.md, *.json)`);

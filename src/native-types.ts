@@ -118,7 +118,57 @@ export interface NativeClusterProgress {
   total: number;
 }
 
-export interface NativeAddon extends NativeAddonRows, NativeAddonRank, NativeAddonGpu, NativeAddonProbeCompat {
+/** Options of the exact probe solver (native/src/probe/solver_fista.h), validated by src/probe/train-exact.ts. */
+export interface NativeProbeExactOptions {
+  alpha: number;
+  /** The last λ of the path; ≤ 0 means lambdaRatio·λ_max. */
+  lambda: number;
+  lambdaRatio: number;
+  pathSteps: number;
+  tol: number;
+  /** The path's intermediate λ (warm starts) stop at pathTolFactor·tol. */
+  pathTolFactor: number;
+  maxIterations: number;
+  /** Iterations between two checks of the stopping criterion (each costs one Rᵀ·X pass). */
+  checkEvery: number;
+  threads: number;
+}
+
+export interface NativeProbePathStep {
+  lambda: number;
+  iterations: number;
+  objective: number;
+  criterion: number;
+  converged: boolean;
+  nonzeros: number;
+}
+
+export interface NativeProbeExactResult {
+  /** C×D, float64. */
+  weight: Float64Array;
+  bias: Float64Array;
+  path: NativeProbePathStep[];
+  lambdaMax: number;
+  /** s of the stopping rule: ‖∇_W f(0, b*)‖∞ (1 if 0). */
+  scale: number;
+  lipschitz: number;
+  lipschitzBound: number;
+  /** Reads of X: forward and backward passes, the power iteration included. */
+  passes: number;
+  /** GEMM kernel variant that ran ('avx512', 'avx2', 'generic'). */
+  kernel: string;
+}
+
+/** The exact probe solver and the z-scoring passes (native/src/ops/probe_exact.cc). */
+export interface NativeAddonProbe {
+  probeExact(x: Float32Array, rows: number, cols: number, y: Int32Array, classes: number, classWeights: Float64Array, options: NativeProbeExactOptions, onProgress: (p: { done: number; total: number; objective: number }) => void): NativeJob<NativeProbeExactResult>;
+  /** Column means and population stds in float64 (NaN/Inf: E_NONFINITE naming row and neuron). */
+  columnMoments(x: Float32Array, rows: number, cols: number, threads: number): Promise<{ mean: Float64Array; std: Float64Array }>;
+  /** (x − mean) / std into `out` (std 0 divides by 1); `promise` resolves when `out` is filled. */
+  zscoreApply(x: Float32Array, rows: number, cols: number, mean: Float64Array, std: Float64Array, threads: number): { promise: Promise<void>; out: Float32Array };
+}
+
+export interface NativeAddon extends NativeAddonRows, NativeAddonRank, NativeAddonGpu, NativeAddonProbeCompat, NativeAddonProbe {
   info(): { version: string; kernel: string; hardwareThreads: number };
   /** FP32 peak of this machine measured by a tight FMA loop on `threads` threads for about `seconds`. */
   measurePeakGflops(seconds: number, threads: number): number;

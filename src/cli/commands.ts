@@ -7,5 +7,7 @@ import { synthCommand } from './synth.js';
 import { rankCommand } from './rank.js';
 import { doctorCommand } from './doctor.js';
 import { clusterCommand } from './cluster.js';
+import { probeCommand } from './probe.js';
+import { evaluateCommand } from './evaluate.js';
 
-export const commands: Command[] = [statsMergeCommand, synthCommand, corrCommand, extractCommand, clusterCommand, rankCommand, doctorCommand];
+export const commands: Command[] = [statsMergeCommand, synthCommand, corrCommand, extractCommand, clusterCommand, probeCommand, evaluateCommand, rankCommand, doctorCommand];

@@ -1,0 +1,55 @@
+/** neurosieve evaluate: a trained probe's metrics on activations + labels (its columns and normalisation applied). */
+import { writeTextAtomic } from '../io/atomic.js';
+import { loadActivations } from '../load.js';
+import { readProbe } from '../probe/probe-file.js';
+import { evaluate } from '../probe/train.js';
+import type { ActivationFormat } from '../types.js';
+import type { CommandSpec } from './args.js';
+import type { Command } from './command.js';
+import { progressBar } from './progress.js';
+
+const spec: CommandSpec = {
+  name: 'evaluate',
+  summary: "a probe's accuracy, F1, Matthews correlation, per-class scores and confusion matrix on labelled activations",
+  usage: 'neurosieve evaluate probe.json <activations...> --labels <labels> [-o metrics.json]',
+  positionals: { name: 'probe file and activation inputs', min: 2 },
+  options: [
+    { name: 'labels', kind: 'string', value: 'labels', help: 'one label per row (.json, integer .npy or NeuroX .label)', required: true },
+    { name: 'output', short: 'o', kind: 'string', value: 'metrics.json', help: 'write the metrics as JSON' },
+    { name: 'unknown', kind: 'string', value: 'class', help: 'map labels the probe does not know to this class (default: error)' },
+    { name: 'format', kind: 'string', choices: ['auto', 'npy', 'safetensors', 'neurox-jsonl'], default: 'auto', help: 'activation format' },
+    { name: 'nan', kind: 'string', choices: ['error', 'zero'], default: 'error', help: 'NaN/Inf in activations: stop with an error, or replace by 0 and count' },
+    { name: 'threads', kind: 'int', value: 'N', default: 0, help: 'worker threads, 0 = all cores' },
+  ],
+};
+
+export const evaluateCommand: Command = {
+  spec,
+  async run(ctx) {
+    const o = ctx.options;
+    const started = performance.now();
+    const [probePath, ...inputs] = ctx.positionals;
+    const probe = readProbe(probePath!);
+    const bar = progressBar('evaluate: loading', 'rows', ctx.interactive);
+    let acts;
+    try {
+      acts = await loadActivations(inputs, {
+        format: o.format as ActivationFormat,
+        nan: o.nan as 'error' | 'zero',
+        ...(probe.columns ? { columns: probe.columns } : {}),
+        signal: ctx.signal,
+        onProgress: (p) => bar.update(p.rows, p.totalRows),
+      });
+    } finally {
+      bar.done();
+    }
+    const metrics = await evaluate(probe, acts, o.labels as string, {
+      threads: o.threads as number,
+      ...(o.unknown !== undefined ? { unknown: o.unknown as string } : {}),
+    });
+    if (o.output) writeTextAtomic(o.output as string, JSON.stringify(metrics, null, 2) + '\n');
+    const seconds = (performance.now() - started) / 1000;
+    ctx.log(`${metrics.count} rows: accuracy ${metrics.accuracy.toFixed(4)}, macro F1 ${metrics.macroF1.toFixed(4)}, MCC ${metrics.mcc.toFixed(4)}${metrics.f1 !== null ? `, F1 ${metrics.f1.toFixed(4)}` : ''}${o.output ? ` -> ${String(o.output)}` : ''}`);
+    return { ...(o.output ? { output: o.output } : {}), count: metrics.count, accuracy: metrics.accuracy, f1: metrics.f1, macroF1: metrics.macroF1, mcc: metrics.mcc, seconds: Number(seconds.toFixed(3)) };
+  },
+};

@@ -1,0 +1,152 @@
+/** neurosieve probe: train a linear probe (compat = NeuroX, exact = elastic net to a tolerance) and write probe.json. */
+import { NeurosieveError } from '../errors.js';
+import { writeProbe } from '../probe/probe-file.js';
+import { trainProbe, type TrainProbeOptions } from '../probe/train.js';
+import type { ActivationFormat } from '../types.js';
+import { loadActivations } from '../load.js';
+import type { CommandSpec } from './args.js';
+import type { Command } from './command.js';
+import { progressBar } from './progress.js';
+
+const spec: CommandSpec = {
+  name: 'probe',
+  summary: 'train a linear probe on activations and labels (compat: NeuroX; exact: elastic net to a tolerance)',
+  usage: 'neurosieve probe <activations...> --labels <labels> [--mode compat|exact] [--validation-activations ... --validation-labels ...] -o probe.json',
+  positionals: { name: 'activation inputs', min: 1 },
+  options: [
+    { name: 'output', short: 'o', kind: 'string', value: 'probe.json', help: 'output probe (JSON; weights in a sidecar .safetensors next to it)', required: true },
+    { name: 'labels', kind: 'string', value: 'labels', help: 'one label per row (.json, integer .npy or NeuroX .label)', required: true },
+    { name: 'mode', kind: 'string', choices: ['compat', 'exact'], default: 'compat', help: 'compat: NeuroX trainer (Adam/SGD, minibatches); exact: elastic net solved to --tol' },
+    { name: 'validation-activations', kind: 'list', value: 'inputs...', help: 'held-out activations (metrics, --patience, --grid)' },
+    { name: 'validation-labels', kind: 'string', value: 'labels', help: 'labels of the held-out activations' },
+    { name: 'l1', kind: 'list', value: 'λ1...', help: 'compat: L1 penalty λ1 (several values with --grid)' },
+    { name: 'l2', kind: 'list', value: 'λ2...', help: 'compat: L2 (Frobenius norm) penalty λ2 (several values with --grid)' },
+    { name: 'grid', kind: 'boolean', help: 'compat: grid search over --l1 × --l2 on validation accuracy (default grid: method.md §3)' },
+    { name: 'patience', kind: 'int', value: 'n', help: 'compat: early stopping on validation accuracy (counter never reset, last model kept)' },
+    { name: 'optimizer', kind: 'string', choices: ['adam', 'sgd'], help: 'compat: optimiser (default adam)' },
+    { name: 'lr', kind: 'number', value: 'rate', help: 'compat: learning rate (default 1e-3)' },
+    { name: 'epochs', kind: 'int', value: 'n', help: 'compat: epochs (default 10)' },
+    { name: 'batch', kind: 'int', value: 'rows', help: 'compat: minibatch rows (default 32)' },
+    { name: 'seed', kind: 'int', value: 'n', help: 'compat: initialisation seed (default 0)' },
+    { name: 'alpha', kind: 'number', value: 'α', help: 'exact: L1 share of the elastic net, 0..1 (default 0.5)' },
+    { name: 'lambda', kind: 'number', value: 'λ', help: 'exact: penalty strength (default λ_max / 100)' },
+    { name: 'path-steps', kind: 'int', value: 'n', help: 'exact: warm-start steps from λ_max down to --lambda (default 10)' },
+    { name: 'tol', kind: 'number', value: 'tol', help: 'exact: stop when the optimality violation is below tol × the gradient scale (default 1e-6)' },
+    { name: 'max-iterations', kind: 'int', value: 'n', help: 'exact: iteration cap per λ (default 10000)' },
+    { name: 'zscore', kind: 'boolean', help: 'z-score features with the train statistics (default in exact mode)' },
+    { name: 'no-zscore', kind: 'boolean', help: 'train on raw activations (default in compat mode)' },
+    { name: 'class-weights', kind: 'string', choices: ['balanced'], help: 'weight each class by n / (classes × its rows)' },
+    { name: 'columns', kind: 'list', value: 'ids...', help: 'train on these neuron ids only' },
+    { name: 'unknown', kind: 'string', value: 'class', help: 'map validation labels the train set does not have to this class (default: error)' },
+    { name: 'format', kind: 'string', choices: ['auto', 'npy', 'safetensors', 'neurox-jsonl'], default: 'auto', help: 'activation format' },
+    { name: 'nan', kind: 'string', choices: ['error', 'zero'], default: 'error', help: 'NaN/Inf in activations: stop with an error, or replace by 0 and count' },
+    { name: 'threads', kind: 'int', value: 'N', default: 0, help: 'worker threads, 0 = all cores (results do not depend on it)' },
+  ],
+};
+
+function numbers(values: unknown, flag: string): number[] | undefined {
+  if (values === undefined) return undefined;
+  return (values as string[]).map((v) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n)) throw new NeurosieveError('E_ARGUMENT', `Expected a number for --${flag} of 'neurosieve probe' but received '${v}'`);
+    return n;
+  });
+}
+
+export const probeCommand: Command = {
+  spec,
+  async run(ctx) {
+    const o = ctx.options;
+    const output = o.output as string;
+    const started = performance.now();
+    if (o.zscore === true && o['no-zscore'] === true) throw new NeurosieveError('E_ARGUMENT', "Expected one of --zscore and --no-zscore for 'neurosieve probe' but received both");
+    if ((o['validation-activations'] === undefined) !== (o['validation-labels'] === undefined)) {
+      throw new NeurosieveError('E_ARGUMENT', "Expected --validation-activations and --validation-labels together for 'neurosieve probe' but received only one");
+    }
+    const l1 = numbers(o.l1, 'l1');
+    const l2 = numbers(o.l2, 'l2');
+    if (!o.grid && ((l1?.length ?? 0) > 1 || (l2?.length ?? 0) > 1)) {
+      throw new NeurosieveError('E_ARGUMENT', "Expected one value for --l1 and --l2 of 'neurosieve probe' but received several (add --grid to search them)");
+    }
+    const options: TrainProbeOptions = { mode: o.mode as 'compat' | 'exact', threads: o.threads as number, signal: ctx.signal };
+    const set = <K extends keyof TrainProbeOptions>(k: K, v: unknown) => {
+      if (v !== undefined) options[k] = v as TrainProbeOptions[K];
+    };
+    if (o.grid) {
+      options.grid = true;
+      set('l1Grid', l1);
+      set('l2Grid', l2);
+    } else {
+      set('l1', l1?.[0]);
+      set('l2', l2?.[0]);
+    }
+    set('patience', o.patience);
+    set('optimizer', o.optimizer);
+    set('learningRate', o.lr);
+    set('epochs', o.epochs);
+    set('batchSize', o.batch);
+    set('seed', o.seed);
+    set('alpha', o.alpha);
+    set('lambda', o.lambda);
+    set('pathSteps', o['path-steps']);
+    set('tol', o.tol);
+    set('maxIterations', o['max-iterations']);
+    if (o.zscore === true) options.zscore = true;
+    if (o['no-zscore'] === true) options.zscore = false;
+    set('classWeights', o['class-weights']);
+    set('unknown', o.unknown);
+    const columns = numbers(o.columns, 'columns');
+
+    const load = async (inputs: string[], what: string) => {
+      const bar = progressBar(`probe: loading ${what}`, 'rows', ctx.interactive);
+      try {
+        return await loadActivations(inputs, {
+          format: o.format as ActivationFormat,
+          nan: o.nan as 'error' | 'zero',
+          ...(columns ? { columns } : {}),
+          signal: ctx.signal,
+          onProgress: (p) => bar.update(p.rows, p.totalRows),
+        });
+      } finally {
+        bar.done();
+      }
+    };
+    const activations = await load(ctx.positionals, 'train');
+    const validation = o['validation-activations']
+      ? { activations: await load(o['validation-activations'] as string[], 'validation'), labels: o['validation-labels'] as string }
+      : undefined;
+    const bar = progressBar(`probe (${options.mode})`, options.mode === 'exact' ? 'λ' : 'steps', ctx.interactive);
+    options.onProgress = (p) => bar.update(p.done, p.total, p.loss !== undefined ? `loss ${p.loss.toPrecision(5)}` : undefined);
+    let probe;
+    try {
+      probe = await trainProbe({ activations, labels: o.labels as string, ...(validation ? { validation } : {}) }, options);
+    } finally {
+      bar.done();
+    }
+    writeProbe(output, probe);
+    const seconds = (performance.now() - started) / 1000;
+    const metrics = probe.metrics as { train: { accuracy: number }; validation?: { accuracy: number } };
+    const solver = probe.solver ?? {};
+    const nonzeros = probe.weight.reduce((n, w) => n + (w !== 0 ? 1 : 0), 0);
+    const summary = {
+      output,
+      mode: probe.mode,
+      classes: probe.classes.length,
+      neurons: probe.neurons,
+      rows: activations.rows,
+      trainAccuracy: metrics.train.accuracy,
+      validationAccuracy: metrics.validation?.accuracy ?? null,
+      nonzeros,
+      objective: solver.objective ?? null,
+      iterations: solver.iterations ?? solver.epochs ?? null,
+      converged: solver.converged ?? null,
+      warning: solver.warning ?? null,
+      seconds: Number(seconds.toFixed(3)),
+    };
+    ctx.log(`${probe.mode} probe: ${probe.classes.length} classes × ${probe.neurons} neurons, ${nonzeros} nonzero weights -> ${output} (${seconds.toFixed(2)} s)`);
+    ctx.log(`  train accuracy ${metrics.train.accuracy.toFixed(4)}${metrics.validation ? `, validation accuracy ${metrics.validation.accuracy.toFixed(4)}` : ''}`);
+    if (solver.objective !== undefined) ctx.log(`  objective ${Number(solver.objective).toPrecision(10)} after ${String(summary.iterations)} iterations${solver.converged === false ? ' (NOT converged)' : ''}`);
+    if (solver.warning) process.stderr.write(`neurosieve probe: warning: ${String(solver.warning)}\n`);
+    return summary;
+  },
+};

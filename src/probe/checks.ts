@@ -1,0 +1,56 @@
+/** Checks shared by the probe trainers: numbers in a range, a ProbeData's shapes and ids, the trainer hooks. */
+import { NeurosieveError } from '../errors.js';
+import { expectInteger } from '../validate.js';
+import type { ProbeData, TrainHooks } from './train-types.js';
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  return Object.prototype.toString.call(v);
+}
+
+/** A finite number in [min, max] (or (min, max] with minExclusive). */
+export function expectNumberIn(value: unknown, name: string, min: number, max: number, minExclusive = false): number {
+  const ok = typeof value === 'number' && Number.isFinite(value) && (minExclusive ? value > min : value >= min) && value <= max;
+  if (!ok) {
+    const range = max === Infinity ? (minExclusive ? `a finite number > ${min}` : `a finite number >= ${min}`) : `a number in ${minExclusive ? '(' : '['}${min}, ${max}]`;
+    throw new NeurosieveError('E_ARGUMENT', `Expected ${range} for ${name} but received ${show(value)}`);
+  }
+  return value as number;
+}
+
+/** Shapes of one in-memory problem; class ids in [0, classes). `what` names it in messages ('train', 'validation'). */
+export function checkProbeData(data: ProbeData, classes: number, what: string): void {
+  if (typeof data !== 'object' || data === null) throw new NeurosieveError('E_ARGUMENT', `Expected { x, rows, cols, y } for ${what} but received ${show(data)}`);
+  const rows = expectInteger(data.rows, `${what}.rows`, 1);
+  const cols = expectInteger(data.cols, `${what}.cols`, 1);
+  if (!(data.x instanceof Float32Array) || data.x.length !== rows * cols) {
+    throw new NeurosieveError('E_SHAPE', `Expected a Float32Array of ${rows}×${cols} = ${rows * cols} values for ${what}.x but received ${data.x instanceof Float32Array ? `${data.x.length} values` : show(data.x)}`);
+  }
+  if (!(data.y instanceof Int32Array) || data.y.length !== rows) {
+    throw new NeurosieveError('E_SHAPE', `Expected one label per row (${rows}) for ${what}.y but received ${data.y instanceof Int32Array ? data.y.length : show(data.y)}`);
+  }
+  for (let t = 0; t < rows; t++) {
+    const c = data.y[t]!;
+    if (c < 0 || c >= classes) throw new NeurosieveError('E_ARGUMENT', `Expected class ids in [0, ${classes - 1}] for ${what}.y but received ${c} at row ${t}`);
+  }
+}
+
+/** threads, classWeights (C positive finite numbers), onProgress, signal. */
+export function checkHooks(hooks: TrainHooks, classes: number, fn: string): void {
+  if (typeof hooks !== 'object' || hooks === null) throw new NeurosieveError('E_ARGUMENT', `Expected a hooks object for ${fn} but received ${show(hooks)}`);
+  if (hooks.threads !== undefined) expectInteger(hooks.threads, 'threads', 0, 1024);
+  if (hooks.classWeights !== undefined) {
+    const w = hooks.classWeights;
+    if (!(w instanceof Float64Array) || w.length !== classes) {
+      throw new NeurosieveError('E_ARGUMENT', `Expected a Float64Array of ${classes} weights for classWeights but received ${w instanceof Float64Array ? `${w.length} weights` : show(w)}`);
+    }
+    for (let c = 0; c < classes; c++) {
+      if (!(Number.isFinite(w[c]!) && w[c]! > 0)) throw new NeurosieveError('E_ARGUMENT', `Expected positive finite class weights for classWeights but received ${w[c]} for class ${c}`);
+    }
+  }
+  if (hooks.onProgress !== undefined && typeof hooks.onProgress !== 'function') {
+    throw new NeurosieveError('E_ARGUMENT', `Expected a function for onProgress but received ${show(hooks.onProgress)}`);
+  }
+  if (hooks.signal?.aborted) throw new NeurosieveError('E_CANCELLED', `${fn} cancelled`);
+}

@@ -1,0 +1,281 @@
+/**
+ * trainProbe: activations + labels in, a Probe (probe-file.ts) out. The driver around the trainers:
+ *  1. load the activations (files, a Dataset, or in memory; optionally a neuron subset `columns`) and the labels
+ *     (classes sorted as readLabels sorts them), and the same for an optional validation set, whose labels are
+ *     mapped onto the train classes;
+ *  2. z-score with the TRAIN statistics (native float64 column moments), stored in the probe (normalization
+ *     'zscore', mean, std) so that evaluation and rankings see the same features;
+ *  3. class weights: none, 'balanced' (scikit-learn's n / (C·count_c)) or explicit;
+ *  4. dispatch on mode: 'exact' → trainExact (train-exact.ts), 'compat' → trainCompat, or gridSearchCompat with
+ *     `grid` (train-compat.ts);
+ *  5. metrics (metrics.ts) on train and validation, the solver report, the options as given.
+ * evaluate(probe, activations, labels): the probe's columns and normalisation applied, labels mapped onto
+ * probe.classes (unknown labels are an error unless `unknown` names a class, as readLabels does).
+ *
+ * Defaults: mode 'compat' (method.md: the NeuroX-compatible trainer is the default); zscore on in exact mode (its
+ * penalty is scale-dependent, as for glmnet / scikit-learn users who standardise) and off in compat mode (NeuroX
+ * trains on raw activations).
+ */
+import { callNative, NeurosieveError } from '../errors.js';
+import { loadActivations, type LoadedActivations } from '../load.js';
+import { native } from '../native.js';
+import type { Dataset } from '../types.js';
+import { expectKnownKeys, expectOneOf, expectInteger } from '../validate.js';
+import { checkHooks } from './checks.js';
+import { readLabels, type Labels } from './labels.js';
+import { predictLinear } from './linear-predict.js';
+import { computeMetrics, type Metrics } from './metrics.js';
+import type { Probe } from './probe-file.js';
+import { gridSearchCompat, trainCompat } from './train-compat.js';
+import { trainExact } from './train-exact.js';
+import type { CompatOptions, ExactOptions, ProbeData, TrainHooks, TrainedLinear, TrainProgress } from './train-types.js';
+
+export type ActivationsInput = LoadedActivations | Dataset | string | readonly string[];
+
+export interface TrainProbeData {
+  activations: ActivationsInput;
+  /** Labels (readLabels / labelsFromArray) or a labels file: one per row. */
+  labels: Labels | string;
+  /** Held-out rows: metrics, compat early stopping (`patience`) and grid search. */
+  validation?: { activations: ActivationsInput; labels: Labels | string };
+}
+
+export interface TrainProbeOptions extends CompatOptions, ExactOptions {
+  /** 'compat' (default, NeuroX) or 'exact'. */
+  mode?: 'compat' | 'exact';
+  /** Compat: grid search over l1 × l2 on validation accuracy (default grid: method.md §3). */
+  grid?: boolean;
+  l1Grid?: number[];
+  l2Grid?: number[];
+  /** z-score features with the train statistics (default: true in exact mode, false in compat mode). */
+  zscore?: boolean;
+  /** 'balanced' (n / (C·count_c)), or one weight per class (array in class order, or by class name). */
+  classWeights?: 'balanced' | number[] | Record<string, number>;
+  /** Train on these neurons only (original ids); loading from files. */
+  columns?: number[];
+  /** Validation labels the train set does not have map to this class (default: error). */
+  unknown?: string;
+  /** NaN/Inf in activation files: 'error' (default) or 'zero'. */
+  nan?: 'error' | 'zero';
+  threads?: number;
+  onProgress?: (p: TrainProgress) => void;
+  signal?: AbortSignal;
+}
+
+const COMPAT_KEYS = ['optimizer', 'learningRate', 'epochs', 'batchSize', 'l1', 'l2', 'seed', 'patience'] as const;
+const GRID_KEYS = ['grid', 'l1Grid', 'l2Grid'] as const;
+const EXACT_KEYS = ['alpha', 'lambda', 'pathSteps', 'tol', 'maxIterations'] as const;
+const COMMON_KEYS = ['mode', 'zscore', 'classWeights', 'columns', 'unknown', 'nan', 'threads', 'onProgress', 'signal'] as const;
+const KEYS = [...COMMON_KEYS, ...COMPAT_KEYS, ...GRID_KEYS, ...EXACT_KEYS];
+
+function isLoaded(a: unknown): a is LoadedActivations {
+  return typeof a === 'object' && a !== null && (a as LoadedActivations).x instanceof Float32Array;
+}
+
+function pick<K extends string>(o: Record<string, unknown>, keys: readonly K[]): Partial<Record<K, unknown>> {
+  const out: Partial<Record<K, unknown>> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+async function activations(input: ActivationsInput, columns: number[] | undefined, options: TrainProbeOptions, what: string): Promise<LoadedActivations> {
+  if (isLoaded(input)) {
+    if (columns !== undefined) {
+      throw new NeurosieveError('E_ARGUMENT', `Expected activation files for columns (${what}) but received activations in memory; load them with loadActivations(inputs, { columns })`);
+    }
+    return input;
+  }
+  return loadActivations(input as Dataset | string | readonly string[], {
+    ...(columns ? { columns } : {}),
+    ...(options.nan ? { nan: options.nan } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}
+
+/** Labels of `rows` rows; with `classes`, mapped onto them (validation, evaluation). */
+function labelsFor(input: Labels | string, rows: number, what: string, classes?: readonly string[], unknown?: string): Labels {
+  if (typeof input === 'string') {
+    return readLabels(input, { rows, ...(classes ? { classes, allowSingleClass: true } : {}), ...(unknown !== undefined ? { unknown } : {}) });
+  }
+  if (typeof input !== 'object' || input === null || !(input.ids instanceof Int32Array) || !Array.isArray(input.classes)) {
+    throw new NeurosieveError('E_ARGUMENT', `Expected a labels file or a Labels object for ${what} but received ${String(input)}`);
+  }
+  if (input.ids.length !== rows) {
+    throw new NeurosieveError('E_SHAPE', `Expected one label per row (${rows} rows) for ${what} but received ${input.ids.length} labels`);
+  }
+  if (!classes) {
+    if (new Set(input.ids).size < 2) throw new NeurosieveError('E_ARGUMENT', `Expected at least 2 classes for ${what} but received only ${JSON.stringify(input.classes[input.ids[0]!])}`);
+    return input;
+  }
+  // Map the object's class names onto `classes` (a small table; the per-row work is one lookup).
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const fallback = unknown !== undefined ? index.get(unknown) : undefined;
+  if (unknown !== undefined && fallback === undefined) throw new NeurosieveError('E_ARGUMENT', `Expected one of the probe's classes for unknown but received '${unknown}'`);
+  const table = input.classes.map((name) => index.get(name) ?? fallback ?? -1);
+  const ids = new Int32Array(rows);
+  for (let t = 0; t < rows; t++) {
+    const id = table[input.ids[t]!]!;
+    if (id < 0) throw new NeurosieveError('E_ARGUMENT', `Expected labels among the probe's classes for ${what} but received '${input.classes[input.ids[t]!]}' at row ${t}; pass unknown: <class> to map unseen labels to a class`);
+    ids[t] = id;
+  }
+  const counts = new Array<number>(classes.length).fill(0);
+  for (let t = 0; t < rows; t++) counts[ids[t]!]!++;
+  return { ids, classes: [...classes], counts };
+}
+
+async function zscored(a: LoadedActivations, mean: Float64Array, std: Float64Array, threads: number): Promise<Float32Array> {
+  const { promise, out } = native().zscoreApply(a.x, a.rows, a.cols, mean, std, threads);
+  await callNative(() => promise);
+  return out;
+}
+
+function classWeightsFor(spec: TrainProbeOptions['classWeights'], labels: Labels): Float64Array | undefined {
+  if (spec === undefined) return undefined;
+  const C = labels.classes.length;
+  const T = labels.ids.length;
+  if (spec === 'balanced') {
+    // Counted from the ids (a Labels object built by hand may carry no counts).
+    const counts = new Float64Array(C);
+    for (let t = 0; t < T; t++) counts[labels.ids[t]!]!++;
+    return counts.map((n) => (n > 0 ? T / (C * n) : 1));
+  }
+  if (Array.isArray(spec)) {
+    if (spec.length !== C) throw new NeurosieveError('E_ARGUMENT', `Expected ${C} class weights (one per class: ${labels.classes.join(', ')}) for classWeights but received ${spec.length}`);
+    return Float64Array.from(spec);
+  }
+  if (typeof spec === 'object' && spec !== null) {
+    for (const k of Object.keys(spec)) {
+      if (!labels.classes.includes(k)) throw new NeurosieveError('E_ARGUMENT', `Expected class names (${labels.classes.join(', ')}) for classWeights but received '${k}'`);
+    }
+    return Float64Array.from(labels.classes, (c) => (spec as Record<string, number>)[c] ?? 1);
+  }
+  throw new NeurosieveError('E_ARGUMENT', `Expected 'balanced', an array or an object for classWeights but received ${String(spec)}`);
+}
+
+/** The options as given, without functions and signals (for probe.json). */
+function recordOptions(options: TrainProbeOptions, mode: string): Record<string, unknown> {
+  const o: Record<string, unknown> = { mode };
+  for (const [k, v] of Object.entries(options)) {
+    if (k === 'onProgress' || k === 'signal' || k === 'mode' || v === undefined) continue;
+    o[k] = v;
+  }
+  return o;
+}
+
+export async function trainProbe(data: TrainProbeData, options: TrainProbeOptions = {}): Promise<Probe> {
+  if (typeof data !== 'object' || data === null) throw new NeurosieveError('E_ARGUMENT', `Expected { activations, labels } for trainProbe but received ${String(data)}`);
+  if (typeof options !== 'object' || options === null) throw new NeurosieveError('E_ARGUMENT', `Expected an options object for trainProbe but received ${String(options)}`);
+  expectKnownKeys(options, KEYS, 'trainProbe');
+  const mode = expectOneOf(options.mode ?? 'compat', 'mode', ['compat', 'exact'] as const);
+  const other = mode === 'exact' ? [...COMPAT_KEYS, ...GRID_KEYS] : EXACT_KEYS;
+  for (const k of other) {
+    if ((options as Record<string, unknown>)[k] !== undefined) {
+      throw new NeurosieveError('E_ARGUMENT', `Expected no ${k} for mode '${mode}' but received ${String((options as Record<string, unknown>)[k])}`);
+    }
+  }
+  if (options.zscore !== undefined && typeof options.zscore !== 'boolean') throw new NeurosieveError('E_ARGUMENT', `Expected true or false for zscore but received ${String(options.zscore)}`);
+  const zscore = options.zscore ?? mode === 'exact';
+  const threads = options.threads === undefined ? 0 : expectInteger(options.threads, 'threads', 0, 1024);
+  if (data.activations === undefined) throw new NeurosieveError('E_ARGUMENT', 'Expected activations for trainProbe but received none');
+  if (data.labels === undefined) throw new NeurosieveError('E_ARGUMENT', 'Expected labels for trainProbe but received none');
+
+  const acts = await activations(data.activations, options.columns, options, 'train');
+  const labels = labelsFor(data.labels, acts.rows, 'labels');
+  const classes = labels.classes;
+  const columns = acts.columns ? Array.from(acts.columns) : undefined;
+  let val: { acts: LoadedActivations; labels: Labels } | undefined;
+  if (data.validation !== undefined) {
+    const va = await activations(data.validation.activations, columns && !isLoaded(data.validation.activations) ? columns : undefined, options, 'validation');
+    if (va.cols !== acts.cols) throw new NeurosieveError('E_SHAPE', `Expected validation activations with the train set's ${acts.cols} neurons but received ${va.cols}`);
+    val = { acts: va, labels: labelsFor(data.validation.labels, va.rows, 'validation labels', classes, options.unknown) };
+  }
+
+  // Features as the probe will see them.
+  let mean: Float64Array | undefined;
+  let std: Float64Array | undefined;
+  let x = acts.x;
+  let vx = val?.acts.x;
+  if (zscore) {
+    const m = await callNative(() => native().columnMoments(acts.x, acts.rows, acts.cols, threads));
+    mean = m.mean;
+    // A zero-variance neuron is centred only (its feature is 0): std 1 keeps every consumer's division finite.
+    std = m.std.map((s) => (s > 0 ? s : 1));
+    x = await zscored(acts, mean, std, threads);
+    if (val) vx = await zscored(val.acts, mean, std, threads);
+  }
+  const train: ProbeData = { x, rows: acts.rows, cols: acts.cols, y: labels.ids };
+  const validation: ProbeData | undefined = val ? { x: vx!, rows: val.acts.rows, cols: val.acts.cols, y: val.labels.ids } : undefined;
+  const classWeights = classWeightsFor(options.classWeights, labels);
+  const hooks: TrainHooks = {
+    threads,
+    ...(classWeights ? { classWeights } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  checkHooks(hooks, classes.length, 'trainProbe');
+  const opts = options as Record<string, unknown>;
+  let trained: TrainedLinear;
+  if (mode === 'exact') {
+    trained = await trainExact(train, classes.length, pick(opts, EXACT_KEYS) as ExactOptions, hooks);
+  } else if (options.grid) {
+    if (!validation) throw new NeurosieveError('E_ARGUMENT', 'Expected validation data for grid search but received none');
+    const g = await gridSearchCompat(train, validation, classes.length, pick(opts, [...COMPAT_KEYS, 'l1Grid', 'l2Grid']) as CompatOptions, hooks);
+    trained = { ...g.probe, solver: { ...g.probe.solver, grid: { best: g.best, cells: g.cells } } };
+  } else {
+    if (options.patience !== undefined && !validation) throw new NeurosieveError('E_ARGUMENT', 'Expected validation data for patience (early stopping) but received none');
+    trained = await trainCompat(train, classes.length, pick(opts, COMPAT_KEYS) as CompatOptions, { ...hooks, ...(validation ? { validation } : {}) });
+  }
+
+  const metrics: Record<string, Metrics> = {
+    train: computeMetrics(await predictLinear(train, trained, { threads }), train.y, classes),
+  };
+  if (validation) metrics.validation = computeMetrics(await predictLinear(validation, trained, { threads }), validation.y, classes);
+  return {
+    classes,
+    neurons: acts.cols,
+    ...(columns ? { columns } : {}),
+    mode,
+    options: recordOptions(options, mode),
+    ...(zscore ? { normalization: 'zscore' as const, mean, std } : {}),
+    metrics,
+    solver: trained.solver,
+    weight: trained.weight,
+    bias: trained.bias,
+  };
+}
+
+export interface EvaluateOptions {
+  /** Labels the probe does not know map to this class (default: error). */
+  unknown?: string;
+  nan?: 'error' | 'zero';
+  threads?: number;
+  signal?: AbortSignal;
+}
+
+/** Metrics of a probe on activations + labels: its columns and normalisation applied, labels mapped onto its classes. */
+export async function evaluate(probe: Probe, activationsInput: ActivationsInput, labelsInput: Labels | string, options: EvaluateOptions = {}): Promise<Metrics> {
+  expectKnownKeys(options, ['unknown', 'nan', 'threads', 'signal'], 'evaluate');
+  const threads = options.threads === undefined ? 0 : expectInteger(options.threads, 'threads', 0, 1024);
+  let acts: LoadedActivations;
+  if (isLoaded(activationsInput)) {
+    acts = activationsInput;
+  } else {
+    acts = await loadActivations(activationsInput as Dataset | string | readonly string[], {
+      ...(probe.columns ? { columns: probe.columns } : {}),
+      ...(options.nan ? { nan: options.nan } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+  if (acts.cols !== probe.neurons) {
+    throw new NeurosieveError('E_SHAPE', `Expected activations with the probe's ${probe.neurons} neurons but received ${acts.cols} columns`);
+  }
+  const labels = labelsFor(labelsInput, acts.rows, 'labels', probe.classes, options.unknown);
+  let x = acts.x;
+  if (probe.normalization === 'zscore') x = await zscored(acts, probe.mean!, probe.std!, threads);
+  else {
+    // The trainer refused NaN; evaluation must too (a NaN row would silently predict class 0).
+    await callNative(() => native().columnMoments(acts.x, acts.rows, acts.cols, threads));
+  }
+  const predicted = await predictLinear({ x, rows: acts.rows, cols: acts.cols }, probe, { threads });
+  return computeMetrics(predicted, labels.ids, probe.classes);
+}
