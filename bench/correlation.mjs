@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { plainCorrelation } from './peers/plain-js.mjs';
+import { prng } from './random.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const numpyScript = join(root, 'bench/peers/numpy_corrcoef.py');
@@ -54,17 +55,6 @@ export async function startNumpyPeer() {
     child.stdin.end();
   };
   return { call, info, stop };
-}
-
-// Small deterministic PRNG (mulberry32) for the agreement sample.
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

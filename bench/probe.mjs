@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gauss, prng } from './random.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -23,7 +24,7 @@ export async function runProbeBench({ quick = false, rows, neurons, threads = 0,
   const T = rows ?? (quick ? 4000 : 20000);
   const D = neurons ?? (quick ? 256 : 1024);
   const C = 10;
-  const rand = prngOf(2026);
+  const rand = prng(2026);
   // Planted task: every 50th neuron carries a class (shift +1 on its rows), a second one weakly (+0.5); noise
   // elsewhere, with per-neuron offsets and scales that the z-scoring removes.
   const y = new Int32Array(T);
@@ -98,21 +99,6 @@ export async function runProbeBench({ quick = false, rows, neurons, threads = 0,
   ].join('\n');
   const targets = sk ? [{ what: `exact probe ${T}×${D}×${C} vs sklearn saga (one λ)`, target: '≥ 20× at ≤ objective', measured: `${row.speedupSingle.toFixed(1)}× (path: ${row.speedup.toFixed(1)}×), ΔF ${row.objectiveGapSingle.toExponential(2)}`, met: row.speedupSingle >= 20 && atEqualSingle }] : [];
   return { rows: [row], markdown, targets, loadAverage: [load, loadEnd] };
-}
-
-function prngOf(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gauss(rand) {
-  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }
 
 // Run directly: node bench/probe.mjs [--quick] [--rows T] [--neurons D]

@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gauss, prng } from './random.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -22,7 +23,7 @@ export async function runRankBench({ quick = false, threads = 0 } = {}) {
   const { writeNpy } = api;
   const T = quick ? 4000 : 20000, D = quick ? 256 : 1024, C = 10;
   const DW = quick ? 2048 : 9984, stride = quick ? 100 : 1000;
-  const rand = prngOf(12345);
+  const rand = prng(12345);
   // Activations: noise, with neuron k·7 shifted on class k's rows (something to rank); labels round-robin-ish.
   const ids = new Int32Array(T);
   const x = new Float32Array(T * D);
@@ -92,21 +93,6 @@ export async function runRankBench({ quick = false, threads = 0 } = {}) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function prngOf(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gauss(rand) {
-  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }
 
 // Run directly: node bench/rank.mjs [--quick]   (writes bench/results/rank.json and rank.md)
