@@ -204,6 +204,15 @@ describe.skipIf(!g)('WebGPU backend vs native', () => {
     for (let c = 0; c < 3; c++) expect(Math.abs(one.biasCentred[c]! - three.biasCentred[c]!)).toBeLessThan(1e-4);
   });
 
+  it('aborting during the device path stops it with E_CANCELLED', async () => {
+    const data = planted(300, 40, 3, TEST_SEED + 10);
+    const ac = new AbortController();
+    const steps: number[] = [];
+    const run = trainExact(data, 3, { tol: 1e-9 }, { backend: 'webgpu', signal: ac.signal, onProgress: (p) => (steps.push(p.done), p.done === 2 && ac.abort()) });
+    await expect(run).rejects.toMatchObject({ code: 'E_CANCELLED' });
+    expect(steps).toEqual([1, 2]);
+  });
+
   it("'auto' runs natively on a fallback (software) adapter", async () => {
     const data = planted(100, 5, 2, TEST_SEED + 6);
     const p = await trainExact(data, 2, { tol: 1e-6 }, { backend: 'auto' });
