@@ -204,6 +204,25 @@ describe.skipIf(!g)('WebGPU backend vs native', () => {
     for (let c = 0; c < 3; c++) expect(Math.abs(one.biasCentred[c]! - three.biasCentred[c]!)).toBeLessThan(1e-4);
   });
 
+  it('asked for more than float32 gives, the device path stops at its floor (stalled), not at maxIterations', async () => {
+    const data = planted(200, 10, 3, TEST_SEED + 11);
+    const weights = new Float64Array(3).fill(1);
+    const setup = await native().probeExactSetup(data.x, 200, 10, data.y, 3, weights, 0.5, 2);
+    const { promise, out } = native().zscoreApply(data.x, 200, 10, setup.mean, new Float64Array(10).fill(1), 2);
+    await promise;
+    const r = await gpuFistaPath(
+      { x: out, rows: 200, cols: 10, y: data.y, classes: 3, rowWeight: weights.map((w) => w / 200) },
+      { alpha: 0.5, lambdas: [setup.lambdaMax * 0.01], thresholds: [1e-12 * setup.scale], bias: setup.bias, lipschitz: 2 * setup.lipschitz, maxIterations: 20_000, checkEvery: 5 },
+    );
+    const step = r.path[0]!;
+    expect(step.converged).toBe(false);
+    expect(step.stalled).toBe(true);
+    expect(step.iterations).toBeLessThan(20_000);
+    // The floor the WebGPU backend's GPU_TOL = 1e-4 stays above.
+    expect(step.criterion / setup.scale).toBeLessThan(GPU_TOL);
+    console.log(`float32 floor: criterion ${(step.criterion / setup.scale).toExponential(2)}·s after ${step.iterations} iterations`);
+  });
+
   it('aborting during the device path stops it with E_CANCELLED', async () => {
     const data = planted(300, 40, 3, TEST_SEED + 10);
     const ac = new AbortController();
