@@ -1,6 +1,5 @@
 // probe-axpby.wgsl: out = alpha·a + beta·b, elementwise, for the exact probe solver (src/gpu/probe-fista.ts):
-// the FISTA extrapolation y = (1 + β)·x − β·x_prev of the parameters and of their logits (logits are linear in
-// the parameters, so the extrapolated point needs no GEMM), and the sum of per-piece gradients.
+// the sum of the gradients of the pieces of the activations (each piece is its own storage binding).
 //
 // Bindings: 0 a: array<f32> (read), 1 b: array<f32> (read), 2 out: array<f32> (n, written; must not alias a or b),
 //           3 params: uniform { n, groupsX, alpha: f32, beta: f32 }.

@@ -11,11 +11,13 @@
  *   solver's implicit centring, done here on the data once) keeps raw activations with |mean| ≫ std well
  *   conditioned; b̃ is the centred intercept, b = b̃ − W·μ.
  *
- * One iteration, one submission: y = x + β(x − x_prev) for θ and for the logits (linear in θ: no GEMM;
- * probe-axpby.wgsl), R at y (probe-residual.wgsl), ∇ = Rᵀ·X̃, x⁺ = prox(y − ∇/L) and the restart test
- * ⟨y − x⁺, x⁺ − x⟩ (probe-prox.wgsl), logits of x⁺. Every check_every iterations the same submission adds R and
- * ∇ at x⁺ and the KKT criterion (probe-kkt.wgsl). The host reads back one or two floats per iteration and does
- * only orchestration (momentum scalars, buffer rotation, stopping).
+ * One iteration: the momentum t, β (probe-momentum.wgsl, restart if the last step's test said so), y = x + β(x −
+ * x_prev) for θ and for the logits (linear in θ: no GEMM; probe-extrapolate.wgsl), R at y (probe-residual.wgsl),
+ * ∇ = Rᵀ·X̃, x⁺ = prox(y − ∇/L) and the restart test ⟨y − x⁺, x⁺ − x⟩ (probe-prox.wgsl), logits of x⁺. The
+ * momentum lives on the device and the step is always kept, so the check_every iterations between two checks
+ * of the KKT criterion (R and ∇ at x, probe-kkt.wgsl) are recorded into ONE submission, and one float comes back
+ * per check. The host only orchestrates (buffer rotation, stopping); per-piece gradients are summed by
+ * probe-axpby.wgsl.
  *
  * Differences from the native loop, and why:
  * - Fixed step 1/L with L = 2·(Böhning's power-iteration estimate), capped by the guaranteed trace bound, instead
@@ -82,7 +84,7 @@ export interface GpuFistaResult {
   weight: Float64Array;
   biasCentred: Float64Array;
   path: GpuFistaStep[];
-  /** Submissions read back (one per iteration, one per criterion at a λ's warm start). */
+  /** Submissions read back (one per check_every iterations, one per λ's warm start). */
   submissions: number;
   adapter: string;
 }
@@ -134,13 +136,15 @@ async function run(g: Gpu, xs: GpuActivations, problem: GpuFistaProblem, o: GpuF
     owned.push(b);
     return b;
   };
-  const [xwt, gtx, residual, axpby, prox, kkt] = await Promise.all([
+  const [xwt, gtx, residual, axpby, prox, kkt, momentum, extrapolateP] = await Promise.all([
     g.pipelines.get({ shader: 'gemm-xwt', prelude: storagePrelude('f32') }),
     g.pipelines.get({ shader: 'gemm-gtx', prelude: storagePrelude('f32') }),
     g.pipelines.get({ shader: 'probe-residual' }),
     g.pipelines.get({ shader: 'probe-axpby' }),
     g.pipelines.get({ shader: 'probe-prox' }),
     g.pipelines.get({ shader: 'probe-kkt' }),
+    g.pipelines.get({ shader: 'probe-momentum' }),
+    g.pipelines.get({ shader: 'probe-extrapolate' }),
   ]);
   const theta0 = new Float32Array(n);
   for (let c = 0; c < C; c++) theta0[c * K + D] = o.bias[c]!;
@@ -157,6 +161,7 @@ async function run(g: Gpu, xs: GpuActivations, problem: GpuFistaProblem, o: GpuF
   owned.push(rowWeight);
   const dot = acquire(4, 'restart dot');
   const crit = acquire(4, 'criterion');
+  const state = acquire(8, 'momentum [t, β]');
   const pieces: Piece[] = xs.pieces.map((p) => ({
     x: p.buffer,
     labels: p.labels!,
@@ -192,6 +197,11 @@ async function run(g: Gpu, xs: GpuActivations, problem: GpuFistaProblem, o: GpuF
     const groups = Math.ceil(len / 256);
     const gx = Math.min(groups, g.limits.maxComputeWorkgroupsPerDimension);
     dispatch(enc, 'probe-axpby', axpby, bind(axpby, [[a, len * 4], [b, len * 4], [out, len * 4], params([len, gx, alpha, beta], [2, 3])]), gx, Math.ceil(groups / gx));
+  };
+  const extrapolate = (enc: GPUCommandEncoder, x: GPUBuffer, xp: GPUBuffer, out: GPUBuffer, len: number) => {
+    const groups = Math.ceil(len / 256);
+    const gx = Math.min(groups, g.limits.maxComputeWorkgroupsPerDimension);
+    dispatch(enc, 'probe-extrapolate', extrapolateP, bind(extrapolateP, [[x, len * 4], [xp, len * 4], [out, len * 4], [state, 8], params([len, gx])]), gx, Math.ceil(groups / gx));
   };
   /** ∇ = Rᵀ·X̃ at the logits in each piece's `z` (R per piece, gradients summed across pieces). */
   const gradient = (enc: GPUCommandEncoder, z: (p: Piece) => GPUBuffer): GPUBuffer => {
@@ -246,40 +256,38 @@ async function run(g: Gpu, xs: GpuActivations, problem: GpuFistaProblem, o: GpuF
     let best = step.criterion;
     let since = 0;
     if (step.criterion <= threshold) step.converged = true;
-    let t = 1;
-    let restart = true; // x_prev := x: the first step is a plain proximal gradient step
-    for (let it = 1; !step.converged && it <= o.maxIterations; it++) {
+    // Momentum on the device: t = 1 and a forced restart before the first step (a plain proximal gradient step).
+    g.device.queue.writeBuffer(state, 0, new Float32Array([1, 0]));
+    g.device.queue.writeBuffer(dot, 0, new Float32Array([1]));
+    // Iterations run in blocks up to the next check, one submission each: nothing is read back in between.
+    for (let it0 = 0; !step.converged && it0 < o.maxIterations; ) {
       cancelled();
-      const tNext = 0.5 * (1 + Math.sqrt(1 + 4 * t * t));
-      const beta = restart ? 0 : (t - 1) / tNext;
-      t = restart ? 1 : tNext;
-      restart = false;
-      enc = g.device.createCommandEncoder({ label: 'probe FISTA iteration' });
-      const check = it % o.checkEvery === 0 || it === o.maxIterations;
-      // y = (1 + β)x − βx_prev, for θ and the logits.
-      // (x_prev is not read when β = 0: before the first step it holds nothing yet.)
-      combine(enc, theta, beta === 0 ? theta : thetaP, thetaY, n, 1 + beta, -beta);
-      for (const p of pieces) combine(enc, p.Z, beta === 0 ? p.Z : p.Zp, p.Zy, p.rows * C, 1 + beta, -beta);
-      const gr = gradient(enc, (p) => p.Zy);
-      dispatch(enc, 'probe-prox', prox, bind(prox, [[thetaY, n * 4], [gr, n * 4], [theta, n * 4], [thetaN, n * 4], [dot, 4], params([n, K, s, l1, l2], [2, 3, 4])]), 1);
-      for (const p of pieces) logits(enc, thetaN, p, p.Zn);
-      if (check) criterion(enc, thetaN, gradient(enc, (p) => p.Zn), l1, l2);
-      const [d, c] = await finish(enc, check ? [dot, crit] : [dot]);
-      // Rotate: x_prev ← x, x ← x⁺ (the step is always kept: 1/L is a valid step).
-      [thetaP, theta, thetaN] = [theta, thetaN, thetaP];
-      for (const p of pieces) [p.Zp, p.Z, p.Zn] = [p.Z, p.Zn, p.Zp];
-      step.iterations = it;
-      if (d! > 0) restart = true;
-      if (check) {
-        step.criterion = c!;
-        if (c! <= threshold) step.converged = true;
-        else if (c! < best) {
-          best = c!;
-          since = 0;
-        } else if (++since >= STALL_CHECKS) {
-          step.stalled = true;
-          break;
-        }
+      const end = Math.min(o.maxIterations, (Math.floor(it0 / o.checkEvery) + 1) * o.checkEvery);
+      enc = g.device.createCommandEncoder({ label: 'probe FISTA iterations' });
+      for (let it = it0 + 1; it <= end; it++) {
+        dispatch(enc, 'probe-momentum', momentum, bind(momentum, [[dot, 4], [state, 8]]), 1);
+        // y = x + β(x − x_prev), for θ and the logits.
+        extrapolate(enc, theta, thetaP, thetaY, n);
+        for (const p of pieces) extrapolate(enc, p.Z, p.Zp, p.Zy, p.rows * C);
+        const gr = gradient(enc, (p) => p.Zy);
+        dispatch(enc, 'probe-prox', prox, bind(prox, [[thetaY, n * 4], [gr, n * 4], [theta, n * 4], [thetaN, n * 4], [dot, 4], params([n, K, s, l1, l2], [2, 3, 4])]), 1);
+        for (const p of pieces) logits(enc, thetaN, p, p.Zn);
+        // Rotate: x_prev ← x, x ← x⁺ (the step is always kept: 1/L is a valid step). Later passes of this
+        // encoder see the rotated buffers, in recording order.
+        [thetaP, theta, thetaN] = [theta, thetaN, thetaP];
+        for (const p of pieces) [p.Zp, p.Z, p.Zn] = [p.Z, p.Zn, p.Zp];
+      }
+      criterion(enc, theta, gradient(enc, (p) => p.Z), l1, l2);
+      const c = (await finish(enc, [crit]))[0]!;
+      step.iterations = it0 = end;
+      step.criterion = c;
+      if (c <= threshold) step.converged = true;
+      else if (c < best) {
+        best = c;
+        since = 0;
+      } else if (++since >= STALL_CHECKS) {
+        step.stalled = true;
+        break;
       }
     }
     // Every exit follows a check (the last iteration is one), so step.criterion is that of the returned θ.
