@@ -116,7 +116,8 @@ export async function gpuFistaPath(problem: GpuFistaProblem, o: GpuFistaOptions)
     storage: 'f32',
     labels: Uint32Array.from(problem.y),
     classes: C,
-    ...(o.maxBindingBytes !== undefined ? { maxBindingBytes: o.maxBindingBytes } : {}),
+    // A piece's logits (rows × C floats) must fit a binding too: with more classes than columns, fewer rows.
+    maxBindingBytes: Math.min(o.maxBindingBytes ?? Infinity, Math.floor((Math.min(g.limits.maxStorageBufferBindingSize, g.limits.maxBufferSize) * K) / Math.max(K, C))),
   });
   const owned: GPUBuffer[] = [];
   try {

@@ -25,6 +25,7 @@
  */
 import { chooseBackend } from '../backend.js';
 import { callNative, callNativeSync, NeurosieveError } from '../errors.js';
+import { gpu } from '../gpu/device.js';
 import { gpuFistaPath, type GpuFistaResult } from '../gpu/probe-fista.js';
 import { awaitJob } from '../linkage.js';
 import { native } from '../native.js';
@@ -120,6 +121,7 @@ async function nativeSolve(train: ProbeData, classes: number, o: Resolved, weigh
 async function trainExactWebgpu(train: ProbeData, classes: number, o: Resolved, weights: Float64Array, hooks: TrainHooks): Promise<TrainedLinear> {
   const threads = hooks.threads ?? 0;
   const { rows: T, cols: D } = train;
+  await gpu(); // no adapter: fail before any native work
   // λ_max, s, b*, μ and the Lipschitz estimate from the native datafit: the device runs exactly the native λ.
   const setup = await callNative(() => native().probeExactSetup(train.x, T, D, train.y, classes, weights, o.alpha, threads));
   const { promise, out: centred } = native().zscoreApply(train.x, T, D, setup.mean, new Float64Array(D).fill(1), threads);
