@@ -1,6 +1,7 @@
 // WebGPU benchmark: neurosieve's WebGPU backend against the native engine and against gpu.js (a peer installed
 // in bench/ only: `cd bench && npm install --omit=optional`, see bench/package.json), for the correlation pass
-// for a GEMM (the probe's X·Wᵀ) and for average linkage (reciprocal-nearest-neighbour rounds, src/gpu/linkage.ts,
+// for a GEMM (the probe's X·Wᵀ), for the exact probe solver (WebGPU path + native polish against the native path)
+// and for average linkage (reciprocal-nearest-neighbour rounds, src/gpu/linkage.ts,
 // against the native NN-chain on the same float32 distances). Run through `npm run bench` (bench/run.mjs) or alone:
 //
 //   node bench/webgpu.mjs [--quick]
@@ -175,6 +176,30 @@ export async function runWebgpuBench({ api, quick = false, log = console.error, 
       rows.push({ kind: 'gemm', impl: 'gpu.js (webgpu mode)', M: n, N: n, K: n, seconds: tj, gflops: flops / tj / 1e9, maxRelDiffVsWebgpu: diff, note: label });
       log(`  gpu.js ${tj.toFixed(3)} s`);
     }
+    // ---- exact probe solve: native FISTA path vs WebGPU path + native polish (same objective to tol) --------------
+    {
+      // Small on lavapipe: gemm-xwt/gemm-gtx tile 64 classes, so C = 4 computes 16× the useful FLOPs there.
+      const T = (quick ? 500 : 2000) * scale;
+      const D = 32;
+      const C = 4;
+      const rand = prng(11);
+      const xp = new Float32Array(T * D);
+      const y = new Int32Array(T);
+      for (let t = 0; t < T; t++) {
+        y[t] = t < C ? t : Math.floor(rand() * C);
+        for (let d = 0; d < D; d++) xp[t * D + d] = rand() - 0.5 + (d === y[t] ? 0.4 : 0);
+      }
+      const data = { x: xp, rows: T, cols: D, y };
+      const options = { alpha: 0.5, tol: 1e-6 };
+      let nat, dev;
+      const tn = await best(1, async () => (nat = await api.trainExact(data, C, options, { backend: 'native' })));
+      rows.push({ kind: 'probe-exact', impl: 'neurosieve native', T, D, seconds: tn, iterations: nat.solver.iterations });
+      const tw = await best(1, async () => (dev = await api.trainExact(data, C, options, { backend: 'webgpu' })));
+      const objRelDiff = Math.abs(dev.solver.objective - nat.solver.objective) / nat.solver.objective;
+      rows.push({ kind: 'probe-exact', impl: 'neurosieve webgpu + native polish', T, D, seconds: tw, objRelDiff, gpuIterations: dev.solver.gpu.iterations, polishIterations: dev.solver.polish.iterations, note: label });
+      log(`exact probe T=${T} D=${D} C=${C}: native ${tn.toFixed(3)} s (${nat.solver.iterations} it), webgpu ${tw.toFixed(3)} s (${dev.solver.gpu.iterations} on the device + ${dev.solver.polish.iterations} polish), objective rel. diff ${objRelDiff.toExponential(1)}`);
+    }
+
     // ---- average linkage: float32 condensed distances 1 − |r| -> Z ---------------------------------------------
     // The correlation of grouped activations (groups of 4 around a shared factor), as `neurosieve cluster` sees it.
     for (const nPts of quick ? [512] : [512, 2048]) {
@@ -228,7 +253,7 @@ function markdown(rows, label, adapter) {
     '|---|---|---|---|---|---|',
     ...rows.map((r) =>
       `| ${r.kind} | ${r.impl}${r.note && r.impl !== 'neurosieve native' ? ` (${r.note})` : ''} | ${r.kind === 'gemm' ? `${r.M}×${r.K}·${r.K}×${r.N}` : r.kind === 'linkage' ? `n=${r.n}` : `T=${r.T}, D=${r.D}`} | ${f(r.seconds, 3)} | ${f(r.gflops, 2)} | ` +
-      (r.sameMerges !== undefined ? `${r.rounds} rounds; ${r.handover ? 'handed over to native (tie)' : r.sameMerges ? 'same merges as native' : `merges differ (${r.tiedMerges ?? '?'} tied merges)`}, max height rel. diff ${r.heightRel.toExponential(1)}` : r.maxAbsDiffVsNative !== undefined ? `max \\|Δr\\| vs native ${r.maxAbsDiffVsNative.toExponential(1)}` : r.maxRelError !== undefined ? `max rel. error vs float64 ${r.maxRelError.toExponential(1)}` : r.maxRelDiffVsWebgpu !== undefined ? `max rel. diff vs webgpu ${r.maxRelDiffVsWebgpu.toExponential(1)}` : '–') + ' |'),
+      (r.objRelDiff !== undefined ? `${r.gpuIterations} device + ${r.polishIterations} native iterations; objective rel. diff vs native ${r.objRelDiff.toExponential(1)}` : r.iterations !== undefined ? `${r.iterations} iterations` : r.sameMerges !== undefined ? `${r.rounds} rounds; ${r.handover ? 'handed over to native (tie)' : r.sameMerges ? 'same merges as native' : `merges differ (${r.tiedMerges ?? '?'} tied merges)`}, max height rel. diff ${r.heightRel.toExponential(1)}` : r.maxAbsDiffVsNative !== undefined ? `max \\|Δr\\| vs native ${r.maxAbsDiffVsNative.toExponential(1)}` : r.maxRelError !== undefined ? `max rel. error vs float64 ${r.maxRelError.toExponential(1)}` : r.maxRelDiffVsWebgpu !== undefined ? `max rel. diff vs webgpu ${r.maxRelDiffVsWebgpu.toExponential(1)}` : '–') + ' |'),
   ].join('\n');
 }
 

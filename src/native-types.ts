@@ -132,6 +132,22 @@ export interface NativeProbeExactOptions {
   /** Iterations between two checks of the stopping criterion (each costs one Rᵀ·X pass). */
   checkEvery: number;
   threads: number;
+  /** Warm start (uncentred model): C×D weights and C biases, both or neither. */
+  warmWeight?: Float64Array;
+  warmBias?: Float64Array;
+}
+
+/** What a solver outside the addon needs to run the native path (native/src/ops/probe_exact.cc). */
+export interface NativeProbeExactSetup {
+  lambdaMax: number;
+  scale: number;
+  /** Böhning's estimate (power iteration ×1.1) and the guaranteed trace bound, for centred features. */
+  lipschitz: number;
+  lipschitzUpper: number;
+  /** Column means μ (float64). */
+  mean: Float64Array;
+  /** Centred intercept b* optimal for W = 0. */
+  bias: Float64Array;
 }
 
 export interface NativeProbePathStep {
@@ -162,6 +178,7 @@ export interface NativeProbeExactResult {
 /** The exact probe solver and the z-scoring passes (native/src/ops/probe_exact.cc). */
 export interface NativeAddonProbe {
   probeExact(x: Float32Array, rows: number, cols: number, y: Int32Array, classes: number, classWeights: Float64Array, options: NativeProbeExactOptions, onProgress: (p: { done: number; total: number; objective: number }) => void): NativeJob<NativeProbeExactResult>;
+  probeExactSetup(x: Float32Array, rows: number, cols: number, y: Int32Array, classes: number, classWeights: Float64Array, alpha: number, threads: number): Promise<NativeProbeExactSetup>;
   /** Column means and population stds in float64 (NaN/Inf: E_NONFINITE naming row and neuron). */
   columnMoments(x: Float32Array, rows: number, cols: number, threads: number): Promise<{ mean: Float64Array; std: Float64Array }>;
   /** (x − mean) / std into `out` (std 0 divides by 1); `promise` resolves when `out` is filled. */

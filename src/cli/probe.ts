@@ -41,6 +41,7 @@ const spec: CommandSpec = {
     { name: 'format', kind: 'string', choices: ['auto', 'npy', 'safetensors', 'neurox-jsonl'], default: 'auto', help: 'activation format' },
     { name: 'nan', kind: 'string', choices: ['error', 'zero'], default: 'error', help: 'NaN/Inf in activations: stop with an error, or replace by 0 and count' },
     { name: 'threads', kind: 'int', value: 'N', default: 0, help: 'worker threads, 0 = all cores (results do not depend on it)' },
+    { name: 'backend', kind: 'string', choices: ['auto', 'native', 'webgpu'], default: 'auto', help: "exact: native solver, or WebGPU FISTA polished natively to --tol; auto = WebGPU on a real GPU (compat: native only)" },
   ],
 };
 
@@ -69,6 +70,8 @@ export const probeCommand: Command = {
       throw new NeurosieveError('E_ARGUMENT', "Expected one value for --l1 and --l2 of 'neurosieve probe' but received several (add --grid to search them)");
     }
     const options: TrainProbeOptions = { mode: o.mode as 'compat' | 'exact', threads: o.threads as number, signal: ctx.signal };
+    // --backend defaults to auto; only an explicit webgpu reaches a compat run (and is refused there by name).
+    if (o.backend !== 'auto') options.backend = o.backend as 'native' | 'webgpu';
     const set = <K extends keyof TrainProbeOptions>(k: K, v: unknown) => {
       if (v !== undefined) options[k] = v as TrainProbeOptions[K];
     };

@@ -1,6 +1,7 @@
 /** Checks shared by the probe trainers: numbers in a range, a ProbeData's shapes and ids, the trainer hooks. */
 import { NeurosieveError } from '../errors.js';
-import { expectInteger } from '../validate.js';
+import { BACKENDS } from '../backend.js';
+import { expectInteger, expectOneOf } from '../validate.js';
 import type { ProbeData, TrainHooks } from './train-types.js';
 
 function show(v: unknown): string {
@@ -40,6 +41,7 @@ export function checkProbeData(data: ProbeData, classes: number, what: string): 
 export function checkHooks(hooks: TrainHooks, classes: number, fn: string): void {
   if (typeof hooks !== 'object' || hooks === null) throw new NeurosieveError('E_ARGUMENT', `Expected a hooks object for ${fn} but received ${show(hooks)}`);
   if (hooks.threads !== undefined) expectInteger(hooks.threads, 'threads', 0, 1024);
+  if (hooks.backend !== undefined) expectOneOf(hooks.backend, 'backend', BACKENDS);
   if (hooks.classWeights !== undefined) {
     const w = hooks.classWeights;
     if (!(w instanceof Float64Array) || w.length !== classes) {

@@ -12,11 +12,24 @@
  * features are rescaled together. The path's intermediate λ (warm starts only) stop at
  * PATH_TOL_FACTOR·tol·s (1000: a few iterations each; measured, the full 10-step path then costs about 2× one solve). A λ that does not reach it within maxIterations is reported (converged false
  * and a `warning` in the solver report), never silent.
+ *
+ * Backends (hooks.backend; 'auto' = native unless a real, non-fallback GPU, src/backend.ts):
+ * - 'native': the whole path in the addon, float64 arithmetic on float32 data.
+ * - 'webgpu': the same path (same λ_max, λ values, warm starts, criterion) runs on the device in float32
+ *   (src/gpu/probe-fista.ts: the two GEMMs, the residual, the prox step and the criterion are WGSL kernels; this
+ *   file only orchestrates), down to GPU_TOL·s at the last λ — float32 gradients bottom out near 1e-5·s — and
+ *   the native solver then POLISHES that point at the last λ to tol·s (probeExact with a warm start, pathSteps 1).
+ *   The answer therefore carries the native solver's guarantee (criterion in float64 ≤ tol·s); the report's
+ *   `iterations` counts both sides, `gpu` says what the device did (iterations per λ, its float32 criterion)
+ *   and `polish` what the native solver added. Why not all on the device: the last digits need float64 sums.
  */
-import { NeurosieveError } from '../errors.js';
+import { chooseBackend } from '../backend.js';
+import { callNative, callNativeSync, NeurosieveError } from '../errors.js';
+import { gpu } from '../gpu/device.js';
+import { gpuFistaPath, type GpuFistaResult } from '../gpu/probe-fista.js';
 import { awaitJob } from '../linkage.js';
-import { callNativeSync } from '../errors.js';
 import { native } from '../native.js';
+import type { NativeProbeExactResult } from '../native-types.js';
 import { expectInteger, expectKnownKeys } from '../validate.js';
 import { checkHooks, checkProbeData, expectNumberIn } from './checks.js';
 import type { ExactOptions, ProbeData, TrainHooks, TrainedLinear } from './train-types.js';
@@ -31,6 +44,14 @@ export const PATH_TOL_FACTOR = 1000;
 
 /** Iterations between two evaluations of the stopping criterion (each costs one extra pass over X). */
 const CHECK_EVERY = 5;
+
+/**
+ * The WebGPU backend's device phase stops at max(tol, GPU_TOL)·s (float32 reaches ≈ 1e-5·s; a margin of 10 keeps
+ * the device out of its rounding floor); the native polish takes it to tol·s.
+ */
+export const GPU_TOL = 1e-4;
+
+type Resolved = ReturnType<typeof validateExactOptions>;
 
 export function validateExactOptions(options: ExactOptions): Required<Omit<ExactOptions, 'lambda'>> & { lambda?: number } {
   if (typeof options !== 'object' || options === null) throw new NeurosieveError('E_ARGUMENT', `Expected an options object for trainExact but received ${String(options)}`);
@@ -55,6 +76,14 @@ export async function trainExact(train: ProbeData, classes: number, options: Exa
   const empty = counts.findIndex((n) => n === 0);
   if (empty >= 0) throw new NeurosieveError('E_ARGUMENT', `Expected at least one training row of every class for trainExact but received none of class ${empty}`);
   const weights = hooks.classWeights ?? new Float64Array(classes).fill(1);
+  const backend = await chooseBackend(hooks.backend ?? 'auto');
+  if (backend === 'webgpu') return trainExactWebgpu(train, classes, o, weights, hooks);
+  const r = await nativeSolve(train, classes, o, weights, hooks, {});
+  return finishReport(r, o);
+}
+
+/** The native path (or, with a warm start, the polish at one λ). */
+async function nativeSolve(train: ProbeData, classes: number, o: Resolved, weights: Float64Array, hooks: TrainHooks, extra: { lambda?: number; pathSteps?: number; warmWeight?: Float64Array; warmBias?: Float64Array }): Promise<NativeProbeExactResult> {
   const onProgress = hooks.onProgress;
   const job = callNativeSync(() =>
     native().probeExact(
@@ -66,31 +95,98 @@ export async function trainExact(train: ProbeData, classes: number, options: Exa
       weights,
       {
         alpha: o.alpha,
-        lambda: o.lambda ?? 0,
+        lambda: extra.lambda ?? o.lambda ?? 0,
         lambdaRatio: EXACT_DEFAULTS.lambdaRatio,
-        pathSteps: o.pathSteps,
+        pathSteps: extra.pathSteps ?? o.pathSteps,
         tol: o.tol,
         pathTolFactor: PATH_TOL_FACTOR,
         maxIterations: o.maxIterations,
         checkEvery: CHECK_EVERY,
         threads: hooks.threads ?? 0,
+        ...(extra.warmWeight ? { warmWeight: extra.warmWeight, warmBias: extra.warmBias! } : {}),
       },
       (p) => {
         try {
-          onProgress?.({ unit: 'path', done: p.done, total: p.total, loss: p.objective });
+          onProgress?.({ unit: 'path', done: extra.pathSteps === 1 && o.pathSteps > 1 ? o.pathSteps : p.done, total: extra.pathSteps === 1 ? o.pathSteps : p.total, loss: p.objective });
         } catch {
           /* a failing progress callback must not kill the job */
         }
       },
     ),
   );
-  const r = await awaitJob(job, hooks.signal);
+  return awaitJob(job, hooks.signal);
+}
+
+/** FISTA on the device to GPU_TOL, then the native polish at the last λ (file comment). */
+async function trainExactWebgpu(train: ProbeData, classes: number, o: Resolved, weights: Float64Array, hooks: TrainHooks): Promise<TrainedLinear> {
+  const threads = hooks.threads ?? 0;
+  const { rows: T, cols: D } = train;
+  await gpu(); // no adapter: fail before any native work
+  // λ_max, s, b*, μ and the Lipschitz estimate from the native datafit: the device runs exactly the native λ.
+  const setup = await callNative(() => native().probeExactSetup(train.x, T, D, train.y, classes, weights, o.alpha, threads));
+  const { promise, out: centred } = native().zscoreApply(train.x, T, D, setup.mean, new Float64Array(D).fill(1), threads);
+  await callNative(() => promise);
+  const lambdaEnd = o.lambda ?? EXACT_DEFAULTS.lambdaRatio * (setup.lambdaMax > 0 ? setup.lambdaMax : 1);
+  const lambdaStart = setup.lambdaMax > 0 ? setup.lambdaMax : lambdaEnd;
+  const K = o.pathSteps;
+  const lambdas = Array.from({ length: K }, (_, k) => (K === 1 || k === K - 1 ? lambdaEnd : lambdaStart * Math.pow(lambdaEnd / lambdaStart, k / (K - 1))));
+  const thresholds = lambdas.map((_, k) => Math.max(k === K - 1 ? o.tol : PATH_TOL_FACTOR * o.tol, GPU_TOL) * setup.scale);
+  const lipschitz = Math.min(2 * setup.lipschitz, setup.lipschitzUpper);
+  const onProgress = hooks.onProgress;
+  const device: GpuFistaResult = await gpuFistaPath(
+    { x: centred, rows: T, cols: D, y: train.y, classes, rowWeight: weights.map((w) => w / T) },
+    {
+      alpha: o.alpha,
+      lambdas,
+      thresholds,
+      bias: setup.bias,
+      lipschitz,
+      maxIterations: o.maxIterations,
+      checkEvery: CHECK_EVERY,
+      ...(hooks.signal ? { signal: hooks.signal } : {}),
+      onStep: (done, total) => {
+        try {
+          if (done < total) onProgress?.({ unit: 'path', done, total });
+        } catch {
+          /* as above */
+        }
+      },
+    },
+  );
+  // The uncentred intercept b = b̃ − W·μ (one C×D pass, once).
+  const warmBias = Float64Array.from(device.biasCentred);
+  for (let c = 0; c < classes; c++) for (let j = 0; j < D; j++) warmBias[c]! -= device.weight[c * D + j]! * setup.mean[j]!;
+  const r = await nativeSolve(train, classes, o, weights, hooks, { lambda: lambdaEnd, pathSteps: 1, warmWeight: device.weight, warmBias });
+  const polished = finishReport(r, o);
+  const last = device.path[device.path.length - 1]!;
+  const gpuIterations = device.path.reduce((n, s) => n + s.iterations, 0);
+  const solver = polished.solver;
+  solver.backend = 'webgpu';
+  solver.iterations = gpuIterations + (solver.iterations as number);
+  solver.pathSteps = K;
+  solver.gpu = {
+    adapter: device.adapter,
+    iterations: gpuIterations,
+    criterionValue: last.criterion,
+    relativeCriterion: last.criterion / setup.scale,
+    threshold: thresholds[K - 1],
+    lipschitz,
+    submissions: device.submissions,
+    path: device.path.map((s) => ({ ...s })),
+  };
+  solver.polish = { iterations: r.path[0]!.iterations, passes: r.passes, fromCriterion: last.criterion };
+  return polished;
+}
+
+/** The solver report of a native result (the whole path, or the polish). */
+function finishReport(r: NativeProbeExactResult, o: Resolved): TrainedLinear {
   const last = r.path[r.path.length - 1]!;
   const threshold = o.tol * r.scale;
   const failed = r.path.filter((s) => !s.converged);
   const limit = (k: number) => (k === r.path.length - 1 ? threshold : PATH_TOL_FACTOR * threshold);
   const solver: Record<string, unknown> = {
     solver: 'fista',
+    backend: 'native',
     criterion: 'kkt',
     tol: o.tol,
     threshold,

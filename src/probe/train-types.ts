@@ -41,6 +41,11 @@ export interface TrainHooks {
   onProgress?: (p: TrainProgress) => void;
   /** Aborting stops at the next epoch / iteration boundary with NeurosieveError('E_CANCELLED'). */
   signal?: AbortSignal;
+  /**
+   * trainExact only (trainCompat refuses the key): 'native' (default with 'auto' unless a real GPU), or 'webgpu':
+   * FISTA on the device in float32 to a looser criterion, then a native polish to `tol` (src/probe/train-exact.ts).
+   */
+  backend?: 'auto' | 'native' | 'webgpu';
 }
 
 export interface TrainProgress {

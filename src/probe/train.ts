@@ -16,6 +16,7 @@
  * penalty is scale-dependent, as for glmnet / scikit-learn users who standardise) and off in compat mode (NeuroX
  * trains on raw activations).
  */
+import { BACKENDS } from '../backend.js';
 import { callNative, NeurosieveError } from '../errors.js';
 import { loadActivations, type LoadedActivations } from '../load.js';
 import { native } from '../native.js';
@@ -58,6 +59,11 @@ export interface TrainProbeOptions extends CompatOptions, ExactOptions {
   /** NaN/Inf in activation files: 'error' (default) or 'zero'. */
   nan?: 'error' | 'zero';
   threads?: number;
+  /**
+   * Exact mode: 'auto' (default: native unless a real GPU), 'native', or 'webgpu' (device FISTA + native polish,
+   * train-exact.ts). Compat mode runs natively: 'webgpu' is refused there.
+   */
+  backend?: 'auto' | 'native' | 'webgpu';
   onProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
 }
@@ -65,7 +71,7 @@ export interface TrainProbeOptions extends CompatOptions, ExactOptions {
 const COMPAT_KEYS = ['optimizer', 'learningRate', 'epochs', 'batchSize', 'l1', 'l2', 'seed', 'patience'] as const;
 const GRID_KEYS = ['grid', 'l1Grid', 'l2Grid'] as const;
 const EXACT_KEYS = ['alpha', 'lambda', 'pathSteps', 'tol', 'maxIterations'] as const;
-const COMMON_KEYS = ['mode', 'zscore', 'classWeights', 'columns', 'unknown', 'nan', 'threads', 'onProgress', 'signal'] as const;
+const COMMON_KEYS = ['mode', 'zscore', 'classWeights', 'columns', 'unknown', 'nan', 'threads', 'backend', 'onProgress', 'signal'] as const;
 const KEYS = [...COMMON_KEYS, ...COMPAT_KEYS, ...GRID_KEYS, ...EXACT_KEYS];
 
 function isLoaded(a: unknown): a is LoadedActivations {
@@ -173,6 +179,10 @@ export async function trainProbe(data: TrainProbeData, options: TrainProbeOption
       throw new NeurosieveError('E_ARGUMENT', `Expected no ${k} for mode '${mode}' but received ${String((options as Record<string, unknown>)[k])}`);
     }
   }
+  const backend = expectOneOf(options.backend ?? 'auto', 'backend', BACKENDS);
+  if (mode === 'compat' && backend === 'webgpu') {
+    throw new NeurosieveError('E_ARGUMENT', "Expected backend 'auto' or 'native' for mode 'compat' (the NeuroX-compatible trainer runs natively) but received 'webgpu'");
+  }
   if (options.zscore !== undefined && typeof options.zscore !== 'boolean') throw new NeurosieveError('E_ARGUMENT', `Expected true or false for zscore but received ${String(options.zscore)}`);
   const zscore = options.zscore ?? mode === 'exact';
   const threads = options.threads === undefined ? 0 : expectInteger(options.threads, 'threads', 0, 1024);
@@ -216,7 +226,7 @@ export async function trainProbe(data: TrainProbeData, options: TrainProbeOption
   const opts = options as Record<string, unknown>;
   let trained: TrainedLinear;
   if (mode === 'exact') {
-    trained = await trainExact(train, classes.length, pick(opts, EXACT_KEYS) as ExactOptions, hooks);
+    trained = await trainExact(train, classes.length, pick(opts, EXACT_KEYS) as ExactOptions, { ...hooks, backend });
   } else if (options.grid) {
     if (!validation) throw new NeurosieveError('E_ARGUMENT', 'Expected validation data for grid search but received none');
     const g = await gridSearchCompat(train, validation, classes.length, pick(opts, [...COMPAT_KEYS, 'l1Grid', 'l2Grid']) as CompatOptions, hooks);

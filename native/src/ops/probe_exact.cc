@@ -3,6 +3,11 @@
 //       options { alpha, lambda (≤ 0: lambdaRatio·λ_max), lambdaRatio, pathSteps, tol, pathTolFactor,
 //       maxIterations, checkEvery, threads }; resolves { weight: Float64Array C×D, bias, path: [...], lambdaMax, scale,
 //       lipschitz, lipschitzBound, kernel }; progress { done, total, objective } after each λ of the path.
+//       Optional options.warmWeight (Float64Array C×D) and options.warmBias (C): start from them (uncentred model).
+//   probeExactSetup(x, T, D, y, C, classWeights, alpha, threads) -> Promise<{ lambdaMax, scale, lipschitz,
+//       lipschitzUpper, mean, bias }>: what a solver outside the addon (src/gpu/probe-fista.ts) needs to run the same
+//       path: λ_max and s, the centred intercept b* of W = 0, the column means μ, Böhning's estimate and the
+//       guaranteed trace bound of the Lipschitz constant (centred features, probe/datafit_multinomial.h).
 //   columnMoments(x, T, D, threads) -> Promise<{ mean, std }>          (float64, population std)
 //   zscoreApply(x, T, D, mean, std, threads) -> { promise, out }     ((x − mean) / std, std 0 → 1)
 // The worker holds references to the JS arrays it reads until it ends.
@@ -149,6 +154,17 @@ Napi::Value ProbeExact(const Napi::CallbackInfo& info) {
     opt.max_iterations = static_cast<size_t>(option(o, "maxIterations"));
     opt.check_every = std::max<size_t>(1, static_cast<size_t>(option(o, "checkEvery")));
     const size_t threads = static_cast<size_t>(option(o, "threads"));
+    Napi::Value ww = o.Get("warmWeight"), wb = o.Get("warmBias");
+    if (!ww.IsUndefined() || !wb.IsUndefined()) {
+      if (!ww.IsTypedArray() || ww.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
+          ww.As<Napi::Float64Array>().ElementLength() != C * D || !wb.IsTypedArray() ||
+          wb.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array || wb.As<Napi::Float64Array>().ElementLength() != C)
+        fail(Code::Shape, "probeExact: options.warmWeight must be a Float64Array of C*D values and warmBias of C");
+      auto a = ww.As<Napi::Float64Array>();
+      auto b = wb.As<Napi::Float64Array>();
+      opt.warm_W.assign(a.Data(), a.Data() + C * D);
+      opt.warm_b.assign(b.Data(), b.Data() + C);
+    }
     Napi::Function on_progress = info.Length() > 7 && info[7].IsFunction() ? info[7].As<Napi::Function>() : Napi::Function();
 
     const float* xp = x.Data();
@@ -199,6 +215,56 @@ Napi::Value ProbeExact(const Napi::CallbackInfo& info) {
     job.Set("cancel", Napi::Function::New(env, [cancel](const Napi::CallbackInfo&) { cancel->store(true); }, "cancel"));
     worker->Queue();
     return job;
+  });
+}
+
+Napi::Value ProbeExactSetup(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guard(env, [&]() -> Napi::Value {
+    const char* fn = "probeExactSetup";
+    auto x = typed_arg<Napi::Float32Array>(info, 0, napi_float32_array, fn, "a Float32Array");
+    const size_t T = size_arg(info, 1, fn), D = size_arg(info, 2, fn);
+    auto y = typed_arg<Napi::Int32Array>(info, 3, napi_int32_array, fn, "an Int32Array");
+    const size_t C = size_arg(info, 4, fn);
+    auto cw = typed_arg<Napi::Float64Array>(info, 5, napi_float64_array, fn, "a Float64Array");
+    const double alpha = arg_number(info, 6, fn);
+    const size_t threads = size_arg(info, 7, fn);
+    if (x.ElementLength() != T * D || y.ElementLength() != T || cw.ElementLength() != C || C < 2 || T == 0 || D == 0)
+      fail(Code::Shape, "probeExactSetup: x must hold T*D values, y T ids, classWeights C >= 2 weights");
+    for (size_t t = 0; t < T; ++t)
+      if (y.Data()[t] < 0 || static_cast<size_t>(y.Data()[t]) >= C)
+        fail(Code::Argument, "probeExactSetup: class id out of range at row " + std::to_string(t));
+    const float* xp = x.Data();
+    const int32_t* yp = y.Data();
+    auto weights = std::make_shared<std::vector<double>>(cw.Data(), cw.Data() + C);
+    auto start = std::make_shared<probe::PathStart>();
+    auto mean = std::make_shared<std::vector<double>>();
+    auto lip = std::make_shared<std::pair<double, double>>();
+    auto* worker = new ProbeWorker(
+        env, threads,
+        [=](ThreadPool& pool, const ProbeWorker::Report&, const std::atomic<bool>*) {
+          check_finite(xp, T, D, pool, "trainExact");
+          probe::MultinomialDatafit f(xp, T, D, yp, C, weights->data(), pool);
+          *start = probe::path_start(f, alpha, pool);
+          *mean = f.means();
+          *lip = {f.lipschitz(pool), f.lipschitz_upper()};
+        },
+        [=](Napi::Env e) -> Napi::Value {
+          Napi::Object r = Napi::Object::New(e);
+          r.Set("lambdaMax", start->lambda_max);
+          r.Set("scale", start->scale);
+          r.Set("lipschitz", lip->first);
+          r.Set("lipschitzUpper", lip->second);
+          r.Set("mean", float64_copy(e, *mean));
+          r.Set("bias", float64_copy(e, start->b));
+          return r;
+        },
+        Napi::Function(), std::make_shared<std::atomic<bool>>(false));
+    worker->keep(x);
+    worker->keep(y);
+    Napi::Promise p = worker->promise();
+    worker->Queue();
+    return p;
   });
 }
 
@@ -271,6 +337,7 @@ Napi::Value ZscoreApply(const Napi::CallbackInfo& info) {
 
 void register_probe_exact(Napi::Env env, Napi::Object exports) {
   exports.Set("probeExact", Napi::Function::New(env, ProbeExact, "probeExact"));
+  exports.Set("probeExactSetup", Napi::Function::New(env, ProbeExactSetup, "probeExactSetup"));
   exports.Set("columnMoments", Napi::Function::New(env, ColumnMoments, "columnMoments"));
   exports.Set("zscoreApply", Napi::Function::New(env, ZscoreApply, "zscoreApply"));
 }

@@ -53,6 +53,14 @@ void MultinomialDatafit::uncentred_bias(const double* W, const double* b_centred
   }
 }
 
+void MultinomialDatafit::centred_bias(const double* W, const double* b, double* b_centred) const {
+  for (size_t c = 0; c < C_; ++c) {
+    double s = 0;
+    for (size_t j = 0; j < D_; ++j) s += W[c * D_ + j] * mu_[j];
+    b_centred[c] = b[c] + s;
+  }
+}
+
 void MultinomialDatafit::logits(const double* W, const double* b_centred, double* Z, ThreadPool& pool) const {
   std::vector<double> bias(C_);
   uncentred_bias(W, b_centred, bias.data());

@@ -37,6 +37,10 @@ class MultinomialDatafit {
 
   // The intercept of the uncentred model, b̃ − W·μ.
   void uncentred_bias(const double* W, const double* b_centred, double* b) const;
+  // Its inverse, b̃ = b + W·μ (a warm start given for the uncentred model).
+  void centred_bias(const double* W, const double* b, double* b_centred) const;
+  // Column means μ of X (float64).
+  const std::vector<double>& means() const { return mu_; }
   // Z = (X − 1μᵀ)·Wᵀ + b (T×C, float64). W row-major C×D.
   void logits(const double* W, const double* b, double* Z, ThreadPool& pool) const;
   // f at logits Z; fills R (T×C) and grad_b (C).

@@ -147,22 +147,41 @@ PathStep solve_one(const MultinomialDatafit& f, const ElasticNet& h, double thre
 
 }  // namespace
 
-FistaResult solve_path(const MultinomialDatafit& f, const FistaOptions& o, ThreadPool& pool, const FistaHooks& hooks) {
+PathStart path_start(const MultinomialDatafit& f, double alpha, ThreadPool& pool) {
   const size_t T = f.rows(), D = f.cols(), C = f.classes();
-  Workspace ws(T, D, C);
-  FistaResult r;
+  PathStart p;
   // W = 0 and the optimal intercept for it: softmax(b*) = each class's share of the loss weight.
   const auto& mass = f.class_mass();
   double total = 0;
   for (double m : mass) total += m;
-  for (size_t c = 0; c < C; ++c) ws.b[c] = std::log(mass[c] / total);
-  for (size_t t = 0; t < T; ++t) std::copy(ws.b.begin(), ws.b.end(), ws.Z.begin() + t * C);
-  f.value_residual(ws.Z.data(), ws.R.data(), ws.gb.data(), pool);
-  f.gradient_w(ws.R.data(), ws.GW.data(), pool);
+  p.b.resize(C);
+  for (size_t c = 0; c < C; ++c) p.b[c] = std::log(mass[c] / total);
+  std::vector<double> Z(T * C), R(T * C), gb(C), GW(C * D);
+  for (size_t t = 0; t < T; ++t) std::copy(p.b.begin(), p.b.end(), Z.begin() + t * C);
+  f.value_residual(Z.data(), R.data(), gb.data(), pool);
+  f.gradient_w(R.data(), GW.data(), pool);
   double g0 = 0;
-  for (double g : ws.GW) g0 = std::max(g0, std::abs(g));
-  r.lambda_max = ElasticNet::lambda_max(g0, o.alpha);
-  r.scale = g0 > 0 ? g0 : 1.0;
+  for (double g : GW) g0 = std::max(g0, std::abs(g));
+  p.lambda_max = ElasticNet::lambda_max(g0, alpha);
+  p.scale = g0 > 0 ? g0 : 1.0;
+  return p;
+}
+
+FistaResult solve_path(const MultinomialDatafit& f, const FistaOptions& o, ThreadPool& pool, const FistaHooks& hooks) {
+  const size_t T = f.rows(), D = f.cols(), C = f.classes();
+  Workspace ws(T, D, C);
+  FistaResult r;
+  const PathStart start = path_start(f, o.alpha, pool);
+  r.lambda_max = start.lambda_max;
+  r.scale = start.scale;
+  if (!o.warm_W.empty()) {
+    ws.W = o.warm_W;
+    f.centred_bias(ws.W.data(), o.warm_b.data(), ws.b.data());
+    f.logits(ws.W.data(), ws.b.data(), ws.Z.data(), pool);
+  } else {
+    ws.b = start.b;
+    for (size_t t = 0; t < T; ++t) std::copy(ws.b.begin(), ws.b.end(), ws.Z.begin() + t * C);
+  }
   const double threshold = o.tol * r.scale;
   const double lambda_end = o.lambda > 0 ? o.lambda : o.lambda_ratio * (r.lambda_max > 0 ? r.lambda_max : 1.0);
   const double lambda_start = r.lambda_max > 0 ? r.lambda_max : lambda_end;

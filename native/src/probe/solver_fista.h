@@ -46,7 +46,20 @@ struct FistaOptions {
   double path_tol_factor = 1000;
   size_t max_iterations = 10000;
   size_t check_every = 5;
+  // Warm start (W C×D, b C, the uncentred model; both empty = none): the path starts from it instead of W = 0.
+  // λ_max and s are still those of W = 0, so a warm start changes where the solve begins, never what it solves
+  // (the WebGPU backend polishes its float32 solution this way, with path_steps = 1).
+  std::vector<double> warm_W, warm_b;
 };
+
+// Where every path starts: λ_max, the scale s of the stopping rule, and the centred intercept b* optimal for
+// W = 0 (softmax(b*) = each class's share of the loss weight). Two passes over X.
+struct PathStart {
+  double lambda_max = 0;
+  double scale = 1;
+  std::vector<double> b;  // centred (probe/datafit_multinomial.h)
+};
+PathStart path_start(const MultinomialDatafit& f, double alpha, ThreadPool& pool);
 
 struct PathStep {
   double lambda = 0;
