@@ -16,11 +16,12 @@
  * only sums 32 products per lane), softmax/CE, the loss and the penalty sums. Same seed, same bytes, for any
  * thread count (on one CPU variant: avx512 and avx2 share the arithmetic, the generic build has no FMA).
  */
-import { NeurosieveError, callNative, callNativeSync } from '../errors.js';
+import { NeurosieveError, callNativeSync } from '../errors.js';
 import { awaitJob } from '../linkage.js';
 import { native } from '../native.js';
 import type { NativeCompatOptions, NativeCompatProgress } from '../native-types.js';
 import { expectInteger, expectKnownKeys, expectOneOf } from '../validate.js';
+import { checkFiniteFeatures, checkHooks, checkProbeData, expectNumberIn, show } from './checks.js';
 import type { CompatOptions, ProbeData, TrainedLinear, TrainHooks } from './train-types.js';
 
 /** The paper's grid for λ1 and λ2 (method.md §3). */
@@ -29,40 +30,10 @@ export const PAPER_GRID: readonly number[] = [0, 1e-5, 1e-4, 1e-3, 1e-2, 0.1];
 const OPTION_KEYS = ['optimizer', 'learningRate', 'epochs', 'batchSize', 'l1', 'l2', 'seed', 'patience'] as const;
 const HOOK_KEYS = ['threads', 'classWeights', 'onProgress', 'signal', 'validation'] as const;
 
-function show(v: unknown): string {
-  if (typeof v === 'string') return `'${v}'`;
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
-  return Object.prototype.toString.call(v);
-}
-
-function expectNumber(value: unknown, name: string, min: number, strict: boolean): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || (strict ? value <= min : value < min)) {
-    throw new NeurosieveError('E_ARGUMENT', `Expected a finite number ${strict ? '>' : '>='} ${min} for ${name} but received ${show(value)}`);
-  }
-  return value;
-}
-
-/** Checks one in-memory problem: shapes, class ids in [0, classes), finite features (scanned natively). */
-async function checkData(data: ProbeData, name: string, classes: number, threads: number): Promise<void> {
-  if (data === null || typeof data !== 'object') throw new NeurosieveError('E_ARGUMENT', `Expected an object { x, rows, cols, y } for ${name} but received ${show(data)}`);
-  if (!(data.x instanceof Float32Array)) throw new NeurosieveError('E_ARGUMENT', `Expected a Float32Array for ${name}.x but received ${show(data.x)}`);
-  if (!(data.y instanceof Int32Array)) throw new NeurosieveError('E_ARGUMENT', `Expected an Int32Array for ${name}.y but received ${show(data.y)}`);
-  const rows = expectInteger(data.rows, `${name}.rows`, 1);
-  const cols = expectInteger(data.cols, `${name}.cols`, 1);
-  if (data.x.length !== rows * cols) {
-    throw new NeurosieveError('E_SHAPE', `Expected ${rows * cols} values (rows × cols = ${rows} × ${cols}) for ${name}.x but received ${data.x.length}`);
-  }
-  if (data.y.length !== rows) {
-    throw new NeurosieveError('E_SHAPE', `Expected ${rows} class ids (one per row) for ${name}.y but received ${data.y.length}`);
-  }
-  for (let t = 0; t < rows; t++) {
-    const id = data.y[t]!;
-    if (id < 0 || id >= classes) throw new NeurosieveError('E_ARGUMENT', `Expected class ids in [0, ${classes - 1}] for ${name}.y but received ${id} at row ${t}`);
-  }
-  const hit = await callNative(() => native().findNonFinite(data.x, rows, cols, threads));
-  if (hit) {
-    throw new NeurosieveError('E_NONFINITE', `Expected finite features for ${name}.x but received ${hit.value} at row ${hit.row}, column ${hit.col}`);
-  }
+/** One in-memory problem: shapes, class ids in [0, classes), finite features. */
+async function checkData(data: ProbeData, what: string, classes: number, threads: number): Promise<void> {
+  checkProbeData(data, classes, what);
+  await checkFiniteFeatures(data, what, threads);
 }
 
 interface ResolvedCompat {
@@ -81,23 +52,14 @@ function resolveOptions(options: CompatOptions, fn: string, known: readonly stri
   expectKnownKeys(options, known, fn);
   return {
     optimizer: expectOneOf(options.optimizer ?? 'adam', 'optimizer', ['adam', 'sgd'] as const),
-    learningRate: expectNumber(options.learningRate ?? 1e-3, 'learningRate', 0, true),
+    learningRate: expectNumberIn(options.learningRate ?? 1e-3, 'learningRate', 0, Infinity, true),
     epochs: expectInteger(options.epochs ?? 10, 'epochs', 1, 1_000_000),
     batchSize: expectInteger(options.batchSize ?? 32, 'batchSize', 1, 2 ** 31 - 1),
-    l1: expectNumber(options.l1 ?? 0, 'l1', 0, false),
-    l2: expectNumber(options.l2 ?? 0, 'l2', 0, false),
+    l1: expectNumberIn(options.l1 ?? 0, 'l1', 0, Infinity),
+    l2: expectNumberIn(options.l2 ?? 0, 'l2', 0, Infinity),
     seed: expectInteger(options.seed ?? 0, 'seed', 0),
     patience: options.patience === undefined ? undefined : expectInteger(options.patience, 'patience', 1, 1_000_000),
   };
-}
-
-function checkClassWeights(w: unknown, classes: number): Float64Array | null {
-  if (w === undefined) return null;
-  if (!(w instanceof Float64Array) || w.length !== classes || !w.every((v) => v > 0 && Number.isFinite(v))) {
-    const got = w instanceof Float64Array ? `[${Array.from(w).join(', ')}]` : show(w);
-    throw new NeurosieveError('E_ARGUMENT', `Expected a Float64Array of ${classes} positive finite weights for classWeights but received ${got}`);
-  }
-  return w;
 }
 
 /**
@@ -143,7 +105,8 @@ async function run(
 ): Promise<TrainedLinear> {
   expectKnownKeys(hooks, HOOK_KEYS, 'trainCompat hooks');
   expectInteger(classes, 'classes', 2, 2 ** 24);
-  const threads = expectInteger(hooks.threads ?? 0, 'threads', 0, 1024);
+  checkHooks(hooks, classes, 'trainCompat');
+  const threads = hooks.threads ?? 0;
   if (!checked) await checkData(train, 'train', classes, threads);
   const validation = hooks.validation;
   if (validation !== undefined) {
@@ -155,8 +118,7 @@ async function run(
   if (o.patience !== undefined && validation === undefined) {
     throw new NeurosieveError('E_ARGUMENT', 'Expected validation data (hooks.validation) for patience (early stopping needs a validation set) but received none');
   }
-  const classWeights = checkClassWeights(hooks.classWeights, classes);
-  if (hooks.signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'cancelled before the probe training started');
+  const classWeights = hooks.classWeights ?? null;
 
   const init = compatInit(classes, train.cols, o.seed);
   const nativeOptions: NativeCompatOptions = {
