@@ -47,7 +47,7 @@ export interface CorrelationClustersOptions {
   precision?: 'float32' | 'float64';
   /** Worker threads for the distance build, 0 = all (default). Results do not depend on it. */
   threads?: number;
-  /** Where the linkage runs: 'auto' (default: WebGPU only on a real GPU), 'native' or 'webgpu'. */
+  /** Where the linkage runs: 'native' (default; see LinkageOptions.backend for why), 'webgpu' or 'auto'. */
   backend?: 'auto' | 'native' | 'webgpu';
   /** WebGPU ties: 'exact' (default, the CPU's Z; ties hand over to native) or 'any' (see LinkageOptions.ties). */
   ties?: 'exact' | 'any';
@@ -178,7 +178,7 @@ export async function correlationClusters(
   const precision = expectOneOf(options.precision ?? 'float32', 'precision', ['float32', 'float64'] as const);
   const seed = expectInteger(options.seed ?? 0, 'seed', 0, 2 ** 32 - 1);
   const threads = expectInteger(options.threads ?? 0, 'threads', 0, 1024);
-  const requested = expectOneOf(options.backend ?? 'auto', 'backend', BACKENDS);
+  const requested = expectOneOf(options.backend ?? 'native', 'backend', BACKENDS);
   const ties = expectOneOf(options.ties ?? 'exact', 'ties', ['exact', 'any'] as const);
   if (requested === 'webgpu' && precision === 'float64') {
     throw new NeurosieveError('E_ARGUMENT', "Expected precision 'float32' with backend 'webgpu' (WGSL has no float64) but received precision 'float64'");

@@ -46,7 +46,11 @@ export interface LinkageOptions {
   onProgress?: (p: ClusterProgress) => void;
   /** Aborting stops the job at the next merge with NeurosieveError('E_CANCELLED'). */
   signal?: AbortSignal;
-  /** 'auto' (default: WebGPU only on a real GPU, as correlate), 'native' or 'webgpu'. */
+  /**
+   * 'native' (default), 'webgpu', or 'auto' (WebGPU only on a real GPU, as correlate). Native is the default:
+   * at realistic sizes float32 ties hand an exact GPU run back to the native engine (shaders/README.md), and
+   * probing for an adapter loads Dawn (~80 MiB of RSS) for nothing on a CPU-only machine.
+   */
   backend?: 'auto' | 'native' | 'webgpu';
   /** Called once with what ran. */
   onReport?: (r: LinkageReport) => void;
@@ -109,7 +113,7 @@ export async function linkage(distances: Float32Array | Float64Array, options: L
   expectKnownKeys(options, ['method', 'onProgress', 'signal', 'backend', 'onReport', 'ties'], 'linkage');
   expectOneOf(options.ties ?? 'exact', 'ties', ['exact', 'any'] as const);
   const method = expectOneOf(options.method ?? 'average', 'method', LINKAGE_METHODS);
-  const requested = expectOneOf(options.backend ?? 'auto', 'backend', BACKENDS);
+  const requested = expectOneOf(options.backend ?? 'native', 'backend', BACKENDS);
   if (!(distances instanceof Float32Array) && !(distances instanceof Float64Array)) {
     throw new NeurosieveError('E_ARGUMENT', `Expected a Float32Array or Float64Array for distances but received ${Object.prototype.toString.call(distances)}`);
   }

@@ -21,7 +21,7 @@ const spec: CommandSpec = {
     { name: 'representative', kind: 'string', choices: ['random', 'central'], default: 'random', help: 'kept neuron: seeded random member (compatible) or highest mean |r|' },
     { name: 'seed', kind: 'int', value: 'S', default: 0, help: 'seed of the random representatives' },
     { name: 'precision', kind: 'string', choices: ['float32', 'float64'], default: 'float32', help: "distance storage: float32 (half scipy's memory) or float64 (scipy's Z exactly)" },
-    { name: 'backend', kind: 'string', choices: ['auto', 'native', 'webgpu'], default: 'auto', help: "linkage: C++ NN-chain, WebGPU reciprocal nearest neighbours (same Z), or auto (WebGPU on a real GPU)" },
+    { name: 'backend', kind: 'string', choices: ['auto', 'native', 'webgpu'], default: 'native', help: "linkage: C++ NN-chain (default), WebGPU reciprocal nearest neighbours (same Z; exact ties hand over to native), or auto (WebGPU on a real GPU)" },
     { name: 'ties', kind: 'string', choices: ['exact', 'any'], default: 'exact', help: "webgpu: 'exact' hands ties over to the C++ engine (the CPU's Z); 'any' breaks them on the device (a valid dendrogram, may differ where ties are)" },
     { name: 'threads', kind: 'int', value: 'N', default: 0, help: 'worker threads, 0 = all cores (never changes the result)' },
   ],
