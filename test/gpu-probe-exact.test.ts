@@ -30,6 +30,7 @@ import type { ProbeData } from '../src/probe/train-types.js';
 import { filesIn, runCli, tempDir } from './helpers/cli.js';
 import { prng, randn } from './helpers/formats.js';
 import { probeGpu } from './helpers/gpu.js';
+import { kktViolation, reference } from './helpers/probe-reference.js';
 import { TEST_SEED } from './helpers/planted.js';
 
 console.log(`gpu-probe-exact.test.ts seed ${TEST_SEED} (set NEUROSIEVE_TEST_SEED to reproduce)`);
@@ -54,36 +55,11 @@ function planted(T: number, D: number, C: number, seed: number): ProbeData {
   return { x, y, rows: T, cols: D };
 }
 
-/** Largest KKT violation at (W, b) in float64, straight from the definitions (as probe-exact.test.ts). */
+/** Largest KKT violation at (W, b) in float64, straight from the definitions. */
 function kkt(data: ProbeData, C: number, W: ArrayLike<number>, b: ArrayLike<number>, lambda: number, alpha: number, cw?: ArrayLike<number>): number {
-  const { x, y, rows: T, cols: D } = data;
-  const GW = new Float64Array(C * D);
-  const gb = new Float64Array(C);
-  const z = new Float64Array(C);
-  for (let t = 0; t < T; t++) {
-    const a = (cw ? cw[y[t]!]! : 1) / T;
-    let m = -Infinity;
-    for (let c = 0; c < C; c++) {
-      let s = b[c]!;
-      for (let j = 0; j < D; j++) s += x[t * D + j]! * W[c * D + j]!;
-      z[c] = s;
-      m = Math.max(m, s);
-    }
-    let se = 0;
-    for (let c = 0; c < C; c++) se += Math.exp(z[c]! - m);
-    for (let c = 0; c < C; c++) {
-      const r = a * (Math.exp(z[c]! - m) / se - (c === y[t] ? 1 : 0));
-      gb[c]! += r;
-      for (let j = 0; j < D; j++) GW[c * D + j]! += r * x[t * D + j]!;
-    }
-  }
-  let v = Math.max(...Array.from(gb, Math.abs));
-  for (let i = 0; i < GW.length; i++) {
-    const w = W[i]!;
-    const gi = GW[i]!;
-    v = Math.max(v, w === 0 ? Math.max(Math.abs(gi) - lambda * alpha, 0) : Math.abs(gi + lambda * alpha * Math.sign(w) + lambda * (1 - alpha) * w));
-  }
-  return v;
+  const { GW, gb } = reference(data, C, W, b, lambda, alpha, cw);
+  const v = kktViolation(W, GW, gb, lambda, alpha);
+  return Math.max(v.weights, v.bias);
 }
 
 const nativeOptions = (o: { alpha: number; lambda?: number; pathSteps: number; tol: number }, warm?: { warmWeight: Float64Array; warmBias: Float64Array }) => ({

@@ -4,9 +4,8 @@
  * planted data (seeded), exact zeros along λ, planted informative neurons ranking first, thread-count
  * independence, z-scoring against a float64 reference, cancellation, and bad input with exact messages.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readNpy } from '../src/io/npy.js';
@@ -16,19 +15,15 @@ import { evaluate, trainProbe } from '../src/probe/train.js';
 import type { ProbeData, TrainedLinear } from '../src/probe/train-types.js';
 import { rankNeurons } from '../src/rank/rank.js';
 import { npyBytes, prng, randn } from './helpers/formats.js';
+import { kktViolation, reference } from './helpers/probe-reference.js';
+import { scratchDir } from './helpers/tmp.js';
 import { TEST_SEED } from './helpers/planted.js';
 
 console.log(`probe-exact.test.ts seed ${TEST_SEED} (set NEUROSIEVE_TEST_SEED to reproduce)`);
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'probe');
 
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'neurosieve-probe-exact-'));
-});
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const { dir } = scratchDir('probe-exact');
 
 interface Case {
   name: string;
@@ -45,52 +40,6 @@ function loadCase(c: Case): ProbeData {
   const x = readNpy(join(fixtures, `${c.name}-x.npy`)).data as Float32Array;
   const y = readNpy(join(fixtures, `${c.name}-y.npy`)).data as Int32Array;
   return { x, y, rows: c.rows, cols: c.neurons };
-}
-
-/** Float64 reference: objective F and datafit gradients at (W, b), straight from the definitions. */
-function reference(data: ProbeData, C: number, W: ArrayLike<number>, b: ArrayLike<number>, lambda: number, alpha: number, cw?: ArrayLike<number>) {
-  const { x, y, rows: T, cols: D } = data;
-  const GW = new Float64Array(C * D);
-  const gb = new Float64Array(C);
-  let f = 0;
-  const z = new Float64Array(C);
-  for (let t = 0; t < T; t++) {
-    const a = (cw ? cw[y[t]!]! : 1) / T;
-    let m = -Infinity;
-    for (let c = 0; c < C; c++) {
-      let s = b[c]!;
-      for (let j = 0; j < D; j++) s += x[t * D + j]! * W[c * D + j]!;
-      z[c] = s;
-      m = Math.max(m, s);
-    }
-    let se = 0;
-    for (let c = 0; c < C; c++) se += Math.exp(z[c]! - m);
-    f += a * (m + Math.log(se) - z[y[t]!]!);
-    for (let c = 0; c < C; c++) {
-      const r = a * (Math.exp(z[c]! - m) / se - (c === y[t] ? 1 : 0));
-      gb[c]! += r;
-      for (let j = 0; j < D; j++) GW[c * D + j]! += r * x[t * D + j]!;
-    }
-  }
-  let l1 = 0;
-  let l2 = 0;
-  for (let i = 0; i < C * D; i++) {
-    l1 += Math.abs(W[i]!);
-    l2 += W[i]! * W[i]!;
-  }
-  return { F: f + lambda * (alpha * l1 + 0.5 * (1 - alpha) * l2), GW, gb };
-}
-
-/** Largest violation of the optimality conditions (the solver's criterion, recomputed in float64). */
-function kktViolation(W: ArrayLike<number>, GW: Float64Array, gb: Float64Array, lambda: number, alpha: number): { weights: number; bias: number } {
-  let v = 0;
-  for (let i = 0; i < GW.length; i++) {
-    const w = W[i]!;
-    const g = GW[i]!;
-    const d = w === 0 ? Math.max(Math.abs(g) - lambda * alpha, 0) : Math.abs(g + lambda * alpha * Math.sign(w) + lambda * (1 - alpha) * w);
-    v = Math.max(v, d);
-  }
-  return { weights: v, bias: Math.max(...Array.from(gb, Math.abs)) };
 }
 
 function nonzeros(p: TrainedLinear): number {
