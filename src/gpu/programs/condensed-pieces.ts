@@ -17,6 +17,7 @@
  */
 import { NeurosieveError } from '../../errors.js';
 import type { Gpu } from '../device.js';
+import type { PipelineKey } from '../pipelines.js';
 import { uniforms } from '../readback.js';
 
 export const MAX_PIECES = 8;
@@ -200,4 +201,27 @@ export function pieceEntries(d: DevicePieces): GPUBindGroupEntry[] {
   }));
   entries.push({ binding: 9, resource: { buffer: d.params } });
   return entries;
+}
+
+/**
+ * Records one compute pass of an agglomeration kernel: its pipeline (`key`), a bind group of the pieces
+ * (bindings 0..P−1 and 9) plus the kernel's own `entries`, and `workgroups` (x, y). Every rnn-* program is this
+ * pass with its own bindings and grid.
+ */
+export async function encodePiecesPass(
+  g: Gpu,
+  encoder: GPUCommandEncoder,
+  d: DevicePieces,
+  key: PipelineKey,
+  label: string,
+  entries: GPUBindGroupEntry[],
+  workgroups: readonly [number, number?],
+): Promise<void> {
+  const pipeline = await g.pipelines.get(key);
+  const bind = g.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [...pieceEntries(d), ...entries] });
+  const pass = encoder.beginComputePass({ label });
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bind);
+  pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1);
+  pass.end();
 }

@@ -2,7 +2,7 @@
 /** Program for shaders/rnn-col-min.wgsl: column minima folded into the row minima, the round's nearest neighbours. */
 import type { Gpu } from '../device.js';
 import { uniforms } from '../readback.js';
-import { pieceEntries, type DevicePieces } from './condensed-pieces.js';
+import { encodePiecesPass, type DevicePieces } from './condensed-pieces.js';
 
 export const RNN_COL_MIN = { shader: 'rnn-col-min', columnsPerWorkgroup: 64 } as const;
 
@@ -17,23 +17,13 @@ export async function encodeRnnColMin(
   count: GPUBuffer,
 ): Promise<GPUBuffer[]> {
   const n = d.layout.n;
-  const pipeline = await g.pipelines.get({ shader: RNN_COL_MIN.shader, prelude: d.prelude });
   const params = uniforms(g, [n]);
-  const bind = g.device.createBindGroup({
-    layout: pipeline.getBindGroupLayout(0),
-    entries: [
-      ...pieceEntries(d),
-      { binding: 10, resource: { buffer: slots, size: 8 * n } },
-      { binding: 11, resource: { buffer: rowbest, size: 16 * n } },
-      { binding: 12, resource: { buffer: nn, size: 8 * n } },
-      { binding: 13, resource: { buffer: params } },
-      { binding: 14, resource: { buffer: count, size: 4 * n } },
-    ],
-  });
-  const pass = encoder.beginComputePass({ label: 'rnn-col-min' });
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, bind);
-  pass.dispatchWorkgroups(Math.ceil(n / RNN_COL_MIN.columnsPerWorkgroup));
-  pass.end();
+  await encodePiecesPass(g, encoder, d, { shader: RNN_COL_MIN.shader, prelude: d.prelude }, 'rnn-col-min', [
+    { binding: 10, resource: { buffer: slots, size: 8 * n } },
+    { binding: 11, resource: { buffer: rowbest, size: 16 * n } },
+    { binding: 12, resource: { buffer: nn, size: 8 * n } },
+    { binding: 13, resource: { buffer: params } },
+    { binding: 14, resource: { buffer: count, size: 4 * n } },
+  ], [Math.ceil(n / RNN_COL_MIN.columnsPerWorkgroup)]);
   return [params];
 }

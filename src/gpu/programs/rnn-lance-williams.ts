@@ -3,7 +3,7 @@
 import type { LinkageMethod } from '../../linkage.js';
 import type { Gpu } from '../device.js';
 import { uniforms } from '../readback.js';
-import { pieceEntries, type DevicePieces } from './condensed-pieces.js';
+import { encodePiecesPass, type DevicePieces } from './condensed-pieces.js';
 
 export const RNN_LANCE_WILLIAMS = { shader: 'rnn-lance-williams', slotsPerWorkgroup: 64 } as const;
 
@@ -66,21 +66,11 @@ export async function encodeRnnLanceWilliams(
   m: number,
 ): Promise<GPUBuffer[]> {
   const n = d.layout.n;
-  const pipeline = await g.pipelines.get({ shader: RNN_LANCE_WILLIAMS.shader, prelude: d.prelude + mergePrelude(), constants: { METHOD: METHOD_CODE[method] } });
   const params = uniforms(g, [n, m]);
-  const bind = g.device.createBindGroup({
-    layout: pipeline.getBindGroupLayout(0),
-    entries: [
-      ...pieceEntries(d),
-      { binding: 10, resource: { buffer: slots, size: 8 * n } },
-      { binding: 11, resource: { buffer: merges, size: 4 * MERGE_WORDS * m } },
-      { binding: 12, resource: { buffer: params } },
-    ],
-  });
-  const pass = encoder.beginComputePass({ label: 'rnn-lance-williams' });
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, bind);
-  pass.dispatchWorkgroups(Math.ceil(n / RNN_LANCE_WILLIAMS.slotsPerWorkgroup), m);
-  pass.end();
+  await encodePiecesPass(g, encoder, d, { shader: RNN_LANCE_WILLIAMS.shader, prelude: d.prelude + mergePrelude(), constants: { METHOD: METHOD_CODE[method] } }, 'rnn-lance-williams', [
+    { binding: 10, resource: { buffer: slots, size: 8 * n } },
+    { binding: 11, resource: { buffer: merges, size: 4 * MERGE_WORDS * m } },
+    { binding: 12, resource: { buffer: params } },
+  ], [Math.ceil(n / RNN_LANCE_WILLIAMS.slotsPerWorkgroup), m]);
   return [params];
 }

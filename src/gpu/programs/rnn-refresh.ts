@@ -2,7 +2,7 @@
 /** Program for shaders/rnn-refresh.wgsl: keeps the cached nearest neighbours exact across a round (two phases). */
 import type { Gpu } from '../device.js';
 import { uniforms } from '../readback.js';
-import { pieceEntries, type DevicePieces } from './condensed-pieces.js';
+import { encodePiecesPass, type DevicePieces } from './condensed-pieces.js';
 import { MERGE_WORDS, mergePrelude } from './rnn-lance-williams.js';
 
 export const RNN_REFRESH = { shader: 'rnn-refresh', slotsPerWorkgroup: 64 } as const;
@@ -20,23 +20,13 @@ export async function encodeRnnRefresh(
   count: GPUBuffer,
 ): Promise<GPUBuffer[]> {
   const n = d.layout.n;
-  const pipeline = await g.pipelines.get({ shader: RNN_REFRESH.shader, prelude: d.prelude + mergePrelude(), constants: { PHASE: phase } });
   const params = uniforms(g, [n, m]);
-  const bind = g.device.createBindGroup({
-    layout: pipeline.getBindGroupLayout(0),
-    entries: [
-      ...pieceEntries(d),
-      { binding: 10, resource: { buffer: slots, size: 8 * n } },
-      { binding: 11, resource: { buffer: merges, size: 4 * MERGE_WORDS * m } },
-      { binding: 12, resource: { buffer: params } },
-      { binding: 13, resource: { buffer: nn, size: 8 * n } },
-      { binding: 14, resource: { buffer: count, size: 4 * n } },
-    ],
-  });
-  const pass = encoder.beginComputePass({ label: `rnn-refresh ${phase}` });
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, bind);
-  pass.dispatchWorkgroups(Math.ceil(n / RNN_REFRESH.slotsPerWorkgroup));
-  pass.end();
+  await encodePiecesPass(g, encoder, d, { shader: RNN_REFRESH.shader, prelude: d.prelude + mergePrelude(), constants: { PHASE: phase } }, `rnn-refresh ${phase}`, [
+    { binding: 10, resource: { buffer: slots, size: 8 * n } },
+    { binding: 11, resource: { buffer: merges, size: 4 * MERGE_WORDS * m } },
+    { binding: 12, resource: { buffer: params } },
+    { binding: 13, resource: { buffer: nn, size: 8 * n } },
+    { binding: 14, resource: { buffer: count, size: 4 * n } },
+  ], [Math.ceil(n / RNN_REFRESH.slotsPerWorkgroup)]);
   return [params];
 }

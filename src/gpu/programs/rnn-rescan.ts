@@ -2,7 +2,7 @@
 /** Program for shaders/rnn-rescan.wgsl: full nearest-neighbour scans of a list of slots. */
 import type { Gpu } from '../device.js';
 import { uniforms } from '../readback.js';
-import { pieceEntries, type DevicePieces } from './condensed-pieces.js';
+import { encodePiecesPass, type DevicePieces } from './condensed-pieces.js';
 
 export const RNN_RESCAN = { shader: 'rnn-rescan' } as const;
 
@@ -17,23 +17,13 @@ export async function encodeRnnRescan(
   count: GPUBuffer,
 ): Promise<GPUBuffer[]> {
   const n = d.layout.n;
-  const pipeline = await g.pipelines.get({ shader: RNN_RESCAN.shader, prelude: d.prelude });
   const gridX = Math.min(len, g.limits.maxComputeWorkgroupsPerDimension);
   const params = uniforms(g, [n, len, gridX]);
-  const bind = g.device.createBindGroup({
-    layout: pipeline.getBindGroupLayout(0),
-    entries: [
-      ...pieceEntries(d),
-      { binding: 10, resource: { buffer: list, size: 4 * len } },
-      { binding: 12, resource: { buffer: params } },
-      { binding: 13, resource: { buffer: nn, size: 8 * n } },
-      { binding: 14, resource: { buffer: count, size: 4 * n } },
-    ],
-  });
-  const pass = encoder.beginComputePass({ label: 'rnn-rescan' });
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, bind);
-  pass.dispatchWorkgroups(gridX, Math.ceil(len / gridX));
-  pass.end();
+  await encodePiecesPass(g, encoder, d, { shader: RNN_RESCAN.shader, prelude: d.prelude }, 'rnn-rescan', [
+    { binding: 10, resource: { buffer: list, size: 4 * len } },
+    { binding: 12, resource: { buffer: params } },
+    { binding: 13, resource: { buffer: nn, size: 8 * n } },
+    { binding: 14, resource: { buffer: count, size: 4 * n } },
+  ], [gridX, Math.ceil(len / gridX)]);
   return [params];
 }
