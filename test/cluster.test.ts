@@ -83,7 +83,16 @@ describe(`correlationClusters (seed ${TEST_SEED})`, () => {
       expect(cut.kept.length).toBe(cut.clusters);
       cut.kept.forEach((neuron, ci) => expect(cut.labels[neuron]).toBe(ci + 1));
     }
-    expect(c.cuts.some((cut, i) => cut.kept.join() !== a.cuts[i]!.kept.join()) || a.cuts.every((x) => x.sizes.every((s) => s === 1))).toBe(true);
+    // The seed matters wherever a cluster has several members. With few such clusters two seeds can pick the
+    // same members by chance (one pair: 1 in 2), so look for a difference over 32 further seeds (2^-32).
+    if (a.cuts.some((x) => x.sizes.some((s) => s > 1))) {
+      let differs = c.cuts.some((cut, i) => cut.kept.join() !== a.cuts[i]!.kept.join());
+      for (let seed = 9; !differs && seed < 41; seed++) {
+        const d = await correlationClusters(r, { thresholds: [0.3, 0.6], seed });
+        differs = d.cuts.some((cut, i) => cut.kept.join() !== a.cuts[i]!.kept.join());
+      }
+      expect(differs).toBe(true);
+    }
   });
 
   it('recovers the planted groups of neurosieve synth', async () => {
