@@ -5,7 +5,7 @@
 //
 // Timing: best of N runs. neurosieve and plain JS are timed by benny (round trip of the call); numpy's time is
 // measured inside Python around np.corrcoef only (np.load is timed separately) — benny's round-trip time for it is
-// kept in the JSON as well. Data come from neurosieve's synth (dist/synth.js): planted groups of redundant neurons,
+// kept in the JSON as well. Data come from neurosieve's synth (dist/synth/synth.js): planted groups of redundant neurons,
 // constant and large-mean neurons, every column offset, written to a temporary directory and deleted afterwards.
 import b from 'benny';
 import { spawn, spawnSync } from 'node:child_process';
@@ -94,7 +94,7 @@ function armer(state) {
 
 /**
  * Runs the correlation suites.
- * opts: { api (dist/index.js module), synth (dist/synth.js synth), dir (temp dir), T, sizes, reps(D, impl),
+ * opts: { api (dist/index.js module), synth (dist/synth/synth.js synth), dir (temp dir), T, sizes, reps(D, impl),
  *         numpy (peer from startNumpyPeer or null), plainJs: { fullUpTo, subsetRows }, peakGflops, resultsDir, log }
  * Returns { rows, agreement, numpy: info|skipped, suites: benny summaries }.
  */

@@ -20,7 +20,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function runProbeBench({ quick = false, rows, neurons, threads = 0, log = console.error } = {}) {
   const api = await import(pathToFileURL(join(root, 'dist/index.js')).href);
-  const { native } = await import(pathToFileURL(join(root, 'dist/native.js')).href);
+  const { native } = await import(pathToFileURL(join(root, 'dist/core/native.js')).href);
   const T = rows ?? (quick ? 4000 : 20000);
   const D = neurons ?? (quick ? 256 : 1024);
   const C = 10;

@@ -1,6 +1,6 @@
-// Seeded random numbers for the benchmarks' synthetic inputs: the project's mulberry32 (src/random.ts, built to
+// Seeded random numbers for the benchmarks' synthetic inputs: the project's mulberry32 (src/core/random.ts, built to
 // dist/) and a Box–Muller normal drawn from it, so every suite makes the same data from the same seed.
-export { prng } from '../dist/random.js';
+export { prng } from '../dist/core/random.js';
 
 /** A standard normal from two uniforms of `rand` (Box–Muller, cosine branch). */
 export function gauss(rand) {

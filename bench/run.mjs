@@ -52,7 +52,7 @@ function ensureBuilt() {
     console.error('native/build/Release/neurosieve.node is missing: run `npm run build:native` first');
     process.exit(1);
   }
-  if (existsSync(join(root, 'dist/index.js')) && existsSync(join(root, 'dist/synth.js'))) return;
+  if (existsSync(join(root, 'dist/index.js')) && existsSync(join(root, 'dist/synth/synth.js'))) return;
   log('dist/ is missing: compiling the TypeScript API (npm run build:ts) …');
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
   const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
@@ -63,8 +63,8 @@ function ensureBuilt() {
 }
 ensureBuilt();
 const api = await import(pathToFileURL(join(root, 'dist/index.js')).href);
-const { synth } = await import(pathToFileURL(join(root, 'dist/synth.js')).href);
-const { native } = await import(pathToFileURL(join(root, 'dist/native.js')).href);
+const { synth } = await import(pathToFileURL(join(root, 'dist/synth/synth.js')).href);
+const { native } = await import(pathToFileURL(join(root, 'dist/core/native.js')).href);
 
 // ---- machine ----------------------------------------------------------------------------------------------------
 function machineInfo() {

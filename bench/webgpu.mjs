@@ -1,7 +1,7 @@
 // WebGPU benchmark: neurosieve's WebGPU backend against the native engine and against gpu.js (a peer installed
 // in bench/ only: `cd bench && npm install --omit=optional`, see bench/package.json), for the correlation pass
 // for a GEMM (the probe's X·Wᵀ), for the exact probe solver (WebGPU path + native polish against the native path)
-// and for average linkage (reciprocal-nearest-neighbour rounds, src/gpu/linkage.ts,
+// and for average linkage (reciprocal-nearest-neighbour rounds, src/cluster/linkage-webgpu.ts,
 // against the native NN-chain on the same float32 distances). Run through `npm run bench` (bench/run.mjs) or alone:
 //
 //   node bench/webgpu.mjs [--quick]

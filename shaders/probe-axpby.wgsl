@@ -1,4 +1,4 @@
-// probe-axpby.wgsl: out = alpha·a + beta·b, elementwise, for the exact probe solver (src/gpu/probe-fista.ts):
+// probe-axpby.wgsl: out = alpha·a + beta·b, elementwise, for the exact probe solver (src/probe/fista-webgpu.ts):
 // the sum of the gradients of the pieces of the activations (each piece is its own storage binding).
 //
 // Bindings: 0 a: array<f32> (read), 1 b: array<f32> (read), 2 out: array<f32> (n, written; must not alias a or b),

@@ -1,5 +1,5 @@
 // probe-extrapolate.wgsl: the FISTA extrapolation y = x + β·(x − x_prev) of the exact probe solver
-// (src/gpu/probe-fista.ts), for the parameters and for their logits (linear in the parameters: no GEMM), with β
+// (src/probe/fista-webgpu.ts), for the parameters and for their logits (linear in the parameters: no GEMM), with β
 // from the device-side momentum state (probe-momentum.wgsl). β = 0 gives y = x exactly and does not read x_prev
 // (before a λ's first step it holds nothing).
 //

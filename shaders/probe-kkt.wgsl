@@ -1,4 +1,4 @@
-// probe-kkt.wgsl: the stopping criterion of the exact probe solver (src/gpu/probe-fista.ts), the largest
+// probe-kkt.wgsl: the stopping criterion of the exact probe solver (src/probe/fista-webgpu.ts), the largest
 // violation of the optimality conditions at θ = [W | b] with datafit gradient g (classes x cols, row-major;
 // the last column is the unpenalised intercept), as native/src/probe/solver_fista.cc computes it in float64:
 //   intercept:  |g|;   w = 0:  max(|g| − l1, 0);   w ≠ 0:  |g + l1·sign(w) + l2·w|.

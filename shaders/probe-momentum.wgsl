@@ -1,4 +1,4 @@
-// probe-momentum.wgsl: the FISTA momentum of the exact probe solver (src/gpu/probe-fista.ts), kept on the device so
+// probe-momentum.wgsl: the FISTA momentum of the exact probe solver (src/probe/fista-webgpu.ts), kept on the device so
 // that several iterations are recorded into one submission without reading anything back.
 //
 // state = [t, β]. At the start of an iteration:

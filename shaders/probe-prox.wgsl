@@ -1,4 +1,4 @@
-// probe-prox.wgsl: the proximal gradient step of the exact probe solver (src/gpu/probe-fista.ts) on the
+// probe-prox.wgsl: the proximal gradient step of the exact probe solver (src/probe/fista-webgpu.ts) on the
 // parameters θ = [W | b] (classes x cols, row-major; the last column is the unpenalised intercept):
 //   next[i] = prox(y[i] − s·g[i])   with prox(v) = soft(v, s·l1) / (1 + s·l2)  (probe/penalty_elastic_net.h;
 //                                    exact zeros where |v| ≤ s·l1), and next = v in the intercept column;

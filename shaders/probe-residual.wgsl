@@ -1,4 +1,4 @@
-// probe-residual.wgsl: the weighted softmax cross-entropy residual of the exact probe solver (src/gpu/probe-fista.ts).
+// probe-residual.wgsl: the weighted softmax cross-entropy residual of the exact probe solver (src/probe/fista-webgpu.ts).
 //
 // For each row t < rows, with z = logits[t][0..classes) and y = labels[t]:
 //   r[t][c] = weight[y] * (softmax(z)[c] - [c == y])

@@ -2,7 +2,7 @@
 // column x of the condensed matrix (d(i, x), live i < x), combined with rnn-row-min.wgsl's row result into x's
 // nearest neighbour: the smallest distance, the lowest slot among equal ones (the CPU's scan order), and
 // whether the minimum is attained more than once (the host hands a round with such a tie inside a reciprocal
-// pair over to the native NN-chain, whose tie-breaking depends on its chain: src/gpu/linkage.ts).
+// pair over to the native NN-chain, whose tie-breaking depends on its chain: src/cluster/linkage-webgpu.ts).
 //
 // Storage and helpers: the condensed-pieces prelude (see rnn-row-min.wgsl and
 // src/gpu/programs/condensed-pieces.ts): bindings 0..P-1 and 9, ld(), DEAD, Best, better(), nn_word().

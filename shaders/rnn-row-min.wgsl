@@ -1,4 +1,4 @@
-// rnn-row-min.wgsl: first half of a reciprocal-nearest-neighbour round (src/gpu/linkage.ts): for every live
+// rnn-row-min.wgsl: first half of a reciprocal-nearest-neighbour round (src/cluster/linkage-webgpu.ts): for every live
 // cluster slot x, the nearest slot among j > x, i.e. the minimum of row x of the condensed distance matrix,
 // with the lowest j among equal minima and a flag saying whether the minimum occurs more than once.
 // rnn-col-min.wgsl then folds in the slots i < x (column x) and writes the final nearest neighbours.

@@ -4,7 +4,7 @@
  * options as data and calls the public API. Exit codes: 0 success, 1 failure (message on stderr), 2 bad usage,
  * 130 interrupted.
  */
-import { NeurosieveError } from './errors.js';
+import { NeurosieveError } from './core/errors.js';
 import { helpText, parseArgs } from './cli/args.js';
 import type { Command } from './cli/command.js';
 import { commands } from './cli/commands.js';

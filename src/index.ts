@@ -1,15 +1,15 @@
-/** neurosieve's public API. Everything exported here is the contract; src/native-types.ts is internal. */
-export { NeurosieveError, type ErrorCode } from './errors.js';
-export { openActivations, resolveInputs, type OpenOptions } from './dataset.js';
-export { correlate, computeStats, correlationFromStats, defaultChunkRows } from './correlate.js';
-export { mergeStats, readStats, writeStats } from './stats.js';
+/** neurosieve's public API. Everything exported here is the contract; src/core/native-types.ts is internal. */
+export { NeurosieveError, type ErrorCode } from './core/errors.js';
+export { openActivations, resolveInputs, type OpenOptions } from './io/dataset.js';
+export { correlate, computeStats, correlationFromStats, defaultChunkRows } from './correlate/correlate.js';
+export { mergeStats, readStats, writeStats } from './correlate/stats.js';
 export { writeNpy, readNpy, type NpyArray, type NpyFile } from './io/npy.js';
 export type * from './types.js';
-export { kernelInfo } from './kernel-info.js';
-export { synth, synthTruth } from './synth.js';
-export type { SynthOptions, SynthTruth, SynthGroup, SynthMember, SynthProgress, SynthResult } from './synth.js';
+export { kernelInfo } from './core/kernel-info.js';
+export { synth, synthTruth } from './synth/synth.js';
+export type { SynthOptions, SynthTruth, SynthGroup, SynthMember, SynthProgress, SynthResult } from './synth/synth.js';
 export * from './extract/index.js';
-export { loadActivations, openRowStream, type LoadOptions, type LoadedActivations, type RowStream, type RowStreamOptions } from './load.js';
+export { loadActivations, openRowStream, type LoadOptions, type LoadedActivations, type RowStream, type RowStreamOptions } from './io/load.js';
 export { readLabels, labelsFromArray, type Labels, type ReadLabelsOptions } from './probe/labels.js';
 export { readProbe, writeProbe, type Probe } from './probe/probe-file.js';
 export { trainProbe, evaluate, type TrainProbeData, type TrainProbeOptions, type EvaluateOptions, type ActivationsInput } from './probe/train.js';
@@ -23,9 +23,9 @@ export { topNeurons, bottomNeurons, hardThresholdNeurons, randomNeurons, neuronO
 export { probelessRanking, type ProbelessRanking } from './rank/probeless.js';
 export { averagePrecisionRanking, type AveragePrecisionRanking, type AveragePrecisionOptions } from './rank/average-precision.js';
 export { gpu, releaseGpu, listAdapters, type Gpu, type GpuAdapterSummary } from './gpu/device.js';
-export { uploadActivations, probeLogits, probeLossGradient, probeGradWeights, type GpuActivations, type GpuStorage, type ProbeLossGradient } from './gpu/probe-kernels.js';
-export { selfTest, type SelfTest } from './self-test.js';
-export { linkage, LINKAGE_METHODS, type LinkageMethod, type LinkageOptions, type LinkageReport, type ClusterProgress } from './linkage.js';
-export { fcluster, linkageTree, type FclusterCriterion, type LinkageTree } from './fcluster.js';
-export { correlationClusters } from './correlation-clusters.js';
-export type { CorrelationClusters, CorrelationClustersOptions, ClusterCut, Representative } from './correlation-clusters.js';
+export { uploadActivations, probeLogits, probeLossGradient, probeGradWeights, type GpuActivations, type GpuStorage, type ProbeLossGradient } from './probe/kernels-webgpu.js';
+export { selfTest, type SelfTest } from './correlate/self-test.js';
+export { linkage, LINKAGE_METHODS, type LinkageMethod, type LinkageOptions, type LinkageReport, type ClusterProgress } from './cluster/linkage.js';
+export { fcluster, linkageTree, type FclusterCriterion, type LinkageTree } from './cluster/fcluster.js';
+export { correlationClusters } from './cluster/correlation-clusters.js';
+export type { CorrelationClusters, CorrelationClustersOptions, ClusterCut, Representative } from './cluster/correlation-clusters.js';

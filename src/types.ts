@@ -1,5 +1,5 @@
 /** The public types of neurosieve's API: the contract other tools build on. */
-import type { NativeFormat, NativeSourceInfo } from './native-types.js';
+import type { NativeFormat, NativeSourceInfo } from './core/native-types.js';
 
 export type ActivationFormat = NativeFormat;
 export type SourceInfo = NativeSourceInfo;

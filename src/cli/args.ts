@@ -2,7 +2,7 @@
  * Command-line options as data: each command declares its options once, and parsing, validation of unknown
  * flags and the --help text all derive from that declaration.
  */
-import { NeurosieveError } from '../errors.js';
+import { NeurosieveError } from '../core/errors.js';
 
 export type OptionKind = 'string' | 'int' | 'number' | 'boolean' | 'list';
 

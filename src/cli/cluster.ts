@@ -1,9 +1,9 @@
-/** neurosieve cluster: correlation clustering of neurons at one or more distance thresholds (src/correlation-clusters.ts). */
-import { correlationClusters, type Representative } from '../correlation-clusters.js';
-import { NeurosieveError } from '../errors.js';
+/** neurosieve cluster: correlation clustering of neurons at one or more distance thresholds (src/cluster/correlation-clusters.ts). */
+import { correlationClusters, type Representative } from '../cluster/correlation-clusters.js';
+import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
 import { writeNpy } from '../io/npy.js';
-import { LINKAGE_METHODS, type LinkageMethod } from '../linkage.js';
+import { LINKAGE_METHODS, type LinkageMethod } from '../cluster/linkage.js';
 import type { CommandSpec } from './args.js';
 import type { Command } from './command.js';
 import { progressBar, type ProgressBar } from './progress.js';

@@ -1,10 +1,10 @@
 /** neurosieve corr: the D×D Pearson correlation of a dataset (or of a stats file) as a float32 .npy. */
-import { computeStats, correlationFromStats } from '../correlate.js';
-import { openActivations } from '../dataset.js';
-import { NeurosieveError } from '../errors.js';
+import { computeStats, correlationFromStats } from '../correlate/correlate.js';
+import { openActivations } from '../io/dataset.js';
+import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
 import { writeNpy } from '../io/npy.js';
-import { readStats, writeStats } from '../stats.js';
+import { readStats, writeStats } from '../correlate/stats.js';
 import type { ActivationFormat, Stats } from '../types.js';
 import type { CommandSpec } from './args.js';
 import type { Command } from './command.js';

@@ -3,10 +3,10 @@
  * architecture, fallback or not, limits, features), runs a short self-test per backend (a correctness check and
  * a GFLOP/s figure) and says which backend 'auto' picks. This is what a user runs first.
  */
-import { NeurosieveError } from '../errors.js';
+import { NeurosieveError } from '../core/errors.js';
 import { gpu, listAdapters, REQUESTED_LIMITS, type GpuAdapterSummary } from '../gpu/device.js';
-import { kernelInfo } from '../kernel-info.js';
-import { selfTest, type SelfTest } from '../self-test.js';
+import { kernelInfo } from '../core/kernel-info.js';
+import { selfTest, type SelfTest } from '../correlate/self-test.js';
 import type { CommandSpec } from './args.js';
 import type { Command } from './command.js';
 

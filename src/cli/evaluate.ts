@@ -1,6 +1,6 @@
 /** neurosieve evaluate: a trained probe's metrics on activations + labels (its columns and normalisation applied). */
 import { writeTextAtomic } from '../io/atomic.js';
-import { loadActivations } from '../load.js';
+import { loadActivations } from '../io/load.js';
 import { readProbe } from '../probe/probe-file.js';
 import { evaluate } from '../probe/train.js';
 import type { ActivationFormat } from '../types.js';

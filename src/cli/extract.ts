@@ -1,5 +1,5 @@
 /** neurosieve extract: labelled activations of Python sources from an ONNX code model (see src/extract/). */
-import { NeurosieveError } from '../errors.js';
+import { NeurosieveError } from '../core/errors.js';
 import { extractActivations, type Aggregation, type LayerSet, type OutputDtype, type SentenceRepresentation, type SplitSizes } from '../extract/index.js';
 import type { CommandSpec } from './args.js';
 import type { Command } from './command.js';

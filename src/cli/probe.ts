@@ -1,9 +1,9 @@
 /** neurosieve probe: train a linear probe (compat = NeuroX, exact = elastic net to a tolerance) and write probe.json. */
-import { NeurosieveError } from '../errors.js';
+import { NeurosieveError } from '../core/errors.js';
 import { writeProbe } from '../probe/probe-file.js';
 import { trainProbe, type TrainProbeOptions } from '../probe/train.js';
 import type { ActivationFormat } from '../types.js';
-import { loadActivations } from '../load.js';
+import { loadActivations } from '../io/load.js';
 import type { CommandSpec } from './args.js';
 import type { Command } from './command.js';
 import { progressBar } from './progress.js';

@@ -1,6 +1,6 @@
 /** neurosieve rank: rank a probe's neurons by weight mass, or a dataset's neurons by probeless / AP scores. */
-import { loadActivations } from '../load.js';
-import { NeurosieveError } from '../errors.js';
+import { loadActivations } from '../io/load.js';
+import { NeurosieveError } from '../core/errors.js';
 import { readProbe, type Probe } from '../probe/probe-file.js';
 import { rankNeurons, writeRanking, type RankMethod, type RankOptions, type WeightSelection } from '../rank/rank.js';
 import type { ActivationFormat } from '../types.js';

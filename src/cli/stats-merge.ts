@@ -1,6 +1,6 @@
 /** neurosieve stats merge: combine stats files of the same width exactly (Chan et al. 1982). */
-import { NeurosieveError } from '../errors.js';
-import { mergeStats, readStats, writeStats } from '../stats.js';
+import { NeurosieveError } from '../core/errors.js';
+import { mergeStats, readStats, writeStats } from '../correlate/stats.js';
 import type { Command } from './command.js';
 
 export const statsMergeCommand: Command = {

@@ -1,7 +1,7 @@
-/** `neurosieve synth`: write a synthetic dataset with planted redundancy and its truth file (src/synth.ts). */
+/** `neurosieve synth`: write a synthetic dataset with planted redundancy and its truth file (src/synth/synth.ts). */
 import { statSync } from 'node:fs';
-import { NeurosieveError } from '../errors.js';
-import { resolveSynthOptions, synth, type SynthOptions } from '../synth.js';
+import { NeurosieveError } from '../core/errors.js';
+import { resolveSynthOptions, synth, type SynthOptions } from '../synth/synth.js';
 import type { CommandSpec } from './args.js';
 import type { Command } from './command.js';
 import { progressBar } from './progress.js';

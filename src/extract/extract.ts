@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { NeurosieveError } from '../errors.js';
+import { NeurosieveError } from '../core/errors.js';
 import { npyHeader } from '../io/npy.js';
 import { SpanAggregator } from './aggregate.js';
 import { TOKEN_LABELS } from './labels.js';

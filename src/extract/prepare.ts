@@ -4,7 +4,7 @@
  * tokenizer rejects are reported as skipped, with the reason, instead of failing the run.
  */
 import { readFileSync } from 'node:fs';
-import { NeurosieveError } from '../errors.js';
+import { NeurosieveError } from '../core/errors.js';
 import { alignTokens, type Alignment } from './labels.js';
 import { PythonTokenizeError, tokenizePython } from './python-tokenize.js';
 import type { SubwordTokenizer } from './tokenizer.js';

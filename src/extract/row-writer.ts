@@ -6,7 +6,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { npyHeader } from '../io/npy.js';
-import { toFloat16 } from './float16.js';
+import { toFloat16 } from '../io/float16.js';
 
 export type OutputDtype = 'float32' | 'float16';
 

@@ -5,7 +5,7 @@
  * (random undersampling to the smallest class, the reference's balancing). Sampling is seeded (mulberry32) and each
  * split is shuffled, so the same inputs and seed give the same rows in the same order.
  */
-import { prng } from '../random.js';
+import { prng } from '../core/random.js';
 
 export interface SplitSizes {
   train: number;

@@ -6,7 +6,7 @@
  * UTF-8 bytes of the input. We map those byte offsets back to UTF-16 offsets, and check the concatenation.
  */
 import { Tokenizer } from '@huggingface/tokenizers';
-import { NeurosieveError } from '../errors.js';
+import { NeurosieveError } from '../core/errors.js';
 
 export interface SubwordEncoding {
   /** Token ids, without special tokens. */

@@ -5,7 +5,7 @@
  * overlap and the second the rest, so with stride = size/2 every token (but those near the ends of the file) has at
  * least size/4 tokens of context on either side.
  */
-import { NeurosieveError } from '../errors.js';
+import { NeurosieveError } from '../core/errors.js';
 
 export interface WindowPlan {
   /** Window k covers tokens [start[k], end[k]) … */

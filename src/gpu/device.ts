@@ -13,8 +13,8 @@
  * - Errors: device loss, validation and out-of-memory errors become NeurosieveError('E_GPU').
  */
 import { tmpdir } from 'node:os';
-import { NeurosieveError } from '../errors.js';
-import { native } from '../native.js';
+import { NeurosieveError } from '../core/errors.js';
+import { native } from '../core/native.js';
 import { BufferPool } from './buffers.js';
 import { PipelineCache } from './pipelines.js';
 

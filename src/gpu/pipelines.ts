@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NeurosieveError } from '../errors.js';
+import { NeurosieveError } from '../core/errors.js';
 
 // dist/gpu/ and src/gpu/ are both two levels below the package root, where shaders/ lives.
 const SHADER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../shaders');

@@ -4,7 +4,7 @@
  * which reads only the dtypes neurosieve writes.
  */
 import { readFileSync } from 'node:fs';
-import { NeurosieveError } from '../errors.js';
+import { NeurosieveError } from '../core/errors.js';
 
 const INT = /^([<>|=])([iu])([1248])$/;
 

@@ -4,7 +4,7 @@
  * handle those. Spec: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { NeurosieveError } from '../errors.js';
+import { NeurosieveError } from '../core/errors.js';
 import { writeWithAtomic } from './atomic.js';
 
 export type NpyArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Uint16Array;

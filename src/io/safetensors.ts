@@ -5,7 +5,7 @@
  * the data; https://huggingface.co/docs/safetensors.
  */
 import { readFileSync } from 'node:fs';
-import { NeurosieveError } from '../errors.js';
+import { NeurosieveError } from '../core/errors.js';
 import { writeWithAtomic } from './atomic.js';
 
 export type TensorData = Float32Array | Float64Array | Int32Array;

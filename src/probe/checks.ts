@@ -2,10 +2,10 @@
  * Checks shared by the probe trainers: numbers in a range, a ProbeData's shapes, ids and finite features, the
  * trainer hooks.
  */
-import { callNative, NeurosieveError } from '../errors.js';
-import { native } from '../native.js';
-import { BACKENDS } from '../backend.js';
-import { expectInteger, expectOneOf } from '../validate.js';
+import { callNative, NeurosieveError } from '../core/errors.js';
+import { native } from '../core/native.js';
+import { BACKENDS } from '../gpu/backend.js';
+import { expectInteger, expectOneOf } from '../core/validate.js';
 import type { ProbeData, TrainHooks } from './train-types.js';
 
 /** A value as messages quote it: strings in quotes, other objects by their type tag. */

@@ -15,9 +15,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { NeurosieveError } from '../errors.js';
+import { NeurosieveError } from '../core/errors.js';
 import { readNpyIntegers } from '../io/npy-int.js';
-import { expectInteger, expectKnownKeys } from '../validate.js';
+import { expectInteger, expectKnownKeys } from '../core/validate.js';
 
 export interface Labels {
   /** Class id of every row, in [0, classes.length). */

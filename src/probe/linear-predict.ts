@@ -3,9 +3,9 @@
  * as torch.max and numpy.argmax), the logits computed with float32 products and float64 block sums
  * (native/src/probe/linear_predict.h). Independent of the thread count.
  */
-import { callNative, NeurosieveError } from '../errors.js';
-import { native } from '../native.js';
-import { expectInteger } from '../validate.js';
+import { callNative, NeurosieveError } from '../core/errors.js';
+import { native } from '../core/native.js';
+import { expectInteger } from '../core/validate.js';
 
 /** Rows × cols features, row-major. */
 export interface FeatureRows {

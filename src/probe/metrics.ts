@@ -11,7 +11,7 @@
  *  - macro F1 = unweighted mean of the per-class F1 over classes with support or predictions (sklearn's
  *    labels=present classes).
  */
-import { NeurosieveError } from '../errors.js';
+import { NeurosieveError } from '../core/errors.js';
 
 export interface ClassScores {
   precision: number;

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { NeurosieveError } from '../errors.js';
+import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
 import { readSafetensors, writeSafetensors, type Tensor } from '../io/safetensors.js';
 

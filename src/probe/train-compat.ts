@@ -16,11 +16,11 @@
  * only sums 32 products per lane), softmax/CE, the loss and the penalty sums. Same seed, same bytes, for any
  * thread count (on one CPU variant: avx512 and avx2 share the arithmetic, the generic build has no FMA).
  */
-import { NeurosieveError, callNativeSync } from '../errors.js';
-import { awaitJob } from '../linkage.js';
-import { native } from '../native.js';
-import type { NativeCompatOptions, NativeCompatProgress } from '../native-types.js';
-import { expectInteger, expectKnownKeys, expectOneOf } from '../validate.js';
+import { NeurosieveError, callNativeSync } from '../core/errors.js';
+import { awaitJob } from '../cluster/linkage.js';
+import { native } from '../core/native.js';
+import type { NativeCompatOptions, NativeCompatProgress } from '../core/native-types.js';
+import { expectInteger, expectKnownKeys, expectOneOf } from '../core/validate.js';
 import { checkFiniteFeatures, checkHooks, checkProbeData, expectNumberIn, show } from './checks.js';
 import type { CompatOptions, ProbeData, TrainedLinear, TrainHooks } from './train-types.js';
 

@@ -13,24 +13,24 @@
  * PATH_TOL_FACTOR·tol·s (1000: a few iterations each; measured, the full 10-step path then costs about 2× one solve). A λ that does not reach it within maxIterations is reported (converged false
  * and a `warning` in the solver report), never silent.
  *
- * Backends (hooks.backend; 'auto' = native unless a real, non-fallback GPU, src/backend.ts):
+ * Backends (hooks.backend; 'auto' = native unless a real, non-fallback GPU, src/gpu/backend.ts):
  * - 'native': the whole path in the addon, float64 arithmetic on float32 data.
  * - 'webgpu': the same path (same λ_max, λ values, warm starts, criterion) runs on the device in float32
- *   (src/gpu/probe-fista.ts: the two GEMMs, the residual, the prox step and the criterion are WGSL kernels; this
+ *   (src/probe/fista-webgpu.ts: the two GEMMs, the residual, the prox step and the criterion are WGSL kernels; this
  *   file only orchestrates), down to GPU_TOL·s at the last λ — float32 gradients bottom out near 1e-5·s — and
  *   the native solver then POLISHES that point at the last λ to tol·s (probeExact with a warm start, pathSteps 1).
  *   The answer therefore carries the native solver's guarantee (criterion in float64 ≤ tol·s); the report's
  *   `iterations` counts both sides, `gpu` says what the device did (iterations per λ, its float32 criterion)
  *   and `polish` what the native solver added. Why not all on the device: the last digits need float64 sums.
  */
-import { chooseBackend } from '../backend.js';
-import { callNative, callNativeSync, NeurosieveError } from '../errors.js';
+import { chooseBackend } from '../gpu/backend.js';
+import { callNative, callNativeSync, NeurosieveError } from '../core/errors.js';
 import { gpu } from '../gpu/device.js';
-import { gpuFistaPath, type GpuFistaResult } from '../gpu/probe-fista.js';
-import { awaitJob } from '../linkage.js';
-import { native } from '../native.js';
-import type { NativeProbeExactResult } from '../native-types.js';
-import { expectInteger, expectKnownKeys } from '../validate.js';
+import { gpuFistaPath, type GpuFistaResult } from './fista-webgpu.js';
+import { awaitJob } from '../cluster/linkage.js';
+import { native } from '../core/native.js';
+import type { NativeProbeExactResult } from '../core/native-types.js';
+import { expectInteger, expectKnownKeys } from '../core/validate.js';
 import { checkHooks, checkProbeData, expectNumberIn } from './checks.js';
 import type { ExactOptions, ProbeData, TrainHooks, TrainedLinear } from './train-types.js';
 

@@ -16,12 +16,12 @@
  * penalty is scale-dependent, as for glmnet / scikit-learn users who standardise) and off in compat mode (NeuroX
  * trains on raw activations).
  */
-import { BACKENDS } from '../backend.js';
-import { callNative, NeurosieveError } from '../errors.js';
-import { loadActivations, type LoadedActivations } from '../load.js';
-import { native } from '../native.js';
+import { BACKENDS } from '../gpu/backend.js';
+import { callNative, NeurosieveError } from '../core/errors.js';
+import { loadActivations, type LoadedActivations } from '../io/load.js';
+import { native } from '../core/native.js';
 import type { Dataset } from '../types.js';
-import { expectKnownKeys, expectOneOf, expectInteger } from '../validate.js';
+import { expectKnownKeys, expectOneOf, expectInteger } from '../core/validate.js';
 import { checkHooks } from './checks.js';
 import { readLabels, type Labels } from './labels.js';
 import { predictLinear } from './linear-predict.js';

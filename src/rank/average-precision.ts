@@ -8,8 +8,8 @@
  * class id 1, as there; with more, the mean AP over the classes that have rows (macro average), or a single
  * class's AP when `target` names one. Unlike NeuroX, the caller's activations are not modified in place.
  */
-import { callNative, callNativeSync, NeurosieveError } from '../errors.js';
-import { native } from '../native.js';
+import { callNative, callNativeSync, NeurosieveError } from '../core/errors.js';
+import { native } from '../core/native.js';
 import type { RankActivations, RankLabels, ScoredRanking, ZScoreStats } from './common.js';
 import { checkPass, checkZScore } from './common.js';
 

@@ -1,5 +1,5 @@
 /** Inputs and results shared by the activation-based rankings (probeless, average precision). */
-import { NeurosieveError } from '../errors.js';
+import { NeurosieveError } from '../core/errors.js';
 
 /** Row-major activations in memory (what loadActivations returns). */
 export interface RankActivations {

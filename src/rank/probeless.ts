@@ -6,8 +6,8 @@
  * sort run natively (native/src/rank/probeless.cc). Differences from NeuroX: float64 means (NeuroX: float32),
  * ties ranked by ascending neuron id (NeuroX: unstable argsort reversed).
  */
-import { callNative, callNativeSync } from '../errors.js';
-import { native } from '../native.js';
+import { callNative, callNativeSync } from '../core/errors.js';
+import { native } from '../core/native.js';
 import type { ScoredRanking, RankActivations, RankLabels, ZScoreStats } from './common.js';
 import { checkPass, checkZScore } from './common.js';
 

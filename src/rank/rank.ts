@@ -8,13 +8,13 @@
  * were loaded with `columns`, positions are mapped back through that list. Everything is deterministic: the
  * random selection is seeded, ties are broken by id.
  */
-import { NeurosieveError } from '../errors.js';
+import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
-import { loadActivations, type LoadedActivations } from '../load.js';
+import { loadActivations, type LoadedActivations } from '../io/load.js';
 import { readLabels, type Labels } from '../probe/labels.js';
 import type { Probe } from '../probe/probe-file.js';
 import type { Dataset } from '../types.js';
-import { expectKnownKeys, expectOneOf } from '../validate.js';
+import { expectKnownKeys, expectOneOf } from '../core/validate.js';
 import { averagePrecisionRanking } from './average-precision.js';
 import { probelessRanking } from './probeless.js';
 import { bottomNeurons, granularOrdering, hardThresholdNeurons, neuronOrdering, randomNeurons, topNeurons } from './weight-mass.js';

@@ -12,12 +12,12 @@
  *  - masses are summed in float64 (NeuroX: float32), see weight_mass.h;
  *  - granular ordering stops when no p-set is as large as the next target size; NeuroX raises IndexError
  *    there (which happens whenever some neurons have zero weight in every class);
- *  - random selection uses neurosieve's seeded PRNG (src/random.ts) instead of numpy's global state.
+ *  - random selection uses neurosieve's seeded PRNG (src/core/random.ts) instead of numpy's global state.
  * All ids here are positions in the probe's weight columns; src/rank/rank.ts maps them to original neuron ids.
  */
-import { callNativeSync, NeurosieveError } from '../errors.js';
-import { native } from '../native.js';
-import { prng } from '../random.js';
+import { callNativeSync, NeurosieveError } from '../core/errors.js';
+import { native } from '../core/native.js';
+import { prng } from '../core/random.js';
 
 /** The part of a probe the weight rankings read. */
 export interface WeightMatrix {

@@ -4,7 +4,7 @@
  * ties to even, straight from float64 (no double rounding through float32).
  */
 
-import { prng } from '../../src/random.js';
+import { prng } from '../../src/core/random.js';
 
 export { prng };
 

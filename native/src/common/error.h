@@ -1,12 +1,12 @@
 // Tagged errors thrown by the C++ core. The binding turns them into JS errors whose message starts with
-// "[CODE] ", and src/errors.ts maps that prefix onto NeurosieveError.code. C++ never builds JS values for errors.
+// "[CODE] ", and src/core/errors.ts maps that prefix onto NeurosieveError.code. C++ never builds JS values for errors.
 #pragma once
 #include <stdexcept>
 #include <string>
 
 namespace ns {
 
-// Keep in sync with ErrorCode in src/errors.ts.
+// Keep in sync with ErrorCode in src/core/errors.ts.
 enum class Code { Io, Format, Dtype, Shape, NonFinite, Width, Empty, Argument, Cancelled, Internal };
 
 inline const char* code_name(Code c) {

@@ -8,7 +8,7 @@
 //   correlationDistances(source, options, onProgress)
 //                                                   only the float32 condensed distances, handed to JS without
 //                                                   a copy (an external ArrayBuffer freed by its finalizer): the
-//                                                   WebGPU linkage uploads them (src/gpu/linkage.ts).
+//                                                   WebGPU linkage uploads them (src/cluster/linkage-webgpu.ts).
 //   centralRepresentatives(source, options, labels[], onProgress)
 //                                                   rebuilds the distances (the linkage destroyed them) and
 //                                                   picks each flat cluster's central member (cluster/central.h).

@@ -1,5 +1,5 @@
 // labelMerges(a: Int32Array, b: Int32Array, height: Float64Array, n): scipy's Z from an unsorted merge list
-// (cluster/label.h: stable sort by height, union-find relabelling). The WebGPU linkage (src/gpu/linkage.ts)
+// (cluster/label.h: stable sort by height, union-find relabelling). The WebGPU linkage (src/cluster/linkage-webgpu.ts)
 // finds its merges round by round on the device and finishes through this, the same step as the native cores.
 // Synchronous: O(n log n) on n - 1 merges (milliseconds at n = 50,000). The TS caller built the list; the
 // checks here only keep a malformed list from indexing out of bounds.

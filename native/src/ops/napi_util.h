@@ -12,7 +12,7 @@
 
 namespace ns {
 
-// Runs f, turning C++ errors into JS errors: ns::Error keeps its "[E_CODE] " tag (src/errors.ts maps it),
+// Runs f, turning C++ errors into JS errors: ns::Error keeps its "[E_CODE] " tag (src/core/errors.ts maps it),
 // anything else becomes E_INTERNAL. JS errors raised by node-addon-api pass through unchanged.
 template <class F>
 auto guard(Napi::Env env, F&& f) -> decltype(f()) {
@@ -51,7 +51,7 @@ inline double arg_number(const Napi::CallbackInfo& info, size_t i, const char* f
   return info[i].As<Napi::Number>().DoubleValue();
 }
 
-// SourceInfo as the NativeSourceInfo object of src/native-types.ts.
+// SourceInfo as the NativeSourceInfo object of src/core/native-types.ts.
 inline Napi::Object source_info_to_js(Napi::Env env, const SourceInfo& s) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("path", s.path);

@@ -5,7 +5,7 @@
 //       lipschitz, lipschitzBound, kernel }; progress { done, total, objective } after each λ of the path.
 //       Optional options.warmWeight (Float64Array C×D) and options.warmBias (C): start from them (uncentred model).
 //   probeExactSetup(x, T, D, y, C, classWeights, alpha, threads) -> Promise<{ lambdaMax, scale, lipschitz,
-//       lipschitzUpper, mean, bias }>: what a solver outside the addon (src/gpu/probe-fista.ts) needs to run the same
+//       lipschitzUpper, mean, bias }>: what a solver outside the addon (src/probe/fista-webgpu.ts) needs to run the same
 //       path: λ_max and s, the centred intercept b* of W = 0, the column means μ, Böhning's estimate and the
 //       guaranteed trace bound of the Lipschitz constant (centred features, probe/datafit_multinomial.h).
 //   columnMoments(x, T, D, threads) -> Promise<{ mean, std }>          (float64, population std)

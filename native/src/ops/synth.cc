@@ -1,5 +1,5 @@
 // synthPlan(options) and synthWrite(options, tmpPath, name, header, onProgress): synthetic activations with
-// planted redundancy (generator: synth/synth.h). Options arrive validated from src/synth.ts and are copied into a
+// planted redundancy (generator: synth/synth.h). Options arrive validated from src/synth/synth.ts and are copied into a
 // plain SynthOptions on the main thread; the writing runs in an AsyncProgressWorker.
 #include <atomic>
 #include <memory>
@@ -108,7 +108,7 @@ class SynthWorker : public Napi::AsyncProgressWorker<uint64_t> {
   void OnProgress(const uint64_t* data, size_t count) override {
     if (count == 0 || on_progress_.IsEmpty()) return;
     Napi::HandleScope scope(Env());
-    // src/synth.ts catches errors of the user callback; anything escaping here is ignored, never fatal.
+    // src/synth/synth.ts catches errors of the user callback; anything escaping here is ignored, never fatal.
     try {
       on_progress_.Call({Napi::Number::New(Env(), static_cast<double>(data[count - 1]))});
     } catch (const Napi::Error&) {

@@ -1,4 +1,4 @@
-// Synthetic activations with planted redundancy: the generator behind `neurosieve synth` (src/synth.ts).
+// Synthetic activations with planted redundancy: the generator behind `neurosieve synth` (src/synth/synth.ts).
 //
 // Model. Every neuron (column) c gets a role, and row t holds
 //     x[t, c] = offset[c] + a[c] * z[t, group[c]] + b[c] * e[t, c]

@@ -15,7 +15,7 @@
  * per stage (each kernel uses at most 3 besides the pieces). With lavapipe's 128 MiB bindings that is 1 GiB of
  * distances, n ≤ 23,170; with a discrete GPU's 2 GiB bindings n ≈ 92,000 (offsets inside a piece are u32).
  */
-import { NeurosieveError } from '../../errors.js';
+import { NeurosieveError } from '../../core/errors.js';
 import type { Gpu } from '../device.js';
 import type { PipelineKey } from '../pipelines.js';
 import { uniforms } from '../readback.js';

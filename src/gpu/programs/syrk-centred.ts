@@ -4,7 +4,7 @@
  * the output split into blocks of tile rows ("neuron blocks") so that no binding exceeds the device's
  * maxStorageBufferBindingSize.
  */
-import { NeurosieveError } from '../../errors.js';
+import { NeurosieveError } from '../../core/errors.js';
 import type { Gpu } from '../device.js';
 import { storagePrelude, type GpuStorage } from '../pipelines.js';
 import { uniforms } from '../readback.js';

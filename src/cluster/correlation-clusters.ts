@@ -1,0 +1,229 @@
+/**
+ * Correlation clustering of neurons (shared/spec/method.md §2, Dalvi et al. 2020; NeuroX's
+ * create_correlation_clusters / extract_independent_neurons): distances d = 1 − |r| with r clipped to [−1, 1]
+ * (as np.corrcoef clips it), NaN → 0 and r symmetrised as (r + rᵀ)/2, an agglomerative linkage (average by default), flat clusters at each distance
+ * threshold (merges of height ≤ t join, scipy's fcluster 'distance'), and one kept neuron per cluster.
+ *
+ * Input: a square correlation matrix in memory (Float32Array / Float64Array, n × n row-major), a float32 or
+ * float64 `.npy` of shape [n, n] (what `neurosieve corr` writes), or a stats file (`neurosieve corr
+ * --stats-out`): files are streamed in row blocks straight into the condensed float32 distances, so the peak
+ * memory is n(n − 1)/2 × 4 bytes plus ~32 MiB (5 GB at n = 50,000; scipy needs 4× that, plus the square).
+ *
+ * Representatives: 'random' (compatible: one uniformly random member of each cluster, as NeuroX's
+ * np.random.choice; ours is seeded: cluster by cluster in id order, member ⌊u · size⌋ of the ascending member
+ * list with u from mulberry32(seed), a fresh stream per threshold so a cut never depends on the other
+ * thresholds asked for) or 'central' (the member with the highest mean |r| to the rest of its cluster, ties
+ * to the lowest index; costs a second pass building the distances, which the linkage consumed).
+ *
+ * backend 'webgpu' (or 'auto' on a real GPU): the float32 distances are built natively, then the linkage runs on
+ * the device (src/cluster/linkage-webgpu.ts), with the same Z as the native float32 run (an exact tie hands the linkage
+ * over to the native engine: `handover` says why). Needs precision 'float32'.
+ */
+import { fstatSync, openSync, closeSync, readSync } from 'node:fs';
+import { callNativeSync, NeurosieveError } from '../core/errors.js';
+import { fcluster, linkageTree } from './fcluster.js';
+import { readNpyHeader } from '../io/npy.js';
+import { BACKENDS, chooseBackend } from '../gpu/backend.js';
+import { awaitJob, LINKAGE_METHODS, progressForwarder, runLinkage, type ClusterProgress, type LinkageMethod, type LinkageReport } from './linkage.js';
+import { native } from '../core/native.js';
+import type { NativeClusterOptions, NativeCorrSource } from '../core/native-types.js';
+import { prng } from '../core/random.js';
+import type { ComputeBackend } from '../types.js';
+import { readStatsHeader } from '../correlate/stats.js';
+import { expectInteger, expectKnownKeys, expectOneOf } from '../core/validate.js';
+
+export type Representative = 'random' | 'central';
+
+export interface CorrelationClustersOptions {
+  /** Distance thresholds in [0, 2]; merges of height ≤ t join. The paper uses 0.1 … 0.9, Dalvi 2020 0.3. */
+  thresholds: readonly number[];
+  /** Default 'average'. */
+  linkage?: LinkageMethod;
+  /** Default 'random' (the reference's behaviour, seeded). */
+  representative?: Representative;
+  /** Seed of the 'random' representatives, an integer in [0, 2^32) (default 0). */
+  seed?: number;
+  /** Storage of the condensed distances: 'float32' (default, half of scipy's memory) or 'float64' (scipy's Z exactly, twice the memory). */
+  precision?: 'float32' | 'float64';
+  /** Worker threads for the distance build, 0 = all (default). Results do not depend on it. */
+  threads?: number;
+  /** Where the linkage runs: 'native' (default; see LinkageOptions.backend for why), 'webgpu' or 'auto'. */
+  backend?: 'auto' | 'native' | 'webgpu';
+  /** WebGPU ties: 'exact' (default, the CPU's Z; ties hand over to native) or 'any' (see LinkageOptions.ties). */
+  ties?: 'exact' | 'any';
+  onProgress?: (p: ClusterProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface ClusterCut {
+  threshold: number;
+  /** Cluster id of each neuron, 1 … clusters, numbered as scipy's fcluster numbers them. */
+  labels: Int32Array;
+  clusters: number;
+  /** The kept neuron of each cluster, cluster 1 first. */
+  kept: number[];
+  /** Neurons in each cluster, cluster 1 first. */
+  sizes: number[];
+}
+
+export interface CorrelationClusters {
+  neurons: number;
+  method: LinkageMethod;
+  precision: 'float32' | 'float64';
+  representative: Representative;
+  seed: number;
+  /** scipy's linkage matrix, (n − 1) × 4 row-major. */
+  linkage: Float64Array;
+  cuts: ClusterCut[];
+  /** The backend that computed the linkage. */
+  backend: ComputeBackend;
+  /** WebGPU only: why the device handed the linkage over to the native engine (an exact tie), if it did. */
+  handover?: string;
+  /** WebGPU with ties 'any': merges that met a tie (where Z may differ from the CPU's). */
+  tiedMerges?: number;
+}
+
+const OPTION_KEYS = ['thresholds', 'linkage', 'representative', 'seed', 'precision', 'threads', 'backend', 'ties', 'onProgress', 'signal'] as const;
+
+function startsWithNpyMagic(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new NeurosieveError('E_IO', `${path}: cannot open (${(err as Error).message})`, { cause: err });
+  }
+  try {
+    if (fstatSync(fd).isDirectory()) throw new NeurosieveError('E_IO', `${path}: is a directory, not a file`);
+    const b = Buffer.alloc(6);
+    return readSync(fd, b, 0, 6, 0) === 6 && b[0] === 0x93 && b.toString('latin1', 1, 6) === 'NUMPY';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Where the correlations come from, checked before any work starts. */
+export function correlationSource(input: string | Float32Array | Float64Array): NativeCorrSource {
+  if (input instanceof Float32Array || input instanceof Float64Array) {
+    const n = Math.round(Math.sqrt(input.length));
+    if (n < 2 || n * n !== input.length) {
+      throw new NeurosieveError('E_SHAPE', `Expected a square correlation matrix (n x n values, n >= 2) for input but received ${input.length} values`);
+    }
+    return { kind: 'memory', n, data: input };
+  }
+  if (typeof input !== 'string') {
+    throw new NeurosieveError('E_ARGUMENT', `Expected a path, a Float32Array or a Float64Array for input but received ${Object.prototype.toString.call(input)}`);
+  }
+  if (startsWithNpyMagic(input)) {
+    const h = readNpyHeader(input);
+    if (h.shape.length !== 2 || h.shape[0] !== h.shape[1]) {
+      throw new NeurosieveError('E_SHAPE', `${input}: Expected a square correlation matrix [n, n] but received shape [${h.shape.join(', ')}]`);
+    }
+    const n = h.shape[0]!;
+    if (n < 2) throw new NeurosieveError('E_SHAPE', `${input}: Expected at least 2 neurons to cluster but received ${n}`);
+    if (h.descr !== '<f4' && h.descr !== '<f8') {
+      throw new NeurosieveError('E_DTYPE', `${input}: Expected a float32 ('<f4') or float64 ('<f8') matrix but received '${h.descr}'`);
+    }
+    if (h.fortranOrder) throw new NeurosieveError('E_FORMAT', `${input}: Fortran-ordered .npy files are not supported`);
+    const bytes = n * n * (h.descr === '<f4' ? 4 : 8);
+    if (h.fileSize !== h.dataOffset + bytes) {
+      throw new NeurosieveError('E_FORMAT', `${input}: shape [${n}, ${n}] needs ${bytes} data bytes but the file holds ${h.fileSize - h.dataOffset}`);
+    }
+    return { kind: 'npy', n, path: input, offset: h.dataOffset, dtype: h.descr === '<f4' ? 'f4' : 'f8' };
+  }
+  let h;
+  try {
+    h = readStatsHeader(input);
+  } catch (err) {
+    if (err instanceof NeurosieveError && err.code === 'E_FORMAT') {
+      throw new NeurosieveError('E_FORMAT', `${input}: Expected a .npy correlation matrix or a neurosieve stats file (${err.message})`, { cause: err });
+    }
+    throw err;
+  }
+  if (h.cols < 2) throw new NeurosieveError('E_SHAPE', `${input}: Expected at least 2 neurons to cluster but received ${h.cols}`);
+  return { kind: 'stats', n: h.cols, path: input, offset: h.comomentOffset };
+}
+
+/** Seeded uniform member of each cluster (compatible mode). */
+function randomRepresentatives(labels: Int32Array, sizes: number[], seed: number): number[] {
+  const members = groupMembers(labels, sizes);
+  const rand = prng(seed);
+  return members.map((m) => m[Math.floor(rand() * m.length)]!);
+}
+
+function groupMembers(labels: Int32Array, sizes: number[]): number[][] {
+  const members = sizes.map(() => [] as number[]);
+  for (let i = 0; i < labels.length; i++) members[labels[i]! - 1]!.push(i);
+  return members;
+}
+
+function clusterSizes(labels: Int32Array): number[] {
+  let k = 0;
+  for (const l of labels) k = Math.max(k, l);
+  const sizes = new Array<number>(k).fill(0);
+  for (const l of labels) sizes[l - 1]!++;
+  return sizes;
+}
+
+/** Clusters neurons by correlation at every threshold, from one linkage. */
+export async function correlationClusters(
+  input: string | Float32Array | Float64Array,
+  options: CorrelationClustersOptions,
+): Promise<CorrelationClusters> {
+  if (typeof options !== 'object' || options === null) {
+    throw new NeurosieveError('E_ARGUMENT', `Expected an options object with thresholds for correlationClusters but received ${String(options)}`);
+  }
+  expectKnownKeys(options, OPTION_KEYS, 'correlationClusters');
+  const method = expectOneOf(options.linkage ?? 'average', 'linkage', LINKAGE_METHODS);
+  const representative = expectOneOf(options.representative ?? 'random', 'representative', ['random', 'central'] as const);
+  const precision = expectOneOf(options.precision ?? 'float32', 'precision', ['float32', 'float64'] as const);
+  const seed = expectInteger(options.seed ?? 0, 'seed', 0, 2 ** 32 - 1);
+  const threads = expectInteger(options.threads ?? 0, 'threads', 0, 1024);
+  const requested = expectOneOf(options.backend ?? 'native', 'backend', BACKENDS);
+  const ties = expectOneOf(options.ties ?? 'exact', 'ties', ['exact', 'any'] as const);
+  if (requested === 'webgpu' && precision === 'float64') {
+    throw new NeurosieveError('E_ARGUMENT', "Expected precision 'float32' with backend 'webgpu' (WGSL has no float64) but received precision 'float64'");
+  }
+  const thresholds = options.thresholds;
+  if (!Array.isArray(thresholds) || thresholds.length === 0) {
+    throw new NeurosieveError('E_ARGUMENT', `Expected a non-empty array of distance thresholds for thresholds but received ${JSON.stringify(thresholds)}`);
+  }
+  for (const t of thresholds) {
+    if (typeof t !== 'number' || !(t >= 0 && t <= 2)) {
+      throw new NeurosieveError('E_ARGUMENT', `Expected a distance threshold in [0, 2] for thresholds but received ${JSON.stringify(t)}`);
+    }
+  }
+  const source = correlationSource(input);
+  const n = source.n;
+  if (options.signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'cancelled before clustering started');
+  const nativeOptions: NativeClusterOptions = { method, precision, threads };
+  const progress = progressForwarder(n, options.onProgress);
+  const backend = precision === 'float64' ? 'native' : await chooseBackend(requested);
+  let Z: Float64Array;
+  let report: LinkageReport | undefined;
+  if (backend === 'webgpu') {
+    const { distances } = await awaitJob(callNativeSync(() => native().correlationDistances(source, nativeOptions, progress)), options.signal);
+    Z = await runLinkage(distances, n, method, 'webgpu', { onProgress: options.onProgress, signal: options.signal, ties, onReport: (r) => (report = r) });
+  } else {
+    ({ Z } = await awaitJob(callNativeSync(() => native().clusterCorrelation(source, nativeOptions, progress)), options.signal));
+  }
+
+  const tree = linkageTree(Z);
+  const labelSets = fcluster(tree, thresholds, 'distance');
+  const sizeSets = labelSets.map(clusterSizes);
+  let kept: number[][];
+  if (representative === 'random') {
+    kept = labelSets.map((labels, i) => randomRepresentatives(labels, sizeSets[i]!, seed));
+  } else {
+    const job = callNativeSync(() => native().centralRepresentatives(source, nativeOptions, labelSets, progress));
+    kept = (await awaitJob(job, options.signal)).representatives.map((r) => Array.from(r));
+  }
+  const cuts = thresholds.map((threshold, i) => ({
+    threshold,
+    labels: labelSets[i]!,
+    clusters: sizeSets[i]!.length,
+    kept: kept[i]!,
+    sizes: sizeSets[i]!,
+  }));
+  const used: ComputeBackend = report?.backend ?? 'native';
+  return { neurons: n, method, precision, representative, seed, linkage: Z, cuts, backend: used, ...(report?.handover ? { handover: report.handover } : {}), ...(report?.tiedMerges !== undefined ? { tiedMerges: report.tiedMerges } : {}) };
+}

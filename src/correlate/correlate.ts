@@ -1,0 +1,94 @@
+/**
+ * Exact Pearson correlation between all neurons of a dataset, streamed in chunks through the native engine
+ * (native/src/stats/): count, float64 means and centred co-moments merged with Chan's update, then r in float64
+ * rounded to a float32 D×D matrix.
+ */
+import { asDataset, type OpenOptions } from '../io/dataset.js';
+import { callNative, callNativeSync, NeurosieveError } from '../core/errors.js';
+import { native } from '../core/native.js';
+import { gpuComoments, type GpuPassOptions, type GpuPassResult } from './pass-webgpu.js';
+import { BACKENDS, chooseBackend } from '../gpu/backend.js';
+import type { ComputeBackend, CorrelateOptions, CorrelationResult, Dataset, Stats } from '../types.js';
+import { expectInteger, expectKnownKeys, expectOneOf } from '../core/validate.js';
+import { CHUNK_ROWS_RANGE, defaultChunkRows } from '../io/chunk-rows.js';
+
+export { defaultChunkRows };
+
+const OPTION_KEYS = ['threads', 'chunkRows', 'nan', 'onProgress', 'signal', 'format', 'backend'] as const;
+
+/** One pass over the data: the mergeable statistics (no correlation matrix yet). */
+export async function computeStats(
+  input: Dataset | string | readonly string[],
+  options: CorrelateOptions & OpenOptions = {},
+): Promise<{ stats: Stats; nonFinite: number; backend: ComputeBackend }> {
+  expectKnownKeys(options, OPTION_KEYS, 'correlate');
+  const dataset = asDataset(input, { format: options.format ?? 'auto' });
+  const threads = expectInteger(options.threads ?? 0, 'threads', 0, 1024);
+  const chunkRows = expectInteger(options.chunkRows ?? defaultChunkRows(dataset.cols), 'chunkRows', ...CHUNK_ROWS_RANGE);
+  const nan = expectOneOf(options.nan ?? 'error', 'nan', ['error', 'zero'] as const);
+  const requested = expectOneOf(options.backend ?? 'auto', 'backend', BACKENDS);
+  const { signal, onProgress } = options;
+  if (signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'cancelled before the pass started');
+
+  const backend = await chooseBackend(requested);
+  const r = backend === 'webgpu' ? await gpuComoments(dataset, { threads, chunkRows, nan, onProgress, signal }) : await nativeComoments(dataset, { threads, chunkRows, nan, onProgress, signal });
+  if (r.count < 2) {
+    throw new NeurosieveError('E_EMPTY', `Expected at least 2 rows to correlate but received ${r.count} (${dataset.files.map((f) => f.path).join(', ')})`);
+  }
+  const dtypes = new Set(dataset.files.map((f) => f.dtype));
+  const stats: Stats = {
+    count: r.count,
+    cols: dataset.cols,
+    layers: dataset.layers,
+    mean: r.mean,
+    comoment: r.comoment,
+    dtype: dtypes.size === 1 ? [...dtypes][0]! : 'mixed',
+    sources: dataset.files.map((f, i) => ({ path: f.path, rows: r.rowsPerFile[i] ?? 0 })),
+  };
+  return { stats, nonFinite: r.nonFinite, backend };
+}
+
+
+async function nativeComoments(dataset: Dataset, o: GpuPassOptions): Promise<GpuPassResult> {
+  const { signal, onProgress } = o;
+  const totalRows = dataset.rows >= 0 ? dataset.rows : undefined;
+  const job = callNativeSync(() =>
+    native().correlate(
+      { files: dataset.files.map((f) => ({ path: f.path, format: f.format })), threads: o.threads, chunkRows: o.chunkRows, nan: o.nan },
+      (p) => onProgress?.({ rows: p.rows, totalRows, file: p.file }),
+    ),
+  );
+  const onAbort = () => job.cancel();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await callNative(() => job.promise);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Pearson correlation, means and standard deviations from statistics (a stats file's content or a pass). */
+export function correlationFromStats(stats: Stats, options: { threads?: number } = {}, nonFinite = 0): CorrelationResult {
+  const threads = expectInteger(options.threads ?? 0, 'threads', 0, 1024);
+  const D = stats.cols;
+  const corr = callNativeSync(() => native().correlationFromComoments(stats.comoment, D, threads));
+  const stds = new Float64Array(D);
+  const zeroVariance: number[] = [];
+  let diag = 0;
+  for (let i = 0; i < D; i++) {
+    const m = stats.comoment[diag]!;
+    stds[i] = Math.sqrt(Math.max(0, m) / stats.count);
+    if (m <= 0) zeroVariance.push(i);
+    diag += D - i; // next diagonal element of the packed triangle
+  }
+  return { count: stats.count, cols: D, means: stats.mean, stds, corr, zeroVariance, nonFinite, stats };
+}
+
+/** Streams the dataset once and returns the full correlation matrix with its statistics. */
+export async function correlate(
+  input: Dataset | string | readonly string[],
+  options: CorrelateOptions & OpenOptions = {},
+): Promise<CorrelationResult> {
+  const { stats, nonFinite, backend } = await computeStats(input, options);
+  return { ...correlationFromStats(stats, { threads: options.threads }, nonFinite), backend };
+}

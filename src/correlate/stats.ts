@@ -1,0 +1,178 @@
+/**
+ * Stats files: the mergeable statistics of a dataset (count, float64 means, packed float64 co-moment) as a
+ * safetensors file whose JSON metadata records count, width, layers, dtype, source files and the layout. Two
+ * stats files of the same width merge exactly; this is how passes resume and, later, how machines share work.
+ *
+ * Layout: tensors "mean" F64 [D] and "comoment" F64 [D(D+1)/2] (upper triangle, row-major packed:
+ * (i, j>=i) at i(2D-i+1)/2 + j - i); __metadata__.format = "neurosieve-stats", version "1".
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { callNativeSync, NeurosieveError } from '../core/errors.js';
+import { writeWithAtomic } from '../io/atomic.js';
+import { native } from '../core/native.js';
+import type { Stats } from '../types.js';
+
+const FORMAT = 'neurosieve-stats';
+const VERSION = '1';
+
+export const packedSize = (d: number): number => (d * (d + 1)) / 2;
+
+/** Chan et al. (1982) merge of two statistics of the same width: the statistics of the concatenated rows. */
+export function mergeStats(a: Stats, b: Stats): Stats {
+  if (a.cols !== b.cols) {
+    throw new NeurosieveError('E_WIDTH', `Expected statistics of the same width to merge but received ${a.cols} and ${b.cols} neurons`);
+  }
+  const m = callNativeSync(() => native().mergeComoments(a, b));
+  return {
+    count: m.count,
+    cols: a.cols,
+    layers: a.layers === b.layers ? a.layers : 1,
+    mean: m.mean,
+    comoment: m.comoment,
+    dtype: a.dtype === b.dtype ? a.dtype : 'mixed',
+    sources: [...a.sources, ...b.sources],
+  };
+}
+
+/** Writes a stats file atomically (temp file + rename). */
+export function writeStats(path: string, s: Stats): void {
+  const D = s.cols;
+  const meanBytes = D * 8;
+  const comBytes = packedSize(D) * 8;
+  const header: Record<string, unknown> = {
+    __metadata__: {
+      format: FORMAT,
+      version: VERSION,
+      count: String(s.count),
+      cols: String(D),
+      layers: String(s.layers),
+      dtype: s.dtype,
+      layout: 'comoment: packed upper triangle, row-major, (i, j>=i) at i*(2*cols-i+1)/2 + j - i',
+      sources: JSON.stringify(s.sources),
+    },
+    mean: { dtype: 'F64', shape: [D], data_offsets: [0, meanBytes] },
+    comoment: { dtype: 'F64', shape: [packedSize(D)], data_offsets: [meanBytes, meanBytes + comBytes] },
+  };
+  let text = JSON.stringify(header);
+  text += ' '.repeat((8 - (text.length % 8)) % 8); // keeps the tensors 8-byte aligned for readers that mmap
+  const json = Buffer.from(text, 'utf8');
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(json.length));
+  writeWithAtomic(path, (write) => {
+    write(len);
+    write(json);
+    write(s.mean);
+    const step = 8 << 20; // 64 MiB per write
+    for (let i = 0; i < s.comoment.length; i += step) write(s.comoment.subarray(i, Math.min(s.comoment.length, i + step)));
+  });
+}
+
+function readExactly(fd: number, target: Uint8Array, position: number, path: string): void {
+  let off = 0;
+  while (off < target.length) {
+    const n = readSync(fd, target, off, Math.min(target.length - off, 1 << 30), position + off);
+    if (n === 0) throw new NeurosieveError('E_FORMAT', `${path}: stats file is truncated`);
+    off += n;
+  }
+}
+
+interface TensorEntry {
+  dtype: string;
+  shape: number[];
+  data_offsets: [number, number];
+}
+
+/** What a stats file's header says, and where its tensors lie (byte offsets from the start of the file). */
+export interface StatsHeader {
+  count: number;
+  cols: number;
+  layers: number;
+  dtype: string;
+  sources: Stats['sources'];
+  meanOffset: number;
+  comomentOffset: number;
+}
+
+function withStatsFile<T>(path: string, fn: (fd: number, header: StatsHeader) => T): T {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new NeurosieveError('E_IO', `${path}: cannot open stats file (${(err as Error).message})`, { cause: err });
+  }
+  try {
+    const bad = (why: string): never => {
+      throw new NeurosieveError('E_FORMAT', `${path}: not a neurosieve stats file (${why})`);
+    };
+    const size = fstatSync(fd).size;
+    if (size < 8) bad('shorter than the 8-byte header length');
+    const lenBuf = new Uint8Array(8);
+    readExactly(fd, lenBuf, 0, path);
+    const hlen = Number(Buffer.from(lenBuf).readBigUInt64LE());
+    if (hlen < 2 || 8 + hlen > size) bad(`header length ${hlen} does not fit in the ${size}-byte file`);
+    const hbuf = new Uint8Array(hlen);
+    readExactly(fd, hbuf, 8, path);
+    let header: Record<string, unknown>;
+    try {
+      header = JSON.parse(Buffer.from(hbuf).toString('utf8')) as Record<string, unknown>;
+    } catch (err) {
+      return bad(`header is not valid JSON: ${(err as Error).message}`);
+    }
+    const meta = (header.__metadata__ ?? {}) as Record<string, string>;
+    if (meta.format !== FORMAT) bad(`metadata format is ${JSON.stringify(meta.format)}, expected "${FORMAT}"`);
+    if (meta.version !== VERSION) bad(`unsupported version ${JSON.stringify(meta.version)}`);
+    const count = Number(meta.count);
+    const cols = Number(meta.cols);
+    const layers = Number(meta.layers ?? '1');
+    if (!Number.isSafeInteger(count) || count < 0) bad(`count ${JSON.stringify(meta.count)} is not a non-negative integer`);
+    if (!Number.isSafeInteger(cols) || cols < 1) bad(`cols ${JSON.stringify(meta.cols)} is not a positive integer`);
+    const tensorOffset = (name: string, n: number): number => {
+      const t = header[name] as TensorEntry | undefined;
+      if (!t || t.dtype !== 'F64' || !Array.isArray(t.shape) || t.shape.length !== 1 || t.shape[0] !== n) {
+        bad(`tensor "${name}" must be F64 of shape [${n}]`);
+      }
+      const [b, e] = t!.data_offsets;
+      if (e - b !== n * 8 || 8 + hlen + e > size) bad(`tensor "${name}" data lies outside the file or has the wrong size`);
+      return 8 + hlen + b;
+    };
+    const meanOffset = tensorOffset('mean', cols);
+    const comomentOffset = tensorOffset('comoment', packedSize(cols));
+    let sources: Stats['sources'] = [];
+    try {
+      sources = JSON.parse(meta.sources ?? '[]') as Stats['sources'];
+    } catch {
+      bad('metadata "sources" is not valid JSON');
+    }
+    const h: StatsHeader = {
+      count,
+      cols,
+      layers: Number.isSafeInteger(layers) && layers > 0 ? layers : 1,
+      dtype: meta.dtype ?? 'unknown',
+      sources,
+      meanOffset,
+      comomentOffset,
+    };
+    return fn(fd, h);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads and checks a stats file's header only (the tensors can be 10 GB: clustering streams them natively). */
+export function readStatsHeader(path: string): StatsHeader {
+  return withStatsFile(path, (_fd, h) => h);
+}
+
+/** Reads and checks a stats file. */
+export function readStats(path: string): Stats {
+  return withStatsFile(path, (fd, h) => {
+    const tensor = (offset: number, n: number): Float64Array => {
+      const out = new Float64Array(n);
+      readExactly(fd, new Uint8Array(out.buffer), offset, path);
+      return out;
+    };
+    const mean = tensor(h.meanOffset, h.cols);
+    const comoment = tensor(h.comomentOffset, packedSize(h.cols));
+    return { count: h.count, cols: h.cols, layers: h.layers, mean, comoment, dtype: h.dtype, sources: h.sources };
+  });
+}

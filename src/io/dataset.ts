@@ -1,0 +1,83 @@
+/**
+ * openActivations: turns paths, directories and globs into a Dataset — several files of the same width read as
+ * one stream — after reading every header, so width mismatches and unreadable files fail before any work starts.
+ */
+import { statSync } from 'node:fs';
+import { callNativeSync, NeurosieveError } from '../core/errors.js';
+import { activationFilesIn, expandGlob, hasGlobMagic } from './glob.js';
+import { native } from '../core/native.js';
+import type { ActivationFormat, Dataset, SourceInfo } from '../types.js';
+
+export interface OpenOptions {
+  /** Format of every file; 'auto' (default) decides by extension, then by the first bytes. */
+  format?: ActivationFormat;
+}
+
+const FORMATS: readonly ActivationFormat[] = ['auto', 'npy', 'safetensors', 'neurox-jsonl'];
+
+/** Expands inputs (files, directories, globs) into an ordered list of files. */
+export function resolveInputs(inputs: string | readonly string[]): string[] {
+  const list = typeof inputs === 'string' ? [inputs] : [...inputs];
+  if (list.length === 0) throw new NeurosieveError('E_EMPTY', 'Expected at least one input file, directory or glob but received none');
+  const files: string[] = [];
+  for (const input of list) {
+    if (typeof input !== 'string' || input.length === 0) {
+      throw new NeurosieveError('E_ARGUMENT', `Expected a path for an input but received ${JSON.stringify(input)}`);
+    }
+    let isDirectory = false;
+    try {
+      isDirectory = statSync(input).isDirectory();
+    } catch {
+      if (!hasGlobMagic(input)) throw new NeurosieveError('E_IO', `${input}: no such file or directory`);
+    }
+    if (isDirectory) {
+      const inside = activationFilesIn(input);
+      if (inside.length === 0) throw new NeurosieveError('E_EMPTY', `${input}: directory holds no activation files (.npy, .safetensors, .jsonl)`);
+      files.push(...inside);
+    } else if (hasGlobMagic(input) && !safeIsFile(input)) {
+      const matched = expandGlob(input).filter(safeIsFile);
+      if (matched.length === 0) throw new NeurosieveError('E_EMPTY', `${input}: the pattern matches no files`);
+      files.push(...matched);
+    } else {
+      files.push(input);
+    }
+  }
+  return files;
+}
+
+function safeIsFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Opens a dataset: every header is read and checked; no activations are read yet. */
+export function openActivations(inputs: string | readonly string[], options: OpenOptions = {}): Dataset {
+  const format = options.format ?? 'auto';
+  if (!FORMATS.includes(format)) {
+    throw new NeurosieveError('E_ARGUMENT', `Expected one of ${FORMATS.join(', ')} for format but received '${String(format)}'`);
+  }
+  const files: SourceInfo[] = resolveInputs(inputs).map((path) => callNativeSync(() => native().inspect(path, format)));
+  const first = files[0]!;
+  for (const f of files) {
+    if (f.cols !== first.cols) {
+      throw new NeurosieveError(
+        'E_WIDTH',
+        `${f.path}: has ${f.cols} neurons per row, but ${first.path} has ${first.cols}; all files of a dataset must have the same width`,
+      );
+    }
+  }
+  if (first.cols === 0) throw new NeurosieveError('E_EMPTY', `${first.path}: holds no neurons (0 columns)`);
+  const layers = files.every((f) => f.layers === first.layers) ? first.layers : 1;
+  const rows = files.some((f) => f.rows < 0) ? -1 : files.reduce((s, f) => s + f.rows, 0);
+  if (rows === 0) throw new NeurosieveError('E_EMPTY', `${files.map((f) => f.path).join(', ')}: no rows (0 tokens) in the input`);
+  return { files, cols: first.cols, layers, rows };
+}
+
+/** Accepts either an opened Dataset or inputs to open. */
+export function asDataset(input: Dataset | string | readonly string[], options: OpenOptions = {}): Dataset {
+  if (typeof input === 'object' && input !== null && 'files' in input && !Array.isArray(input)) return input as Dataset;
+  return openActivations(input as string | readonly string[], options);
+}

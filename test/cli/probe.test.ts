@@ -1,0 +1,101 @@
+/**
+ * `neurosieve probe --mode exact` and `neurosieve evaluate` as a user runs them: a probe file with its sidecar,
+ * metrics on a validation set, a subset of columns, ranking the written probe, --json summaries, and bad input
+ * (exit code, message, nothing written). Compat mode is tested with its trainer.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readProbe } from '../../src/probe/probe-file.js';
+import { filesIn, runCli, tempDir } from '../helpers/cli.js';
+import { npyBytes, prng, randn } from '../helpers/formats.js';
+import { TEST_SEED } from '../helpers/planted.js';
+
+console.log(`cli-probe.test.ts seed ${TEST_SEED} (set NEUROSIEVE_TEST_SEED to reproduce)`);
+
+/** Neuron 3k+1 shifts by +2 on class k's rows (offset activations); labels as NeuroX .label text. */
+function taskFiles(dir: string, name: string, T: number, D: number, seed: number) {
+  const rand = prng(seed);
+  const noise = randn(T * D, rand);
+  const names = ['NAME', 'OP', 'STRING'];
+  const ids: number[] = [];
+  const x = new Float32Array(T * D);
+  for (let t = 0; t < T; t++) {
+    const y = Math.floor(rand() * 3);
+    ids.push(y);
+    for (let j = 0; j < D; j++) x[t * D + j] = 5 + noise[t * D + j]! + (j === 3 * y + 1 ? 2 : 0);
+  }
+  writeFileSync(join(dir, `${name}.npy`), npyBytes(x, [T, D], 'float32'));
+  const lines: string[] = [];
+  for (let t = 0; t < T; t += 5) lines.push(ids.slice(t, t + 5).map((i) => names[i]).join(' '));
+  writeFileSync(join(dir, `${name}.label`), lines.join('\n') + '\n');
+}
+
+describe('neurosieve probe --mode exact', () => {
+  const dir = tempDir('cli-probe');
+  taskFiles(dir, 'train', 600, 12, TEST_SEED + 31);
+  taskFiles(dir, 'dev', 200, 12, TEST_SEED + 32);
+
+  it('writes probe.json + probe.safetensors with metrics and the solver report; evaluate agrees; rank reads it', () => {
+    const out = join(dir, 'probe.json');
+    const r = runCli(['probe', join(dir, 'train.npy'), '--labels', join(dir, 'train.label'), '--mode', 'exact', '--alpha', '0.8',
+      '--validation-activations', join(dir, 'dev.npy'), '--validation-labels', join(dir, 'dev.label'), '--tol', '1e-8', '--threads', '2', '-o', out, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ output: out, mode: 'exact', classes: 3, neurons: 12, rows: 600, converged: true, warning: null });
+    expect(summary.validationAccuracy).toBeGreaterThan(0.8);
+    expect(existsSync(join(dir, 'probe.safetensors'))).toBe(true);
+    const probe = readProbe(out);
+    expect(probe.classes).toEqual(['NAME', 'OP', 'STRING']);
+    expect(probe.normalization).toBe('zscore');
+    expect(probe.options).toMatchObject({ mode: 'exact', alpha: 0.8, tol: 1e-8 });
+    expect(probe.solver).toMatchObject({ solver: 'fista', criterion: 'kkt', converged: true, alpha: 0.8 });
+    const metrics = probe.metrics as { train: { accuracy: number }; validation: { accuracy: number } };
+    expect(summary.validationAccuracy).toBe(metrics.validation.accuracy);
+
+    const mOut = join(dir, 'metrics.json');
+    const e = runCli(['evaluate', out, join(dir, 'dev.npy'), '--labels', join(dir, 'dev.label'), '-o', mOut, '--json']);
+    expect(e.code).toBe(0);
+    expect(JSON.parse(readFileSync(mOut, 'utf8'))).toEqual(metrics.validation);
+    expect(JSON.parse(e.stdout).accuracy).toBe(metrics.validation.accuracy);
+
+    const rk = runCli(['rank', out, '--method', 'weights', '--fraction', '0.3', '-o', join(dir, 'ranking.json'), '--json']);
+    expect(rk.code).toBe(0);
+    const ranking = JSON.parse(readFileSync(join(dir, 'ranking.json'), 'utf8'));
+    expect(ranking.perClass.NAME[0]).toBe(1);
+    expect(ranking.perClass.OP[0]).toBe(4);
+    expect(ranking.perClass.STRING[0]).toBe(7);
+  });
+
+  it('--columns trains on a subset and the probe keeps the original ids; --no-zscore stores no statistics', () => {
+    const out = join(dir, 'sub.json');
+    const r = runCli(['probe', join(dir, 'train.npy'), '--labels', join(dir, 'train.label'), '--mode', 'exact', '--columns', '1', '4', '7', '0',
+      '--no-zscore', '-o', out, '-q']);
+    expect(r.code).toBe(0);
+    const probe = readProbe(out);
+    expect(probe.columns).toEqual([1, 4, 7, 0]);
+    expect(probe.neurons).toBe(4);
+    expect(probe.normalization).toBeUndefined();
+    const e = runCli(['evaluate', out, join(dir, 'dev.npy'), '--labels', join(dir, 'dev.label'), '--json']);
+    expect(e.code).toBe(0);
+    expect(JSON.parse(e.stdout).accuracy).toBeGreaterThan(0.8);
+  });
+
+  it('bad input: exit code, message, nothing written', () => {
+    const bad = tempDir('cli-probe-bad');
+    writeFileSync(join(bad, 'short.json'), JSON.stringify(new Array(10).fill('a')));
+    const before = filesIn(bad);
+    const r = runCli(['probe', join(dir, 'train.npy'), '--labels', join(bad, 'short.json'), '--mode', 'exact', '-o', join(bad, 'p.json')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${join(bad, 'short.json')}: holds 10 labels but the activations have 600 rows; labels must be aligned one per row`);
+    expect(filesIn(bad)).toEqual(before);
+    const a = runCli(['probe', join(dir, 'train.npy'), '--labels', join(dir, 'train.label'), '--mode', 'exact', '--alpha', '3', '-o', join(bad, 'p.json')]);
+    expect(a.code).toBe(2); // E_ARGUMENT: bad usage
+    expect(a.stderr).toContain('Expected a number in [0, 1] for alpha but received 3');
+    const g = runCli(['probe', join(dir, 'train.npy'), '--labels', join(dir, 'train.label'), '--mode', 'exact', '--epochs', '3', '-o', join(bad, 'p.json')]);
+    expect(g.code).toBe(2);
+    expect(g.stderr).toContain("Expected no epochs for mode 'exact' but received 3");
+    expect(filesIn(bad)).toEqual(before);
+  });
+});
