@@ -51,3 +51,56 @@ export function kktViolation(W: ArrayLike<number>, GW: Float64Array, gb: Float64
   }
   return { weights: v, bias: Math.max(...Array.from(gb, Math.abs)) };
 }
+
+/**
+ * How far rounding a float64 solution (W, b) to the float32 arrays a probe returns can move the datafit gradients:
+ * the reference conditions at the returned weights may exceed the solver's own criterion by up to this much.
+ * Rounding moves logit z_tc by at most δ_tc = 2⁻²⁴·(Σ_k |x_tk·W_ck| + |b_c|); since ∂p_c/∂z_c' = p_c(1[c=c'] − p_c'),
+ * p_tc moves by at most p_tc·(δ_tc + Σ_c' p_tc'·δ_tc') to first order (×1.01 covers the higher orders, O(δ²) with
+ * δ ~ 1e-6 here), so ∇W_cj moves by at most Σ_t a_t·|x_tj|·Δp_tc and ∇b_c by Σ_t a_t·Δp_tc; the ridge term adds
+ * λ(1−α)·2⁻²⁴·|W_cj|. A bound, not an estimate: rounding errors of both signs partly cancel, so the observed
+ * effect is typically 10–100 times smaller.
+ */
+export function float32RoundingSlack(data: ProbeData, C: number, W: ArrayLike<number>, b: ArrayLike<number>, lambda: number, alpha: number, cw?: ArrayLike<number>): number {
+  const { x, y, rows: T, cols: D } = data;
+  const u = 2 ** -24;
+  const dW = new Float64Array(C * D);
+  const db = new Float64Array(C);
+  const z = new Float64Array(C);
+  const delta = new Float64Array(C);
+  for (let t = 0; t < T; t++) {
+    const a = (cw ? cw[y[t]!]! : 1) / T;
+    let m = -Infinity;
+    for (let c = 0; c < C; c++) {
+      let s = b[c]!;
+      let bound = Math.abs(b[c]!);
+      for (let j = 0; j < D; j++) {
+        s += x[t * D + j]! * W[c * D + j]!;
+        bound += Math.abs(x[t * D + j]! * W[c * D + j]!);
+      }
+      z[c] = s;
+      delta[c] = u * bound;
+      m = Math.max(m, s);
+    }
+    let se = 0;
+    for (let c = 0; c < C; c++) se += Math.exp(z[c]! - m);
+    let mixed = 0; // Σ_c' p_c'·δ_c'
+    for (let c = 0; c < C; c++) mixed += (Math.exp(z[c]! - m) / se) * delta[c]!;
+    for (let c = 0; c < C; c++) {
+      const dp = 1.01 * (Math.exp(z[c]! - m) / se) * (delta[c]! + mixed);
+      db[c]! += a * dp;
+      for (let j = 0; j < D; j++) dW[c * D + j]! += a * Math.abs(x[t * D + j]!) * dp;
+    }
+  }
+  let slack = Math.max(...db);
+  for (let i = 0; i < C * D; i++) slack = Math.max(slack, dW[i]! + lambda * (1 - alpha) * u * Math.abs(W[i]!));
+  return slack;
+}
+
+/** ‖μ‖∞, the largest |column mean| of X: the uncentred conditions exceed the centred ones by up to ‖μ‖∞·|∇b|. */
+export function maxAbsMean(data: ProbeData): number {
+  const { x, rows: T, cols: D } = data;
+  const mean = new Float64Array(D);
+  for (let t = 0; t < T; t++) for (let j = 0; j < D; j++) mean[j]! += x[t * D + j]!;
+  return Math.max(...Array.from(mean, (m) => Math.abs(m / T)));
+}
