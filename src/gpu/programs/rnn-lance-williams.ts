@@ -1,6 +1,6 @@
 /// <reference types="@webgpu/types" />
 /** Program for shaders/rnn-lance-williams.wgsl: the Lance–Williams updates of all merges of a round. */
-import type { LinkageMethod } from '../../cluster/linkage.js';
+import type { LinkageMethod } from '../../types.js';
 import type { Gpu } from '../device.js';
 import { uniforms } from '../readback.js';
 import { encodePiecesPass, type DevicePieces } from './condensed-pieces.js';
