@@ -3,6 +3,7 @@
 import type { Gpu } from '../device.js';
 import { storagePrelude, type GpuStorage } from '../pipelines.js';
 import { uniforms } from '../readback.js';
+import { bindings, encodePass } from './pass.js';
 
 export const COLUMN_MEANS = { shader: 'column-means', columnsPerWorkgroup: 64 } as const;
 
@@ -26,20 +27,9 @@ export async function encodeColumnMeans(
   cols: number,
   storage: GpuStorage = 'f32',
 ): Promise<GPUBuffer[]> {
-  const pipeline = await g.pipelines.get({ shader: COLUMN_MEANS.shader, prelude: storagePrelude(storage) });
   const params = uniforms(g, [rows, cols]);
-  const bind = g.device.createBindGroup({
-    layout: pipeline.getBindGroupLayout(0),
-    entries: [
-      { binding: 0, resource: { buffer: x, size: xBindingBytes(rows, cols, storage) } },
-      { binding: 1, resource: { buffer: out, size: 3 * cols * 4 } },
-      { binding: 2, resource: { buffer: params } },
-    ],
-  });
-  const pass = encoder.beginComputePass({ label: 'column-means' });
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, bind);
-  pass.dispatchWorkgroups(Math.ceil(cols / COLUMN_MEANS.columnsPerWorkgroup));
-  pass.end();
+  await encodePass(g, encoder, { shader: COLUMN_MEANS.shader, prelude: storagePrelude(storage) }, COLUMN_MEANS.shader,
+    bindings([[x, xBindingBytes(rows, cols, storage)], [out, 3 * cols * 4], params]),
+    [Math.ceil(cols / COLUMN_MEANS.columnsPerWorkgroup)]);
   return [params];
 }
