@@ -10,10 +10,15 @@
 // Workgroup: 16 x 16 invocations, a 64 (classes) x 64 (cols) tile, 4 x 4 register block each; the contraction
 // over rows runs 32 at a time through workgroup memory (2 x 32 x 64 floats = 16 KiB).
 // Dispatch: (ceil(cols / 64), ceil(classes / 64), 1).
+// Includes: lib/register-tile.wgsl (tile_fma, fold_panel over As, Bs).
 
-const TILE: u32 = 64u;
+const RB: u32 = 4u;
+const TILE: u32 = 16u * RB;
 const BK: u32 = 32u;
 const PANEL: u32 = 256u;
+
+// As, Bs (BK x TILE: [t][c], [t][d]), tile_fma(), fold_panel()
+//!include lib/register-tile.wgsl
 
 struct Params {
   rows: u32,
@@ -27,9 +32,6 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 @group(0) @binding(3) var<uniform> p: Params;
 
-var<workgroup> As: array<f32, 2048>;  // BK x TILE, [t][c]
-var<workgroup> Bs: array<f32, 2048>;  // BK x TILE, [t][d]
-
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
@@ -37,9 +39,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   let d0 = wg.x * TILE;
   let tx = lid.x;
   let ty = lid.y;
-  var acc: array<f32, 16>;
-  var panel: array<f32, 16>;
-  for (var q = 0u; q < 16u; q++) {
+  var acc: array<f32, RB * RB>;
+  var panel: array<f32, RB * RB>;
+  for (var q = 0u; q < RB * RB; q++) {
     acc[q] = 0.0;
     panel[q] = 0.0;
   }
@@ -63,33 +65,18 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
       Bs[e] = bb;
     }
     workgroupBarrier();
-    for (var k = 0u; k < BK; k++) {
-      var av: array<f32, 4>;
-      var bv: array<f32, 4>;
-      for (var i = 0u; i < 4u; i++) {
-        av[i] = As[k * TILE + ty + 16u * i];
-        bv[i] = Bs[k * TILE + tx + 16u * i];
-      }
-      for (var i = 0u; i < 4u; i++) {
-        for (var j = 0u; j < 4u; j++) {
-          panel[i * 4u + j] = fma(av[i], bv[j], panel[i * 4u + j]);
-        }
-      }
-    }
+    tile_fma(&panel, tx, ty);
     workgroupBarrier();
     if ((k0 + BK) % PANEL == 0u) {
-      for (var q = 0u; q < 16u; q++) {
-        acc[q] += panel[q];
-        panel[q] = 0.0;
-      }
+      fold_panel(&acc, &panel);
     }
   }
-  for (var i = 0u; i < 4u; i++) {
+  for (var i = 0u; i < RB; i++) {
     let c = c0 + ty + 16u * i;
-    for (var j = 0u; j < 4u; j++) {
+    for (var j = 0u; j < RB; j++) {
       let d = d0 + tx + 16u * j;
       if (c < p.classes && d < p.cols) {
-        out[c * p.cols + d] = acc[i * 4u + j] + panel[i * 4u + j];
+        out[c * p.cols + d] = acc[i * RB + j] + panel[i * RB + j];
       }
     }
   }

@@ -21,10 +21,14 @@
 // Accuracy: products are summed in float32 over panels of 256 rows, then panel sums are added in float32 into a
 // second accumulator, so a sum over T rows carries ~(256 + T/256) roundings instead of T.
 // Dispatch: (nb, number of tile rows in this block, 1); workgroups below the diagonal return at once.
+// Includes: lib/register-tile.wgsl (tile_fma, fold_panel over As, Bs).
 
 const TILE: u32 = 16u * RB;
 const BK: u32 = 2048u / TILE;
 const PANEL: u32 = 256u;
+
+// As, Bs (BK x TILE: [k][i], [k][j]), tile_fma(), fold_panel()
+//!include lib/register-tile.wgsl
 
 struct Params {
   rows: u32,
@@ -38,9 +42,6 @@ struct Params {
 @group(0) @binding(1) var<storage, read> stats: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 @group(0) @binding(3) var<uniform> p: Params;
-
-var<workgroup> As: array<f32, 2048>;  // BK x TILE, [k][i]
-var<workgroup> Bs: array<f32, 2048>;  // BK x TILE, [k][j]
 
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
@@ -85,25 +86,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
       Bs[e] = b;
     }
     workgroupBarrier();
-    for (var kk = 0u; kk < BK; kk++) {
-      var av: array<f32, RB>;
-      var bv: array<f32, RB>;
-      for (var m = 0u; m < RB; m++) {
-        av[m] = As[kk * TILE + ty + 16u * m];
-        bv[m] = Bs[kk * TILE + tx + 16u * m];
-      }
-      for (var m = 0u; m < RB; m++) {
-        for (var n = 0u; n < RB; n++) {
-          panel[m * RB + n] = fma(av[m], bv[n], panel[m * RB + n]);
-        }
-      }
-    }
+    tile_fma(&panel, tx, ty);
     workgroupBarrier();
     if ((k0 + BK) % PANEL == 0u) {
-      for (var q = 0u; q < RB * RB; q++) {
-        acc[q] += panel[q];
-        panel[q] = 0.0;
-      }
+      fold_panel(&acc, &panel);
     }
   }
 

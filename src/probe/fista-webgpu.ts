@@ -40,6 +40,7 @@ import { encodeProbeKkt, probeKktKey } from '../gpu/programs/probe-kkt.js';
 import { encodeProbeMomentum, probeMomentumKey } from '../gpu/programs/probe-momentum.js';
 import { encodeProbeProx, probeProxKey } from '../gpu/programs/probe-prox.js';
 import { encodeProbeResidual, probeResidualKey } from '../gpu/programs/probe-residual.js';
+import { compilePrograms } from '../gpu/programs/pass.js';
 import { uploadActivations, type GpuActivations } from './kernels-webgpu.js';
 
 /** A λ whose device criterion has not improved for this many checks in a row stops (float32 floor). */
@@ -143,12 +144,10 @@ async function run(g: Gpu, xs: GpuActivations, problem: GpuFistaProblem, o: GpuF
     owned.push(b);
     return b;
   };
-  // Every pipeline of the loop, compiled up front and concurrently (the programs then find them in the cache).
-  await Promise.all(
-    [gemmXwtKey('f32'), gemmGtxKey('f32'), probeResidualKey(), probeAxpbyKey(), probeProxKey(), probeKktKey(), probeMomentumKey(), probeExtrapolateKey()].map((k) =>
-      g.pipelines.get(k),
-    ),
-  );
+  // Every pipeline of the loop, compiled up front and concurrently.
+  await compilePrograms(g, [
+    gemmXwtKey('f32'), gemmGtxKey('f32'), probeResidualKey(), probeAxpbyKey(), probeProxKey(), probeKktKey(), probeMomentumKey(), probeExtrapolateKey(),
+  ]);
   const theta0 = new Float32Array(n);
   for (let c = 0; c < C; c++) theta0[c * K + D] = o.bias[c]!;
   let theta = upload(g, theta0, 'theta');

@@ -18,6 +18,11 @@ export function bindings(list: readonly Binding[], first = 0): GPUBindGroupEntry
   });
 }
 
+/** Compiles the pipelines of `keys` concurrently (a solver's warm-up; the programs then find them in the cache). */
+export async function compilePrograms(g: Gpu, keys: readonly PipelineKey[]): Promise<void> {
+  await Promise.all(keys.map((k) => g.pipelines.get(k)));
+}
+
 /** Records one compute pass: the pipeline for `key`, a bind group of `entries`, `workgroups` (x, y). */
 export async function encodePass(
   g: Gpu,
