@@ -1,5 +1,5 @@
-// lib/register-tile.wgsl: the inner product of the tiled matrix kernels (syrk-centred.wgsl, gemm-gtx.wgsl,
-// gemm-xwt.wgsl; included with `//!include lib/register-tile.wgsl`). A 16 x 16 workgroup computes a
+// lib/register-tile.wgsl: the inner product of the tiled matrix kernels (gemm-xwt.wgsl, and syrk-centred.wgsl and
+// gemm-gtx.wgsl through lib/panel-product.wgsl; included with `//!include lib/register-tile.wgsl`). A 16 x 16 workgroup computes a
 // TILE x TILE output tile, TILE = 16·RB; invocation (tx, ty) keeps an RB x RB register block of rows ty + 16a
 // and columns tx + 16b (strided, so neighbouring invocations read neighbouring words of workgroup memory).
 //
@@ -8,8 +8,6 @@
 // tile]) that the kernel stages its operands into (2·BK·TILE·4 bytes of workgroup memory).
 // tile_fma(panel, tx, ty): panel[a·RB + b] = fma(As[k][ty + 16a], Bs[k][tx + 16b], panel[a·RB + b]) for the BK
 //   staged k in order (call between the two barriers of a K step).
-// fold_panel(acc, panel): acc += panel, panel := 0 (the kernels call it every PANEL rows: float32 sums over
-//   panels, then panel by panel, ~(PANEL + rows/PANEL) roundings per element instead of rows).
 
 var<workgroup> As: array<f32, BK * TILE>;
 var<workgroup> Bs: array<f32, BK * TILE>;
@@ -27,12 +25,5 @@ fn tile_fma(panel: ptr<function, array<f32, RB * RB>>, tx: u32, ty: u32) {
         (*panel)[m * RB + n] = fma(av[m], bv[n], (*panel)[m * RB + n]);
       }
     }
-  }
-}
-
-fn fold_panel(acc: ptr<function, array<f32, RB * RB>>, panel: ptr<function, array<f32, RB * RB>>) {
-  for (var q = 0u; q < RB * RB; q++) {
-    (*acc)[q] += (*panel)[q];
-    (*panel)[q] = 0.0;
   }
 }

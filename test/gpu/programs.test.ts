@@ -37,7 +37,7 @@ afterAll(releaseGpu);
 describe('shader includes (//!include lib/<piece>.wgsl)', () => {
   it('are replaced by the piece, once per shader, nested pieces too', () => {
     const residual = shaderSource('probe-residual');
-    expect(residual).not.toMatch(/\/\/!include/);
+    expect(residual).not.toMatch(/^\/\/!include/m);
     expect(residual.match(/fn softmax_row\(/g)).toHaveLength(1);
     // rnn-refresh includes lib/merge.wgsl and lib/nearest.wgsl; rnn-rescan gets lib/nearest.wgsl through lib/nearest-reduce.wgsl.
     expect(shaderSource('rnn-refresh').match(/fn lance_williams\(|fn better\(/g)).toHaveLength(2);
