@@ -80,15 +80,15 @@ export function shaderSource(name: string): string {
 }
 
 /**
- * Where line `line` (1-based) of prelude + shader comes from, for compiler messages: lines of the shader file
- * itself are counted from the start of the compiled text, as the compiler counts them (without the lines its
- * includes added); a line of an included piece is named by that piece's file and line.
+ * Where line `line` (1-based), column `pos` of prelude + shader comes from, for compiler messages: lines of the
+ * shader file itself are counted from the start of the compiled text, as the compiler counts them (without the
+ * lines its includes added); a line of an included piece is named by that piece's file and line.
  */
-function sourceLine(name: string, prelude: string, line: number): string {
+function sourcePosition(name: string, prelude: string, line: number, pos: number): string {
   const before = prelude === '' ? 0 : prelude.split('\n').length - 1;
   const o = loadShader(name).origin[line - before - 1];
-  if (!o || o.file === `${name}.wgsl`) return `${name}.wgsl:${o ? before + o.line : line}`;
-  return `${o.file}:${o.line} (included by ${name}.wgsl)`;
+  if (!o || o.file === `${name}.wgsl`) return `${name}.wgsl:${o ? before + o.line : line}:${pos}`;
+  return `${o.file}:${o.line}:${pos} (included by ${name}.wgsl)`;
 }
 
 /** Element type of activations in device memory: float32, or float16 with the shader-f16 feature. */
@@ -97,6 +97,11 @@ export type GpuStorage = 'f32' | 'f16';
 /** The prelude that defines a shader's storage type XT (`enable` directives must come first in WGSL). */
 export function storagePrelude(storage: GpuStorage): string {
   return storage === 'f16' ? 'enable f16;\nalias XT = f16;\n' : 'alias XT = f32;\n';
+}
+
+/** The key of a kernel whose only baked value is the storage type of the activations it reads. */
+export function storageKey(shader: string, storage: GpuStorage): PipelineKey {
+  return { shader, prelude: storagePrelude(storage) };
 }
 
 export interface PipelineKey {
@@ -156,7 +161,7 @@ export class PipelineCache {
       }
     }
     const scope = await this.device.popErrorScope();
-    if (errors.length > 0) failure = errors.map((m) => `${sourceLine(k.shader, k.prelude ?? '', m.lineNum)}:${m.linePos}: ${m.message}`).join('\n');
+    if (errors.length > 0) failure = errors.map((m) => `${sourcePosition(k.shader, k.prelude ?? '', m.lineNum, m.linePos)}: ${m.message}`).join('\n');
     failure ??= scope?.message;
     if (failure || !pipeline) throw new NeurosieveError('E_GPU', `compiling ${k.shader}.wgsl failed: ${failure ?? 'no pipeline'}`);
     this.compiled++;

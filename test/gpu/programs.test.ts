@@ -185,6 +185,13 @@ describe.skipIf(!g)('device errors become NeurosieveError E_GPU', () => {
     });
   });
 
+  it('a compile error in an included piece names the piece, its line and the including shader', async () => {
+    await expect(g!.pipelines.get({ shader: 'softmax-xent', prelude: 'alias SoftmaxRow = f32;\n' })).rejects.toMatchObject({
+      code: 'E_GPU',
+      message: expect.stringMatching(/^compiling softmax-xent\.wgsl failed: lib\/softmax\.wgsl:\d+:\d+ \(included by softmax-xent\.wgsl\): .*SoftmaxRow/),
+    });
+  });
+
   it('a validation error inside checked() is reported with what was being done', async () => {
     const pipeline = await g!.pipelines.get({ shader: 'column-means', prelude: storagePrelude('f32') });
     const tiny = g!.device.createBuffer({ size: 4, usage: GPUBufferUsage.UNIFORM });

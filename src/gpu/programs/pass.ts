@@ -6,6 +6,7 @@
  */
 import type { Gpu } from '../device.js';
 import type { PipelineKey } from '../pipelines.js';
+import { uniforms } from '../readback.js';
 
 /** A buffer binding: the whole buffer, or its first `bytes` (pooled buffers are rounded up to 256 bytes). */
 export type Binding = GPUBuffer | readonly [buffer: GPUBuffer, bytes: number];
@@ -39,6 +40,44 @@ export async function encodePass(
   pass.setBindGroup(0, bind);
   pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1);
   pass.end();
+}
+
+/**
+ * encodePass for a kernel whose last binding is its uniform parameters: `list` is bound at 0, 1, …, then a
+ * uniform buffer of 32-bit `words` (f32 at the indices in `floats`, u32 elsewhere). Returns that buffer for the
+ * caller to release once the work is submitted.
+ */
+export async function encodeWithParams(
+  g: Gpu,
+  encoder: GPUCommandEncoder,
+  key: PipelineKey,
+  label: string,
+  list: readonly Binding[],
+  words: readonly number[],
+  workgroups: readonly [number, number?],
+  floats: readonly number[] = [],
+): Promise<GPUBuffer[]> {
+  const params = uniforms(g, words, new Set(floats));
+  await encodePass(g, encoder, key, label, bindings([...list, params]), workgroups);
+  return [params];
+}
+
+/**
+ * An element-wise kernel over n elements (uniform { n, groupsX, …extra }, one invocation per element in
+ * workgroups of `perWorkgroup`, grid elementGrid()): encodeWithParams with the grid and those words.
+ */
+export async function encodeElementwise(
+  g: Gpu,
+  encoder: GPUCommandEncoder,
+  key: PipelineKey,
+  perWorkgroup: number,
+  list: readonly Binding[],
+  n: number,
+  extra: readonly number[] = [],
+  floats: readonly number[] = [],
+): Promise<GPUBuffer[]> {
+  const grid = elementGrid(g, n, perWorkgroup);
+  return encodeWithParams(g, encoder, key, key.shader, list, [n, grid[0], ...extra], grid, floats);
 }
 
 /**

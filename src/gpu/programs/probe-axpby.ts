@@ -2,8 +2,7 @@
 /** Program for shaders/probe-axpby.wgsl: out = α·a + β·b over n floats (see the shader). */
 import type { Gpu } from '../device.js';
 import type { PipelineKey } from '../pipelines.js';
-import { uniforms } from '../readback.js';
-import { bindings, elementGrid, encodePass } from './pass.js';
+import { encodeElementwise } from './pass.js';
 
 export const PROBE_AXPBY = { shader: 'probe-axpby', elementsPerWorkgroup: 256 } as const;
 
@@ -11,18 +10,6 @@ export const PROBE_AXPBY = { shader: 'probe-axpby', elementsPerWorkgroup: 256 } 
 export const probeAxpbyKey = (): PipelineKey => ({ shader: PROBE_AXPBY.shader });
 
 /** Records the dispatch (out must not alias a or b); returns the transient uniform buffer. */
-export async function encodeProbeAxpby(
-  g: Gpu,
-  encoder: GPUCommandEncoder,
-  a: GPUBuffer,
-  b: GPUBuffer,
-  out: GPUBuffer,
-  n: number,
-  alpha: number,
-  beta: number,
-): Promise<GPUBuffer[]> {
-  const grid = elementGrid(g, n, PROBE_AXPBY.elementsPerWorkgroup);
-  const params = uniforms(g, [n, grid[0], alpha, beta], new Set([2, 3]));
-  await encodePass(g, encoder, probeAxpbyKey(), PROBE_AXPBY.shader, bindings([[a, n * 4], [b, n * 4], [out, n * 4], params]), grid);
-  return [params];
+export function encodeProbeAxpby(g: Gpu, encoder: GPUCommandEncoder, a: GPUBuffer, b: GPUBuffer, out: GPUBuffer, n: number, alpha: number, beta: number): Promise<GPUBuffer[]> {
+  return encodeElementwise(g, encoder, probeAxpbyKey(), PROBE_AXPBY.elementsPerWorkgroup, [[a, n * 4], [b, n * 4], [out, n * 4]], n, [alpha, beta], [2, 3]);
 }

@@ -2,8 +2,7 @@
 /** Program for shaders/probe-kkt.wgsl: the largest KKT violation of the exact probe (see the shader). */
 import type { Gpu } from '../device.js';
 import type { PipelineKey } from '../pipelines.js';
-import { uniforms } from '../readback.js';
-import { bindings, encodePass } from './pass.js';
+import { encodeWithParams } from './pass.js';
 
 export const PROBE_KKT = { shader: 'probe-kkt' } as const;
 
@@ -25,7 +24,5 @@ export async function encodeProbeKkt(
   l1: number,
   l2: number,
 ): Promise<GPUBuffer[]> {
-  const params = uniforms(g, [n, cols, l1, l2], new Set([2, 3]));
-  await encodePass(g, encoder, probeKktKey(), PROBE_KKT.shader, bindings([[w, n * 4], [grad, n * 4], [out, 4], params]), [1]);
-  return [params];
+  return encodeWithParams(g, encoder, probeKktKey(), PROBE_KKT.shader, [[w, n * 4], [grad, n * 4], [out, 4]], [n, cols, l1, l2], [1], [2, 3]);
 }

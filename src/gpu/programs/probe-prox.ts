@@ -2,8 +2,7 @@
 /** Program for shaders/probe-prox.wgsl: the elastic-net proximal step and the gradient-restart dot (see the shader). */
 import type { Gpu } from '../device.js';
 import type { PipelineKey } from '../pipelines.js';
-import { uniforms } from '../readback.js';
-import { bindings, encodePass } from './pass.js';
+import { encodeWithParams } from './pass.js';
 
 export const PROBE_PROX = { shader: 'probe-prox' } as const;
 
@@ -33,7 +32,6 @@ export interface ProbeProxArgs {
 /** Records the dispatch (ONE workgroup); returns the transient uniform buffer. */
 export async function encodeProbeProx(g: Gpu, encoder: GPUCommandEncoder, a: ProbeProxArgs): Promise<GPUBuffer[]> {
   const bytes = a.n * 4;
-  const params = uniforms(g, [a.n, a.cols, a.s, a.l1, a.l2], new Set([2, 3, 4]));
-  await encodePass(g, encoder, probeProxKey(), PROBE_PROX.shader, bindings([[a.y, bytes], [a.grad, bytes], [a.x, bytes], [a.next, bytes], [a.dot, 4], params]), [1]);
-  return [params];
+  return encodeWithParams(g, encoder, probeProxKey(), PROBE_PROX.shader,
+    [[a.y, bytes], [a.grad, bytes], [a.x, bytes], [a.next, bytes], [a.dot, 4]], [a.n, a.cols, a.s, a.l1, a.l2], [1], [2, 3, 4]);
 }

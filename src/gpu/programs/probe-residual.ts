@@ -2,8 +2,7 @@
 /** Program for shaders/probe-residual.wgsl: the class-weighted softmax residual of the exact probe (see the shader). */
 import type { Gpu } from '../device.js';
 import type { PipelineKey } from '../pipelines.js';
-import { uniforms } from '../readback.js';
-import { bindings, encodePass } from './pass.js';
+import { encodeWithParams } from './pass.js';
 
 export const PROBE_RESIDUAL = { shader: 'probe-residual', rowsPerWorkgroup: 64 } as const;
 
@@ -26,9 +25,7 @@ export interface ProbeResidualArgs {
 /** Records the dispatch; returns the transient uniform buffer for the caller to release after submission. */
 export async function encodeProbeResidual(g: Gpu, encoder: GPUCommandEncoder, a: ProbeResidualArgs): Promise<GPUBuffer[]> {
   const bytes = a.rows * a.classes * 4;
-  const params = uniforms(g, [a.rows, a.classes]);
-  await encodePass(g, encoder, probeResidualKey(), PROBE_RESIDUAL.shader,
-    bindings([[a.logits, bytes], a.labels, [a.weight, a.classes * 4], [a.r, bytes], params]),
+  return encodeWithParams(g, encoder, probeResidualKey(), PROBE_RESIDUAL.shader,
+    [[a.logits, bytes], a.labels, [a.weight, a.classes * 4], [a.r, bytes]], [a.rows, a.classes],
     [Math.ceil(a.rows / PROBE_RESIDUAL.rowsPerWorkgroup)]);
-  return [params];
 }

@@ -2,8 +2,7 @@
 /** Program for shaders/softmax-xent.wgsl: per-row softmax cross-entropy and scale·dL/dz (see the shader). */
 import type { Gpu } from '../device.js';
 import type { PipelineKey } from '../pipelines.js';
-import { uniforms } from '../readback.js';
-import { bindings, encodePass } from './pass.js';
+import { encodeWithParams } from './pass.js';
 
 export const SOFTMAX_XENT = { shader: 'softmax-xent', rowsPerWorkgroup: 64 } as const;
 
@@ -30,9 +29,7 @@ export interface SoftmaxXentArgs {
 /** Records the dispatch; returns the transient uniform buffer for the caller to release after submission. */
 export async function encodeSoftmaxXent(g: Gpu, encoder: GPUCommandEncoder, a: SoftmaxXentArgs): Promise<GPUBuffer[]> {
   const bytes = a.rows * a.classes * 4;
-  const params = uniforms(g, [a.rows, a.classes, a.r0, a.scale], new Set([3]));
-  await encodePass(g, encoder, softmaxXentKey(), SOFTMAX_XENT.shader,
-    bindings([[a.logits, bytes], a.labels, [a.grad, bytes], [a.loss, a.rows * 4], params]),
-    [Math.ceil(a.rows / SOFTMAX_XENT.rowsPerWorkgroup)]);
-  return [params];
+  return encodeWithParams(g, encoder, softmaxXentKey(), SOFTMAX_XENT.shader,
+    [[a.logits, bytes], a.labels, [a.grad, bytes], [a.loss, a.rows * 4]], [a.rows, a.classes, a.r0, a.scale],
+    [Math.ceil(a.rows / SOFTMAX_XENT.rowsPerWorkgroup)], [3]);
 }

@@ -7,9 +7,8 @@
 import { NeurosieveError } from '../../core/errors.js';
 import type { Gpu } from '../device.js';
 import { storagePrelude, type GpuStorage, type PipelineKey } from '../pipelines.js';
-import { uniforms } from '../readback.js';
 import { xBindingBytes } from './column-means.js';
-import { bindings, encodePass } from './pass.js';
+import { encodeWithParams } from './pass.js';
 
 export const SYRK = { shader: 'syrk-centred' } as const;
 
@@ -75,9 +74,7 @@ export async function encodeSyrkBlock(
   storage: GpuStorage = 'f32',
 ): Promise<GPUBuffer[]> {
   const nb = Math.ceil(cols / tile);
-  const params = uniforms(g, [rows, cols, nb, block.bi0, block.tile0]);
-  await encodePass(g, encoder, syrkKey(tile, storage), SYRK.shader,
-    bindings([[x, xBindingBytes(rows, cols, storage)], [stats, 3 * cols * 4], [out, block.tiles * tile * tile * 4], params]),
+  return encodeWithParams(g, encoder, syrkKey(tile, storage), SYRK.shader,
+    [[x, xBindingBytes(rows, cols, storage)], [stats, 3 * cols * 4], [out, block.tiles * tile * tile * 4]], [rows, cols, nb, block.bi0, block.tile0],
     [nb, block.bi1 - block.bi0]);
-  return [params];
 }
