@@ -11,10 +11,14 @@
 // (rows ty + 16a, classes tx + 16b); the contraction over cols runs 16 at a time through workgroup memory
 // (2 x 16 x 64 floats = 8 KiB). Loads of X and W are row-contiguous (16 consecutive floats per row).
 // Dispatch: (ceil(classes / 64), ceil(rows / 64), 1).
+// Includes: lib/register-tile.wgsl (tile_fma over As, Bs).
 
-const TM: u32 = 64u;
-const TN: u32 = 64u;
+const RB: u32 = 4u;
+const TILE: u32 = 16u * RB;  // rows and classes of a tile
 const BK: u32 = 16u;
+
+// As, Bs (BK x TILE: [k][row], [k][class]), tile_fma()
+//!include lib/register-tile.wgsl
 
 struct Params {
   rows: u32,
@@ -29,18 +33,15 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 @group(0) @binding(4) var<uniform> p: Params;
 
-var<workgroup> As: array<f32, 1024>;  // BK x TM, [k][m]
-var<workgroup> Bs: array<f32, 1024>;  // BK x TN, [k][n]
-
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
-  let t0 = wg.y * TM;
-  let c0 = wg.x * TN;
+  let t0 = wg.y * TILE;
+  let c0 = wg.x * TILE;
   let tx = lid.x;
   let ty = lid.y;
-  var acc: array<f32, 16>;
-  for (var q = 0u; q < 16u; q++) {
+  var acc: array<f32, RB * RB>;
+  for (var q = 0u; q < RB * RB; q++) {
     acc[q] = 0.0;
   }
   for (var k0 = 0u; k0 < p.cols; k0 += BK) {
@@ -59,31 +60,19 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
           bb = w[(c0 + m) * p.cols + d];
         }
       }
-      As[k * TM + m] = a;
-      Bs[k * TN + m] = bb;
+      As[k * TILE + m] = a;
+      Bs[k * TILE + m] = bb;
     }
     workgroupBarrier();
-    for (var k = 0u; k < BK; k++) {
-      var av: array<f32, 4>;
-      var bv: array<f32, 4>;
-      for (var i = 0u; i < 4u; i++) {
-        av[i] = As[k * TM + ty + 16u * i];
-        bv[i] = Bs[k * TN + tx + 16u * i];
-      }
-      for (var i = 0u; i < 4u; i++) {
-        for (var j = 0u; j < 4u; j++) {
-          acc[i * 4u + j] = fma(av[i], bv[j], acc[i * 4u + j]);
-        }
-      }
-    }
+    tile_fma(&acc, tx, ty);
     workgroupBarrier();
   }
-  for (var i = 0u; i < 4u; i++) {
+  for (var i = 0u; i < RB; i++) {
     let t = t0 + ty + 16u * i;
-    for (var j = 0u; j < 4u; j++) {
+    for (var j = 0u; j < RB; j++) {
       let c = c0 + tx + 16u * j;
       if (t < p.rows && c < p.classes) {
-        out[t * p.classes + c] = acc[i * 4u + j] + b[c];
+        out[t * p.classes + c] = acc[i * RB + j] + b[c];
       }
     }
   }

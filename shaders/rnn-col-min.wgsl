@@ -5,7 +5,8 @@
 // pair over to the native NN-chain, whose tie-breaking depends on its chain: src/cluster/linkage-webgpu.ts).
 //
 // Storage and helpers: the condensed-pieces prelude (see rnn-row-min.wgsl and
-// src/gpu/programs/condensed-pieces.ts): bindings 0..P-1 and 9, ld(), DEAD, Best, better(), nn_word().
+// src/gpu/programs/condensed-pieces.ts): bindings 0..P-1 and 9, ld(), DEAD, NONE; lib/nearest.wgsl: Best,
+// scan_step(), better(), nn_word().
 // Bindings: 10 slots: array<vec2<i32>> (size, role) (read); 11 rowbest: array<vec4<u32>> (read);
 //           12 nn: array<vec2<u32>> per slot: (bitcast<u32>(distance), index | tie << 31) (written for every
 //           x < n; retired slots get (DEAD, 0x7fffffff)); 13 params: uniform { n }; 14 count: array<u32>, how
@@ -18,6 +19,8 @@
 
 const COLS: u32 = 64u;
 const LANES: u32 = 4u;
+
+//!include lib/nearest.wgsl
 
 struct Params {
   n: u32,
@@ -46,12 +49,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   if (live) {
     for (var i = lane; i < x; i += LANES) {
       if (slots[i].x > 0) {
-        let v = ld(i, x);
-        if (v < b.d) {
-          b = Best(v, i, 1u);
-        } else if (v == b.d) {
-          b.c += 1u;
-        }
+        b = scan_step(b, ld(i, x), i);
       }
     }
   }

@@ -19,35 +19,25 @@
 // equal). Sizes are converted to f32 (exact below 2^24 points).
 //
 // Storage and helpers: the condensed-pieces prelude (rnn-row-min.wgsl, src/gpu/programs/condensed-pieces.ts):
-// bindings 0..P-1 and 9, ld(i, j), st(i, j, v) for i < j; and the merge prelude (mergePrelude() in
-// src/gpu/programs/rnn-lance-williams.ts, shared with rnn-refresh.wgsl so that both compute the same bits):
-// struct Merge { x, y, nx, ny, h } and lance_williams(d_xi, d_yi, d_xy, nx, ny, ni).
-// Constants: METHOD (override, in the merge prelude): 0 single, 1 complete, 2 average, 3 weighted, 4 ward.
+// bindings 0..P-1 and 9, ld(i, j), st(i, j, v) for i < j, dist(a, b) either order; and lib/merge.wgsl (shared
+// with rnn-refresh.wgsl so that both compute the same bits): struct Merge { x, y, nx, ny, h }, bindings 11 and
+// 12, in_round(), lance_williams(d_xi, d_yi, d_xy, nx, ny, ni).
+// Constants: METHOD (override, in lib/merge.wgsl): 0 single, 1 complete, 2 average, 3 weighted, 4 ward.
 // Bindings: 10 slots: array<vec2<i32>> (size, round role: the merge index of the slot, or -1) (read);
-//           11 merges: array<Merge> (read); 12 params: uniform { n, m }.
+//           11 merges: array<Merge> (read); 12 params: uniform { n, m } (both declared in lib/merge.wgsl).
 // Workgroup: 64 slots i of one merge k; adjacent invocations touch adjacent words where row x_k / y_k is
 // contiguous (i > y_k) and one word per row of the condensed matrix where it is a column (i < x_k).
 // Dispatch: (ceil(n / 64), m, 1); m <= maxComputeWorkgroupsPerDimension (the host checks it).
 
-struct Params {
-  n: u32,
-  m: u32,
-}
+//!include lib/merge.wgsl
 
 @group(0) @binding(10) var<storage, read> slots: array<vec2<i32>>;
-@group(0) @binding(11) var<storage, read> merges: array<Merge>;
-@group(0) @binding(12) var<uniform> prm: Params;
-
-// d(a, b) for a != b, either order.
-fn dist(a: u32, b: u32) -> f32 {
-  return ld(min(a, b), max(a, b));
-}
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x;
   let k = gid.y;
-  if (i >= prm.n || k >= prm.m) {
+  if (!in_round(i, k)) {
     return;
   }
   let s = slots[i];

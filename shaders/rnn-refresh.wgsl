@@ -11,30 +11,22 @@
 // Slots handled: live, not merged this round, whose cached neighbour did not merge; the host lists the others
 // for rnn-rescan.wgsl.
 //
-// Storage and helpers: the condensed-pieces prelude (rnn-row-min.wgsl): bindings 0..P-1 and 9, ld(), Best,
-// nn_word(); the merge prelude (rnn-lance-williams.wgsl): struct Merge.
+// Storage and helpers: the condensed-pieces prelude (rnn-row-min.wgsl): bindings 0..P-1 and 9, dist();
+// lib/nearest.wgsl: Best, nn_word(); lib/merge.wgsl: struct Merge, bindings 11 and 12.
 // Constants: PHASE (override): 0 before the Lance–Williams update, 1 after it (part of the pipeline key).
 // Bindings: 10 slots: array<vec2<i32>> (size, role) (read); 11 merges: array<Merge> (read); 12 params: uniform
-//           { n, m }; 13 nn: array<vec2<u32>> (read, written in phase 1); 14 count: array<u32> (read, written).
+//           { n, m } (11 and 12 declared in lib/merge.wgsl); 13 nn: array<vec2<u32>> (read, written in phase 1); 14 count: array<u32> (read, written).
 // Workgroup: 64 slots; each invocation walks the round's merges in order (two reads per merge, scattered).
 // Dispatch: (ceil(n / 64), 1, 1).
 
 override PHASE: u32 = 0u;
 
-struct Params {
-  n: u32,
-  m: u32,
-}
+//!include lib/merge.wgsl
+//!include lib/nearest.wgsl
 
 @group(0) @binding(10) var<storage, read> slots: array<vec2<i32>>;
-@group(0) @binding(11) var<storage, read> merges: array<Merge>;
-@group(0) @binding(12) var<uniform> prm: Params;
 @group(0) @binding(13) var<storage, read_write> nn: array<vec2<u32>>;
 @group(0) @binding(14) var<storage, read_write> count: array<u32>;
-
-fn dist(a: u32, b: u32) -> f32 {
-  return ld(min(a, b), max(a, b));
-}
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {

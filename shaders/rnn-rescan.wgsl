@@ -3,13 +3,14 @@
 // other slot j of d(x, j), the lowest j among equal minima, and how many attain it — the same result as
 // rnn-row-min + rnn-col-min, which scan every slot in the first round.
 //
-// Storage and helpers: the condensed-pieces prelude (rnn-row-min.wgsl): bindings 0..P-1 and 9, ld(), DEAD,
-// NONE, Best, better(), nn_word(). Retired slots hold DEAD and never win.
+// Storage and helpers: the condensed-pieces prelude (rnn-row-min.wgsl): bindings 0..P-1 and 9, dist(), DEAD,
+// NONE; lib/nearest-reduce.wgsl: reduce_best(), and lib/nearest.wgsl: Best, scan_step(), nn_word(). Retired
+// slots hold DEAD and never win.
 // Bindings: 10 list: array<u32> of slots (read); 12 params: uniform { n, len, grid_x }; 13 nn: array<vec2<u32>>
 //           (written at the listed slots); 14 count: array<u32> (written at the listed slots).
 // Workgroup: 64 invocations per listed slot x; invocation t reads j = t, t + 64, ...: adjacent words of row x for
 // j > x, one word per condensed row for j < x (the column: a scattered walk, as in the CPU's scan); a tree
-// reduction in workgroup memory.
+// reduction in workgroup memory (reduce_best).
 // Dispatch: (min(len, grid_x), ceil(len / grid_x), 1); list entry = wg.y * grid_x + wg.x.
 
 const WG: u32 = 64u;
@@ -25,9 +26,7 @@ struct Params {
 @group(0) @binding(13) var<storage, read_write> nn: array<vec2<u32>>;
 @group(0) @binding(14) var<storage, read_write> count: array<u32>;
 
-var<workgroup> cd: array<f32, WG>;
-var<workgroup> ci: array<u32, WG>;
-var<workgroup> cc: array<u32, WG>;
+//!include lib/nearest-reduce.wgsl
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
@@ -42,29 +41,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   var b = Best(DEAD, NONE, 0u);
   for (var j = t; j < len; j += WG) {
     if (j != x) {
-      let v = ld(min(j, x), max(j, x));
-      if (v < b.d) {
-        b = Best(v, j, 1u);
-      } else if (v == b.d) {
-        b.c += 1u;
-      }
+      b = scan_step(b, dist(j, x), j);
     }
   }
-  cd[t] = b.d;
-  ci[t] = b.i;
-  cc[t] = b.c;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    if (t < s) {
-      let c = better(Best(cd[t], ci[t], cc[t]), Best(cd[t + s], ci[t + s], cc[t + s]));
-      cd[t] = c.d;
-      ci[t] = c.i;
-      cc[t] = c.c;
-    }
-    workgroupBarrier();
-  }
+  let r = reduce_best(t, b);
   if (t == 0u && e < prm.len) {
-    let r = Best(cd[0], ci[0], cc[0]);
     nn[x] = nn_word(r);
     count[x] = r.c;
   }

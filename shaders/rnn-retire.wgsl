@@ -5,27 +5,19 @@
 // with a finite value because WGSL implementations may assume floats are finite.
 //
 // Storage and helpers: the condensed-pieces prelude (rnn-row-min.wgsl, src/gpu/programs/condensed-pieces.ts):
-// bindings 0..P-1 and 9, st(i, j, v) for i < j; struct Merge from the merge prelude (rnn-lance-williams.wgsl).
-// Bindings: 11 merges: array<Merge> (only x is read here); 12 params: uniform { n, m }.
+// bindings 0..P-1 and 9, st(i, j, v) for i < j; lib/merge.wgsl: struct Merge, bindings 11 and 12, in_round().
+// Bindings: 11 merges: array<Merge> (only x is read here); 12 params: uniform { n, m } (lib/merge.wgsl).
 // Workgroup: 64 slots i of one merge k. Dispatch: (ceil(n / 64), m, 1).
 
-struct Params {
-  n: u32,
-  m: u32,
-}
-
-@group(0) @binding(11) var<storage, read> merges: array<Merge>;
-@group(0) @binding(12) var<uniform> prm: Params;
+//!include lib/merge.wgsl
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x;
-  let k = gid.y;
-  if (i >= prm.n || k >= prm.m) {
-    return;
-  }
-  let x = merges[k].x;
-  if (i != x) {
-    st(min(i, x), max(i, x), DEAD);
+  if (in_round(i, gid.y)) {
+    let x = merges[gid.y].x;
+    if (i != x) {
+      st(min(i, x), max(i, x), DEAD);
+    }
   }
 }

@@ -6,11 +6,12 @@
 // Storage: the condensed matrix (scipy's layout, d(i, j) for i < j row by row) is split by rows into up to 8
 // pieces, each one storage binding (<= maxStorageBufferBindingSize); the program prepends the generated
 // prelude of src/gpu/programs/condensed-pieces.ts, which declares bindings 0..P-1 (the pieces) and 9 (their
-// first rows) and defines ld(i, j), st(i, j, v) (i < j), the sentinel DEAD (largest f32, the distance to and
-// from retired slots) and Best / better() (lexicographic minimum of (distance, index), with the number of
-// indices attaining it). A row never spans two pieces.
+// first rows) and defines ld(i, j), st(i, j, v) (i < j), dist(a, b) either order, the sentinels DEAD (largest
+// f32, the distance to and from retired slots) and NONE (no index). A row never spans two pieces.
+// Includes: lib/nearest-reduce.wgsl (reduce_best(), the tree reduction) and through it lib/nearest.wgsl (Best,
+// scan_step(), better(): lexicographic minimum of (distance, index), with the number of indices attaining it).
 //
-// Tie-break: each invocation scans its elements in increasing j with a strict "<" (an equal value only counts),
+// Tie-break: each invocation scans its elements in increasing j with scan_step() (an equal value only counts),
 // and better() keeps the lower index of equal distances whatever the reduction order: the result is the one a
 // sequential scan in slot order gives, the rule of the CPU's NN-chain (nn_chain.h).
 //
@@ -33,9 +34,7 @@ struct Params {
 @group(0) @binding(11) var<storage, read_write> rowbest: array<vec4<u32>>;
 @group(0) @binding(12) var<uniform> prm: Params;
 
-var<workgroup> cd: array<f32, WG>;
-var<workgroup> ci: array<u32, WG>;
-var<workgroup> ct: array<u32, WG>;
+//!include lib/nearest-reduce.wgsl
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
@@ -49,27 +48,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   var b = Best(DEAD, NONE, 0u);
   for (var k = t; k < len; k += WG) {
     let j = x + 1u + k;
-    let v = ld(x, j);
-    if (v < b.d) {
-      b = Best(v, j, 1u);
-    } else if (v == b.d) {
-      b.c += 1u;
-    }
+    b = scan_step(b, ld(x, j), j);
   }
-  cd[t] = b.d;
-  ci[t] = b.i;
-  ct[t] = b.c;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    if (t < s) {
-      let c = better(Best(cd[t], ci[t], ct[t]), Best(cd[t + s], ci[t + s], ct[t + s]));
-      cd[t] = c.d;
-      ci[t] = c.i;
-      ct[t] = c.c;
-    }
-    workgroupBarrier();
-  }
+  let r = reduce_best(t, b);
   if (t == 0u && x < prm.n) {
-    rowbest[x] = vec4<u32>(bitcast<u32>(cd[0]), ci[0], ct[0], 0u);
+    rowbest[x] = vec4<u32>(bitcast<u32>(r.d), r.i, r.c, 0u);
   }
 }

@@ -11,6 +11,9 @@
 //           { rows, classes, r0, scale: f32 }.
 // Workgroup: 64 invocations, one row each (probes have few classes: a row is a short serial loop).
 // Dispatch: (ceil(rows / 64), 1, 1).
+// Includes: lib/softmax.wgsl (softmax_row, softmax_minus_onehot over `logits`).
+
+//!include lib/softmax.wgsl
 
 struct Params {
   rows: u32,
@@ -32,22 +35,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     return;
   }
   let base = t * p.classes;
-  var m = logits[base];
-  for (var c = 1u; c < p.classes; c++) {
-    m = max(m, logits[base + c]);
-  }
-  var s = 0.0;
-  for (var c = 0u; c < p.classes; c++) {
-    s += exp(logits[base + c] - m);
-  }
+  let row = softmax_row(base, p.classes);
   let y = labels[p.r0 + t];
-  loss[t] = m + log(s) - logits[base + y];
-  let inv = 1.0 / s;
+  loss[t] = row.m + log(row.s) - logits[base + y];
+  let inv = 1.0 / row.s;
   for (var c = 0u; c < p.classes; c++) {
-    var v = exp(logits[base + c] - m) * inv;
-    if (c == y) {
-      v -= 1.0;
-    }
-    grad[base + c] = p.scale * v;
+    grad[base + c] = p.scale * softmax_minus_onehot(base, c, y, row.m, inv);
   }
 }

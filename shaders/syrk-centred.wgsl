@@ -21,10 +21,14 @@
 // Accuracy: products are summed in float32 over panels of 256 rows, then panel sums are added in float32 into a
 // second accumulator, so a sum over T rows carries ~(256 + T/256) roundings instead of T.
 // Dispatch: (nb, number of tile rows in this block, 1); workgroups below the diagonal return at once.
+// Includes: lib/panel-product.wgsl (panel_product(), reading the operands through load_a, load_b below).
 
 const TILE: u32 = 16u * RB;
 const BK: u32 = 2048u / TILE;
 const PANEL: u32 = 256u;
+
+// panel_product(): the K loop over the staged, centred rows (As[k][i], Bs[k][j]), panel sums
+//!include lib/panel-product.wgsl
 
 struct Params {
   rows: u32,
@@ -39,8 +43,19 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 @group(0) @binding(3) var<uniform> p: Params;
 
-var<workgroup> As: array<f32, 2048>;  // BK x TILE, [k][i]
-var<workgroup> Bs: array<f32, 2048>;  // BK x TILE, [k][j]
+// The centred chunk: X[r][c] - shift[c], 0 beyond the last column (both operands: S is X'ᵀX').
+fn centred(r: u32, c: u32) -> f32 {
+  if (c < p.cols) {
+    return f32(x[r * p.cols + c]) - stats[2u * p.cols + c];
+  }
+  return 0.0;
+}
+fn load_a(r: u32, c: u32) -> f32 {
+  return centred(r, c);
+}
+fn load_b(r: u32, c: u32) -> f32 {
+  return centred(r, c);
+}
 
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
@@ -50,68 +65,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   if (bj < bi) {
     return;  // below the diagonal: uniform across the workgroup, before any barrier
   }
-  let i0 = bi * TILE;
-  let j0 = bj * TILE;
-  let tx = lid.x;
-  let ty = lid.y;
-
-  var acc: array<f32, RB * RB>;
-  var panel: array<f32, RB * RB>;
-  for (var q = 0u; q < RB * RB; q++) {
-    acc[q] = 0.0;
-    panel[q] = 0.0;
-  }
-
-  for (var k0 = 0u; k0 < p.rows; k0 += BK) {
-    // Stage BK rows of both column blocks, centred; 2048 elements each, 8 per invocation.
-    for (var t = 0u; t < 8u; t++) {
-      let e = li + t * 256u;
-      let kk = e / TILE;
-      let cc = e % TILE;
-      let r = k0 + kk;
-      var a = 0.0;
-      var b = 0.0;
-      if (r < p.rows) {
-        let ci = i0 + cc;
-        let cj = j0 + cc;
-        if (ci < p.cols) {
-          a = f32(x[r * p.cols + ci]) - stats[2u * p.cols + ci];
-        }
-        if (cj < p.cols) {
-          b = f32(x[r * p.cols + cj]) - stats[2u * p.cols + cj];
-        }
-      }
-      As[e] = a;
-      Bs[e] = b;
-    }
-    workgroupBarrier();
-    for (var kk = 0u; kk < BK; kk++) {
-      var av: array<f32, RB>;
-      var bv: array<f32, RB>;
-      for (var m = 0u; m < RB; m++) {
-        av[m] = As[kk * TILE + ty + 16u * m];
-        bv[m] = Bs[kk * TILE + tx + 16u * m];
-      }
-      for (var m = 0u; m < RB; m++) {
-        for (var n = 0u; n < RB; n++) {
-          panel[m * RB + n] = fma(av[m], bv[n], panel[m * RB + n]);
-        }
-      }
-    }
-    workgroupBarrier();
-    if ((k0 + BK) % PANEL == 0u) {
-      for (var q = 0u; q < RB * RB; q++) {
-        acc[q] += panel[q];
-        panel[q] = 0.0;
-      }
-    }
-  }
+  var acc = panel_product(p.rows, bi * TILE, bj * TILE, li, lid.x, lid.y);
 
   let t = bi * (2u * p.nb - bi + 1u) / 2u + (bj - bi);  // packed upper-triangle index of the tile
   let base = (t - p.tile0) * TILE * TILE;
   for (var m = 0u; m < RB; m++) {
     for (var n = 0u; n < RB; n++) {
-      out[base + (ty + 16u * m) * TILE + tx + 16u * n] = acc[m * RB + n] + panel[m * RB + n];
+      out[base + (lid.y + 16u * m) * TILE + lid.x + 16u * n] = acc[m * RB + n];
     }
   }
 }

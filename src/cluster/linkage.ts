@@ -27,11 +27,11 @@ import { callNative, callNativeSync, NeurosieveError } from '../core/errors.js';
 import { gpuLinkage } from './linkage-webgpu.js';
 import { native } from '../core/native.js';
 import type { NativeClusterProgress, NativeJob } from '../core/native-types.js';
-import type { ComputeBackend } from '../types.js';
+import type { ComputeBackend, LinkageMethod } from '../types.js';
 import { expectKnownKeys, expectOneOf } from '../core/validate.js';
 
-export const LINKAGE_METHODS = ['single', 'complete', 'average', 'weighted', 'ward'] as const;
-export type LinkageMethod = (typeof LINKAGE_METHODS)[number];
+export const LINKAGE_METHODS = ['single', 'complete', 'average', 'weighted', 'ward'] as const satisfies readonly LinkageMethod[];
+export type { LinkageMethod };
 
 export interface ClusterProgress {
   /** 'distances': building 1 − |r| (rows of the correlation matrix); 'linkage': merges. */

@@ -31,11 +31,18 @@
  */
 import { NeurosieveError } from '../core/errors.js';
 import { checked, gpu, type Gpu } from '../gpu/device.js';
-import { storagePrelude } from '../gpu/pipelines.js';
+import { readback, upload } from '../gpu/readback.js';
+import { encodeGemmGtx, gemmGtxKey } from '../gpu/programs/gemm-gtx.js';
+import { encodeGemmXwt, gemmXwtKey } from '../gpu/programs/gemm-xwt.js';
+import { encodeProbeAxpby, probeAxpbyKey } from '../gpu/programs/probe-axpby.js';
+import { encodeProbeExtrapolate, probeExtrapolateKey } from '../gpu/programs/probe-extrapolate.js';
+import { encodeProbeKkt, probeKktKey } from '../gpu/programs/probe-kkt.js';
+import { encodeProbeMomentum, probeMomentumKey } from '../gpu/programs/probe-momentum.js';
+import { encodeProbeProx, probeProxKey } from '../gpu/programs/probe-prox.js';
+import { encodeProbeResidual, probeResidualKey } from '../gpu/programs/probe-residual.js';
+import { compilePrograms } from '../gpu/programs/pass.js';
 import { uploadActivations, type GpuActivations } from './kernels-webgpu.js';
-import { readback, uniforms, upload } from '../gpu/readback.js';
 
-const TILE = 64;
 /** A λ whose device criterion has not improved for this many checks in a row stops (float32 floor). */
 const STALL_CHECKS = 10;
 const STORAGE_RW = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -137,15 +144,9 @@ async function run(g: Gpu, xs: GpuActivations, problem: GpuFistaProblem, o: GpuF
     owned.push(b);
     return b;
   };
-  const [xwt, gtx, residual, axpby, prox, kkt, momentum, extrapolateP] = await Promise.all([
-    g.pipelines.get({ shader: 'gemm-xwt', prelude: storagePrelude('f32') }),
-    g.pipelines.get({ shader: 'gemm-gtx', prelude: storagePrelude('f32') }),
-    g.pipelines.get({ shader: 'probe-residual' }),
-    g.pipelines.get({ shader: 'probe-axpby' }),
-    g.pipelines.get({ shader: 'probe-prox' }),
-    g.pipelines.get({ shader: 'probe-kkt' }),
-    g.pipelines.get({ shader: 'probe-momentum' }),
-    g.pipelines.get({ shader: 'probe-extrapolate' }),
+  // Every pipeline of the loop, compiled up front and concurrently.
+  await compilePrograms(g, [
+    gemmXwtKey('f32'), gemmGtxKey('f32'), probeResidualKey(), probeAxpbyKey(), probeProxKey(), probeKktKey(), probeMomentumKey(), probeExtrapolateKey(),
   ]);
   const theta0 = new Float32Array(n);
   for (let c = 0; c < C; c++) theta0[c * K + D] = o.bias[c]!;
@@ -174,54 +175,31 @@ async function run(g: Gpu, xs: GpuActivations, problem: GpuFistaProblem, o: GpuF
     R: acquire(p.rows * C * 4, 'R'),
     G: acquire(n * 4, 'piece gradient'),
   }));
+  // Uniform buffers of the passes recorded since the last submission, released once it is done.
   const transient: GPUBuffer[] = [];
-  const params = (words: number[], floats: number[] = []) => {
-    const b = uniforms(g, words, new Set(floats));
-    transient.push(b);
-    return b;
-  };
-  const bind = (pipeline: GPUComputePipeline, buffers: (GPUBuffer | [GPUBuffer, number])[]) =>
-    g.device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: buffers.map((b, i) => ({ binding: i, resource: Array.isArray(b) ? { buffer: b[0], size: b[1] } : { buffer: b } })),
-    });
-  const dispatch = (enc: GPUCommandEncoder, label: string, pipeline: GPUComputePipeline, group: GPUBindGroup, x: number, y = 1) => {
-    const pass = enc.beginComputePass({ label });
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, group);
-    pass.dispatchWorkgroups(x, y);
-    pass.end();
-  };
-  const logits = (enc: GPUCommandEncoder, th: GPUBuffer, p: Piece, out: GPUBuffer) =>
-    dispatch(enc, 'gemm-xwt', xwt, bind(xwt, [p.x, [th, n * 4], [zeroBias, C * 4], [out, p.rows * C * 4], params([p.rows, K, C, 0])]), Math.ceil(C / TILE), Math.ceil(p.rows / TILE));
-  const combine = (enc: GPUCommandEncoder, a: GPUBuffer, b: GPUBuffer, out: GPUBuffer, len: number, alpha: number, beta: number) => {
-    const groups = Math.ceil(len / 256);
-    const gx = Math.min(groups, g.limits.maxComputeWorkgroupsPerDimension);
-    dispatch(enc, 'probe-axpby', axpby, bind(axpby, [[a, len * 4], [b, len * 4], [out, len * 4], params([len, gx, alpha, beta], [2, 3])]), gx, Math.ceil(groups / gx));
-  };
-  const extrapolate = (enc: GPUCommandEncoder, x: GPUBuffer, xp: GPUBuffer, out: GPUBuffer, len: number) => {
-    const groups = Math.ceil(len / 256);
-    const gx = Math.min(groups, g.limits.maxComputeWorkgroupsPerDimension);
-    dispatch(enc, 'probe-extrapolate', extrapolateP, bind(extrapolateP, [[x, len * 4], [xp, len * 4], [out, len * 4], [state, 8], params([len, gx])]), gx, Math.ceil(groups / gx));
-  };
+  const keep = (buffers: GPUBuffer[]) => void transient.push(...buffers);
+  const logits = async (enc: GPUCommandEncoder, th: GPUBuffer, p: Piece, out: GPUBuffer) =>
+    keep(await encodeGemmXwt(g, enc, { x: p.x, storage: 'f32', w: th, b: zeroBias, out, rows: p.rows, cols: K, classes: C, r0: 0 }));
+  const extrapolate = async (enc: GPUCommandEncoder, x: GPUBuffer, xp: GPUBuffer, out: GPUBuffer, len: number) =>
+    keep(await encodeProbeExtrapolate(g, enc, x, xp, out, state, len));
   /** ∇ = Rᵀ·X̃ at the logits in each piece's `z` (R per piece, gradients summed across pieces). */
-  const gradient = (enc: GPUCommandEncoder, z: (p: Piece) => GPUBuffer): GPUBuffer => {
+  const gradient = async (enc: GPUCommandEncoder, z: (p: Piece) => GPUBuffer): Promise<GPUBuffer> => {
     for (const p of pieces) {
-      dispatch(enc, 'probe-residual', residual, bind(residual, [[z(p), p.rows * C * 4], p.labels, [rowWeight, C * 4], [p.R, p.rows * C * 4], params([p.rows, C])]), Math.ceil(p.rows / 64));
+      keep(await encodeProbeResidual(g, enc, { logits: z(p), labels: p.labels, weight: rowWeight, r: p.R, rows: p.rows, classes: C }));
       const out = pieces.length === 1 ? grad : p.G;
-      dispatch(enc, 'gemm-gtx', gtx, bind(gtx, [[p.R, p.rows * C * 4], p.x, [out, n * 4], params([p.rows, K, C, 0])]), Math.ceil(K / TILE), Math.ceil(C / TILE));
+      keep(await encodeGemmGtx(g, enc, { G: p.R, x: p.x, storage: 'f32', out, rows: p.rows, cols: K, classes: C, r0: 0 }));
     }
     if (pieces.length === 1) return grad;
     let acc = pieces[0]!.G;
     for (let k = 1; k < pieces.length; k++) {
       const out = gradSum[k % 2]!;
-      combine(enc, acc, pieces[k]!.G, out, n, 1, 1);
+      keep(await encodeProbeAxpby(g, enc, acc, pieces[k]!.G, out, n, 1, 1));
       acc = out;
     }
     return acc;
   };
-  const criterion = (enc: GPUCommandEncoder, th: GPUBuffer, gr: GPUBuffer, l1: number, l2: number) =>
-    dispatch(enc, 'probe-kkt', kkt, bind(kkt, [[th, n * 4], [gr, n * 4], [crit, 4], params([n, K, l1, l2], [2, 3])]), 1);
+  const criterion = async (enc: GPUCommandEncoder, th: GPUBuffer, gr: GPUBuffer, l1: number, l2: number) =>
+    keep(await encodeProbeKkt(g, enc, th, gr, crit, n, K, l1, l2));
   const finish = async (enc: GPUCommandEncoder, reads: GPUBuffer[]): Promise<number[]> => {
     const r = reads.map((b) => readback(g, b, 0, 4, enc));
     g.device.queue.submit([enc.finish()]);
@@ -238,7 +216,7 @@ async function run(g: Gpu, xs: GpuActivations, problem: GpuFistaProblem, o: GpuF
   let submissions = 0;
   {
     const enc = g.device.createCommandEncoder({ label: 'probe start' });
-    for (const p of pieces) logits(enc, theta, p, p.Z);
+    for (const p of pieces) await logits(enc, theta, p, p.Z);
     await finish(enc, []);
   }
   const s = 1 / o.lipschitz;
@@ -252,7 +230,7 @@ async function run(g: Gpu, xs: GpuActivations, problem: GpuFistaProblem, o: GpuF
     cancelled();
     // Criterion at the warm start.
     let enc = g.device.createCommandEncoder({ label: 'probe criterion' });
-    criterion(enc, theta, gradient(enc, (p) => p.Z), l1, l2);
+    await criterion(enc, theta, await gradient(enc, (p) => p.Z), l1, l2);
     step.criterion = (await finish(enc, [crit]))[0]!;
     let best = step.criterion;
     let since = 0;
@@ -266,19 +244,19 @@ async function run(g: Gpu, xs: GpuActivations, problem: GpuFistaProblem, o: GpuF
       const end = Math.min(o.maxIterations, (Math.floor(it0 / o.checkEvery) + 1) * o.checkEvery);
       enc = g.device.createCommandEncoder({ label: 'probe FISTA iterations' });
       for (let it = it0 + 1; it <= end; it++) {
-        dispatch(enc, 'probe-momentum', momentum, bind(momentum, [[dot, 4], [state, 8]]), 1);
+        keep(await encodeProbeMomentum(g, enc, dot, state));
         // y = x + β(x − x_prev), for θ and the logits.
-        extrapolate(enc, theta, thetaP, thetaY, n);
-        for (const p of pieces) extrapolate(enc, p.Z, p.Zp, p.Zy, p.rows * C);
-        const gr = gradient(enc, (p) => p.Zy);
-        dispatch(enc, 'probe-prox', prox, bind(prox, [[thetaY, n * 4], [gr, n * 4], [theta, n * 4], [thetaN, n * 4], [dot, 4], params([n, K, s, l1, l2], [2, 3, 4])]), 1);
-        for (const p of pieces) logits(enc, thetaN, p, p.Zn);
+        await extrapolate(enc, theta, thetaP, thetaY, n);
+        for (const p of pieces) await extrapolate(enc, p.Z, p.Zp, p.Zy, p.rows * C);
+        const gr = await gradient(enc, (p) => p.Zy);
+        keep(await encodeProbeProx(g, enc, { y: thetaY, grad: gr, x: theta, next: thetaN, dot, n, cols: K, s, l1, l2 }));
+        for (const p of pieces) await logits(enc, thetaN, p, p.Zn);
         // Rotate: x_prev ← x, x ← x⁺ (the step is always kept: 1/L is a valid step). Later passes of this
         // encoder see the rotated buffers, in recording order.
         [thetaP, theta, thetaN] = [theta, thetaN, thetaP];
         for (const p of pieces) [p.Zp, p.Z, p.Zn] = [p.Z, p.Zn, p.Zp];
       }
-      criterion(enc, theta, gradient(enc, (p) => p.Z), l1, l2);
+      await criterion(enc, theta, await gradient(enc, (p) => p.Z), l1, l2);
       const c = (await finish(enc, [crit]))[0]!;
       step.iterations = it0 = end;
       step.criterion = c;

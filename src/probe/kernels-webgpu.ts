@@ -17,12 +17,14 @@
 import { NeurosieveError } from '../core/errors.js';
 import { halfBits } from '../io/float16.js';
 import { checked, gpu, type Gpu } from '../gpu/device.js';
-import { storagePrelude, type GpuStorage, type PipelineKey } from '../gpu/pipelines.js';
-import { readback, uniforms, upload } from '../gpu/readback.js';
+import type { GpuStorage } from '../gpu/pipelines.js';
+import { readback, upload } from '../gpu/readback.js';
+import { encodeGemmGtx } from '../gpu/programs/gemm-gtx.js';
+import { encodeGemmXwt, GEMM_XWT } from '../gpu/programs/gemm-xwt.js';
+import { encodeSoftmaxXent } from '../gpu/programs/softmax-xent.js';
 
 export type { GpuStorage };
 
-const TILE = 64;
 const STORAGE_RW = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
 /** Activations (and optionally labels) resident on the device. */
@@ -36,10 +38,6 @@ export interface GpuActivations {
   /** Number of classes of the labels uploaded with the activations (undefined: no labels). */
   readonly classes?: number;
   destroy(): void;
-}
-
-function key(shader: string, storage: GpuStorage): PipelineKey {
-  return { shader, prelude: storagePrelude(storage) };
 }
 
 function toHalf(x: Float32Array): Uint16Array {
@@ -70,7 +68,7 @@ export async function uploadActivations(
   const maxBytes = Math.min(g.limits.maxStorageBufferBindingSize, g.limits.maxBufferSize, options.maxBindingBytes ?? Infinity);
   // A piece is also one dispatch of the row-tiled kernels: at most maxComputeWorkgroupsPerDimension tiles of 64
   // rows, and its labels (4 bytes a row) must fit a binding too.
-  const rowsPerPiece = Math.min(Math.floor(maxBytes / bytesPerRow), Math.floor(maxBytes / 4), g.limits.maxComputeWorkgroupsPerDimension * TILE);
+  const rowsPerPiece = Math.min(Math.floor(maxBytes / bytesPerRow), Math.floor(maxBytes / 4), g.limits.maxComputeWorkgroupsPerDimension * GEMM_XWT.rowsPerWorkgroup);
   if (rowsPerPiece < 1) throw new NeurosieveError('E_GPU', `one row of ${cols} neurons exceeds the device's storage binding limit`);
   let classes: number | undefined;
   if (options.labels) {
@@ -131,24 +129,22 @@ function checkWeights(xs: GpuActivations, W: Float32Array, b: Float32Array): num
   return C;
 }
 
-async function encodeLogits(g: Gpu, enc: GPUCommandEncoder, xs: GpuActivations, piece: GPUBuffer, local: number, rows: number, wBuf: GPUBuffer, bBuf: GPUBuffer, out: GPUBuffer, C: number, transient: GPUBuffer[]) {
-  const pipeline = await g.pipelines.get(key('gemm-xwt', xs.storage));
-  const params = uniforms(g, [rows, xs.cols, C, local]);
-  transient.push(params);
-  const pass = enc.beginComputePass({ label: 'gemm-xwt' });
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, g.device.createBindGroup({
-    layout: pipeline.getBindGroupLayout(0),
-    entries: [
-      { binding: 0, resource: { buffer: piece } },
-      { binding: 1, resource: { buffer: wBuf, size: C * xs.cols * 4 } },
-      { binding: 2, resource: { buffer: bBuf, size: C * 4 } },
-      { binding: 3, resource: { buffer: out, size: rows * C * 4 } },
-      { binding: 4, resource: { buffer: params } },
-    ],
-  }));
-  pass.dispatchWorkgroups(Math.ceil(C / TILE), Math.ceil(rows / TILE));
-  pass.end();
+/**
+ * Runs `work` inside checked() with a list for the transient buffers it acquires (uniforms, uploads, outputs),
+ * all given back to the pool afterwards, also when the work fails.
+ */
+async function withTransients(g: Gpu, what: string, work: (keep: (...buffers: GPUBuffer[]) => GPUBuffer) => Promise<void>): Promise<void> {
+  const transient: GPUBuffer[] = [];
+  await checked(g, what, async () => {
+    try {
+      await work((...buffers) => {
+        transient.push(...buffers);
+        return buffers[0]!;
+      });
+    } finally {
+      for (const t of transient) g.buffers.release(t);
+    }
+  });
 }
 
 /** Logits X[r0 .. r0+rows)·Wᵀ + b, rows×C row-major. W: C×D row-major, b: C. */
@@ -156,23 +152,16 @@ export async function probeLogits(xs: GpuActivations, W: Float32Array, b: Float3
   const g = xs.g;
   const C = checkWeights(xs, W, b);
   const out = new Float32Array(range.rows * C);
-  const transient: GPUBuffer[] = [];
-  await checked(g, 'probe logits', async () => {
-    try {
-      const wBuf = upload(g, W, 'W');
-      const bBuf = upload(g, b, 'b');
-      transient.push(wBuf, bBuf);
-      for (const s of spans(xs, range.r0, range.rows)) {
-        const z = g.buffers.acquire(s.rows * C * 4, STORAGE_RW(), 'logits');
-        transient.push(z);
-        const enc = g.device.createCommandEncoder();
-        await encodeLogits(g, enc, xs, s.piece.buffer, s.local, s.rows, wBuf, bBuf, z, C, transient);
-        const read = readback(g, z, 0, s.rows * C * 4, enc);
-        g.device.queue.submit([enc.finish()]);
-        out.set(new Float32Array(await read()), s.offset * C);
-      }
-    } finally {
-      for (const t of transient) g.buffers.release(t);
+  await withTransients(g, 'probe logits', async (keep) => {
+    const w = keep(upload(g, W, 'W'));
+    const bias = keep(upload(g, b, 'b'));
+    for (const s of spans(xs, range.r0, range.rows)) {
+      const z = keep(g.buffers.acquire(s.rows * C * 4, STORAGE_RW(), 'logits'));
+      const enc = g.device.createCommandEncoder();
+      keep(...(await encodeGemmXwt(g, enc, { x: s.piece.buffer, storage: xs.storage, w, b: bias, out: z, rows: s.rows, cols: xs.cols, classes: C, r0: s.local })));
+      const read = readback(g, z, 0, s.rows * C * 4, enc);
+      g.device.queue.submit([enc.finish()]);
+      out.set(new Float32Array(await read()), s.offset * C);
     }
   });
   return out;
@@ -204,70 +193,30 @@ export async function probeLossGradient(
   const gradW = new Float32Array(C * D);
   const gradB = new Float64Array(C);
   let loss = 0;
-  const transient: GPUBuffer[] = [];
-  await checked(g, 'probe loss and gradient', async () => {
-    try {
-      const wBuf = upload(g, W, 'W');
-      const bBuf = upload(g, b, 'b');
-      transient.push(wBuf, bBuf);
-      const soft = await g.pipelines.get({ shader: 'softmax-xent' });
-      const gtx = await g.pipelines.get(key('gemm-gtx', xs.storage));
-      const parts = spans(xs, range.r0, range.rows);
-      for (const s of parts) {
-        const z = g.buffers.acquire(s.rows * C * 4, STORAGE_RW(), 'logits');
-        const G = g.buffers.acquire(s.rows * C * 4, STORAGE_RW(), 'dlogits');
-        const L = g.buffers.acquire(s.rows * 4, STORAGE_RW(), 'loss');
-        const gw = g.buffers.acquire(C * D * 4, STORAGE_RW(), 'gradW');
-        transient.push(z, G, L, gw);
-        const enc = g.device.createCommandEncoder({ label: 'probe step' });
-        await encodeLogits(g, enc, xs, s.piece.buffer, s.local, s.rows, wBuf, bBuf, z, C, transient);
-
-        const sp = uniforms(g, [s.rows, C, s.local, range.scale], new Set([3]));
-        transient.push(sp);
-        let pass = enc.beginComputePass({ label: 'softmax-xent' });
-        pass.setPipeline(soft);
-        pass.setBindGroup(0, g.device.createBindGroup({
-          layout: soft.getBindGroupLayout(0),
-          entries: [
-            { binding: 0, resource: { buffer: z, size: s.rows * C * 4 } },
-            { binding: 1, resource: { buffer: s.piece.labels! } },
-            { binding: 2, resource: { buffer: G, size: s.rows * C * 4 } },
-            { binding: 3, resource: { buffer: L, size: s.rows * 4 } },
-            { binding: 4, resource: { buffer: sp } },
-          ],
-        }));
-        pass.dispatchWorkgroups(Math.ceil(s.rows / 64));
-        pass.end();
-
-        const gp = uniforms(g, [s.rows, D, C, s.local]);
-        transient.push(gp);
-        pass = enc.beginComputePass({ label: 'gemm-gtx' });
-        pass.setPipeline(gtx);
-        pass.setBindGroup(0, g.device.createBindGroup({
-          layout: gtx.getBindGroupLayout(0),
-          entries: [
-            { binding: 0, resource: { buffer: G, size: s.rows * C * 4 } },
-            { binding: 1, resource: { buffer: s.piece.buffer } },
-            { binding: 2, resource: { buffer: gw, size: C * D * 4 } },
-            { binding: 3, resource: { buffer: gp } },
-          ],
-        }));
-        pass.dispatchWorkgroups(Math.ceil(D / TILE), Math.ceil(C / TILE));
-        pass.end();
-
-        const reads = [readback(g, L, 0, s.rows * 4, enc), readback(g, G, 0, s.rows * C * 4, enc), readback(g, gw, 0, C * D * 4, enc)];
-        g.device.queue.submit([enc.finish()]);
-        const [lb, gb, wb] = await Promise.all(reads.map((r) => r()));
-        const l = new Float32Array(lb!);
-        for (let t = 0; t < s.rows; t++) loss += l[t]!;
-        const gr = new Float32Array(gb!);
-        for (let t = 0; t < s.rows; t++) for (let c = 0; c < C; c++) gradB[c]! += gr[t * C + c]!;
-        const w = new Float32Array(wb!);
-        if (parts.length === 1) gradW.set(w);
-        else for (let i = 0; i < w.length; i++) gradW[i]! += w[i]!;
-      }
-    } finally {
-      for (const t of transient) g.buffers.release(t);
+  await withTransients(g, 'probe loss and gradient', async (keep) => {
+    const w = keep(upload(g, W, 'W'));
+    const bias = keep(upload(g, b, 'b'));
+    const parts = spans(xs, range.r0, range.rows);
+    for (const s of parts) {
+      const z = keep(g.buffers.acquire(s.rows * C * 4, STORAGE_RW(), 'logits'));
+      const G = keep(g.buffers.acquire(s.rows * C * 4, STORAGE_RW(), 'dlogits'));
+      const L = keep(g.buffers.acquire(s.rows * 4, STORAGE_RW(), 'loss'));
+      const gw = keep(g.buffers.acquire(C * D * 4, STORAGE_RW(), 'gradW'));
+      const enc = g.device.createCommandEncoder({ label: 'probe step' });
+      const x = s.piece.buffer;
+      keep(...(await encodeGemmXwt(g, enc, { x, storage: xs.storage, w, b: bias, out: z, rows: s.rows, cols: D, classes: C, r0: s.local })));
+      keep(...(await encodeSoftmaxXent(g, enc, { logits: z, labels: s.piece.labels!, grad: G, loss: L, rows: s.rows, classes: C, r0: s.local, scale: range.scale })));
+      keep(...(await encodeGemmGtx(g, enc, { G, x, storage: xs.storage, out: gw, rows: s.rows, cols: D, classes: C, r0: s.local })));
+      const reads = [readback(g, L, 0, s.rows * 4, enc), readback(g, G, 0, s.rows * C * 4, enc), readback(g, gw, 0, C * D * 4, enc)];
+      g.device.queue.submit([enc.finish()]);
+      const [lb, gb, wb] = await Promise.all(reads.map((r) => r()));
+      const l = new Float32Array(lb!);
+      for (let t = 0; t < s.rows; t++) loss += l[t]!;
+      const gr = new Float32Array(gb!);
+      for (let t = 0; t < s.rows; t++) for (let c = 0; c < C; c++) gradB[c]! += gr[t * C + c]!;
+      const gradPart = new Float32Array(wb!);
+      if (parts.length === 1) gradW.set(gradPart);
+      else for (let i = 0; i < gradPart.length; i++) gradW[i]! += gradPart[i]!;
     }
   });
   return { loss, gradW, gradB };
@@ -282,37 +231,16 @@ export async function probeGradWeights(xs: GpuActivations, G: Float32Array, clas
   }
   const D = xs.cols;
   const out = new Float32Array(C * D);
-  const transient: GPUBuffer[] = [];
-  await checked(g, 'probe Gᵀ·X', async () => {
-    try {
-      const gtx = await g.pipelines.get(key('gemm-gtx', xs.storage));
-      const parts = spans(xs, range.r0, range.rows);
-      for (const s of parts) {
-        const gBuf = upload(g, G.subarray(s.offset * C, (s.offset + s.rows) * C), 'G');
-        const gw = g.buffers.acquire(C * D * 4, STORAGE_RW(), 'gradW');
-        const gp = uniforms(g, [s.rows, D, C, s.local]);
-        transient.push(gBuf, gw, gp);
-        const enc = g.device.createCommandEncoder();
-        const pass = enc.beginComputePass({ label: 'gemm-gtx' });
-        pass.setPipeline(gtx);
-        pass.setBindGroup(0, g.device.createBindGroup({
-          layout: gtx.getBindGroupLayout(0),
-          entries: [
-            { binding: 0, resource: { buffer: gBuf, size: s.rows * C * 4 } },
-            { binding: 1, resource: { buffer: s.piece.buffer } },
-            { binding: 2, resource: { buffer: gw, size: C * D * 4 } },
-            { binding: 3, resource: { buffer: gp } },
-          ],
-        }));
-        pass.dispatchWorkgroups(Math.ceil(D / TILE), Math.ceil(C / TILE));
-        pass.end();
-        const read = readback(g, gw, 0, C * D * 4, enc);
-        g.device.queue.submit([enc.finish()]);
-        const w = new Float32Array(await read());
-        for (let i = 0; i < w.length; i++) out[i]! += w[i]!;
-      }
-    } finally {
-      for (const t of transient) g.buffers.release(t);
+  await withTransients(g, 'probe Gᵀ·X', async (keep) => {
+    for (const s of spans(xs, range.r0, range.rows)) {
+      const gBuf = keep(upload(g, G.subarray(s.offset * C, (s.offset + s.rows) * C), 'G'));
+      const gw = keep(g.buffers.acquire(C * D * 4, STORAGE_RW(), 'gradW'));
+      const enc = g.device.createCommandEncoder();
+      keep(...(await encodeGemmGtx(g, enc, { G: gBuf, x: s.piece.buffer, storage: xs.storage, out: gw, rows: s.rows, cols: D, classes: C, r0: s.local })));
+      const read = readback(g, gw, 0, C * D * 4, enc);
+      g.device.queue.submit([enc.finish()]);
+      const w = new Float32Array(await read());
+      for (let i = 0; i < w.length; i++) out[i]! += w[i]!;
     }
   });
   return out;

@@ -12,7 +12,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { checked, releaseGpu } from '../../src/gpu/device.js';
-import { storagePrelude } from '../../src/gpu/pipelines.js';
+import { PipelineCache, shaderSource, storagePrelude } from '../../src/gpu/pipelines.js';
 import { chunkKernels } from '../../src/correlate/comoments-webgpu.js';
 import { syrkBlocks } from '../../src/gpu/programs/syrk-centred.js';
 import { probeGpu } from '../helpers/gpu.js';
@@ -33,6 +33,24 @@ console.log(`gpu-kernels.test.ts seed ${TEST_SEED} (set NEUROSIEVE_TEST_SEED to 
 const U = 2 ** -24;
 const { g } = await probeGpu('gpu-kernels.test.ts');
 afterAll(releaseGpu);
+
+describe('shader includes (//!include lib/<piece>.wgsl)', () => {
+  it('are replaced by the piece, once per shader, nested pieces too', () => {
+    const residual = shaderSource('probe-residual');
+    expect(residual).not.toMatch(/^\/\/!include/m);
+    expect(residual.match(/fn softmax_row\(/g)).toHaveLength(1);
+    // rnn-refresh includes lib/merge.wgsl and lib/nearest.wgsl; rnn-rescan gets lib/nearest.wgsl through lib/nearest-reduce.wgsl.
+    expect(shaderSource('rnn-refresh').match(/fn lance_williams\(|fn better\(/g)).toHaveLength(2);
+    expect(shaderSource('rnn-rescan').match(/fn better\(/g)).toHaveLength(1);
+  });
+
+  it('take part in the pipeline key through a hash of the resolved text', () => {
+    const key = JSON.parse(PipelineCache.keyOf({ shader: 'softmax-xent' })) as unknown[];
+    expect(key[0]).toBe('softmax-xent');
+    expect(key[1]).toMatch(/^[0-9a-f]{16}$/);
+    expect(PipelineCache.keyOf({ shader: 'probe-residual' })).not.toBe(PipelineCache.keyOf({ shader: 'softmax-xent' }));
+  });
+});
 
 describe('syrkBlocks', () => {
   it('covers every tile row once, within the byte limit', () => {
@@ -164,6 +182,13 @@ describe.skipIf(!g)('device errors become NeurosieveError E_GPU', () => {
     await expect(g!.pipelines.get({ shader: 'column-means', prelude: 'this is not WGSL;\n' })).rejects.toMatchObject({
       code: 'E_GPU',
       message: expect.stringMatching(/^compiling column-means\.wgsl failed: column-means\.wgsl:1:/),
+    });
+  });
+
+  it('a compile error in an included piece names the piece, its line and the including shader', async () => {
+    await expect(g!.pipelines.get({ shader: 'softmax-xent', prelude: 'alias SoftmaxRow = f32;\n' })).rejects.toMatchObject({
+      code: 'E_GPU',
+      message: expect.stringMatching(/^compiling softmax-xent\.wgsl failed: lib\/softmax\.wgsl:\d+:\d+ \(included by softmax-xent\.wgsl\): .*SoftmaxRow/),
     });
   });
 

@@ -1,10 +1,13 @@
 /// <reference types="@webgpu/types" />
 /** Program for shaders/column-means.wgsl: pivot | dev | shift per column of a float32 chunk (see the shader). */
 import type { Gpu } from '../device.js';
-import { storagePrelude, type GpuStorage } from '../pipelines.js';
-import { uniforms } from '../readback.js';
+import { storageKey, type GpuStorage, type PipelineKey } from '../pipelines.js';
+import { encodeWithParams } from './pass.js';
 
 export const COLUMN_MEANS = { shader: 'column-means', columnsPerWorkgroup: 64 } as const;
+
+/** The complete key: the shader and its storage prelude (alias XT). */
+export const columnMeansKey = (storage: GpuStorage): PipelineKey => storageKey(COLUMN_MEANS.shader, storage);
 
 /** Bytes of a rows×cols chunk in device memory (bindings are multiples of 4 bytes). */
 export const xBindingBytes = (rows: number, cols: number, storage: GpuStorage): number =>
@@ -26,20 +29,7 @@ export async function encodeColumnMeans(
   cols: number,
   storage: GpuStorage = 'f32',
 ): Promise<GPUBuffer[]> {
-  const pipeline = await g.pipelines.get({ shader: COLUMN_MEANS.shader, prelude: storagePrelude(storage) });
-  const params = uniforms(g, [rows, cols]);
-  const bind = g.device.createBindGroup({
-    layout: pipeline.getBindGroupLayout(0),
-    entries: [
-      { binding: 0, resource: { buffer: x, size: xBindingBytes(rows, cols, storage) } },
-      { binding: 1, resource: { buffer: out, size: 3 * cols * 4 } },
-      { binding: 2, resource: { buffer: params } },
-    ],
-  });
-  const pass = encoder.beginComputePass({ label: 'column-means' });
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, bind);
-  pass.dispatchWorkgroups(Math.ceil(cols / COLUMN_MEANS.columnsPerWorkgroup));
-  pass.end();
-  return [params];
+  return encodeWithParams(g, encoder, columnMeansKey(storage), COLUMN_MEANS.shader,
+    [[x, xBindingBytes(rows, cols, storage)], [out, 3 * cols * 4]], [rows, cols],
+    [Math.ceil(cols / COLUMN_MEANS.columnsPerWorkgroup)]);
 }

@@ -5,10 +5,12 @@
  *
  * - bindings 0..P−1: the pieces (array<f32>), piece p holding rows firstRow[p] … firstRow[p+1]−1 whole;
  * - binding 9: uniform { n, P, firstRow[0..P] };
- * - ld(i, j) / st(i, j, v) for i < j (a loop over ≤ 8 row bounds, then a switch on the piece);
- * - DEAD (the largest f32: retired slots), NONE (0x7fffffff: no index), Best and better(): the lexicographic
- *   minimum of (distance, index) with the number of candidates attaining it; nn_word(): the (distance bits,
- *   index | tie << 31) pair the host reads back, tie = count > 1.
+ * - ld(i, j) / st(i, j, v) for i < j (a loop over ≤ 8 row bounds, then a switch on the piece), dist(a, b) in
+ *   either order;
+ * - DEAD (the largest f32: retired slots), NONE (0x7fffffff: no index).
+ *
+ * The nearest-neighbour candidates (Best, better(), nn_word()) and the merge record with the Lance–Williams
+ * formulas are WGSL pieces the kernels include themselves (shaders/lib/nearest.wgsl, shaders/lib/merge.wgsl).
  *
  * P is baked into the prelude (part of the pipeline key) so that one piece costs no switch. WebGPU has no
  * arrays of bindings, hence a fixed maximum: MAX_PIECES, fewer when the adapter allows fewer storage buffers
@@ -19,6 +21,7 @@ import { NeurosieveError } from '../../core/errors.js';
 import type { Gpu } from '../device.js';
 import type { PipelineKey } from '../pipelines.js';
 import { uniforms } from '../readback.js';
+import { encodePass } from './pass.js';
 
 export const MAX_PIECES = 8;
 /** Storage buffers a kernel binds besides the pieces (rnn-col-min, rnn-refresh: four). */
@@ -155,25 +158,9 @@ ${stores.join('\n')}
     default: { piece0[o] = v; }
   }
 }
-// A nearest-neighbour candidate: distance, lowest index at that distance, how many indices attain it.
-struct Best {
-  d: f32,
-  i: u32,
-  c: u32,
-}
-// Smaller distance first, then the lower index; equal distances add their counts.
-fn better(a: Best, b: Best) -> Best {
-  if (b.d < a.d) {
-    return b;
-  }
-  if (a.d < b.d) {
-    return a;
-  }
-  return Best(a.d, min(a.i, b.i), a.c + b.c);
-}
-// What the host reads per slot: (distance bits, index | tie << 31), tie = attained more than once.
-fn nn_word(b: Best) -> vec2<u32> {
-  return vec2<u32>(bitcast<u32>(b.d), b.i | select(0u, 1u << 31u, b.c > 1u));
+// d(a, b) for a != b, either order.
+fn dist(a: u32, b: u32) -> f32 {
+  return ld(min(a, b), max(a, b));
 }
 `;
 }
@@ -217,11 +204,5 @@ export async function encodePiecesPass(
   entries: GPUBindGroupEntry[],
   workgroups: readonly [number, number?],
 ): Promise<void> {
-  const pipeline = await g.pipelines.get(key);
-  const bind = g.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [...pieceEntries(d), ...entries] });
-  const pass = encoder.beginComputePass({ label });
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, bind);
-  pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1);
-  pass.end();
+  await encodePass(g, encoder, key, label, [...pieceEntries(d), ...entries], workgroups);
 }

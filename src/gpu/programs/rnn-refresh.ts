@@ -3,7 +3,7 @@
 import type { Gpu } from '../device.js';
 import { uniforms } from '../readback.js';
 import { encodePiecesPass, type DevicePieces } from './condensed-pieces.js';
-import { MERGE_WORDS, mergePrelude } from './rnn-lance-williams.js';
+import { MERGE_WORDS } from './rnn-lance-williams.js';
 
 export const RNN_REFRESH = { shader: 'rnn-refresh', slotsPerWorkgroup: 64 } as const;
 
@@ -21,7 +21,7 @@ export async function encodeRnnRefresh(
 ): Promise<GPUBuffer[]> {
   const n = d.layout.n;
   const params = uniforms(g, [n, m]);
-  await encodePiecesPass(g, encoder, d, { shader: RNN_REFRESH.shader, prelude: d.prelude + mergePrelude(), constants: { PHASE: phase } }, `rnn-refresh ${phase}`, [
+  await encodePiecesPass(g, encoder, d, { shader: RNN_REFRESH.shader, prelude: d.prelude, constants: { PHASE: phase } }, `rnn-refresh ${phase}`, [
     { binding: 10, resource: { buffer: slots, size: 8 * n } },
     { binding: 11, resource: { buffer: merges, size: 4 * MERGE_WORDS * m } },
     { binding: 12, resource: { buffer: params } },

@@ -6,11 +6,17 @@
  */
 import { NeurosieveError } from '../../core/errors.js';
 import type { Gpu } from '../device.js';
-import { storagePrelude, type GpuStorage } from '../pipelines.js';
-import { uniforms } from '../readback.js';
+import { storagePrelude, type GpuStorage, type PipelineKey } from '../pipelines.js';
 import { xBindingBytes } from './column-means.js';
+import { encodeWithParams } from './pass.js';
 
 export const SYRK = { shader: 'syrk-centred' } as const;
+
+/** The complete key: the shader, its storage prelude (alias XT) and the register block RB = tile / 16. */
+export const syrkKey = (tile: SyrkTile, storage: GpuStorage): PipelineKey => ({
+  shader: SYRK.shader,
+  prelude: `${storagePrelude(storage)}const RB: u32 = ${tile / 16}u;\n`,
+});
 
 /**
  * Output tile edge: 64 (4×4 register blocks, K step 32) or 128 (8×8 blocks, K step 16: twice the FLOPs per byte
@@ -67,22 +73,8 @@ export async function encodeSyrkBlock(
   tile: SyrkTile,
   storage: GpuStorage = 'f32',
 ): Promise<GPUBuffer[]> {
-  const pipeline = await g.pipelines.get({ shader: SYRK.shader, prelude: `${storagePrelude(storage)}const RB: u32 = ${tile / 16}u;\n` });
   const nb = Math.ceil(cols / tile);
-  const params = uniforms(g, [rows, cols, nb, block.bi0, block.tile0]);
-  const bind = g.device.createBindGroup({
-    layout: pipeline.getBindGroupLayout(0),
-    entries: [
-      { binding: 0, resource: { buffer: x, size: xBindingBytes(rows, cols, storage) } },
-      { binding: 1, resource: { buffer: stats, size: 3 * cols * 4 } },
-      { binding: 2, resource: { buffer: out, size: block.tiles * tile * tile * 4 } },
-      { binding: 3, resource: { buffer: params } },
-    ],
-  });
-  const pass = encoder.beginComputePass({ label: 'syrk-centred' });
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, bind);
-  pass.dispatchWorkgroups(nb, block.bi1 - block.bi0);
-  pass.end();
-  return [params];
+  return encodeWithParams(g, encoder, syrkKey(tile, storage), SYRK.shader,
+    [[x, xBindingBytes(rows, cols, storage)], [stats, 3 * cols * 4], [out, block.tiles * tile * tile * 4]], [rows, cols, nb, block.bi0, block.tile0],
+    [nb, block.bi1 - block.bi0]);
 }
