@@ -45,6 +45,9 @@ export interface CorrelateOptions {
 /** The backend that actually ran a pass. */
 export type ComputeBackend = 'native' | 'webgpu';
 
+/** The linkage methods of linkage() and correlationClusters() (scipy's names; LINKAGE_METHODS lists them). */
+export type LinkageMethod = 'single' | 'complete' | 'average' | 'weighted' | 'ward';
+
 /**
  * Mergeable sufficient statistics of a dataset: the unit of resuming and of distribution. Two Stats of the same
  * width merge exactly (Chan et al. 1982) into the Stats of the concatenated data.

@@ -27,11 +27,11 @@ import { callNative, callNativeSync, NeurosieveError } from '../core/errors.js';
 import { gpuLinkage } from './linkage-webgpu.js';
 import { native } from '../core/native.js';
 import type { NativeClusterProgress, NativeJob } from '../core/native-types.js';
-import type { ComputeBackend } from '../types.js';
+import type { ComputeBackend, LinkageMethod } from '../types.js';
 import { expectKnownKeys, expectOneOf } from '../core/validate.js';
 
-export const LINKAGE_METHODS = ['single', 'complete', 'average', 'weighted', 'ward'] as const;
-export type LinkageMethod = (typeof LINKAGE_METHODS)[number];
+export const LINKAGE_METHODS = ['single', 'complete', 'average', 'weighted', 'ward'] as const satisfies readonly LinkageMethod[];
+export type { LinkageMethod };
 
 export interface ClusterProgress {
   /** 'distances': building 1 − |r| (rows of the correlation matrix); 'linkage': merges. */
@@ -39,6 +39,12 @@ export interface ClusterProgress {
   done: number;
   total: number;
 }
+
+/** How the WebGPU linkage treats ties (LinkageOptions.ties). */
+export const TIES = ['exact', 'any'] as const;
+
+/** Defaults of LinkageOptions. */
+export const LINKAGE_DEFAULTS = { method: 'average', backend: 'native', ties: 'exact' } as const;
 
 export interface LinkageOptions {
   /** Default 'average' (UPGMA), the method of the paper. */
@@ -60,7 +66,7 @@ export interface LinkageOptions {
    * lowest slot and orders equal heights by round: a valid dendrogram, which may differ from the CPU's where
    * ties are (in float32, also values closer than rounding); `tiedMerges` counts those merges.
    */
-  ties?: 'exact' | 'any';
+  ties?: (typeof TIES)[number];
 }
 
 export interface LinkageReport {
@@ -111,9 +117,9 @@ export function progressForwarder(n: number, onProgress: ((p: ClusterProgress) =
 /** Agglomerative clustering of condensed distances (scipy layout: d(i, j), i < j, row by row). */
 export async function linkage(distances: Float32Array | Float64Array, options: LinkageOptions = {}): Promise<Float64Array> {
   expectKnownKeys(options, ['method', 'onProgress', 'signal', 'backend', 'onReport', 'ties'], 'linkage');
-  expectOneOf(options.ties ?? 'exact', 'ties', ['exact', 'any'] as const);
-  const method = expectOneOf(options.method ?? 'average', 'method', LINKAGE_METHODS);
-  const requested = expectOneOf(options.backend ?? 'native', 'backend', BACKENDS);
+  const ties = expectOneOf(options.ties ?? LINKAGE_DEFAULTS.ties, 'ties', TIES);
+  const method = expectOneOf(options.method ?? LINKAGE_DEFAULTS.method, 'method', LINKAGE_METHODS);
+  const requested = expectOneOf(options.backend ?? LINKAGE_DEFAULTS.backend, 'backend', BACKENDS);
   if (!(distances instanceof Float32Array) && !(distances instanceof Float64Array)) {
     throw new NeurosieveError('E_ARGUMENT', `Expected a Float32Array or Float64Array for distances but received ${Object.prototype.toString.call(distances)}`);
   }
@@ -130,7 +136,7 @@ export async function linkage(distances: Float32Array | Float64Array, options: L
   }
   if (options.signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'cancelled before the linkage started');
   const backend = await chooseBackend(requested);
-  return runLinkage(distances, n, method, backend, options);
+  return runLinkage(distances, n, method, backend, { ...options, ties });
 }
 
 /** Validated condensed distances of n points through the chosen backend (also used by correlationClusters). */

@@ -6,8 +6,11 @@
  */
 export function defaultChunkRows(cols: number): number {
   const rows = Math.floor((16 << 20) / (4 * cols) / 512) * 512;
-  return Math.min(8192, Math.max(1024, rows));
+  return Math.min(DEFAULT_CHUNK_ROWS_BOUNDS[1], Math.max(DEFAULT_CHUNK_ROWS_BOUNDS[0], rows));
 }
+
+/** The least and the most rows defaultChunkRows picks. */
+export const DEFAULT_CHUNK_ROWS_BOUNDS = [1024, 8192] as const;
 
 /** The range every chunkRows option is checked against, once, by the public function that receives it. */
 export const CHUNK_ROWS_RANGE = [1, 1 << 24] as const;

@@ -20,12 +20,18 @@ import { NeurosieveError, callNativeSync } from '../core/errors.js';
 import { awaitJob } from '../cluster/linkage.js';
 import { native } from '../core/native.js';
 import type { NativeCompatOptions, NativeCompatProgress } from '../core/native-types.js';
-import { expectInteger, expectKnownKeys, expectOneOf } from '../core/validate.js';
-import { checkFiniteFeatures, checkHooks, checkProbeData, expectNumberIn, show } from './checks.js';
+import { expectInteger, expectKnownKeys, expectNumber, expectOneOf, expectOptions, show } from '../core/validate.js';
+import { checkFiniteFeatures, checkHooks, checkProbeData } from './checks.js';
 import type { CompatOptions, ProbeData, TrainedLinear, TrainHooks } from './train-types.js';
 
 /** The paper's grid for λ1 and λ2 (method.md §3). */
 export const PAPER_GRID: readonly number[] = [0, 1e-5, 1e-4, 1e-3, 1e-2, 0.1];
+
+/** The optimisers of CompatOptions.optimizer. */
+export const OPTIMIZERS = ['adam', 'sgd'] as const;
+
+/** Defaults of CompatOptions (train-types.ts): NeuroX's. */
+export const COMPAT_DEFAULTS = { optimizer: 'adam', learningRate: 1e-3, epochs: 10, batchSize: 32, l1: 0, l2: 0, seed: 0 } as const;
 
 const OPTION_KEYS = ['optimizer', 'learningRate', 'epochs', 'batchSize', 'l1', 'l2', 'seed', 'patience'] as const;
 const HOOK_KEYS = ['threads', 'classWeights', 'onProgress', 'signal', 'validation'] as const;
@@ -48,16 +54,16 @@ interface ResolvedCompat {
 }
 
 function resolveOptions(options: CompatOptions, fn: string, known: readonly string[] = OPTION_KEYS): ResolvedCompat {
-  if (options === null || typeof options !== 'object') throw new NeurosieveError('E_ARGUMENT', `Expected an options object for ${fn} but received ${show(options)}`);
-  expectKnownKeys(options, known, fn);
+  expectOptions(options, known, fn);
+  const d = COMPAT_DEFAULTS;
   return {
-    optimizer: expectOneOf(options.optimizer ?? 'adam', 'optimizer', ['adam', 'sgd'] as const),
-    learningRate: expectNumberIn(options.learningRate ?? 1e-3, 'learningRate', 0, Infinity, true),
-    epochs: expectInteger(options.epochs ?? 10, 'epochs', 1, 1_000_000),
-    batchSize: expectInteger(options.batchSize ?? 32, 'batchSize', 1, 2 ** 31 - 1),
-    l1: expectNumberIn(options.l1 ?? 0, 'l1', 0, Infinity),
-    l2: expectNumberIn(options.l2 ?? 0, 'l2', 0, Infinity),
-    seed: expectInteger(options.seed ?? 0, 'seed', 0),
+    optimizer: expectOneOf(options.optimizer ?? d.optimizer, 'optimizer', OPTIMIZERS),
+    learningRate: expectNumber(options.learningRate ?? d.learningRate, 'learningRate', 0, Infinity, true),
+    epochs: expectInteger(options.epochs ?? d.epochs, 'epochs', 1, 1_000_000),
+    batchSize: expectInteger(options.batchSize ?? d.batchSize, 'batchSize', 1, 2 ** 31 - 1),
+    l1: expectNumber(options.l1 ?? d.l1, 'l1', 0),
+    l2: expectNumber(options.l2 ?? d.l2, 'l2', 0),
+    seed: expectInteger(options.seed ?? d.seed, 'seed', 0),
     patience: options.patience === undefined ? undefined : expectInteger(options.patience, 'patience', 1, 1_000_000),
   };
 }
