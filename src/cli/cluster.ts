@@ -9,9 +9,6 @@ import type { Command } from './command.js';
 import { backendOption, choice, threadsOption } from './options.js';
 import { progressBar, type ProgressBar } from './progress.js';
 
-const d = CLUSTER_DEFAULTS;
-type Options = CorrelationClustersOptions;
-
 const spec: CommandSpec = {
   name: 'cluster',
   summary: 'hierarchical clustering of neurons by correlation (d = 1 - |r|), flat clusters at each threshold',
@@ -20,13 +17,13 @@ const spec: CommandSpec = {
   options: [
     { name: 'output', short: 'o', kind: 'string', value: 'clusters.json', required: true, help: 'per threshold: cluster of each neuron, kept neurons, counts' },
     { name: 'threshold', short: 't', kind: 'list', value: 't ...', required: true, help: 'distance thresholds in [0, 2]: merges of height <= t join' },
-    choice('linkage', LINKAGE_METHODS, d.method, 'linkage method'),
+    choice('linkage', LINKAGE_METHODS, CLUSTER_DEFAULTS.method, 'linkage method'),
     { name: 'linkage-out', kind: 'string', value: 'Z.npy', help: "also write the linkage matrix (float64, (D-1)×4, scipy's layout)" },
-    choice('representative', REPRESENTATIVES, d.representative, 'kept neuron: seeded random member (compatible) or highest mean |r|'),
-    { name: 'seed', kind: 'int', value: 'S', default: d.seed, help: 'seed of the random representatives' },
-    choice('precision', PRECISIONS, d.precision, "distance storage: float32 (half scipy's memory) or float64 (scipy's Z exactly)"),
-    backendOption(d.backend, 'linkage: C++ NN-chain (default), WebGPU reciprocal nearest neighbours (same Z; exact ties hand over to native), or auto (WebGPU on a real GPU)'),
-    choice('ties', TIES, d.ties, "webgpu: 'exact' hands ties over to the C++ engine (the CPU's Z); 'any' breaks them on the device (a valid dendrogram, may differ where ties are)"),
+    choice('representative', REPRESENTATIVES, CLUSTER_DEFAULTS.representative, 'kept neuron: seeded random member (compatible) or highest mean |r|'),
+    { name: 'seed', kind: 'int', value: 'S', default: CLUSTER_DEFAULTS.seed, help: 'seed of the random representatives' },
+    choice('precision', PRECISIONS, CLUSTER_DEFAULTS.precision, "distance storage: float32 (half scipy's memory) or float64 (scipy's Z exactly)"),
+    backendOption(CLUSTER_DEFAULTS.backend, 'linkage: C++ NN-chain (default), WebGPU reciprocal nearest neighbours (same Z; exact ties hand over to native), or auto (WebGPU on a real GPU)'),
+    choice('ties', TIES, CLUSTER_DEFAULTS.ties, "webgpu: 'exact' hands ties over to the C++ engine (the CPU's Z); 'any' breaks them on the device (a valid dendrogram, may differ where ties are)"),
     threadsOption('worker threads, 0 = all cores (never changes the result)'),
   ],
 };
@@ -59,13 +56,13 @@ export const clusterCommand: Command = {
     try {
       result = await correlationClusters(input, {
         thresholds,
-        linkage: o.linkage as Options['linkage'],
-        representative: o.representative as Options['representative'],
+        linkage: o.linkage as CorrelationClustersOptions['linkage'],
+        representative: o.representative as CorrelationClustersOptions['representative'],
         seed: o.seed as number,
-        precision: o.precision as Options['precision'],
+        precision: o.precision as CorrelationClustersOptions['precision'],
         threads: o.threads as number,
-        backend: o.backend as Options['backend'],
-        ties: o.ties as Options['ties'],
+        backend: o.backend as CorrelationClustersOptions['backend'],
+        ties: o.ties as CorrelationClustersOptions['ties'],
         signal: ctx.signal,
         onProgress: (p) => {
           if (p.phase !== phase) {

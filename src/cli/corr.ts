@@ -9,11 +9,8 @@ import { DEFAULT_CHUNK_ROWS_BOUNDS } from '../io/chunk-rows.js';
 import type { ActivationFormat, CorrelateOptions, Stats } from '../types.js';
 import type { CommandSpec } from './args.js';
 import type { Command } from './command.js';
-import { activationOptions, backendOption } from './options.js';
+import { backendOption, formatOption, nanOption, threadsOption } from './options.js';
 import { progressBar } from './progress.js';
-
-const [chunkMin, chunkMax] = DEFAULT_CHUNK_ROWS_BOUNDS;
-const [formatOption, nanOption, threadsOption] = activationOptions('worker threads, 0 = all cores', 'input format', 'NaN/Inf');
 
 const spec: CommandSpec = {
   name: 'corr',
@@ -23,10 +20,10 @@ const spec: CommandSpec = {
   options: [
     { name: 'output', short: 'o', kind: 'string', value: 'corr.npy', help: 'output .npy (float32 D×D); a summary goes to <output>.json', required: true },
     backendOption(CORRELATE_DEFAULTS.backend, "data pass: C++ engine, WebGPU shaders, or auto (WebGPU on a real GPU, else native); see 'neurosieve doctor'"),
-    threadsOption,
-    { name: 'chunk-rows', kind: 'int', value: 'R', help: `rows per chunk (default: ~16 MiB per chunk, ${chunkMin}-${chunkMax} rows)` },
-    nanOption,
-    formatOption,
+    threadsOption(),
+    { name: 'chunk-rows', kind: 'int', value: 'R', help: `rows per chunk (default: ~16 MiB per chunk, ${DEFAULT_CHUNK_ROWS_BOUNDS.join('-')} rows)` },
+    nanOption('NaN/Inf'),
+    formatOption('input format'),
     { name: 'stats-out', kind: 'string', value: 'run.stats', help: 'also save the mergeable statistics (to resume, merge or skip the data pass later)' },
     { name: 'from-stats', kind: 'string', value: 'run.stats', help: 'skip the data pass: correlation from a stats file' },
   ],

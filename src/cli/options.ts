@@ -29,13 +29,17 @@ export function backendOption(dflt: BackendChoice, help: string): OptionSpec {
   return choice('backend', BACKENDS, dflt, help);
 }
 
-/** --format, --nan and --threads of the commands that load activations. */
-export function activationOptions(threadsHelp: string, formatHelp = 'activation format', nanWhat = 'NaN/Inf in activations'): [OptionSpec, OptionSpec, OptionSpec] {
-  return [
-    choice('format', ACTIVATION_FORMATS, DEFAULT_FORMAT, formatHelp),
-    choice('nan', NAN_POLICIES, DEFAULT_NAN, `${nanWhat}: stop with an error, or replace by 0 and count`),
-    threadsOption(threadsHelp),
-  ];
+export function formatOption(help = 'activation format'): OptionSpec {
+  return choice('format', ACTIVATION_FORMATS, DEFAULT_FORMAT, help);
+}
+
+export function nanOption(what = 'NaN/Inf in activations'): OptionSpec {
+  return choice('nan', NAN_POLICIES, DEFAULT_NAN, `${what}: stop with an error, or replace by 0 and count`);
+}
+
+/** --format, --nan and --threads of the commands that load activations (read by loadWithProgress). */
+export function activationOptions(threadsHelp: string): OptionSpec[] {
+  return [formatOption(), nanOption(), threadsOption(threadsHelp)];
 }
 
 /** Loads activation inputs as activationOptions declared them, with a progress bar labelled `label`. */

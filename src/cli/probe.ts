@@ -9,9 +9,6 @@ import type { Command } from './command.js';
 import { activationOptions, backendOption, choice, loadWithProgress, setDefined, shown } from './options.js';
 import { progressBar } from './progress.js';
 
-const c = COMPAT_DEFAULTS;
-const e = EXACT_DEFAULTS;
-
 const spec: CommandSpec = {
   name: 'probe',
   summary: 'train a linear probe on activations and labels (compat: NeuroX; exact: elastic net to a tolerance)',
@@ -27,16 +24,16 @@ const spec: CommandSpec = {
     { name: 'l2', kind: 'numbers', value: 'λ2...', help: 'compat: L2 (Frobenius norm) penalty λ2 (several values with --grid)' },
     { name: 'grid', kind: 'boolean', help: 'compat: grid search over --l1 × --l2 on validation accuracy (default grid: method.md §3)' },
     { name: 'patience', kind: 'int', value: 'n', help: 'compat: early stopping on validation accuracy (counter never reset, last model kept)' },
-    choice('optimizer', OPTIMIZERS, undefined, `compat: optimiser (default ${c.optimizer})`),
-    { name: 'lr', kind: 'number', value: 'rate', help: `compat: learning rate (default ${shown(c.learningRate)})` },
-    { name: 'epochs', kind: 'int', value: 'n', help: `compat: epochs (default ${c.epochs})` },
-    { name: 'batch', kind: 'int', value: 'rows', help: `compat: minibatch rows (default ${c.batchSize})` },
-    { name: 'seed', kind: 'int', value: 'n', help: `compat: initialisation seed (default ${c.seed})` },
-    { name: 'alpha', kind: 'number', value: 'α', help: `exact: L1 share of the elastic net, 0..1 (default ${e.alpha})` },
-    { name: 'lambda', kind: 'number', value: 'λ', help: `exact: penalty strength (default λ_max / ${1 / e.lambdaRatio})` },
-    { name: 'path-steps', kind: 'int', value: 'n', help: `exact: warm-start steps from λ_max down to --lambda (default ${e.pathSteps})` },
-    { name: 'tol', kind: 'number', value: 'tol', help: `exact: stop when the optimality violation is below tol × the gradient scale (default ${shown(e.tol)})` },
-    { name: 'max-iterations', kind: 'int', value: 'n', help: `exact: iteration cap per λ (default ${e.maxIterations})` },
+    choice('optimizer', OPTIMIZERS, undefined, `compat: optimiser (default ${COMPAT_DEFAULTS.optimizer})`),
+    { name: 'lr', kind: 'number', value: 'rate', help: `compat: learning rate (default ${shown(COMPAT_DEFAULTS.learningRate)})` },
+    { name: 'epochs', kind: 'int', value: 'n', help: `compat: epochs (default ${COMPAT_DEFAULTS.epochs})` },
+    { name: 'batch', kind: 'int', value: 'rows', help: `compat: minibatch rows (default ${COMPAT_DEFAULTS.batchSize})` },
+    { name: 'seed', kind: 'int', value: 'n', help: `compat: initialisation seed (default ${COMPAT_DEFAULTS.seed})` },
+    { name: 'alpha', kind: 'number', value: 'α', help: `exact: L1 share of the elastic net, 0..1 (default ${EXACT_DEFAULTS.alpha})` },
+    { name: 'lambda', kind: 'number', value: 'λ', help: `exact: penalty strength (default λ_max / ${1 / EXACT_DEFAULTS.lambdaRatio})` },
+    { name: 'path-steps', kind: 'int', value: 'n', help: `exact: warm-start steps from λ_max down to --lambda (default ${EXACT_DEFAULTS.pathSteps})` },
+    { name: 'tol', kind: 'number', value: 'tol', help: `exact: stop when the optimality violation is below tol × the gradient scale (default ${shown(EXACT_DEFAULTS.tol)})` },
+    { name: 'max-iterations', kind: 'int', value: 'n', help: `exact: iteration cap per λ (default ${EXACT_DEFAULTS.maxIterations})` },
     { name: 'zscore', kind: 'boolean', help: 'z-score features with the train statistics (default in exact mode)' },
     { name: 'no-zscore', kind: 'boolean', help: 'train on raw activations (default in compat mode)' },
     choice('class-weights', CLASS_WEIGHT_MODES, undefined, 'weight each class by n / (classes × its rows)'),

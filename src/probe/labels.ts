@@ -123,6 +123,8 @@ function fromLabelText(path: string): Raw {
   return { kind: 'string', values };
 }
 
+const ARRAY_KEYS = ['rows', 'classes', 'unknown', 'allowSingleClass'] as const;
+
 /** Reads class labels (see the file comment for formats and the class order). */
 export function readLabels(path: string, options: ReadLabelsOptions = {}): Labels {
   expectKnownKeys(options, ['rows', 'classes', 'unknown', 'format', 'allowSingleClass'], 'readLabels');
@@ -134,6 +136,7 @@ export function readLabels(path: string, options: ReadLabelsOptions = {}): Label
 
 /** Labels from values already in memory (an array of ints or of strings), with the same rules as readLabels. */
 export function labelsFromArray(values: readonly (number | string)[] | Int32Array, options: Omit<ReadLabelsOptions, 'format'> = {}): Labels {
+  expectKnownKeys(options, ARRAY_KEYS, 'labelsFromArray');
   const what = '(labels array)';
   const arr = Array.from(values as ArrayLike<number | string>);
   const raw: Raw = arr.length > 0 && arr.every((v) => typeof v === 'string') ? { kind: 'string', values: arr as string[] } : { kind: 'int', values: checkInts(arr, what, 'label') };

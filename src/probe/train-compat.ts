@@ -42,16 +42,8 @@ async function checkData(data: ProbeData, what: string, classes: number, threads
   await checkFiniteFeatures(data, what, threads);
 }
 
-interface ResolvedCompat {
-  optimizer: 'adam' | 'sgd';
-  learningRate: number;
-  epochs: number;
-  batchSize: number;
-  l1: number;
-  l2: number;
-  seed: number;
-  patience: number | undefined;
-}
+/** CompatOptions checked and completed: the native trainer's options plus the initialisation seed. */
+type ResolvedCompat = Pick<NativeCompatOptions, 'optimizer' | 'learningRate' | 'epochs' | 'batchSize' | 'l1' | 'l2'> & { seed: number; patience: number | undefined };
 
 function resolveOptions(options: CompatOptions, fn: string, known: readonly string[] = OPTION_KEYS): ResolvedCompat {
   expectOptions(options, known, fn);
@@ -98,25 +90,21 @@ export async function trainCompat(
   hooks: TrainHooks & { validation?: ProbeData } = {},
 ): Promise<TrainedLinear> {
   const o = resolveOptions(options ?? {}, 'trainCompat');
-  return run(train, classes, o, hooks ?? {});
+  const h = hooks ?? {};
+  expectKnownKeys(h, HOOK_KEYS, 'trainCompat hooks');
+  await checkRun(train, classes, o, h);
+  return run(train, classes, o, h);
 }
 
-/** Trains once; `checked`: the data were validated already (grid search checks them once for all cells). */
-async function run(
-  train: ProbeData,
-  classes: number,
-  o: ResolvedCompat,
-  hooks: TrainHooks & { validation?: ProbeData },
-  checked = false,
-): Promise<TrainedLinear> {
-  expectKnownKeys(hooks, HOOK_KEYS, 'trainCompat hooks');
+/** What a run checks besides its options: classes, hooks, the data and validation set, patience's needs. */
+async function checkRun(train: ProbeData, classes: number, o: ResolvedCompat, hooks: TrainHooks & { validation?: ProbeData }): Promise<void> {
   expectInteger(classes, 'classes', 2, 2 ** 24);
   checkHooks(hooks, classes, 'trainCompat');
   const threads = hooks.threads ?? 0;
-  if (!checked) await checkData(train, 'train', classes, threads);
+  await checkData(train, 'train', classes, threads);
   const validation = hooks.validation;
   if (validation !== undefined) {
-    if (!checked) await checkData(validation, 'validation', classes, threads);
+    await checkData(validation, 'validation', classes, threads);
     if (validation.cols !== train.cols) {
       throw new NeurosieveError('E_SHAPE', `Expected ${train.cols} columns (as train) for validation.cols but received ${validation.cols}`);
     }
@@ -124,6 +112,13 @@ async function run(
   if (o.patience !== undefined && validation === undefined) {
     throw new NeurosieveError('E_ARGUMENT', 'Expected validation data (hooks.validation) for patience (early stopping needs a validation set) but received none');
   }
+}
+
+/** Trains once, on options, hooks and data checked by checkRun (grid search checks them once for all cells). */
+async function run(train: ProbeData, classes: number, o: ResolvedCompat, hooks: TrainHooks & { validation?: ProbeData }): Promise<TrainedLinear> {
+  if (hooks.signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'trainCompat cancelled');
+  const threads = hooks.threads ?? 0;
+  const validation = hooks.validation;
   const classWeights = hooks.classWeights ?? null;
 
   const init = compatInit(classes, train.cols, o.seed);
@@ -220,17 +215,14 @@ export async function gridSearchCompat(
     throw new NeurosieveError('E_ARGUMENT', 'Expected validation data for gridSearchCompat (cells are chosen on validation accuracy) but received none');
   }
   expectKnownKeys(hooks ?? {}, ['threads', 'classWeights', 'onProgress', 'signal'], 'gridSearchCompat hooks');
-  expectInteger(classes, 'classes', 2, 2 ** 24);
-  const threads = expectInteger(hooks?.threads ?? 0, 'threads', 0, 1024);
-  await checkData(train, 'train', classes, threads);
-  await checkData(validation, 'validation', classes, threads);
   const { onProgress, ...trainHooks } = hooks ?? {};
+  await checkRun(train, classes, base, { ...trainHooks, validation });
   const total = g1.length * g2.length;
   const cells: Array<{ l1: number; l2: number; accuracy: number }> = [];
   let best: { l1: number; l2: number; accuracy: number; probe: TrainedLinear } | undefined;
   for (const l1 of g1) {
     for (const l2 of g2) {
-      const probe = await run(train, classes, { ...base, l1, l2 }, { ...trainHooks, validation }, true);
+      const probe = await run(train, classes, { ...base, l1, l2 }, { ...trainHooks, validation });
       const accs = probe.solver.validationAccuracy as number[];
       const accuracy = accs[accs.length - 1]!;
       cells.push({ l1, l2, accuracy });
