@@ -22,7 +22,6 @@ import { loadActivations, type LoadedActivations } from '../io/load.js';
 import { native } from '../core/native.js';
 import type { Dataset } from '../types.js';
 import { expectBoolean, expectKnownKeys, expectOneOf, expectOptions, expectThreads } from '../core/validate.js';
-import { checkHooks } from './checks.js';
 import { readLabels, type Labels } from './labels.js';
 import { predictLinear } from './linear-predict.js';
 import { computeMetrics, type Metrics } from './metrics.js';
@@ -228,7 +227,7 @@ export async function trainProbe(data: TrainProbeData, options: TrainProbeOption
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
-  checkHooks(hooks, classes.length, 'trainProbe');
+  // The hooks (threads, class weights, onProgress, signal) are checked once, by the trainer called below.
   const opts = options as Record<string, unknown>;
   let trained: TrainedLinear;
   if (mode === 'exact') {
