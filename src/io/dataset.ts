@@ -59,7 +59,11 @@ function safeIsFile(p: string): boolean {
 /** Opens a dataset: every header is read and checked; no activations are read yet. */
 export function openActivations(inputs: string | readonly string[], options: OpenOptions = {}): Dataset {
   expectKnownKeys(options, ['format'], 'openActivations');
-  return openChecked(inputs, expectOneOf(options.format ?? DEFAULT_FORMAT, 'format', ACTIVATION_FORMATS));
+  return openChecked(inputs, formatOf(options));
+}
+
+function formatOf(options: OpenOptions): ActivationFormat {
+  return expectOneOf(options.format ?? DEFAULT_FORMAT, 'format', ACTIVATION_FORMATS);
 }
 
 /** openActivations with a checked format (internal). */
@@ -84,5 +88,5 @@ function openChecked(inputs: string | readonly string[], format: ActivationForma
 /** Accepts either an opened Dataset or inputs to open. */
 export function asDataset(input: Dataset | string | readonly string[], options: OpenOptions = {}): Dataset {
   if (typeof input === 'object' && input !== null && 'files' in input && !Array.isArray(input)) return input as Dataset;
-  return openChecked(input as string | readonly string[], expectOneOf(options.format ?? DEFAULT_FORMAT, 'format', ACTIVATION_FORMATS));
+  return openChecked(input as string | readonly string[], formatOf(options));
 }
