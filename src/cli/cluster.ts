@@ -1,5 +1,5 @@
 /** neurosieve cluster: correlation clustering of neurons at one or more distance thresholds (src/cluster/correlation-clusters.ts). */
-import { CLUSTER_DEFAULTS, correlationClusters, PRECISIONS, REPRESENTATIVES, type CorrelationClustersOptions } from '../cluster/correlation-clusters.js';
+import { CLUSTER_DEFAULTS, correlationClusters, PRECISIONS, REPRESENTATIVES, THRESHOLD_RANGE, type CorrelationClustersOptions } from '../cluster/correlation-clusters.js';
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
 import { writeNpy } from '../io/npy.js';
@@ -16,7 +16,7 @@ const spec: CommandSpec = {
   positionals: { name: 'input (a D×D correlation .npy or a stats file)', min: 1, max: 1 },
   options: [
     { name: 'output', short: 'o', kind: 'string', value: 'clusters.json', required: true, help: 'per threshold: cluster of each neuron, kept neurons, counts' },
-    { name: 'threshold', short: 't', kind: 'list', value: 't ...', required: true, help: 'distance thresholds in [0, 2]: merges of height <= t join' },
+    { name: 'threshold', short: 't', kind: 'list', value: 't ...', required: true, help: `distance thresholds in [${THRESHOLD_RANGE.join(', ')}]: merges of height <= t join` },
     choice('linkage', LINKAGE_METHODS, CLUSTER_DEFAULTS.method, 'linkage method'),
     { name: 'linkage-out', kind: 'string', value: 'Z.npy', help: "also write the linkage matrix (float64, (D-1)×4, scipy's layout)" },
     choice('representative', REPRESENTATIVES, CLUSTER_DEFAULTS.representative, 'kept neuron: seeded random member (compatible) or highest mean |r|'),
@@ -28,11 +28,13 @@ const spec: CommandSpec = {
   ],
 };
 
+/** The flag's values as numbers in THRESHOLD_RANGE, with messages naming --threshold. */
 function parseThresholds(raw: string[]): number[] {
+  const [min, max] = THRESHOLD_RANGE;
   return raw.map((s) => {
     const v = Number(s);
-    if (s.trim() === '' || !Number.isFinite(v) || v < 0 || v > 2) {
-      throw new NeurosieveError('E_ARGUMENT', `Expected a distance threshold in [0, 2] for --threshold of 'neurosieve cluster' but received '${s}'`);
+    if (s.trim() === '' || !Number.isFinite(v) || v < min || v > max) {
+      throw new NeurosieveError('E_ARGUMENT', `Expected a distance threshold in [${min}, ${max}] for --threshold of 'neurosieve cluster' but received '${s}'`);
     }
     return v;
   });

@@ -23,20 +23,23 @@ import { fstatSync, openSync, closeSync, readSync } from 'node:fs';
 import { callNativeSync, NeurosieveError } from '../core/errors.js';
 import { fcluster, linkageTree } from './fcluster.js';
 import { readNpyHeader } from '../io/npy.js';
-import { BACKENDS, chooseBackend } from '../gpu/backend.js';
+import { BACKENDS, chooseBackend, type BackendChoice } from '../gpu/backend.js';
 import { awaitJob, LINKAGE_DEFAULTS, LINKAGE_METHODS, progressForwarder, TIES, runLinkage, type ClusterProgress, type LinkageMethod, type LinkageReport } from './linkage.js';
 import { native } from '../core/native.js';
 import type { NativeClusterOptions, NativeCorrSource } from '../core/native-types.js';
 import { prng } from '../core/random.js';
 import type { ComputeBackend } from '../types.js';
 import { readStatsHeader } from '../correlate/stats.js';
-import { expectInteger, expectOneOf, expectOptions, expectThreads } from '../core/validate.js';
+import { expectInteger, expectOneOf, expectOptions, expectThreads, fail } from '../core/validate.js';
 
 /** How the kept neuron of a cluster is chosen (CorrelationClustersOptions.representative). */
 export const REPRESENTATIVES = ['random', 'central'] as const;
 export type Representative = (typeof REPRESENTATIVES)[number];
 /** Storage of the condensed distances (CorrelationClustersOptions.precision). */
 export const PRECISIONS = ['float32', 'float64'] as const;
+
+/** Distance thresholds are in [0, 2]: d = 1 − |r|. */
+export const THRESHOLD_RANGE = [0, 2] as const;
 
 /** Defaults of CorrelationClustersOptions (threads: every core). */
 export const CLUSTER_DEFAULTS = { ...LINKAGE_DEFAULTS, representative: 'random', seed: 0, precision: 'float32' } as const;
@@ -55,7 +58,7 @@ export interface CorrelationClustersOptions {
   /** Worker threads for the distance build, 0 = all (default). Results do not depend on it. */
   threads?: number;
   /** Where the linkage runs: 'native' (default; see LinkageOptions.backend for why), 'webgpu' or 'auto'. */
-  backend?: 'auto' | 'native' | 'webgpu';
+  backend?: BackendChoice;
   /** WebGPU ties: 'exact' (default, the CPU's Z; ties hand over to native) or 'any' (see LinkageOptions.ties). */
   ties?: 'exact' | 'any';
   onProgress?: (p: ClusterProgress) => void;
@@ -192,10 +195,9 @@ export async function correlationClusters(
   if (!Array.isArray(thresholds) || thresholds.length === 0) {
     throw new NeurosieveError('E_ARGUMENT', `Expected a non-empty array of distance thresholds for thresholds but received ${JSON.stringify(thresholds)}`);
   }
+  const [tMin, tMax] = THRESHOLD_RANGE;
   for (const t of thresholds) {
-    if (typeof t !== 'number' || !(t >= 0 && t <= 2)) {
-      throw new NeurosieveError('E_ARGUMENT', `Expected a distance threshold in [0, 2] for thresholds but received ${JSON.stringify(t)}`);
-    }
+    if (typeof t !== 'number' || !(t >= tMin && t <= tMax)) fail(`a distance threshold in [${tMin}, ${tMax}]`, 'thresholds', t, JSON.stringify(t));
   }
   const source = correlationSource(input);
   const n = source.n;

@@ -22,7 +22,7 @@
  * `ties: 'any'` the device breaks such ties itself: a valid dendrogram that may differ from the CPU's where
  * ties are (shaders/README.md has measurements of how often that happens).
  */
-import { BACKENDS, chooseBackend } from '../gpu/backend.js';
+import { BACKENDS, chooseBackend, type BackendChoice } from '../gpu/backend.js';
 import { callNative, callNativeSync, NeurosieveError } from '../core/errors.js';
 import { gpuLinkage } from './linkage-webgpu.js';
 import { native } from '../core/native.js';
@@ -57,7 +57,7 @@ export interface LinkageOptions {
    * at realistic sizes float32 ties hand an exact GPU run back to the native engine (shaders/README.md), and
    * probing for an adapter loads Dawn (~80 MiB of RSS) for nothing on a CPU-only machine.
    */
-  backend?: 'auto' | 'native' | 'webgpu';
+  backend?: BackendChoice;
   /** Called once with what ran. */
   onReport?: (r: LinkageReport) => void;
   /**

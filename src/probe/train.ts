@@ -16,9 +16,9 @@
  * penalty is scale-dependent, as for glmnet / scikit-learn users who standardise) and off in compat mode (NeuroX
  * trains on raw activations).
  */
-import { BACKENDS } from '../gpu/backend.js';
+import { BACKENDS, type BackendChoice } from '../gpu/backend.js';
 import { callNative, NeurosieveError } from '../core/errors.js';
-import { loadActivations, type LoadedActivations } from '../io/load.js';
+import { loadActivations, type LoadedActivations, type NanPolicy } from '../io/load.js';
 import { native } from '../core/native.js';
 import type { Dataset } from '../types.js';
 import { expectBoolean, expectKnownKeys, expectOneOf, expectOptions, expectThreads } from '../core/validate.js';
@@ -64,13 +64,13 @@ export interface TrainProbeOptions extends CompatOptions, ExactOptions {
   /** Validation labels the train set does not have map to this class (default: error). */
   unknown?: string;
   /** NaN/Inf in activation files: 'error' (default) or 'zero'. */
-  nan?: 'error' | 'zero';
+  nan?: NanPolicy;
   threads?: number;
   /**
    * Exact mode: 'auto' (default: native unless a real GPU), 'native', or 'webgpu' (device FISTA + native polish,
    * train-exact.ts). Compat mode runs natively: 'webgpu' is refused there.
    */
-  backend?: 'auto' | 'native' | 'webgpu';
+  backend?: BackendChoice;
   onProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
 }
@@ -262,7 +262,7 @@ export async function trainProbe(data: TrainProbeData, options: TrainProbeOption
 export interface EvaluateOptions {
   /** Labels the probe does not know map to this class (default: error). */
   unknown?: string;
-  nan?: 'error' | 'zero';
+  nan?: NanPolicy;
   threads?: number;
   signal?: AbortSignal;
 }

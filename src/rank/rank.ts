@@ -10,7 +10,7 @@
  */
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
-import { loadActivations, type LoadedActivations } from '../io/load.js';
+import { loadActivations, type LoadedActivations, type NanPolicy } from '../io/load.js';
 import { readLabels, type Labels } from '../probe/labels.js';
 import type { Probe } from '../probe/probe-file.js';
 import type { Dataset } from '../types.js';
@@ -64,7 +64,7 @@ export interface RankOptions {
   /** Labels not among the probe's classes map to this class (default: error). */
   unknown?: string;
   /** Loading activations from files: NaN/Inf policy. */
-  nan?: 'error' | 'zero';
+  nan?: NanPolicy;
   threads?: number;
 }
 
