@@ -4,7 +4,8 @@
  */
 import { NeurosieveError } from '../core/errors.js';
 
-export type OptionKind = 'string' | 'int' | 'number' | 'boolean' | 'list';
+/** 'list': every value up to the next flag; 'numbers': the same, each a number. */
+export type OptionKind = 'string' | 'int' | 'number' | 'boolean' | 'list' | 'numbers';
 
 export interface OptionSpec {
   /** Long name without dashes, e.g. 'chunk-rows'. */
@@ -30,7 +31,7 @@ export interface CommandSpec {
   positionals?: { name: string; min: number; max?: number };
 }
 
-export type ParsedOptions = Record<string, string | number | boolean | string[] | undefined>;
+export type ParsedOptions = Record<string, string | number | boolean | string[] | number[] | undefined>;
 
 export interface Parsed {
   options: ParsedOptions;
@@ -54,7 +55,7 @@ function convert(o: OptionSpec, raw: string, cmd: string): string | number {
     if (!/^\d+$/.test(raw)) throw new NeurosieveError('E_ARGUMENT', `Expected a non-negative integer for ${where} but received '${raw}'`);
     return Number(raw);
   }
-  if (o.kind === 'number') {
+  if (o.kind === 'number' || o.kind === 'numbers') {
     const v = Number(raw);
     if (raw.trim() === '' || !Number.isFinite(v)) throw new NeurosieveError('E_ARGUMENT', `Expected a number for ${where} but received '${raw}'`);
     return v;
@@ -106,11 +107,12 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): Parsed {
       i++;
       return v;
     };
-    if (o.kind === 'list') {
-      const list = (options[o.name] as string[] | undefined) ?? [];
-      list.push(take());
-      while (inline === undefined && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-')) list.push(argv[++i]!);
-      options[o.name] = list;
+    if (o.kind === 'list' || o.kind === 'numbers') {
+      const list = (options[o.name] as (string | number)[] | undefined) ?? [];
+      const add = (raw: string) => list.push(o.kind === 'numbers' ? convert(o, raw, spec.name) : raw);
+      add(take());
+      while (inline === undefined && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-')) add(argv[++i]!);
+      options[o.name] = list as string[] | number[];
     } else {
       options[o.name] = convert(o, take(), spec.name);
     }

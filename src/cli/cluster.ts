@@ -1,11 +1,12 @@
 /** neurosieve cluster: correlation clustering of neurons at one or more distance thresholds (src/cluster/correlation-clusters.ts). */
-import { correlationClusters, type Representative } from '../cluster/correlation-clusters.js';
+import { CLUSTER_DEFAULTS, correlationClusters, PRECISIONS, REPRESENTATIVES, THRESHOLD_RANGE, type CorrelationClustersOptions } from '../cluster/correlation-clusters.js';
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
 import { writeNpy } from '../io/npy.js';
-import { LINKAGE_METHODS, type LinkageMethod } from '../cluster/linkage.js';
+import { LINKAGE_METHODS, TIES } from '../cluster/linkage.js';
 import type { CommandSpec } from './args.js';
 import type { Command } from './command.js';
+import { backendOption, choice, threadsOption } from './options.js';
 import { progressBar, type ProgressBar } from './progress.js';
 
 const spec: CommandSpec = {
@@ -15,23 +16,25 @@ const spec: CommandSpec = {
   positionals: { name: 'input (a D×D correlation .npy or a stats file)', min: 1, max: 1 },
   options: [
     { name: 'output', short: 'o', kind: 'string', value: 'clusters.json', required: true, help: 'per threshold: cluster of each neuron, kept neurons, counts' },
-    { name: 'threshold', short: 't', kind: 'list', value: 't ...', required: true, help: 'distance thresholds in [0, 2]: merges of height <= t join' },
-    { name: 'linkage', kind: 'string', choices: LINKAGE_METHODS, default: 'average', help: 'linkage method' },
+    { name: 'threshold', short: 't', kind: 'list', value: 't ...', required: true, help: `distance thresholds in [${THRESHOLD_RANGE.join(', ')}]: merges of height <= t join` },
+    choice('linkage', LINKAGE_METHODS, CLUSTER_DEFAULTS.method, 'linkage method'),
     { name: 'linkage-out', kind: 'string', value: 'Z.npy', help: "also write the linkage matrix (float64, (D-1)×4, scipy's layout)" },
-    { name: 'representative', kind: 'string', choices: ['random', 'central'], default: 'random', help: 'kept neuron: seeded random member (compatible) or highest mean |r|' },
-    { name: 'seed', kind: 'int', value: 'S', default: 0, help: 'seed of the random representatives' },
-    { name: 'precision', kind: 'string', choices: ['float32', 'float64'], default: 'float32', help: "distance storage: float32 (half scipy's memory) or float64 (scipy's Z exactly)" },
-    { name: 'backend', kind: 'string', choices: ['auto', 'native', 'webgpu'], default: 'native', help: "linkage: C++ NN-chain (default), WebGPU reciprocal nearest neighbours (same Z; exact ties hand over to native), or auto (WebGPU on a real GPU)" },
-    { name: 'ties', kind: 'string', choices: ['exact', 'any'], default: 'exact', help: "webgpu: 'exact' hands ties over to the C++ engine (the CPU's Z); 'any' breaks them on the device (a valid dendrogram, may differ where ties are)" },
-    { name: 'threads', kind: 'int', value: 'N', default: 0, help: 'worker threads, 0 = all cores (never changes the result)' },
+    choice('representative', REPRESENTATIVES, CLUSTER_DEFAULTS.representative, 'kept neuron: seeded random member (compatible) or highest mean |r|'),
+    { name: 'seed', kind: 'int', value: 'S', default: CLUSTER_DEFAULTS.seed, help: 'seed of the random representatives' },
+    choice('precision', PRECISIONS, CLUSTER_DEFAULTS.precision, "distance storage: float32 (half scipy's memory) or float64 (scipy's Z exactly)"),
+    backendOption(CLUSTER_DEFAULTS.backend, 'linkage: C++ NN-chain (default), WebGPU reciprocal nearest neighbours (same Z; exact ties hand over to native), or auto (WebGPU on a real GPU)'),
+    choice('ties', TIES, CLUSTER_DEFAULTS.ties, "webgpu: 'exact' hands ties over to the C++ engine (the CPU's Z); 'any' breaks them on the device (a valid dendrogram, may differ where ties are)"),
+    threadsOption('worker threads, 0 = all cores (never changes the result)'),
   ],
 };
 
+/** The flag's values as numbers in THRESHOLD_RANGE, with messages naming --threshold. */
 function parseThresholds(raw: string[]): number[] {
+  const [min, max] = THRESHOLD_RANGE;
   return raw.map((s) => {
     const v = Number(s);
-    if (s.trim() === '' || !Number.isFinite(v) || v < 0 || v > 2) {
-      throw new NeurosieveError('E_ARGUMENT', `Expected a distance threshold in [0, 2] for --threshold of 'neurosieve cluster' but received '${s}'`);
+    if (s.trim() === '' || !Number.isFinite(v) || v < min || v > max) {
+      throw new NeurosieveError('E_ARGUMENT', `Expected a distance threshold in [${min}, ${max}] for --threshold of 'neurosieve cluster' but received '${s}'`);
     }
     return v;
   });
@@ -55,13 +58,13 @@ export const clusterCommand: Command = {
     try {
       result = await correlationClusters(input, {
         thresholds,
-        linkage: o.linkage as LinkageMethod,
-        representative: o.representative as Representative,
+        linkage: o.linkage as CorrelationClustersOptions['linkage'],
+        representative: o.representative as CorrelationClustersOptions['representative'],
         seed: o.seed as number,
-        precision: o.precision as 'float32' | 'float64',
+        precision: o.precision as CorrelationClustersOptions['precision'],
         threads: o.threads as number,
-        backend: o.backend as 'auto' | 'native' | 'webgpu',
-        ties: o.ties as 'exact' | 'any',
+        backend: o.backend as CorrelationClustersOptions['backend'],
+        ties: o.ties as CorrelationClustersOptions['ties'],
         signal: ctx.signal,
         onProgress: (p) => {
           if (p.phase !== phase) {

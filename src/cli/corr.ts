@@ -1,13 +1,15 @@
 /** neurosieve corr: the D×D Pearson correlation of a dataset (or of a stats file) as a float32 .npy. */
-import { computeStats, correlationFromStats } from '../correlate/correlate.js';
+import { computeStats, CORRELATE_DEFAULTS, correlationFromStats } from '../correlate/correlate.js';
 import { openActivations } from '../io/dataset.js';
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
 import { writeNpy } from '../io/npy.js';
 import { readStats, writeStats } from '../correlate/stats.js';
-import type { ActivationFormat, Stats } from '../types.js';
+import { DEFAULT_CHUNK_ROWS_BOUNDS } from '../io/chunk-rows.js';
+import type { ActivationFormat, CorrelateOptions, Stats } from '../types.js';
 import type { CommandSpec } from './args.js';
 import type { Command } from './command.js';
+import { backendOption, formatOption, nanOption, threadsOption } from './options.js';
 import { progressBar } from './progress.js';
 
 const spec: CommandSpec = {
@@ -17,11 +19,11 @@ const spec: CommandSpec = {
   positionals: { name: 'input files, directories or globs', min: 0 },
   options: [
     { name: 'output', short: 'o', kind: 'string', value: 'corr.npy', help: 'output .npy (float32 D×D); a summary goes to <output>.json', required: true },
-    { name: 'backend', kind: 'string', choices: ['auto', 'native', 'webgpu'], default: 'auto', help: "data pass: C++ engine, WebGPU shaders, or auto (WebGPU on a real GPU, else native); see 'neurosieve doctor'" },
-    { name: 'threads', kind: 'int', value: 'N', default: 0, help: 'worker threads, 0 = all cores' },
-    { name: 'chunk-rows', kind: 'int', value: 'R', help: 'rows per chunk (default: ~16 MiB per chunk, 1024-8192 rows)' },
-    { name: 'nan', kind: 'string', choices: ['error', 'zero'], default: 'error', help: 'NaN/Inf: stop with an error, or replace by 0 and count' },
-    { name: 'format', kind: 'string', choices: ['auto', 'npy', 'safetensors', 'neurox-jsonl'], default: 'auto', help: 'input format' },
+    backendOption(CORRELATE_DEFAULTS.backend, "data pass: C++ engine, WebGPU shaders, or auto (WebGPU on a real GPU, else native); see 'neurosieve doctor'"),
+    threadsOption(),
+    { name: 'chunk-rows', kind: 'int', value: 'R', help: `rows per chunk (default: ~16 MiB per chunk, ${DEFAULT_CHUNK_ROWS_BOUNDS.join('-')} rows)` },
+    nanOption('NaN/Inf'),
+    formatOption('input format'),
     { name: 'stats-out', kind: 'string', value: 'run.stats', help: 'also save the mergeable statistics (to resume, merge or skip the data pass later)' },
     { name: 'from-stats', kind: 'string', value: 'run.stats', help: 'skip the data pass: correlation from a stats file' },
   ],
@@ -50,10 +52,10 @@ export const corrCommand: Command = {
       const bar = progressBar('corr', 'rows', ctx.interactive);
       try {
         ({ stats, nonFinite, backend } = await computeStats(dataset, {
-          backend: o.backend as 'auto' | 'native' | 'webgpu',
+          backend: o.backend as CorrelateOptions['backend'],
           threads: o.threads as number,
           chunkRows: o['chunk-rows'] as number | undefined,
-          nan: o.nan as 'error' | 'zero',
+          nan: o.nan as CorrelateOptions['nan'],
           signal: ctx.signal,
           onProgress: (p) => bar.update(p.rows, p.totalRows, dataset.files.length > 1 ? `file ${p.file + 1}/${dataset.files.length}` : undefined),
         }));

@@ -1,12 +1,10 @@
 /** neurosieve evaluate: a trained probe's metrics on activations + labels (its columns and normalisation applied). */
 import { writeTextAtomic } from '../io/atomic.js';
-import { loadActivations } from '../io/load.js';
 import { readProbe } from '../probe/probe-file.js';
 import { evaluate } from '../probe/train.js';
-import type { ActivationFormat } from '../types.js';
 import type { CommandSpec } from './args.js';
 import type { Command } from './command.js';
-import { progressBar } from './progress.js';
+import { activationOptions, loadWithProgress } from './options.js';
 
 const spec: CommandSpec = {
   name: 'evaluate',
@@ -17,9 +15,7 @@ const spec: CommandSpec = {
     { name: 'labels', kind: 'string', value: 'labels', help: 'one label per row (.json, integer .npy or NeuroX .label)', required: true },
     { name: 'output', short: 'o', kind: 'string', value: 'metrics.json', help: 'write the metrics as JSON' },
     { name: 'unknown', kind: 'string', value: 'class', help: 'map labels the probe does not know to this class (default: error)' },
-    { name: 'format', kind: 'string', choices: ['auto', 'npy', 'safetensors', 'neurox-jsonl'], default: 'auto', help: 'activation format' },
-    { name: 'nan', kind: 'string', choices: ['error', 'zero'], default: 'error', help: 'NaN/Inf in activations: stop with an error, or replace by 0 and count' },
-    { name: 'threads', kind: 'int', value: 'N', default: 0, help: 'worker threads, 0 = all cores' },
+    ...activationOptions('worker threads, 0 = all cores'),
   ],
 };
 
@@ -30,19 +26,7 @@ export const evaluateCommand: Command = {
     const started = performance.now();
     const [probePath, ...inputs] = ctx.positionals;
     const probe = readProbe(probePath!);
-    const bar = progressBar('evaluate: loading', 'rows', ctx.interactive);
-    let acts;
-    try {
-      acts = await loadActivations(inputs, {
-        format: o.format as ActivationFormat,
-        nan: o.nan as 'error' | 'zero',
-        ...(probe.columns ? { columns: probe.columns } : {}),
-        signal: ctx.signal,
-        onProgress: (p) => bar.update(p.rows, p.totalRows),
-      });
-    } finally {
-      bar.done();
-    }
+    const acts = await loadWithProgress(ctx, 'evaluate: loading', inputs, probe.columns);
     const metrics = await evaluate(probe, acts, o.labels as string, {
       threads: o.threads as number,
       ...(o.unknown !== undefined ? { unknown: o.unknown as string } : {}),

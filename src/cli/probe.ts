@@ -1,11 +1,12 @@
 /** neurosieve probe: train a linear probe (compat = NeuroX, exact = elastic net to a tolerance) and write probe.json. */
 import { NeurosieveError } from '../core/errors.js';
 import { writeProbe } from '../probe/probe-file.js';
-import { trainProbe, type TrainProbeOptions } from '../probe/train.js';
-import type { ActivationFormat } from '../types.js';
-import { loadActivations } from '../io/load.js';
+import { CLASS_WEIGHT_MODES, PROBE_MODES, TRAIN_PROBE_DEFAULTS, trainProbe, type TrainProbeOptions } from '../probe/train.js';
+import { COMPAT_DEFAULTS, OPTIMIZERS } from '../probe/train-compat.js';
+import { EXACT_DEFAULTS } from '../probe/train-exact.js';
 import type { CommandSpec } from './args.js';
 import type { Command } from './command.js';
+import { activationOptions, backendOption, choice, loadWithProgress, setDefined, shown } from './options.js';
 import { progressBar } from './progress.js';
 
 const spec: CommandSpec = {
@@ -16,43 +17,32 @@ const spec: CommandSpec = {
   options: [
     { name: 'output', short: 'o', kind: 'string', value: 'probe.json', help: 'output probe (JSON; weights in a sidecar .safetensors next to it)', required: true },
     { name: 'labels', kind: 'string', value: 'labels', help: 'one label per row (.json, integer .npy or NeuroX .label)', required: true },
-    { name: 'mode', kind: 'string', choices: ['compat', 'exact'], default: 'compat', help: 'compat: NeuroX trainer (Adam/SGD, minibatches); exact: elastic net solved to --tol' },
+    choice('mode', PROBE_MODES, TRAIN_PROBE_DEFAULTS.mode, 'compat: NeuroX trainer (Adam/SGD, minibatches); exact: elastic net solved to --tol'),
     { name: 'validation-activations', kind: 'list', value: 'inputs...', help: 'held-out activations (metrics, --patience, --grid)' },
     { name: 'validation-labels', kind: 'string', value: 'labels', help: 'labels of the held-out activations' },
-    { name: 'l1', kind: 'list', value: 'λ1...', help: 'compat: L1 penalty λ1 (several values with --grid)' },
-    { name: 'l2', kind: 'list', value: 'λ2...', help: 'compat: L2 (Frobenius norm) penalty λ2 (several values with --grid)' },
+    { name: 'l1', kind: 'numbers', value: 'λ1...', help: 'compat: L1 penalty λ1 (several values with --grid)' },
+    { name: 'l2', kind: 'numbers', value: 'λ2...', help: 'compat: L2 (Frobenius norm) penalty λ2 (several values with --grid)' },
     { name: 'grid', kind: 'boolean', help: 'compat: grid search over --l1 × --l2 on validation accuracy (default grid: method.md §3)' },
     { name: 'patience', kind: 'int', value: 'n', help: 'compat: early stopping on validation accuracy (counter never reset, last model kept)' },
-    { name: 'optimizer', kind: 'string', choices: ['adam', 'sgd'], help: 'compat: optimiser (default adam)' },
-    { name: 'lr', kind: 'number', value: 'rate', help: 'compat: learning rate (default 1e-3)' },
-    { name: 'epochs', kind: 'int', value: 'n', help: 'compat: epochs (default 10)' },
-    { name: 'batch', kind: 'int', value: 'rows', help: 'compat: minibatch rows (default 32)' },
-    { name: 'seed', kind: 'int', value: 'n', help: 'compat: initialisation seed (default 0)' },
-    { name: 'alpha', kind: 'number', value: 'α', help: 'exact: L1 share of the elastic net, 0..1 (default 0.5)' },
-    { name: 'lambda', kind: 'number', value: 'λ', help: 'exact: penalty strength (default λ_max / 100)' },
-    { name: 'path-steps', kind: 'int', value: 'n', help: 'exact: warm-start steps from λ_max down to --lambda (default 10)' },
-    { name: 'tol', kind: 'number', value: 'tol', help: 'exact: stop when the optimality violation is below tol × the gradient scale (default 1e-6)' },
-    { name: 'max-iterations', kind: 'int', value: 'n', help: 'exact: iteration cap per λ (default 10000)' },
+    choice('optimizer', OPTIMIZERS, undefined, `compat: optimiser (default ${COMPAT_DEFAULTS.optimizer})`),
+    { name: 'lr', kind: 'number', value: 'rate', help: `compat: learning rate (default ${shown(COMPAT_DEFAULTS.learningRate)})` },
+    { name: 'epochs', kind: 'int', value: 'n', help: `compat: epochs (default ${COMPAT_DEFAULTS.epochs})` },
+    { name: 'batch', kind: 'int', value: 'rows', help: `compat: minibatch rows (default ${COMPAT_DEFAULTS.batchSize})` },
+    { name: 'seed', kind: 'int', value: 'n', help: `compat: initialisation seed (default ${COMPAT_DEFAULTS.seed})` },
+    { name: 'alpha', kind: 'number', value: 'α', help: `exact: L1 share of the elastic net, 0..1 (default ${EXACT_DEFAULTS.alpha})` },
+    { name: 'lambda', kind: 'number', value: 'λ', help: `exact: penalty strength (default λ_max / ${1 / EXACT_DEFAULTS.lambdaRatio})` },
+    { name: 'path-steps', kind: 'int', value: 'n', help: `exact: warm-start steps from λ_max down to --lambda (default ${EXACT_DEFAULTS.pathSteps})` },
+    { name: 'tol', kind: 'number', value: 'tol', help: `exact: stop when the optimality violation is below tol × the gradient scale (default ${shown(EXACT_DEFAULTS.tol)})` },
+    { name: 'max-iterations', kind: 'int', value: 'n', help: `exact: iteration cap per λ (default ${EXACT_DEFAULTS.maxIterations})` },
     { name: 'zscore', kind: 'boolean', help: 'z-score features with the train statistics (default in exact mode)' },
     { name: 'no-zscore', kind: 'boolean', help: 'train on raw activations (default in compat mode)' },
-    { name: 'class-weights', kind: 'string', choices: ['balanced'], help: 'weight each class by n / (classes × its rows)' },
-    { name: 'columns', kind: 'list', value: 'ids...', help: 'train on these neuron ids only' },
+    choice('class-weights', CLASS_WEIGHT_MODES, undefined, 'weight each class by n / (classes × its rows)'),
+    { name: 'columns', kind: 'numbers', value: 'ids...', help: 'train on these neuron ids only' },
     { name: 'unknown', kind: 'string', value: 'class', help: 'map validation labels the train set does not have to this class (default: error)' },
-    { name: 'format', kind: 'string', choices: ['auto', 'npy', 'safetensors', 'neurox-jsonl'], default: 'auto', help: 'activation format' },
-    { name: 'nan', kind: 'string', choices: ['error', 'zero'], default: 'error', help: 'NaN/Inf in activations: stop with an error, or replace by 0 and count' },
-    { name: 'threads', kind: 'int', value: 'N', default: 0, help: 'worker threads, 0 = all cores (results do not depend on it)' },
-    { name: 'backend', kind: 'string', choices: ['auto', 'native', 'webgpu'], default: 'auto', help: "exact: native solver, or WebGPU FISTA polished natively to --tol; auto = WebGPU on a real GPU (compat: native only)" },
+    ...activationOptions('worker threads, 0 = all cores (results do not depend on it)'),
+    backendOption(TRAIN_PROBE_DEFAULTS.backend, 'exact: native solver, or WebGPU FISTA polished natively to --tol; auto = WebGPU on a real GPU (compat: native only)'),
   ],
 };
-
-function numbers(values: unknown, flag: string): number[] | undefined {
-  if (values === undefined) return undefined;
-  return (values as string[]).map((v) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n)) throw new NeurosieveError('E_ARGUMENT', `Expected a number for --${flag} of 'neurosieve probe' but received '${v}'`);
-    return n;
-  });
-}
 
 export const probeCommand: Command = {
   spec,
@@ -64,56 +54,29 @@ export const probeCommand: Command = {
     if ((o['validation-activations'] === undefined) !== (o['validation-labels'] === undefined)) {
       throw new NeurosieveError('E_ARGUMENT', "Expected --validation-activations and --validation-labels together for 'neurosieve probe' but received only one");
     }
-    const l1 = numbers(o.l1, 'l1');
-    const l2 = numbers(o.l2, 'l2');
+    const l1 = o.l1 as number[] | undefined;
+    const l2 = o.l2 as number[] | undefined;
     if (!o.grid && ((l1?.length ?? 0) > 1 || (l2?.length ?? 0) > 1)) {
       throw new NeurosieveError('E_ARGUMENT', "Expected one value for --l1 and --l2 of 'neurosieve probe' but received several (add --grid to search them)");
     }
-    const options: TrainProbeOptions = { mode: o.mode as 'compat' | 'exact', threads: o.threads as number, signal: ctx.signal };
+    const options: TrainProbeOptions = { mode: o.mode as TrainProbeOptions['mode'], threads: o.threads as number, signal: ctx.signal };
     // --backend defaults to auto; only an explicit webgpu reaches a compat run (and is refused there by name).
-    if (o.backend !== 'auto') options.backend = o.backend as 'native' | 'webgpu';
-    const set = <K extends keyof TrainProbeOptions>(k: K, v: unknown) => {
-      if (v !== undefined) options[k] = v as TrainProbeOptions[K];
-    };
+    if (o.backend !== TRAIN_PROBE_DEFAULTS.backend) options.backend = o.backend as TrainProbeOptions['backend'];
     if (o.grid) {
       options.grid = true;
-      set('l1Grid', l1);
-      set('l2Grid', l2);
+      if (l1 !== undefined) options.l1Grid = l1;
+      if (l2 !== undefined) options.l2Grid = l2;
     } else {
-      set('l1', l1?.[0]);
-      set('l2', l2?.[0]);
+      if (l1 !== undefined) options.l1 = l1[0];
+      if (l2 !== undefined) options.l2 = l2[0];
     }
-    set('patience', o.patience);
-    set('optimizer', o.optimizer);
-    set('learningRate', o.lr);
-    set('epochs', o.epochs);
-    set('batchSize', o.batch);
-    set('seed', o.seed);
-    set('alpha', o.alpha);
-    set('lambda', o.lambda);
-    set('pathSteps', o['path-steps']);
-    set('tol', o.tol);
-    set('maxIterations', o['max-iterations']);
+    setDefined(options, o, { patience: 'patience', optimizer: 'optimizer', learningRate: 'lr', epochs: 'epochs', batchSize: 'batch', seed: 'seed' });
+    setDefined(options, o, { alpha: 'alpha', lambda: 'lambda', pathSteps: 'path-steps', tol: 'tol', maxIterations: 'max-iterations' });
     if (o.zscore === true) options.zscore = true;
     if (o['no-zscore'] === true) options.zscore = false;
-    set('classWeights', o['class-weights']);
-    set('unknown', o.unknown);
-    const columns = numbers(o.columns, 'columns');
-
-    const load = async (inputs: string[], what: string) => {
-      const bar = progressBar(`probe: loading ${what}`, 'rows', ctx.interactive);
-      try {
-        return await loadActivations(inputs, {
-          format: o.format as ActivationFormat,
-          nan: o.nan as 'error' | 'zero',
-          ...(columns ? { columns } : {}),
-          signal: ctx.signal,
-          onProgress: (p) => bar.update(p.rows, p.totalRows),
-        });
-      } finally {
-        bar.done();
-      }
-    };
+    setDefined(options, o, { classWeights: 'class-weights', unknown: 'unknown' });
+    const columns = o.columns as number[] | undefined;
+    const load = (inputs: string[], what: string) => loadWithProgress(ctx, `probe: loading ${what}`, inputs, columns);
     const activations = await load(ctx.positionals, 'train');
     const validation = o['validation-activations']
       ? { activations: await load(o['validation-activations'] as string[], 'validation'), labels: o['validation-labels'] as string }

@@ -1,10 +1,13 @@
 /** `neurosieve synth`: write a synthetic dataset with planted redundancy and its truth file (src/synth/synth.ts). */
 import { statSync } from 'node:fs';
 import { NeurosieveError } from '../core/errors.js';
-import { resolveSynthOptions, synth, type SynthOptions } from '../synth/synth.js';
+import { resolveSynthOptions, SYNTH_DEFAULTS, SYNTH_DTYPES, writeSynth, type SynthOptions } from '../synth/synth.js';
 import type { CommandSpec } from './args.js';
 import type { Command } from './command.js';
+import { choice, shown, threadsOption } from './options.js';
 import { progressBar } from './progress.js';
+
+const d = SYNTH_DEFAULTS;
 
 const spec: CommandSpec = {
   name: 'synth',
@@ -14,37 +17,22 @@ const spec: CommandSpec = {
     { name: 'out', short: 'o', kind: 'string', value: 'file.npy', required: true, help: 'output .npy; the truth goes to <out>.truth.json' },
     { name: 'tokens', kind: 'int', value: 'T', required: true, help: 'rows (tokens)' },
     { name: 'neurons', kind: 'int', value: 'D', required: true, help: 'neurons (columns)' },
-    { name: 'layers', kind: 'int', value: 'L', default: 1, help: 'write [L, T, D/L] (L must divide D), as per-layer dumps are stored' },
+    { name: 'layers', kind: 'int', value: 'L', default: d.layers, help: 'write [L, T, D/L] (L must divide D), as per-layer dumps are stored' },
     { name: 'groups', kind: 'int', value: 'G', help: 'groups of redundant neurons (default: a quarter of the neurons in groups)' },
-    { name: 'group-size', kind: 'string', value: 'N|MIN:MAX', help: 'neurons per group, base included (default 4)' },
-    { name: 'noise', kind: 'string', value: 'S|MIN:MAX', help: 'noise level of each copy: |r| with its base = 1/sqrt(1+S^2) (default 0.05:0.5)' },
+    { name: 'group-size', kind: 'string', value: 'N|MIN:MAX', help: `neurons per group, base included (default ${d.groupSize})` },
+    { name: 'noise', kind: 'string', value: 'S|MIN:MAX', help: `noise level of each copy: |r| with its base = 1/sqrt(1+S^2) (default ${d.noise.join(':')})` },
     { name: 'constant', kind: 'int', value: 'N', help: 'constant (zero-variance) neurons (default ceil(D/100) when D >= 16)' },
     { name: 'large-mean', kind: 'int', value: 'N', help: 'neurons with mean ~1e4 and unit variance (default ceil(D/100) when D >= 16)' },
-    { name: 'large-mean-value', kind: 'number', value: 'M', help: 'mean of the large-mean neurons, each within ±10% (default 10000)' },
-    { name: 'offset', kind: 'number', value: 'X', help: 'added to every neuron (default 0)' },
-    { name: 'dtype', kind: 'string', choices: ['float32', 'float16'], default: 'float32', help: 'element type on disk' },
-    { name: 'seed', kind: 'int', value: 'S', default: 0, help: 'random seed: same seed and options, same bytes' },
-    { name: 'threads', kind: 'int', value: 'N', default: 0, help: 'worker threads, 0 = all (never changes the output)' },
+    { name: 'large-mean-value', kind: 'number', value: 'M', help: `mean of the large-mean neurons, each within ±10% (default ${shown(d.largeMeanValue)})` },
+    { name: 'offset', kind: 'number', value: 'X', help: `added to every neuron (default ${d.offset})` },
+    choice('dtype', SYNTH_DTYPES, d.dtype, 'element type on disk'),
+    { name: 'seed', kind: 'int', value: 'S', default: d.seed, help: 'random seed: same seed and options, same bytes' },
+    threadsOption('worker threads, 0 = all (never changes the output)'),
   ],
 };
 
-/** API option key → the flag users typed, for error messages. */
-const FLAGS: Record<string, string> = {
-  out: '--out',
-  tokens: '--tokens',
-  neurons: '--neurons',
-  layers: '--layers',
-  groups: '--groups',
-  groupSize: '--group-size',
-  noise: '--noise',
-  constant: '--constant',
-  largeMean: '--large-mean',
-  largeMeanValue: '--large-mean-value',
-  offset: '--offset',
-  dtype: '--dtype',
-  seed: '--seed',
-  threads: '--threads',
-};
+/** API option key → the flag users typed, for error messages: 'groupSize' → '--group-size'. */
+const flagOf = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** "4" → 4, "2:8" → [2, 8]. */
 function parseRange(raw: string | undefined, flag: string, what: string): number | [number, number] | undefined {
@@ -79,19 +67,18 @@ export const synthCommand: Command = {
       largeMean: opt['large-mean'] as number | undefined,
       largeMeanValue: opt['large-mean-value'] as number | undefined,
       offset: opt.offset as number | undefined,
-      dtype: opt.dtype as 'float32' | 'float16',
+      dtype: opt.dtype as SynthOptions['dtype'],
       seed: opt.seed as number,
       threads: opt.threads as number,
-      signal: ctx.signal,
     };
-    // Validate with the flags' names first, so messages say --group-size rather than groupSize.
-    resolveSynthOptions(options, (k) => FLAGS[k] ?? k);
+    // Validated once, with the flags' names, so messages say --group-size rather than groupSize.
+    const resolved = resolveSynthOptions(options, flagOf);
 
     const bar = progressBar('synth', 'rows', ctx.interactive);
     const start = performance.now();
     let result;
     try {
-      result = await synth({ ...options, onProgress: (p) => bar.update(p.rows, p.totalRows) });
+      result = await writeSynth(resolved, { signal: ctx.signal, onProgress: (p) => bar.update(p.rows, p.totalRows) });
     } finally {
       bar.done();
     }

@@ -23,16 +23,26 @@ import { fstatSync, openSync, closeSync, readSync } from 'node:fs';
 import { callNativeSync, NeurosieveError } from '../core/errors.js';
 import { fcluster, linkageTree } from './fcluster.js';
 import { readNpyHeader } from '../io/npy.js';
-import { BACKENDS, chooseBackend } from '../gpu/backend.js';
-import { awaitJob, LINKAGE_METHODS, progressForwarder, runLinkage, type ClusterProgress, type LinkageMethod, type LinkageReport } from './linkage.js';
+import { BACKENDS, chooseBackend, type BackendChoice } from '../gpu/backend.js';
+import { awaitJob, LINKAGE_DEFAULTS, LINKAGE_METHODS, progressForwarder, TIES, runLinkage, type ClusterProgress, type LinkageMethod, type LinkageReport } from './linkage.js';
 import { native } from '../core/native.js';
 import type { NativeClusterOptions, NativeCorrSource } from '../core/native-types.js';
 import { prng } from '../core/random.js';
 import type { ComputeBackend } from '../types.js';
 import { readStatsHeader } from '../correlate/stats.js';
-import { expectInteger, expectKnownKeys, expectOneOf } from '../core/validate.js';
+import { expectInteger, expectOneOf, expectOptions, expectThreads, fail } from '../core/validate.js';
 
-export type Representative = 'random' | 'central';
+/** How the kept neuron of a cluster is chosen (CorrelationClustersOptions.representative). */
+export const REPRESENTATIVES = ['random', 'central'] as const;
+export type Representative = (typeof REPRESENTATIVES)[number];
+/** Storage of the condensed distances (CorrelationClustersOptions.precision). */
+export const PRECISIONS = ['float32', 'float64'] as const;
+
+/** Distance thresholds are in [0, 2]: d = 1 − |r|. */
+export const THRESHOLD_RANGE = [0, 2] as const;
+
+/** Defaults of CorrelationClustersOptions (threads: every core). */
+export const CLUSTER_DEFAULTS = { ...LINKAGE_DEFAULTS, representative: 'random', seed: 0, precision: 'float32' } as const;
 
 export interface CorrelationClustersOptions {
   /** Distance thresholds in [0, 2]; merges of height ≤ t join. The paper uses 0.1 … 0.9, Dalvi 2020 0.3. */
@@ -44,11 +54,11 @@ export interface CorrelationClustersOptions {
   /** Seed of the 'random' representatives, an integer in [0, 2^32) (default 0). */
   seed?: number;
   /** Storage of the condensed distances: 'float32' (default, half of scipy's memory) or 'float64' (scipy's Z exactly, twice the memory). */
-  precision?: 'float32' | 'float64';
+  precision?: (typeof PRECISIONS)[number];
   /** Worker threads for the distance build, 0 = all (default). Results do not depend on it. */
   threads?: number;
   /** Where the linkage runs: 'native' (default; see LinkageOptions.backend for why), 'webgpu' or 'auto'. */
-  backend?: 'auto' | 'native' | 'webgpu';
+  backend?: BackendChoice;
   /** WebGPU ties: 'exact' (default, the CPU's Z; ties hand over to native) or 'any' (see LinkageOptions.ties). */
   ties?: 'exact' | 'any';
   onProgress?: (p: ClusterProgress) => void;
@@ -169,17 +179,15 @@ export async function correlationClusters(
   input: string | Float32Array | Float64Array,
   options: CorrelationClustersOptions,
 ): Promise<CorrelationClusters> {
-  if (typeof options !== 'object' || options === null) {
-    throw new NeurosieveError('E_ARGUMENT', `Expected an options object with thresholds for correlationClusters but received ${String(options)}`);
-  }
-  expectKnownKeys(options, OPTION_KEYS, 'correlationClusters');
-  const method = expectOneOf(options.linkage ?? 'average', 'linkage', LINKAGE_METHODS);
-  const representative = expectOneOf(options.representative ?? 'random', 'representative', ['random', 'central'] as const);
-  const precision = expectOneOf(options.precision ?? 'float32', 'precision', ['float32', 'float64'] as const);
-  const seed = expectInteger(options.seed ?? 0, 'seed', 0, 2 ** 32 - 1);
-  const threads = expectInteger(options.threads ?? 0, 'threads', 0, 1024);
-  const requested = expectOneOf(options.backend ?? 'native', 'backend', BACKENDS);
-  const ties = expectOneOf(options.ties ?? 'exact', 'ties', ['exact', 'any'] as const);
+  const d = CLUSTER_DEFAULTS;
+  expectOptions(options, OPTION_KEYS, 'correlationClusters');
+  const method = expectOneOf(options.linkage ?? d.method, 'linkage', LINKAGE_METHODS);
+  const representative = expectOneOf(options.representative ?? d.representative, 'representative', REPRESENTATIVES);
+  const precision = expectOneOf(options.precision ?? d.precision, 'precision', PRECISIONS);
+  const seed = expectInteger(options.seed ?? d.seed, 'seed', 0, 2 ** 32 - 1);
+  const threads = expectThreads(options.threads);
+  const requested = expectOneOf(options.backend ?? d.backend, 'backend', BACKENDS);
+  const ties = expectOneOf(options.ties ?? d.ties, 'ties', TIES);
   if (requested === 'webgpu' && precision === 'float64') {
     throw new NeurosieveError('E_ARGUMENT', "Expected precision 'float32' with backend 'webgpu' (WGSL has no float64) but received precision 'float64'");
   }
@@ -187,10 +195,9 @@ export async function correlationClusters(
   if (!Array.isArray(thresholds) || thresholds.length === 0) {
     throw new NeurosieveError('E_ARGUMENT', `Expected a non-empty array of distance thresholds for thresholds but received ${JSON.stringify(thresholds)}`);
   }
+  const [tMin, tMax] = THRESHOLD_RANGE;
   for (const t of thresholds) {
-    if (typeof t !== 'number' || !(t >= 0 && t <= 2)) {
-      throw new NeurosieveError('E_ARGUMENT', `Expected a distance threshold in [0, 2] for thresholds but received ${JSON.stringify(t)}`);
-    }
+    if (typeof t !== 'number' || !(t >= tMin && t <= tMax)) fail(`a distance threshold in [${tMin}, ${tMax}]`, 'thresholds', t, JSON.stringify(t));
   }
   const source = correlationSource(input);
   const n = source.n;

@@ -22,7 +22,7 @@
  * `ties: 'any'` the device breaks such ties itself: a valid dendrogram that may differ from the CPU's where
  * ties are (shaders/README.md has measurements of how often that happens).
  */
-import { BACKENDS, chooseBackend } from '../gpu/backend.js';
+import { BACKENDS, chooseBackend, type BackendChoice } from '../gpu/backend.js';
 import { callNative, callNativeSync, NeurosieveError } from '../core/errors.js';
 import { gpuLinkage } from './linkage-webgpu.js';
 import { native } from '../core/native.js';
@@ -40,6 +40,12 @@ export interface ClusterProgress {
   total: number;
 }
 
+/** How the WebGPU linkage treats ties (LinkageOptions.ties). */
+export const TIES = ['exact', 'any'] as const;
+
+/** Defaults of LinkageOptions. */
+export const LINKAGE_DEFAULTS = { method: 'average', backend: 'native', ties: 'exact' } as const;
+
 export interface LinkageOptions {
   /** Default 'average' (UPGMA), the method of the paper. */
   method?: LinkageMethod;
@@ -51,7 +57,7 @@ export interface LinkageOptions {
    * at realistic sizes float32 ties hand an exact GPU run back to the native engine (shaders/README.md), and
    * probing for an adapter loads Dawn (~80 MiB of RSS) for nothing on a CPU-only machine.
    */
-  backend?: 'auto' | 'native' | 'webgpu';
+  backend?: BackendChoice;
   /** Called once with what ran. */
   onReport?: (r: LinkageReport) => void;
   /**
@@ -60,7 +66,7 @@ export interface LinkageOptions {
    * lowest slot and orders equal heights by round: a valid dendrogram, which may differ from the CPU's where
    * ties are (in float32, also values closer than rounding); `tiedMerges` counts those merges.
    */
-  ties?: 'exact' | 'any';
+  ties?: (typeof TIES)[number];
 }
 
 export interface LinkageReport {
@@ -111,9 +117,9 @@ export function progressForwarder(n: number, onProgress: ((p: ClusterProgress) =
 /** Agglomerative clustering of condensed distances (scipy layout: d(i, j), i < j, row by row). */
 export async function linkage(distances: Float32Array | Float64Array, options: LinkageOptions = {}): Promise<Float64Array> {
   expectKnownKeys(options, ['method', 'onProgress', 'signal', 'backend', 'onReport', 'ties'], 'linkage');
-  expectOneOf(options.ties ?? 'exact', 'ties', ['exact', 'any'] as const);
-  const method = expectOneOf(options.method ?? 'average', 'method', LINKAGE_METHODS);
-  const requested = expectOneOf(options.backend ?? 'native', 'backend', BACKENDS);
+  const ties = expectOneOf(options.ties ?? LINKAGE_DEFAULTS.ties, 'ties', TIES);
+  const method = expectOneOf(options.method ?? LINKAGE_DEFAULTS.method, 'method', LINKAGE_METHODS);
+  const requested = expectOneOf(options.backend ?? LINKAGE_DEFAULTS.backend, 'backend', BACKENDS);
   if (!(distances instanceof Float32Array) && !(distances instanceof Float64Array)) {
     throw new NeurosieveError('E_ARGUMENT', `Expected a Float32Array or Float64Array for distances but received ${Object.prototype.toString.call(distances)}`);
   }
@@ -130,7 +136,7 @@ export async function linkage(distances: Float32Array | Float64Array, options: L
   }
   if (options.signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'cancelled before the linkage started');
   const backend = await chooseBackend(requested);
-  return runLinkage(distances, n, method, backend, options);
+  return runLinkage(distances, n, method, backend, { ...options, ties });
 }
 
 /** Validated condensed distances of n points through the chosen backend (also used by correlationClusters). */

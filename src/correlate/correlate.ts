@@ -9,10 +9,14 @@ import { native } from '../core/native.js';
 import { gpuComoments, type GpuPassOptions, type GpuPassResult } from './pass-webgpu.js';
 import { BACKENDS, chooseBackend } from '../gpu/backend.js';
 import type { ComputeBackend, CorrelateOptions, CorrelationResult, Dataset, Stats } from '../types.js';
-import { expectInteger, expectKnownKeys, expectOneOf } from '../core/validate.js';
+import { DEFAULT_THREADS, expectInteger, expectKnownKeys, expectOneOf, expectThreads } from '../core/validate.js';
 import { CHUNK_ROWS_RANGE, defaultChunkRows } from '../io/chunk-rows.js';
+import { DEFAULT_NAN, NAN_POLICIES } from '../io/load.js';
 
 export { defaultChunkRows };
+
+/** Defaults of CorrelateOptions (src/types.ts) that are values rather than computed. */
+export const CORRELATE_DEFAULTS = { nan: DEFAULT_NAN, backend: 'auto' } as const;
 
 const OPTION_KEYS = ['threads', 'chunkRows', 'nan', 'onProgress', 'signal', 'format', 'backend'] as const;
 
@@ -22,11 +26,11 @@ export async function computeStats(
   options: CorrelateOptions & OpenOptions = {},
 ): Promise<{ stats: Stats; nonFinite: number; backend: ComputeBackend }> {
   expectKnownKeys(options, OPTION_KEYS, 'correlate');
-  const dataset = asDataset(input, { format: options.format ?? 'auto' });
-  const threads = expectInteger(options.threads ?? 0, 'threads', 0, 1024);
+  const dataset = asDataset(input, { format: options.format });
+  const threads = expectThreads(options.threads);
   const chunkRows = expectInteger(options.chunkRows ?? defaultChunkRows(dataset.cols), 'chunkRows', ...CHUNK_ROWS_RANGE);
-  const nan = expectOneOf(options.nan ?? 'error', 'nan', ['error', 'zero'] as const);
-  const requested = expectOneOf(options.backend ?? 'auto', 'backend', BACKENDS);
+  const nan = expectOneOf(options.nan ?? CORRELATE_DEFAULTS.nan, 'nan', NAN_POLICIES);
+  const requested = expectOneOf(options.backend ?? CORRELATE_DEFAULTS.backend, 'backend', BACKENDS);
   const { signal, onProgress } = options;
   if (signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'cancelled before the pass started');
 
@@ -69,7 +73,12 @@ async function nativeComoments(dataset: Dataset, o: GpuPassOptions): Promise<Gpu
 
 /** Pearson correlation, means and standard deviations from statistics (a stats file's content or a pass). */
 export function correlationFromStats(stats: Stats, options: { threads?: number } = {}, nonFinite = 0): CorrelationResult {
-  const threads = expectInteger(options.threads ?? 0, 'threads', 0, 1024);
+  expectKnownKeys(options, ['threads'], 'correlationFromStats');
+  return correlationOf(stats, expectThreads(options.threads), nonFinite);
+}
+
+/** correlationFromStats with a checked thread count (internal). */
+function correlationOf(stats: Stats, threads: number, nonFinite: number): CorrelationResult {
   const D = stats.cols;
   const corr = callNativeSync(() => native().correlationFromComoments(stats.comoment, D, threads));
   const stds = new Float64Array(D);
@@ -90,5 +99,5 @@ export async function correlate(
   options: CorrelateOptions & OpenOptions = {},
 ): Promise<CorrelationResult> {
   const { stats, nonFinite, backend } = await computeStats(input, options);
-  return { ...correlationFromStats(stats, { threads: options.threads }, nonFinite), backend };
+  return { ...correlationOf(stats, options.threads ?? DEFAULT_THREADS, nonFinite), backend };
 }

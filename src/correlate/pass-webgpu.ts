@@ -4,7 +4,7 @@
  * through GpuComomentPass while the next one is being read.
  */
 import { NeurosieveError } from '../core/errors.js';
-import { streamRows } from '../io/load.js';
+import { streamRows, type NanPolicy } from '../io/load.js';
 import type { Dataset, Progress } from '../types.js';
 import { GpuComomentPass, type ChunkKernelOutput } from './comoments-webgpu.js';
 import { gpu } from '../gpu/device.js';
@@ -13,7 +13,7 @@ import type { NativeComoments } from '../core/native-types.js';
 export interface GpuPassOptions {
   threads: number;
   chunkRows: number;
-  nan: 'error' | 'zero';
+  nan: NanPolicy;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
 }

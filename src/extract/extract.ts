@@ -15,19 +15,20 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, write
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { NeurosieveError } from '../core/errors.js';
+import { expectInteger, expectKnownKeys, expectOneOf } from '../core/validate.js';
 import { npyHeader } from '../io/npy.js';
 import { SpanAggregator } from './aggregate.js';
 import { TOKEN_LABELS } from './labels.js';
-import { loadModel, type ColumnBlock, type LayerSet, type LoadedModel } from './model.js';
+import { LAYER_SETS, loadModel, type ColumnBlock, type LayerSet, type LoadedModel } from './model.js';
 import { prepareText, readSource, type PreparedSource } from './prepare.js';
-import { PositionalRowWriter, ShardedRowWriter, type OutputDtype } from './row-writer.js';
+import { OUTPUT_DTYPES, PositionalRowWriter, ShardedRowWriter, type OutputDtype } from './row-writer.js';
 import { expandSources } from './sources.js';
 import { balancedSplits, type SplitResult, type SplitSizes } from './splits.js';
 import { STATEMENT_LABELS } from './statements.js';
+import { AGGREGATIONS, EXTRACT_DEFAULTS, EXTRACT_KEYS, SENTENCE_REPRESENTATIONS, type Aggregation, type SentenceRepresentation } from './options.js';
 import { planWindows, type WindowPlan } from './windows.js';
 
-export type Aggregation = 'first' | 'last' | 'average';
-export type SentenceRepresentation = 'mean' | 'first';
+export type { Aggregation, SentenceRepresentation };
 
 export interface ExtractOptions {
   /** Model directory (model.onnx or model.fp16.onnx, tokenizer.json, config.json) or an .onnx file. */
@@ -104,16 +105,6 @@ export interface ExtractSummary {
   tokensPerSecond: number;
   tokenTask: TaskSummary;
   sentenceTask: TaskSummary;
-}
-
-const DEFAULT_SPLITS: SplitSizes = { train: 5000, dev: 540, test: 365 };
-
-function checkInt(v: number, name: string, min: number): void {
-  if (!Number.isInteger(v) || v < min) throw new NeurosieveError('E_ARGUMENT', `Expected an integer ≥ ${min} for ${name} but received ${v}`);
-}
-
-function checkChoice<T extends string>(v: T, name: string, choices: readonly T[]): void {
-  if (!choices.includes(v)) throw new NeurosieveError('E_ARGUMENT', `Expected one of ${choices.join(', ')} for ${name} but received '${v}'`);
 }
 
 /** Whitespace inside a word (strings, comments) would break NeuroX's whitespace-separated .in files. */
@@ -202,34 +193,26 @@ interface WindowJob {
 export async function extractActivations(options: ExtractOptions): Promise<ExtractSummary> {
   const t0 = performance.now();
   // ---- Validate options (once, here). ----
-  const aggregation = options.aggregation ?? 'average';
-  checkChoice(aggregation, 'aggregation', ['first', 'last', 'average'] as const);
-  const layers = options.layers ?? 'hidden';
-  checkChoice(layers, 'layers', ['hidden', 'ffn', 'both'] as const);
-  const dtype = options.dtype ?? 'float32';
-  checkChoice(dtype, 'dtype', ['float32', 'float16'] as const);
-  const sentenceRepr = options.sentenceRepresentation ?? 'mean';
-  checkChoice(sentenceRepr, 'sentence representation', ['mean', 'first'] as const);
-  const batchSize = options.batchSize ?? 8;
-  checkInt(batchSize, 'batch size', 1);
-  const threads = options.threads ?? 0;
-  checkInt(threads, 'threads', 0);
-  const maxTokens = options.maxTokens ?? 0;
-  checkInt(maxTokens, 'max tokens', 0);
-  const shardRows = options.shardRows ?? 65536;
-  checkInt(shardRows, 'shard rows', 1);
-  const seed = options.seed ?? 1;
-  checkInt(seed, 'seed', 0);
-  const minCount = options.minClassCount ?? 50;
-  checkInt(minCount, 'min class count', 1);
-  const sizes = options.splits ?? DEFAULT_SPLITS;
+  expectKnownKeys(options, EXTRACT_KEYS, 'extractActivations');
+  const d = EXTRACT_DEFAULTS;
+  const aggregation = expectOneOf(options.aggregation ?? d.aggregation, 'aggregation', AGGREGATIONS);
+  const layers = expectOneOf(options.layers ?? d.layers, 'layers', LAYER_SETS);
+  const dtype = expectOneOf(options.dtype ?? d.dtype, 'dtype', OUTPUT_DTYPES);
+  const sentenceRepr = expectOneOf(options.sentenceRepresentation ?? d.sentenceRepresentation, 'sentenceRepresentation', SENTENCE_REPRESENTATIONS);
+  const batchSize = expectInteger(options.batchSize ?? d.batchSize, 'batchSize', 1);
+  const threads = expectInteger(options.threads ?? d.threads, 'threads', 0);
+  const maxTokens = expectInteger(options.maxTokens ?? d.maxTokens, 'maxTokens', 0);
+  const shardRows = expectInteger(options.shardRows ?? d.shardRows, 'shardRows', 1);
+  const seed = expectInteger(options.seed ?? d.seed, 'seed', 0);
+  const minCount = expectInteger(options.minClassCount ?? d.minClassCount, 'minClassCount', 1);
+  const sizes: SplitSizes = options.splits ?? d.splits;
   const sentSizes = options.sentenceSplits ?? sizes;
-  for (const [what, s] of [['token splits', sizes], ['sentence splits', sentSizes]] as const) {
-    for (const k of SPLIT_NAMES) checkInt(s[k], `${what} (${k})`, 0);
+  for (const [what, s] of [['splits', sizes], ['sentenceSplits', sentSizes]] as const) {
+    for (const k of SPLIT_NAMES) expectInteger(s[k], `${what}.${k}`, 0);
   }
   const tokenLabels = [...(options.tokenClasses ?? TOKEN_LABELS)];
-  for (const c of tokenLabels) checkChoice(c, 'token classes', TOKEN_LABELS as unknown as string[]);
-  if (options.maxLength !== undefined) checkInt(options.maxLength, 'max length', 3);
+  for (const c of tokenLabels) expectOneOf(c, 'tokenClasses', TOKEN_LABELS);
+  if (options.maxLength !== undefined) expectInteger(options.maxLength, 'maxLength', 3);
   if (!options.output) throw new NeurosieveError('E_ARGUMENT', 'Expected an output directory but received none');
   const out = resolve(options.output);
   checkOutput(out, options.overwrite === true);

@@ -1,7 +1,8 @@
 /** Activation extraction from ONNX code models, with Python token and statement labels. */
 export { extractActivations } from './extract.js';
 export type { Aggregation, ExtractOptions, ExtractProgress, ExtractSummary, SentenceRepresentation, TaskSummary } from './extract.js';
-export { loadModel, resolveModelFiles } from './model.js';
+export { AGGREGATIONS, EXTRACT_DEFAULTS, SENTENCE_REPRESENTATIONS } from './options.js';
+export { LAYER_SETS, loadModel, resolveModelFiles } from './model.js';
 export type { ColumnBlock, LayerSet, LoadedModel } from './model.js';
 export { tokenizePython, PythonTokenizeError, PYTHON_KEYWORDS } from './python-tokenize.js';
 export type { PyToken, PyTokenType } from './python-tokenize.js';
@@ -15,7 +16,7 @@ export { planWindows } from './windows.js';
 export type { WindowPlan } from './windows.js';
 export { balancedSplits } from './splits.js';
 export type { SplitResult, SplitSizes } from './splits.js';
-export type { OutputDtype } from './row-writer.js';
+export { OUTPUT_DTYPES, type OutputDtype } from './row-writer.js';
 export { SpanAggregator } from './aggregate.js';
 export type { SpanMode } from './aggregate.js';
 export { readSource, prepareText } from './prepare.js';

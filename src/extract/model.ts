@@ -11,7 +11,9 @@ import * as ort from 'onnxruntime-node';
 import { NeurosieveError } from '../core/errors.js';
 import { SubwordTokenizer } from './tokenizer.js';
 
-export type LayerSet = 'hidden' | 'ffn' | 'both';
+/** Which activations become columns: per-layer hidden states, FFN neurons, or both. */
+export const LAYER_SETS = ['hidden', 'ffn', 'both'] as const;
+export type LayerSet = (typeof LAYER_SETS)[number];
 
 /** One group of columns in an output row: `width` neurons of one layer of one kind. */
 export interface ColumnBlock {

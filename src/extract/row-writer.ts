@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { npyHeader } from '../io/npy.js';
 import { toFloat16 } from '../io/float16.js';
 
-export type OutputDtype = 'float32' | 'float16';
+/** Element types of the activation files. */
+export const OUTPUT_DTYPES = ['float32', 'float16'] as const;
+export type OutputDtype = (typeof OUTPUT_DTYPES)[number];
 
 function writeAll(fd: number, bytes: Uint8Array, position?: number): void {
   let off = 0;

@@ -1,3 +1,6 @@
+/** The least and the most rows defaultChunkRows picks. */
+export const DEFAULT_CHUNK_ROWS_BOUNDS = [1024, 8192] as const;
+
 /**
  * Rows per chunk when the caller does not say: ~16 MiB of float32 per chunk (two are in memory: one being read,
  * one being folded in), a multiple of the kernel's 512-row panel, between 1024 and 8192 rows. Measured on 2
@@ -6,7 +9,7 @@
  */
 export function defaultChunkRows(cols: number): number {
   const rows = Math.floor((16 << 20) / (4 * cols) / 512) * 512;
-  return Math.min(8192, Math.max(1024, rows));
+  return Math.min(DEFAULT_CHUNK_ROWS_BOUNDS[1], Math.max(DEFAULT_CHUNK_ROWS_BOUNDS[0], rows));
 }
 
 /** The range every chunkRows option is checked against, once, by the public function that receives it. */

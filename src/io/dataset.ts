@@ -7,13 +7,16 @@ import { callNativeSync, NeurosieveError } from '../core/errors.js';
 import { activationFilesIn, expandGlob, hasGlobMagic } from './glob.js';
 import { native } from '../core/native.js';
 import type { ActivationFormat, Dataset, SourceInfo } from '../types.js';
+import { expectKnownKeys, expectOneOf } from '../core/validate.js';
 
 export interface OpenOptions {
   /** Format of every file; 'auto' (default) decides by extension, then by the first bytes. */
   format?: ActivationFormat;
 }
 
-const FORMATS: readonly ActivationFormat[] = ['auto', 'npy', 'safetensors', 'neurox-jsonl'];
+/** The activation formats of OpenOptions.format; 'auto' (the default) decides by extension, then by the first bytes. */
+export const ACTIVATION_FORMATS = ['auto', 'npy', 'safetensors', 'neurox-jsonl'] as const satisfies readonly ActivationFormat[];
+export const DEFAULT_FORMAT: ActivationFormat = 'auto';
 
 /** Expands inputs (files, directories, globs) into an ordered list of files. */
 export function resolveInputs(inputs: string | readonly string[]): string[] {
@@ -55,10 +58,16 @@ function safeIsFile(p: string): boolean {
 
 /** Opens a dataset: every header is read and checked; no activations are read yet. */
 export function openActivations(inputs: string | readonly string[], options: OpenOptions = {}): Dataset {
-  const format = options.format ?? 'auto';
-  if (!FORMATS.includes(format)) {
-    throw new NeurosieveError('E_ARGUMENT', `Expected one of ${FORMATS.join(', ')} for format but received '${String(format)}'`);
-  }
+  expectKnownKeys(options, ['format'], 'openActivations');
+  return openChecked(inputs, formatOf(options));
+}
+
+function formatOf(options: OpenOptions): ActivationFormat {
+  return expectOneOf(options.format ?? DEFAULT_FORMAT, 'format', ACTIVATION_FORMATS);
+}
+
+/** openActivations with a checked format (internal). */
+function openChecked(inputs: string | readonly string[], format: ActivationFormat): Dataset {
   const files: SourceInfo[] = resolveInputs(inputs).map((path) => callNativeSync(() => native().inspect(path, format)));
   const first = files[0]!;
   for (const f of files) {
@@ -79,5 +88,5 @@ export function openActivations(inputs: string | readonly string[], options: Ope
 /** Accepts either an opened Dataset or inputs to open. */
 export function asDataset(input: Dataset | string | readonly string[], options: OpenOptions = {}): Dataset {
   if (typeof input === 'object' && input !== null && 'files' in input && !Array.isArray(input)) return input as Dataset;
-  return openActivations(input as string | readonly string[], options);
+  return openChecked(input as string | readonly string[], formatOf(options));
 }

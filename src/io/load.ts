@@ -13,11 +13,16 @@ import type { NativeRowReader } from '../core/native-types.js';
 import type { Dataset, Progress } from '../types.js';
 import { expectInteger, expectKnownKeys, expectOneOf } from '../core/validate.js';
 
+/** What to do with NaN/Inf in activations: 'error' (the default) stops naming file, row and neuron; 'zero' replaces and counts them. */
+export const NAN_POLICIES = ['error', 'zero'] as const;
+export type NanPolicy = (typeof NAN_POLICIES)[number];
+export const DEFAULT_NAN: NanPolicy = 'error';
+
 export interface RowStreamOptions extends OpenOptions {
   /** Neurons to keep, in output order (original neuron ids, distinct); default: all. */
   columns?: ArrayLike<number>;
   /** 'error' (default) stops at the first NaN/Inf naming file, row and neuron; 'zero' replaces them by 0 and counts them. */
-  nan?: 'error' | 'zero';
+  nan?: NanPolicy;
 }
 
 export interface LoadOptions extends RowStreamOptions {
@@ -85,8 +90,8 @@ export function openRowStream(input: Dataset | string | readonly string[], optio
 }
 
 function openChecked(input: Dataset | string | readonly string[], options: RowStreamOptions): RowStream {
-  const dataset = asDataset(input, { format: options.format ?? 'auto' });
-  const nan = expectOneOf(options.nan ?? 'error', 'nan', ['error', 'zero'] as const);
+  const dataset = asDataset(input, { format: options.format });
+  const nan = expectOneOf(options.nan ?? DEFAULT_NAN, 'nan', NAN_POLICIES);
   const columns = options.columns === undefined ? undefined : validateColumns(options.columns, dataset.cols);
   return streamRows(dataset, columns, nan);
 }
@@ -95,7 +100,7 @@ function openChecked(input: Dataset | string | readonly string[], options: RowSt
  * A row stream over an already opened dataset with resolved options (internal: no checks). Backends that stream a
  * dataset call this, not openRowStream, so headers are read and options checked once, by the public function.
  */
-export function streamRows(dataset: Dataset, columns: Uint32Array | undefined, nan: 'error' | 'zero'): RowStream {
+export function streamRows(dataset: Dataset, columns: Uint32Array | undefined, nan: NanPolicy): RowStream {
   const files = dataset.files.map((f) => ({ path: f.path, format: f.format }));
   const reader: NativeRowReader = callNativeSync(() => new (native().RowReader)({ files, columns, nan }));
   return {

@@ -1,29 +1,9 @@
-/**
- * Checks shared by the probe trainers: numbers in a range, a ProbeData's shapes, ids and finite features, the
- * trainer hooks.
- */
+/** Checks shared by the probe trainers: a ProbeData's shapes, ids and finite features, the trainer hooks. */
 import { callNative, NeurosieveError } from '../core/errors.js';
 import { native } from '../core/native.js';
 import { BACKENDS } from '../gpu/backend.js';
-import { expectInteger, expectOneOf } from '../core/validate.js';
+import { expectFunction, expectInteger, expectOneOf, show } from '../core/validate.js';
 import type { ProbeData, TrainHooks } from './train-types.js';
-
-/** A value as messages quote it: strings in quotes, other objects by their type tag. */
-export function show(v: unknown): string {
-  if (typeof v === 'string') return `'${v}'`;
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
-  return Object.prototype.toString.call(v);
-}
-
-/** A finite number in [min, max] (or (min, max] with minExclusive). */
-export function expectNumberIn(value: unknown, name: string, min: number, max: number, minExclusive = false): number {
-  const ok = typeof value === 'number' && Number.isFinite(value) && (minExclusive ? value > min : value >= min) && value <= max;
-  if (!ok) {
-    const range = max === Infinity ? (minExclusive ? `a finite number > ${min}` : `a finite number >= ${min}`) : `a number in ${minExclusive ? '(' : '['}${min}, ${max}]`;
-    throw new NeurosieveError('E_ARGUMENT', `Expected ${range} for ${name} but received ${show(value)}`);
-  }
-  return value as number;
-}
 
 /** Shapes of one in-memory problem; class ids in [0, classes). `what` names it in messages ('train', 'validation'). */
 export function checkProbeData(data: ProbeData, classes: number, what: string): void {
@@ -62,8 +42,6 @@ export function checkHooks(hooks: TrainHooks, classes: number, fn: string): void
       if (!(Number.isFinite(w[c]!) && w[c]! > 0)) throw new NeurosieveError('E_ARGUMENT', `Expected positive finite class weights for classWeights but received ${w[c]} for class ${c}`);
     }
   }
-  if (hooks.onProgress !== undefined && typeof hooks.onProgress !== 'function') {
-    throw new NeurosieveError('E_ARGUMENT', `Expected a function for onProgress but received ${show(hooks.onProgress)}`);
-  }
+  expectFunction(hooks.onProgress, 'onProgress');
   if (hooks.signal?.aborted) throw new NeurosieveError('E_CANCELLED', `${fn} cancelled`);
 }

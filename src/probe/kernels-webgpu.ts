@@ -14,6 +14,7 @@
  * shaders/softmax-xent.wgsl (loss and dL/dz), shaders/gemm-gtx.wgsl (Gᵀ·X). Penalties (L1, L2) and the optimiser
  * belong to the solver: these kernels compute the data term only.
  */
+import { expectKnownKeys } from '../core/validate.js';
 import { NeurosieveError } from '../core/errors.js';
 import { halfBits } from '../io/float16.js';
 import { checked, gpu, type Gpu } from '../gpu/device.js';
@@ -57,6 +58,7 @@ export async function uploadActivations(
   cols: number,
   options: { storage?: GpuStorage | 'auto'; labels?: Uint32Array; classes?: number; maxBindingBytes?: number } = {},
 ): Promise<GpuActivations> {
+  expectKnownKeys(options, ['storage', 'labels', 'classes', 'maxBindingBytes'], 'uploadActivations');
   const g = await gpu();
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1 || x.length < rows * cols) {
     throw new NeurosieveError('E_ARGUMENT', `Expected a Float32Array of rows×cols = ${rows}×${cols} for x but received ${x.length} values`);

@@ -17,7 +17,10 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { NeurosieveError } from '../core/errors.js';
 import { readNpyIntegers } from '../io/npy-int.js';
-import { expectInteger, expectKnownKeys } from '../core/validate.js';
+import { expectInteger, expectKnownKeys, expectOneOf } from '../core/validate.js';
+
+/** Label file formats (ReadLabelsOptions.format); the default goes by extension. */
+export const LABEL_FORMATS = ['json', 'npy', 'label'] as const;
 
 export interface Labels {
   /** Class id of every row, in [0, classes.length). */
@@ -38,7 +41,7 @@ export interface ReadLabelsOptions {
   classes?: readonly string[];
   unknown?: string;
   /** File format; default by extension (.json, .npy, anything else is NeuroX .label text). */
-  format?: 'json' | 'npy' | 'label';
+  format?: (typeof LABEL_FORMATS)[number];
   /** Allow a single class (default false: a probe needs at least two). Test labels may hold one class. */
   allowSingleClass?: boolean;
 }
@@ -120,20 +123,20 @@ function fromLabelText(path: string): Raw {
   return { kind: 'string', values };
 }
 
+const ARRAY_KEYS = ['rows', 'classes', 'unknown', 'allowSingleClass'] as const;
+
 /** Reads class labels (see the file comment for formats and the class order). */
 export function readLabels(path: string, options: ReadLabelsOptions = {}): Labels {
   expectKnownKeys(options, ['rows', 'classes', 'unknown', 'format', 'allowSingleClass'], 'readLabels');
   if (typeof path !== 'string' || path.length === 0) throw new NeurosieveError('E_ARGUMENT', `Expected a path for labels but received ${show(path)}`);
-  const format = options.format ?? (extname(path).toLowerCase() === '.json' ? 'json' : extname(path).toLowerCase() === '.npy' ? 'npy' : 'label');
-  if (!['json', 'npy', 'label'].includes(format)) {
-    throw new NeurosieveError('E_ARGUMENT', `Expected one of 'json', 'npy', 'label' for format but received ${show(format)}`);
-  }
+  const format = expectOneOf(options.format ?? (extname(path).toLowerCase() === '.json' ? 'json' : extname(path).toLowerCase() === '.npy' ? 'npy' : 'label'), 'format', LABEL_FORMATS);
   const raw: Raw = format === 'json' ? fromJson(path) : format === 'npy' ? { kind: 'int', values: readNpyIntegers(path) } : fromLabelText(path);
   return labelsFrom(raw, path, options);
 }
 
 /** Labels from values already in memory (an array of ints or of strings), with the same rules as readLabels. */
 export function labelsFromArray(values: readonly (number | string)[] | Int32Array, options: Omit<ReadLabelsOptions, 'format'> = {}): Labels {
+  expectKnownKeys(options, ARRAY_KEYS, 'labelsFromArray');
   const what = '(labels array)';
   const arr = Array.from(values as ArrayLike<number | string>);
   const raw: Raw = arr.length > 0 && arr.every((v) => typeof v === 'string') ? { kind: 'string', values: arr as string[] } : { kind: 'int', values: checkInts(arr, what, 'label') };

@@ -5,7 +5,7 @@
  */
 import { callNative, NeurosieveError } from '../core/errors.js';
 import { native } from '../core/native.js';
-import { expectInteger } from '../core/validate.js';
+import { expectInteger, expectKnownKeys, expectThreads } from '../core/validate.js';
 
 /** Rows × cols features, row-major. */
 export interface FeatureRows {
@@ -20,7 +20,8 @@ export async function predictLinear(
   probe: { weight: Float32Array; bias: Float32Array },
   options: { threads?: number } = {},
 ): Promise<Int32Array> {
-  const threads = expectInteger(options.threads ?? 0, 'threads', 0, 1024);
+  expectKnownKeys(options, ['threads'], 'predictLinear');
+  const threads = expectThreads(options.threads);
   if (!(data.x instanceof Float32Array)) throw new NeurosieveError('E_ARGUMENT', `Expected a Float32Array for x but received ${Object.prototype.toString.call(data.x)}`);
   const rows = expectInteger(data.rows, 'rows', 0);
   const cols = expectInteger(data.cols, 'cols', 1);

@@ -20,12 +20,18 @@ import { NeurosieveError, callNativeSync } from '../core/errors.js';
 import { awaitJob } from '../cluster/linkage.js';
 import { native } from '../core/native.js';
 import type { NativeCompatOptions, NativeCompatProgress } from '../core/native-types.js';
-import { expectInteger, expectKnownKeys, expectOneOf } from '../core/validate.js';
-import { checkFiniteFeatures, checkHooks, checkProbeData, expectNumberIn, show } from './checks.js';
+import { expectInteger, expectKnownKeys, expectNumber, expectOneOf, expectOptions, show } from '../core/validate.js';
+import { checkFiniteFeatures, checkHooks, checkProbeData } from './checks.js';
 import type { CompatOptions, ProbeData, TrainedLinear, TrainHooks } from './train-types.js';
 
 /** The paper's grid for λ1 and λ2 (method.md §3). */
 export const PAPER_GRID: readonly number[] = [0, 1e-5, 1e-4, 1e-3, 1e-2, 0.1];
+
+/** The optimisers of CompatOptions.optimizer. */
+export const OPTIMIZERS = ['adam', 'sgd'] as const;
+
+/** Defaults of CompatOptions (train-types.ts): NeuroX's. */
+export const COMPAT_DEFAULTS = { optimizer: 'adam', learningRate: 1e-3, epochs: 10, batchSize: 32, l1: 0, l2: 0, seed: 0 } as const;
 
 const OPTION_KEYS = ['optimizer', 'learningRate', 'epochs', 'batchSize', 'l1', 'l2', 'seed', 'patience'] as const;
 const HOOK_KEYS = ['threads', 'classWeights', 'onProgress', 'signal', 'validation'] as const;
@@ -36,28 +42,20 @@ async function checkData(data: ProbeData, what: string, classes: number, threads
   await checkFiniteFeatures(data, what, threads);
 }
 
-interface ResolvedCompat {
-  optimizer: 'adam' | 'sgd';
-  learningRate: number;
-  epochs: number;
-  batchSize: number;
-  l1: number;
-  l2: number;
-  seed: number;
-  patience: number | undefined;
-}
+/** CompatOptions checked and completed: the native trainer's options plus the initialisation seed. */
+type ResolvedCompat = Pick<NativeCompatOptions, 'optimizer' | 'learningRate' | 'epochs' | 'batchSize' | 'l1' | 'l2'> & { seed: number; patience: number | undefined };
 
 function resolveOptions(options: CompatOptions, fn: string, known: readonly string[] = OPTION_KEYS): ResolvedCompat {
-  if (options === null || typeof options !== 'object') throw new NeurosieveError('E_ARGUMENT', `Expected an options object for ${fn} but received ${show(options)}`);
-  expectKnownKeys(options, known, fn);
+  expectOptions(options, known, fn);
+  const d = COMPAT_DEFAULTS;
   return {
-    optimizer: expectOneOf(options.optimizer ?? 'adam', 'optimizer', ['adam', 'sgd'] as const),
-    learningRate: expectNumberIn(options.learningRate ?? 1e-3, 'learningRate', 0, Infinity, true),
-    epochs: expectInteger(options.epochs ?? 10, 'epochs', 1, 1_000_000),
-    batchSize: expectInteger(options.batchSize ?? 32, 'batchSize', 1, 2 ** 31 - 1),
-    l1: expectNumberIn(options.l1 ?? 0, 'l1', 0, Infinity),
-    l2: expectNumberIn(options.l2 ?? 0, 'l2', 0, Infinity),
-    seed: expectInteger(options.seed ?? 0, 'seed', 0),
+    optimizer: expectOneOf(options.optimizer ?? d.optimizer, 'optimizer', OPTIMIZERS),
+    learningRate: expectNumber(options.learningRate ?? d.learningRate, 'learningRate', 0, Infinity, true),
+    epochs: expectInteger(options.epochs ?? d.epochs, 'epochs', 1, 1_000_000),
+    batchSize: expectInteger(options.batchSize ?? d.batchSize, 'batchSize', 1, 2 ** 31 - 1),
+    l1: expectNumber(options.l1 ?? d.l1, 'l1', 0),
+    l2: expectNumber(options.l2 ?? d.l2, 'l2', 0),
+    seed: expectInteger(options.seed ?? d.seed, 'seed', 0),
     patience: options.patience === undefined ? undefined : expectInteger(options.patience, 'patience', 1, 1_000_000),
   };
 }
@@ -92,25 +90,21 @@ export async function trainCompat(
   hooks: TrainHooks & { validation?: ProbeData } = {},
 ): Promise<TrainedLinear> {
   const o = resolveOptions(options ?? {}, 'trainCompat');
-  return run(train, classes, o, hooks ?? {});
+  const h = hooks ?? {};
+  expectKnownKeys(h, HOOK_KEYS, 'trainCompat hooks');
+  await checkRun(train, classes, o, h);
+  return run(train, classes, o, h);
 }
 
-/** Trains once; `checked`: the data were validated already (grid search checks them once for all cells). */
-async function run(
-  train: ProbeData,
-  classes: number,
-  o: ResolvedCompat,
-  hooks: TrainHooks & { validation?: ProbeData },
-  checked = false,
-): Promise<TrainedLinear> {
-  expectKnownKeys(hooks, HOOK_KEYS, 'trainCompat hooks');
+/** What a run checks besides its options: classes, hooks, the data and validation set, patience's needs. */
+async function checkRun(train: ProbeData, classes: number, o: ResolvedCompat, hooks: TrainHooks & { validation?: ProbeData }): Promise<void> {
   expectInteger(classes, 'classes', 2, 2 ** 24);
   checkHooks(hooks, classes, 'trainCompat');
   const threads = hooks.threads ?? 0;
-  if (!checked) await checkData(train, 'train', classes, threads);
+  await checkData(train, 'train', classes, threads);
   const validation = hooks.validation;
   if (validation !== undefined) {
-    if (!checked) await checkData(validation, 'validation', classes, threads);
+    await checkData(validation, 'validation', classes, threads);
     if (validation.cols !== train.cols) {
       throw new NeurosieveError('E_SHAPE', `Expected ${train.cols} columns (as train) for validation.cols but received ${validation.cols}`);
     }
@@ -118,6 +112,13 @@ async function run(
   if (o.patience !== undefined && validation === undefined) {
     throw new NeurosieveError('E_ARGUMENT', 'Expected validation data (hooks.validation) for patience (early stopping needs a validation set) but received none');
   }
+}
+
+/** Trains once, on options, hooks and data checked by checkRun (grid search checks them once for all cells). */
+async function run(train: ProbeData, classes: number, o: ResolvedCompat, hooks: TrainHooks & { validation?: ProbeData }): Promise<TrainedLinear> {
+  if (hooks.signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'trainCompat cancelled');
+  const threads = hooks.threads ?? 0;
+  const validation = hooks.validation;
   const classWeights = hooks.classWeights ?? null;
 
   const init = compatInit(classes, train.cols, o.seed);
@@ -214,17 +215,14 @@ export async function gridSearchCompat(
     throw new NeurosieveError('E_ARGUMENT', 'Expected validation data for gridSearchCompat (cells are chosen on validation accuracy) but received none');
   }
   expectKnownKeys(hooks ?? {}, ['threads', 'classWeights', 'onProgress', 'signal'], 'gridSearchCompat hooks');
-  expectInteger(classes, 'classes', 2, 2 ** 24);
-  const threads = expectInteger(hooks?.threads ?? 0, 'threads', 0, 1024);
-  await checkData(train, 'train', classes, threads);
-  await checkData(validation, 'validation', classes, threads);
   const { onProgress, ...trainHooks } = hooks ?? {};
+  await checkRun(train, classes, base, { ...trainHooks, validation });
   const total = g1.length * g2.length;
   const cells: Array<{ l1: number; l2: number; accuracy: number }> = [];
   let best: { l1: number; l2: number; accuracy: number; probe: TrainedLinear } | undefined;
   for (const l1 of g1) {
     for (const l2 of g2) {
-      const probe = await run(train, classes, { ...base, l1, l2 }, { ...trainHooks, validation }, true);
+      const probe = await run(train, classes, { ...base, l1, l2 }, { ...trainHooks, validation });
       const accs = probe.solver.validationAccuracy as number[];
       const accuracy = accs[accs.length - 1]!;
       cells.push({ l1, l2, accuracy });

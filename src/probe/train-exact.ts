@@ -30,11 +30,12 @@ import { gpuFistaPath, type GpuFistaResult } from './fista-webgpu.js';
 import { awaitJob } from '../cluster/linkage.js';
 import { native } from '../core/native.js';
 import type { NativeProbeExactResult } from '../core/native-types.js';
-import { expectInteger, expectKnownKeys } from '../core/validate.js';
-import { checkHooks, checkProbeData, expectNumberIn } from './checks.js';
+import { expectInteger, expectKnownKeys, expectNumber, expectOptions } from '../core/validate.js';
+import { checkHooks, checkProbeData } from './checks.js';
 import type { ExactOptions, ProbeData, TrainHooks, TrainedLinear } from './train-types.js';
 
 const KEYS = ['alpha', 'lambda', 'pathSteps', 'tol', 'maxIterations'] as const;
+const HOOK_KEYS = ['threads', 'classWeights', 'onProgress', 'signal', 'backend'] as const;
 
 /** Defaults of ExactOptions (train-types.ts). */
 export const EXACT_DEFAULTS = { alpha: 0.5, lambdaRatio: 1e-2, pathSteps: 10, tol: 1e-6, maxIterations: 10_000 } as const;
@@ -54,13 +55,12 @@ export const GPU_TOL = 1e-4;
 type Resolved = ReturnType<typeof validateExactOptions>;
 
 export function validateExactOptions(options: ExactOptions): Required<Omit<ExactOptions, 'lambda'>> & { lambda?: number } {
-  if (typeof options !== 'object' || options === null) throw new NeurosieveError('E_ARGUMENT', `Expected an options object for trainExact but received ${String(options)}`);
-  expectKnownKeys(options, KEYS, 'trainExact');
+  expectOptions(options, KEYS, 'trainExact');
   return {
-    alpha: options.alpha === undefined ? EXACT_DEFAULTS.alpha : expectNumberIn(options.alpha, 'alpha', 0, 1),
-    ...(options.lambda !== undefined ? { lambda: expectNumberIn(options.lambda, 'lambda', 0, Infinity, true) } : {}),
+    alpha: options.alpha === undefined ? EXACT_DEFAULTS.alpha : expectNumber(options.alpha, 'alpha', 0, 1),
+    ...(options.lambda !== undefined ? { lambda: expectNumber(options.lambda, 'lambda', 0, Infinity, true) } : {}),
     pathSteps: options.pathSteps === undefined ? EXACT_DEFAULTS.pathSteps : expectInteger(options.pathSteps, 'pathSteps', 1, 1000),
-    tol: options.tol === undefined ? EXACT_DEFAULTS.tol : expectNumberIn(options.tol, 'tol', 0, 1, true),
+    tol: options.tol === undefined ? EXACT_DEFAULTS.tol : expectNumber(options.tol, 'tol', 0, 1, true),
     maxIterations: options.maxIterations === undefined ? EXACT_DEFAULTS.maxIterations : expectInteger(options.maxIterations, 'maxIterations', 1, 1e9),
   };
 }
@@ -69,6 +69,7 @@ export async function trainExact(train: ProbeData, classes: number, options: Exa
   expectInteger(classes, 'classes', 2, 1 << 20);
   const o = validateExactOptions(options);
   checkHooks(hooks, classes, 'trainExact');
+  expectKnownKeys(hooks, HOOK_KEYS, 'trainExact hooks');
   checkProbeData(train, classes, 'train');
   // Every class needs a row: with none, its intercept would run off to −∞ and the solve never ends.
   const counts = new Array<number>(classes).fill(0);

@@ -4,6 +4,8 @@
  * problem — features already normalised as the probe will see them, class ids in [0, C) — and returns the
  * weights of logits = x·Wᵀ + b with a report of how the solve went.
  */
+import type { BackendChoice } from '../gpu/backend.js';
+
 /** One training (or validation) problem in memory. */
 export interface ProbeData {
   /** Row-major rows × cols features, already normalised (z-scored with the train statistics, when asked). */
@@ -45,7 +47,7 @@ export interface TrainHooks {
    * trainExact only (trainCompat refuses the key): 'native' (default with 'auto' unless a real GPU), or 'webgpu':
    * FISTA on the device in float32 to a looser criterion, then a native polish to `tol` (src/probe/train-exact.ts).
    */
-  backend?: 'auto' | 'native' | 'webgpu';
+  backend?: BackendChoice;
 }
 
 export interface TrainProgress {

@@ -16,13 +16,12 @@
  * penalty is scale-dependent, as for glmnet / scikit-learn users who standardise) and off in compat mode (NeuroX
  * trains on raw activations).
  */
-import { BACKENDS } from '../gpu/backend.js';
+import { BACKENDS, type BackendChoice } from '../gpu/backend.js';
 import { callNative, NeurosieveError } from '../core/errors.js';
-import { loadActivations, type LoadedActivations } from '../io/load.js';
+import { loadActivations, type LoadedActivations, type NanPolicy } from '../io/load.js';
 import { native } from '../core/native.js';
 import type { Dataset } from '../types.js';
-import { expectKnownKeys, expectOneOf, expectInteger } from '../core/validate.js';
-import { checkHooks } from './checks.js';
+import { expectBoolean, expectKnownKeys, expectOneOf, expectOptions, expectThreads } from '../core/validate.js';
 import { readLabels, type Labels } from './labels.js';
 import { predictLinear } from './linear-predict.js';
 import { computeMetrics, type Metrics } from './metrics.js';
@@ -32,6 +31,14 @@ import { trainExact } from './train-exact.js';
 import type { CompatOptions, ExactOptions, ProbeData, TrainHooks, TrainedLinear, TrainProgress } from './train-types.js';
 
 export type ActivationsInput = LoadedActivations | Dataset | string | readonly string[];
+
+/** The trainers of TrainProbeOptions.mode: 'compat' (NeuroX, the default) or 'exact'. */
+export const PROBE_MODES = ['compat', 'exact'] as const;
+/** The named class weightings of TrainProbeOptions.classWeights (besides explicit weights). */
+export const CLASS_WEIGHT_MODES = ['balanced'] as const;
+
+/** Defaults of TrainProbeOptions (zscore: on in exact mode, off in compat mode). */
+export const TRAIN_PROBE_DEFAULTS = { mode: 'compat', backend: 'auto' } as const;
 
 export interface TrainProbeData {
   activations: ActivationsInput;
@@ -43,7 +50,7 @@ export interface TrainProbeData {
 
 export interface TrainProbeOptions extends CompatOptions, ExactOptions {
   /** 'compat' (default, NeuroX) or 'exact'. */
-  mode?: 'compat' | 'exact';
+  mode?: (typeof PROBE_MODES)[number];
   /** Compat: grid search over l1 × l2 on validation accuracy (default grid: method.md §3). */
   grid?: boolean;
   l1Grid?: number[];
@@ -57,13 +64,13 @@ export interface TrainProbeOptions extends CompatOptions, ExactOptions {
   /** Validation labels the train set does not have map to this class (default: error). */
   unknown?: string;
   /** NaN/Inf in activation files: 'error' (default) or 'zero'. */
-  nan?: 'error' | 'zero';
+  nan?: NanPolicy;
   threads?: number;
   /**
    * Exact mode: 'auto' (default: native unless a real GPU), 'native', or 'webgpu' (device FISTA + native polish,
    * train-exact.ts). Compat mode runs natively: 'webgpu' is refused there.
    */
-  backend?: 'auto' | 'native' | 'webgpu';
+  backend?: BackendChoice;
   onProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
 }
@@ -170,22 +177,20 @@ function recordOptions(options: TrainProbeOptions, mode: string): Record<string,
 
 export async function trainProbe(data: TrainProbeData, options: TrainProbeOptions = {}): Promise<Probe> {
   if (typeof data !== 'object' || data === null) throw new NeurosieveError('E_ARGUMENT', `Expected { activations, labels } for trainProbe but received ${String(data)}`);
-  if (typeof options !== 'object' || options === null) throw new NeurosieveError('E_ARGUMENT', `Expected an options object for trainProbe but received ${String(options)}`);
-  expectKnownKeys(options, KEYS, 'trainProbe');
-  const mode = expectOneOf(options.mode ?? 'compat', 'mode', ['compat', 'exact'] as const);
+  expectOptions(options, KEYS, 'trainProbe');
+  const mode = expectOneOf(options.mode ?? TRAIN_PROBE_DEFAULTS.mode, 'mode', PROBE_MODES);
   const other = mode === 'exact' ? [...COMPAT_KEYS, ...GRID_KEYS] : EXACT_KEYS;
   for (const k of other) {
     if ((options as Record<string, unknown>)[k] !== undefined) {
       throw new NeurosieveError('E_ARGUMENT', `Expected no ${k} for mode '${mode}' but received ${String((options as Record<string, unknown>)[k])}`);
     }
   }
-  const backend = expectOneOf(options.backend ?? 'auto', 'backend', BACKENDS);
+  const backend = expectOneOf(options.backend ?? TRAIN_PROBE_DEFAULTS.backend, 'backend', BACKENDS);
   if (mode === 'compat' && backend === 'webgpu') {
     throw new NeurosieveError('E_ARGUMENT', "Expected backend 'auto' or 'native' for mode 'compat' (the NeuroX-compatible trainer runs natively) but received 'webgpu'");
   }
-  if (options.zscore !== undefined && typeof options.zscore !== 'boolean') throw new NeurosieveError('E_ARGUMENT', `Expected true or false for zscore but received ${String(options.zscore)}`);
-  const zscore = options.zscore ?? mode === 'exact';
-  const threads = options.threads === undefined ? 0 : expectInteger(options.threads, 'threads', 0, 1024);
+  const zscore = options.zscore === undefined ? mode === 'exact' : expectBoolean(options.zscore, 'zscore');
+  const threads = expectThreads(options.threads);
   if (data.activations === undefined) throw new NeurosieveError('E_ARGUMENT', 'Expected activations for trainProbe but received none');
   if (data.labels === undefined) throw new NeurosieveError('E_ARGUMENT', 'Expected labels for trainProbe but received none');
 
@@ -222,7 +227,7 @@ export async function trainProbe(data: TrainProbeData, options: TrainProbeOption
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
-  checkHooks(hooks, classes.length, 'trainProbe');
+  // The hooks (threads, class weights, onProgress, signal) are checked once, by the trainer called below.
   const opts = options as Record<string, unknown>;
   let trained: TrainedLinear;
   if (mode === 'exact') {
@@ -257,7 +262,7 @@ export async function trainProbe(data: TrainProbeData, options: TrainProbeOption
 export interface EvaluateOptions {
   /** Labels the probe does not know map to this class (default: error). */
   unknown?: string;
-  nan?: 'error' | 'zero';
+  nan?: NanPolicy;
   threads?: number;
   signal?: AbortSignal;
 }
@@ -265,7 +270,7 @@ export interface EvaluateOptions {
 /** Metrics of a probe on activations + labels: its columns and normalisation applied, labels mapped onto its classes. */
 export async function evaluate(probe: Probe, activationsInput: ActivationsInput, labelsInput: Labels | string, options: EvaluateOptions = {}): Promise<Metrics> {
   expectKnownKeys(options, ['unknown', 'nan', 'threads', 'signal'], 'evaluate');
-  const threads = options.threads === undefined ? 0 : expectInteger(options.threads, 'threads', 0, 1024);
+  const threads = expectThreads(options.threads);
   let acts: LoadedActivations;
   if (isLoaded(activationsInput)) {
     acts = activationsInput;

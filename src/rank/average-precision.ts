@@ -12,6 +12,10 @@ import { callNative, callNativeSync, NeurosieveError } from '../core/errors.js';
 import { native } from '../core/native.js';
 import type { RankActivations, RankLabels, ScoredRanking, ZScoreStats } from './common.js';
 import { checkPass, checkZScore } from './common.js';
+import { DEFAULT_THREADS, expectKnownKeys, fail } from '../core/validate.js';
+
+/** NeuroX's threshold: |x| below it counts as 0 (AveragePrecisionOptions.zeroBelow). */
+export const DEFAULT_ZERO_BELOW = 0.05;
 
 export interface AveragePrecisionOptions {
   /** |x| below this counts as 0 (NeuroX's threshold; default 0.05). */
@@ -29,13 +33,12 @@ export interface AveragePrecisionRanking extends ScoredRanking {
 }
 
 export async function averagePrecisionRanking(acts: RankActivations, labels: RankLabels, options: AveragePrecisionOptions = {}): Promise<AveragePrecisionRanking> {
-  const threads = options.threads ?? 0;
+  expectKnownKeys(options, ['zeroBelow', 'target', 'threads', 'zscore'], 'averagePrecisionRanking');
+  const threads = options.threads ?? DEFAULT_THREADS;
   checkPass(acts, labels, threads);
   checkZScore(options.zscore, acts.cols);
-  const zeroBelow = options.zeroBelow ?? 0.05;
-  if (typeof zeroBelow !== 'number' || !(zeroBelow >= 0) || !Number.isFinite(zeroBelow)) {
-    throw new NeurosieveError('E_ARGUMENT', `Expected a non-negative number for zeroBelow but received ${String(zeroBelow)}`);
-  }
+  const zeroBelow = options.zeroBelow ?? DEFAULT_ZERO_BELOW;
+  if (typeof zeroBelow !== 'number' || !(zeroBelow >= 0) || !Number.isFinite(zeroBelow)) fail('a non-negative number', 'zeroBelow', zeroBelow);
   const C = labels.classes.length;
   const D = acts.cols;
   const counts = new Array<number>(C).fill(0);

@@ -1,5 +1,6 @@
 /** Inputs and results shared by the activation-based rankings (probeless, average precision). */
 import { NeurosieveError } from '../core/errors.js';
+import { expectInteger } from '../core/validate.js';
 
 /** Row-major activations in memory (what loadActivations returns). */
 export interface RankActivations {
@@ -63,7 +64,5 @@ export function checkPass(acts: RankActivations, labels: RankLabels, threads: nu
   if (seen.reduce((a, b) => a + b, 0) < 2) {
     throw new NeurosieveError('E_ARGUMENT', 'Expected labels with at least 2 classes for a ranking but all rows have the same class');
   }
-  if (!Number.isInteger(threads) || threads < 0 || threads > 1024) {
-    throw new NeurosieveError('E_ARGUMENT', `Expected an integer in [0, 1024] for threads but received ${String(threads)}`);
-  }
+  expectInteger(threads, 'threads', 0, 1024);
 }

@@ -10,6 +10,7 @@ import { callNative, callNativeSync } from '../core/errors.js';
 import { native } from '../core/native.js';
 import type { ScoredRanking, RankActivations, RankLabels, ZScoreStats } from './common.js';
 import { checkPass, checkZScore } from './common.js';
+import { DEFAULT_THREADS, expectKnownKeys } from '../core/validate.js';
 
 export interface ProbelessOptions {
   threads?: number;
@@ -25,7 +26,8 @@ export interface ProbelessRanking extends ScoredRanking {
 }
 
 export async function probelessRanking(acts: RankActivations, labels: RankLabels, options: ProbelessOptions = {}): Promise<ProbelessRanking> {
-  const threads = options.threads ?? 0;
+  expectKnownKeys(options, ['threads', 'zscore'], 'probelessRanking');
+  const threads = options.threads ?? DEFAULT_THREADS;
   checkPass(acts, labels, threads);
   checkZScore(options.zscore, acts.cols);
   const C = labels.classes.length;

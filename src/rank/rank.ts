@@ -10,17 +10,24 @@
  */
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
-import { loadActivations, type LoadedActivations } from '../io/load.js';
+import { loadActivations, type LoadedActivations, type NanPolicy } from '../io/load.js';
 import { readLabels, type Labels } from '../probe/labels.js';
 import type { Probe } from '../probe/probe-file.js';
 import type { Dataset } from '../types.js';
-import { expectKnownKeys, expectOneOf } from '../core/validate.js';
-import { averagePrecisionRanking } from './average-precision.js';
+import { DEFAULT_THREADS, expectBoolean, expectOneOf, expectOptions } from '../core/validate.js';
+import { averagePrecisionRanking, DEFAULT_ZERO_BELOW } from './average-precision.js';
 import { probelessRanking } from './probeless.js';
-import { bottomNeurons, granularOrdering, hardThresholdNeurons, neuronOrdering, randomNeurons, topNeurons } from './weight-mass.js';
+import { bottomNeurons, granularOrdering, hardThresholdNeurons, neuronOrdering, randomNeurons, topNeurons, WEIGHT_DEFAULTS } from './weight-mass.js';
 
-export type RankMethod = 'weights' | 'probeless' | 'iou';
-export type WeightSelection = 'ordering' | 'granular' | 'top' | 'bottom' | 'threshold' | 'random';
+/** The ranking families of RankOptions.method. */
+export const RANK_METHODS = ['weights', 'probeless', 'iou'] as const;
+export type RankMethod = (typeof RANK_METHODS)[number];
+/** What method 'weights' computes (RankOptions.selection). */
+export const WEIGHT_SELECTIONS = ['ordering', 'granular', 'top', 'bottom', 'threshold', 'random'] as const;
+export type WeightSelection = (typeof WEIGHT_SELECTIONS)[number];
+
+/** Defaults of RankOptions: the weight rankings' and average precision's. */
+export const RANK_DEFAULTS = { method: 'weights', selection: 'ordering', ...WEIGHT_DEFAULTS, zeroBelow: DEFAULT_ZERO_BELOW } as const;
 
 export interface RankData {
   /** A trained probe: required by 'weights'; for the others its classes and columns fix labels and neurons. */
@@ -57,7 +64,7 @@ export interface RankOptions {
   /** Labels not among the probe's classes map to this class (default: error). */
   unknown?: string;
   /** Loading activations from files: NaN/Inf policy. */
-  nan?: 'error' | 'zero';
+  nan?: NanPolicy;
   threads?: number;
 }
 
@@ -90,7 +97,6 @@ export interface Ranking {
 }
 
 const KEYS = ['method', 'selection', 'fraction', 'stride', 'granularity', 'divisor', 'seed', 'zeroBelow', 'target', 'zscore', 'unknown', 'nan', 'threads'] as const;
-const SELECTIONS: readonly WeightSelection[] = ['ordering', 'granular', 'top', 'bottom', 'threshold', 'random'];
 
 /** Options that belong to other methods or selections are refused by name, so a typo never silently does nothing. */
 function refuse(options: RankOptions, keys: (keyof RankOptions)[], why: string): void {
@@ -104,9 +110,8 @@ function isLoaded(a: unknown): a is LoadedActivations {
 }
 
 export async function rankNeurons(data: RankData, options: RankOptions): Promise<Ranking> {
-  if (typeof options !== 'object' || options === null) throw new NeurosieveError('E_ARGUMENT', `Expected an options object for rankNeurons but received ${String(options)}`);
-  expectKnownKeys(options, KEYS, 'rankNeurons');
-  const method = expectOneOf(options.method, 'method', ['weights', 'probeless', 'iou'] as const);
+  expectOptions(options, KEYS, 'rankNeurons');
+  const method = expectOneOf(options.method, 'method', RANK_METHODS);
   const probe = data.probe;
   if (method === 'weights') {
     if (!probe) throw new NeurosieveError('E_ARGUMENT', "Expected a probe for method 'weights' but received none");
@@ -120,7 +125,7 @@ export async function rankNeurons(data: RankData, options: RankOptions): Promise
   if (method === 'probeless') refuse(options, ['zeroBelow', 'target'], "method 'probeless'");
   if (data.activations === undefined) throw new NeurosieveError('E_ARGUMENT', `Expected activations for method '${method}' but received none`);
   if (data.labels === undefined) throw new NeurosieveError('E_ARGUMENT', `Expected labels for method '${method}' but received none`);
-  const threads = options.threads ?? 0;
+  const threads = options.threads ?? DEFAULT_THREADS;
 
   // Activations: the probe's neurons when it was trained on a subset.
   let acts: LoadedActivations;
@@ -142,9 +147,7 @@ export async function rankNeurons(data: RankData, options: RankOptions): Promise
     typeof data.labels === 'string'
       ? readLabels(data.labels, { rows: acts.rows, ...(probe ? { classes: probe.classes } : {}), ...(options.unknown !== undefined ? { unknown: options.unknown } : {}) })
       : data.labels;
-  if (options.zscore !== undefined && typeof options.zscore !== 'boolean') {
-    throw new NeurosieveError('E_ARGUMENT', `Expected true or false for zscore but received ${String(options.zscore)}`);
-  }
+  if (options.zscore !== undefined) expectBoolean(options.zscore, 'zscore');
   if (options.zscore === true && probe?.normalization !== 'zscore') {
     throw new NeurosieveError('E_ARGUMENT', 'Expected a probe with z-score statistics (normalization "zscore") for zscore: true');
   }
@@ -175,7 +178,7 @@ export async function rankNeurons(data: RankData, options: RankOptions): Promise
     perClass: mapRecord(r.perClass, map),
     perClassScores: r.perClassScores,
     overall: r.overall,
-    options: { zeroBelow: options.zeroBelow ?? 0.05, ...(options.target !== undefined ? { target: options.target } : {}), zscore: zscore !== undefined },
+    options: { zeroBelow: options.zeroBelow ?? RANK_DEFAULTS.zeroBelow, ...(options.target !== undefined ? { target: options.target } : {}), zscore: zscore !== undefined },
   };
 }
 
@@ -190,7 +193,7 @@ function mapRecord(r: Record<string, number[]>, map: (j: number) => number): Rec
 }
 
 function rankByWeights(probe: Probe, options: RankOptions): Ranking {
-  const selection = options.selection === undefined ? (options.fraction !== undefined ? 'top' : 'ordering') : expectOneOf(options.selection, 'selection', SELECTIONS);
+  const selection = options.selection === undefined ? (options.fraction !== undefined ? 'top' : RANK_DEFAULTS.selection) : expectOneOf(options.selection, 'selection', WEIGHT_SELECTIONS);
   const needs: Record<WeightSelection, (keyof RankOptions)[]> = {
     ordering: ['stride'],
     granular: ['stride', 'granularity'],
@@ -216,8 +219,8 @@ function rankByWeights(probe: Probe, options: RankOptions): Ranking {
   switch (selection) {
     case 'ordering':
     case 'granular': {
-      const stride = options.stride ?? 100;
-      const granularity = options.granularity ?? 50;
+      const stride = options.stride ?? RANK_DEFAULTS.stride;
+      const granularity = options.granularity ?? RANK_DEFAULTS.granularity;
       const o = selection === 'ordering' ? neuronOrdering(probe, stride) : granularOrdering(probe, granularity, stride);
       return {
         ...base,
@@ -240,7 +243,7 @@ function rankByWeights(probe: Probe, options: RankOptions): Ranking {
     }
     case 'random': {
       const fraction = required('fraction');
-      const seed = options.seed ?? 0;
+      const seed = options.seed ?? RANK_DEFAULTS.seed;
       return { ...base, selected: sortedIds(randomNeurons(probe.neurons, fraction, seed), map), options: { fraction, seed } };
     }
   }

@@ -15,9 +15,15 @@
  *  - random selection uses neurosieve's seeded PRNG (src/core/random.ts) instead of numpy's global state.
  * All ids here are positions in the probe's weight columns; src/rank/rank.ts maps them to original neuron ids.
  */
-import { callNativeSync, NeurosieveError } from '../core/errors.js';
+import { callNativeSync } from '../core/errors.js';
 import { native } from '../core/native.js';
 import { prng } from '../core/random.js';
+import { expectInteger, expectNumber, fail } from '../core/validate.js';
+
+/** Defaults of the orderings (NeuroX's search_stride and granularity) and of the random selection's seed. */
+export const WEIGHT_DEFAULTS = { stride: 100, granularity: 50, seed: 0 } as const;
+/** Upper bound of stride and granularity. */
+const MAX_STEPS = 1e7;
 
 /** The part of a probe the weight rankings read. */
 export interface WeightMatrix {
@@ -42,20 +48,6 @@ export interface NeuronOrdering {
   cutoffs: number[];
   /** Neurons missing from `ordering`, ascending. */
   unranked: number[];
-}
-
-function checkFraction(p: unknown, name: string): number {
-  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
-    throw new NeurosieveError('E_ARGUMENT', `Expected a number in [0, 1] for ${name} but received ${String(p)}`);
-  }
-  return p;
-}
-
-function checkInt(v: unknown, name: string, min: number, max = 1e7): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new NeurosieveError('E_ARGUMENT', `Expected an integer in [${min}, ${max}] for ${name} but received ${String(v)}`);
-  }
-  return v;
 }
 
 function prefixes(w: WeightMatrix, fractions: number[], ascending: boolean): { order: Int32Array; prefix: Int32Array } {
@@ -84,19 +76,17 @@ function members(mask: Uint8Array): number[] {
 
 /** get_top_neurons: per class, the shortest run of largest |w| holding `fraction` of the class's weight mass. */
 export function topNeurons(w: WeightMatrix, fraction: number): NeuronSelection {
-  return massSelection(w, checkFraction(fraction, 'fraction'), false);
+  return massSelection(w, expectNumber(fraction, 'fraction', 0, 1), false);
 }
 
 /** get_bottom_neurons: the same from the smallest |w| up. */
 export function bottomNeurons(w: WeightMatrix, fraction: number): NeuronSelection {
-  return massSelection(w, checkFraction(fraction, 'fraction'), true);
+  return massSelection(w, expectNumber(fraction, 'fraction', 0, 1), true);
 }
 
 /** get_top_neurons_hard_threshold: per class, neurons with |w| > max|w| / divisor. */
 export function hardThresholdNeurons(w: WeightMatrix, divisor: number): NeuronSelection {
-  if (typeof divisor !== 'number' || !(divisor > 0) || !Number.isFinite(divisor)) {
-    throw new NeurosieveError('E_ARGUMENT', `Expected a positive number for divisor but received ${String(divisor)}`);
-  }
+  if (typeof divisor !== 'number' || !(divisor > 0) || !Number.isFinite(divisor)) fail('a positive number', 'divisor', divisor);
   const D = w.neurons;
   const inSet = new Uint8Array(D);
   const perClass: Record<string, number[]> = {};
@@ -117,8 +107,8 @@ export function hardThresholdNeurons(w: WeightMatrix, divisor: number): NeuronSe
 
 /** get_random_neurons: each neuron kept when a uniform [0, 1) draw is ≤ probability; seeded. */
 export function randomNeurons(neurons: number, probability: number, seed: number): number[] {
-  checkFraction(probability, 'probability');
-  checkInt(seed, 'seed', 0, 2 ** 32 - 1);
+  expectNumber(probability, 'probability', 0, 1);
+  expectInteger(seed, 'seed', 0, 2 ** 32 - 1);
   const rand = prng(seed);
   const out: number[] = [];
   for (let j = 0; j < neurons; j++) if (rand() <= probability) out.push(j);
@@ -169,8 +159,8 @@ function unrankedOf(step: Int32Array): number[] {
 }
 
 /** get_neuron_ordering: append the neurons top(i/stride) adds, i = 0..stride; cutoffs after every step. */
-export function neuronOrdering(w: WeightMatrix, stride = 100): NeuronOrdering {
-  checkInt(stride, 'stride', 1);
+export function neuronOrdering(w: WeightMatrix, stride: number = WEIGHT_DEFAULTS.stride): NeuronOrdering {
+  expectInteger(stride, 'stride', 1, MAX_STEPS);
   const { step, sizes } = entrySteps(w, stride);
   // Bucket by step, ascending id within a step: one pass, no comparison sort.
   const byStep: number[][] = sizes.map(() => []);
@@ -182,9 +172,9 @@ export function neuronOrdering(w: WeightMatrix, stride = 100): NeuronOrdering {
  * get_neuron_ordering_granular: for target sizes 0, g, 2g, … ≤ D, take the first top(i/stride) with at least
  * that many neurons and append its new neurons (a cutoff only when something was added).
  */
-export function granularOrdering(w: WeightMatrix, granularity = 50, stride = 100): NeuronOrdering {
-  checkInt(granularity, 'granularity', 1);
-  checkInt(stride, 'stride', 1);
+export function granularOrdering(w: WeightMatrix, granularity: number = WEIGHT_DEFAULTS.granularity, stride: number = WEIGHT_DEFAULTS.stride): NeuronOrdering {
+  expectInteger(granularity, 'granularity', 1, MAX_STEPS);
+  expectInteger(stride, 'stride', 1, MAX_STEPS);
   const { step, sizes } = entrySteps(w, stride);
   const ordering: number[] = [];
   const cutoffs: number[] = [];

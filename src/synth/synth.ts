@@ -30,8 +30,11 @@ import { writeTextAtomic } from '../io/atomic.js';
 import { npyHeader } from '../io/npy.js';
 import { native } from '../core/native.js';
 import type { NativeSynthOptions, NativeSynthPlan } from '../core/native-types.js';
+import { expectFunction, expectInteger, expectNumber, expectOneOf, expectOptions, fail, show } from '../core/validate.js';
 
-export type SynthDtype = 'float32' | 'float16';
+/** Element types synth writes (SynthOptions.dtype). */
+export const SYNTH_DTYPES = ['float32', 'float16'] as const;
+export type SynthDtype = (typeof SYNTH_DTYPES)[number];
 export type SynthMemberKind = 'base' | 'noisy-copy' | 'sign-flip' | 'scaled-copy';
 
 export interface SynthProgress {
@@ -153,55 +156,42 @@ export interface ResolvedSynthOptions extends NativeSynthOptions {
 
 const KINDS: SynthMemberKind[] = ['base', 'noisy-copy', 'sign-flip', 'scaled-copy'];
 
-function show(v: unknown): string {
-  if (typeof v === 'string') return `'${v}'`;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `'${String(v)}'`;
-  if (Array.isArray(v)) return `[${v.map(String).join(', ')}]`;
-  return v === null ? 'null' : `a value of type ${typeof v}`;
-}
+/** Defaults of SynthOptions that do not depend on other options (the others are computed in resolveSynthOptions). */
+export const SYNTH_DEFAULTS = { layers: 1, groupSize: 4, noise: [0.05, 0.5], largeMeanValue: 1e4, offset: 0, dtype: 'float32', seed: 0, threads: 0 } as const;
 
-function bad(what: string, name: string, v: unknown): never {
-  throw new NeurosieveError('E_ARGUMENT', `Expected ${what} for ${name} but received ${show(v)}`);
-}
+const SYNTH_KEYS: readonly (keyof SynthOptions)[] = ['out', 'tokens', 'neurons', 'layers', 'groups', 'groupSize', 'noise', 'constant', 'largeMean', 'largeMeanValue', 'offset', 'dtype', 'seed', 'threads', 'onProgress', 'signal'];
 
 /**
- * Checks and completes synth options. `nameOf` turns an option key into the name used in messages (the CLI
- * passes its flags: 'groupSize' → '--group-size'). Throws NeurosieveError('E_ARGUMENT').
+ * Checks and completes synth options (`fn` names the public function in messages). `nameOf` turns an option key
+ * into the name used in messages (the CLI passes its flags: 'groupSize' → '--group-size'). Throws
+ * NeurosieveError('E_ARGUMENT').
  */
-export function resolveSynthOptions(o: SynthOptions, nameOf: (key: string) => string = (k) => k): ResolvedSynthOptions {
-  if (o === null || typeof o !== 'object') bad('an options object', 'synth()', o);
-  const int = (key: keyof SynthOptions, min: number, dflt?: number): number => {
-    const v = o[key] ?? dflt;
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) {
-      bad(min === 1 ? 'a positive integer' : 'a non-negative integer', nameOf(key), v);
-    }
-    return v;
-  };
-  const num = (key: keyof SynthOptions, dflt: number): number => {
-    const v = o[key] ?? dflt;
-    if (typeof v !== 'number' || !Number.isFinite(v)) bad('a finite number', nameOf(key), v);
-    return v;
-  };
-  const range = (key: 'groupSize' | 'noise', dflt: readonly [number, number], isInt: boolean, min: number): [number, number] => {
+export function resolveSynthOptions(o: SynthOptions, nameOf: (key: string) => string = (k) => k, fn = 'synth'): ResolvedSynthOptions {
+  expectOptions(o, SYNTH_KEYS, fn);
+  const d = SYNTH_DEFAULTS;
+  const int = (key: keyof SynthOptions, min: number, dflt?: number): number => expectInteger(o[key] ?? dflt, nameOf(key), min);
+  const num = (key: keyof SynthOptions, dflt: number): number => expectNumber(o[key] ?? dflt, nameOf(key), -Infinity);
+  const range = (key: 'groupSize' | 'noise', dflt: number | readonly [number, number], isInt: boolean, min: number): [number, number] => {
     const v = o[key] ?? dflt;
     const what = isInt ? `an integer ≥ ${min} or a [min, max] pair of them` : `a number ≥ ${min} or a [min, max] pair of them`;
     const pair: unknown[] = Array.isArray(v) ? v : [v, v];
     const ok = (x: unknown): x is number => typeof x === 'number' && (isInt ? Number.isSafeInteger(x) : Number.isFinite(x)) && x >= min;
-    if (pair.length !== 2 || !ok(pair[0]) || !ok(pair[1])) bad(what, nameOf(key), v);
+    const shown = Array.isArray(v) ? `[${v.map(String).join(', ')}]` : show(v);
+    if (pair.length !== 2 || !ok(pair[0]) || !ok(pair[1])) fail(what, nameOf(key), v, shown);
     const [lo, hi] = pair as [number, number];
-    if (lo > hi) bad(`min ≤ max`, nameOf(key), v);
+    if (lo > hi) fail(`min ≤ max`, nameOf(key), v, shown);
     return [lo, hi];
   };
 
-  if (typeof o.out !== 'string' || o.out.length === 0) bad('an output path', nameOf('out'), o.out);
+  if (typeof o.out !== 'string' || o.out.length === 0) fail('an output path', nameOf('out'), o.out);
   const tokens = int('tokens', 1);
   const neurons = int('neurons', 1);
-  const layers = int('layers', 1, 1);
+  const layers = int('layers', 1, d.layers);
   if (neurons % layers !== 0) {
     throw new NeurosieveError('E_ARGUMENT', `Expected ${nameOf('layers')} to divide ${nameOf('neurons')} (${neurons}) but received '${layers}'`);
   }
-  const [sizeMin, sizeMax] = range('groupSize', [4, 4], true, 2);
-  const [noiseMin, noiseMax] = range('noise', [0.05, 0.5], false, 0);
+  const [sizeMin, sizeMax] = range('groupSize', d.groupSize, true, 2);
+  const [noiseMin, noiseMax] = range('noise', d.noise, false, 0);
   const groups = int('groups', 0, Math.floor(neurons / (4 * sizeMax)));
   let free = neurons - groups * sizeMax;
   const special = neurons >= 16 ? Math.ceil(neurons / 100) : 0;
@@ -218,10 +208,9 @@ export function resolveSynthOptions(o: SynthOptions, nameOf: (key: string) => st
         `${groups * sizeMax + constant + largeMean}`,
     );
   }
-  const largeMeanValue = num('largeMeanValue', 1e4);
-  const offset = num('offset', 0);
-  const dtype = o.dtype ?? 'float32';
-  if (dtype !== 'float32' && dtype !== 'float16') bad("'float32' or 'float16'", nameOf('dtype'), dtype);
+  const largeMeanValue = num('largeMeanValue', d.largeMeanValue);
+  const offset = num('offset', d.offset);
+  const dtype = expectOneOf(o.dtype ?? d.dtype, nameOf('dtype'), SYNTH_DTYPES);
   if (dtype === 'float16') {
     // float16's spacing is 0.5 at 512: beyond that, unit-variance noise is mostly rounded away.
     const biggest = Math.abs(offset) + (largeMean > 0 ? 1.1 * Math.abs(largeMeanValue) : 0);
@@ -234,8 +223,8 @@ export function resolveSynthOptions(o: SynthOptions, nameOf: (key: string) => st
       );
     }
   }
-  const seed = int('seed', 0, 0);
-  const threads = int('threads', 0, 0);
+  const seed = int('seed', 0, d.seed);
+  const threads = int('threads', 0, d.threads);
   return {
     out: o.out,
     tokens,
@@ -355,7 +344,7 @@ function formatJson(v: unknown, indent = ''): string {
  * The truth for these options without generating any data (cheap: O(neurons)). `synth` writes exactly this.
  */
 export function synthTruth(options: SynthOptions): SynthTruth {
-  const o = resolveSynthOptions(options);
+  const o = resolveSynthOptions(options, undefined, 'synthTruth');
   const plan = native().synthPlan(nativeOptions(o));
   return truthFromPlan(o, plan);
 }
@@ -375,8 +364,13 @@ function cancelled(out: string): NeurosieveError {
  */
 export async function synth(options: SynthOptions): Promise<SynthResult> {
   const o = resolveSynthOptions(options);
-  const { out, onProgress, signal } = { out: o.out, onProgress: options.onProgress, signal: options.signal };
-  if (onProgress !== undefined && typeof onProgress !== 'function') bad('a function', 'onProgress', onProgress);
+  return writeSynth(o, { onProgress: expectFunction(options.onProgress, 'onProgress'), signal: options.signal });
+}
+
+/** synth() with resolved options (internal, no checks: the CLI resolves them first, naming its flags). */
+export async function writeSynth(o: ResolvedSynthOptions, hooks: Pick<SynthOptions, 'onProgress' | 'signal'>): Promise<SynthResult> {
+  const { out } = o;
+  const { onProgress, signal } = hooks;
   if (signal?.aborted) throw cancelled(out);
   const no = nativeOptions(o);
   const truthPath = `${out}.truth.json`;

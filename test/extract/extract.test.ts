@@ -238,6 +238,17 @@ describe('extractActivations', () => {
     expect(halfBits(65520)).toBe(0x7c00);
     expect(halfBits(5.960464477539063e-8)).toBe(1);
   });
+
+  it('rejects unknown option keys by name before any work', async () => {
+    const out = join(tempDir('extract-keys'), 'out');
+    await expect(extractActivations({ model: MODEL, sources: [], output: out, batch: 4 } as never)).rejects.toMatchObject({
+      code: 'E_ARGUMENT',
+      message:
+        'Expected one of the options model, sources, output, aggregation, layers, dtype, maxLength, stride, batchSize, threads, maxTokens, shardRows, ' +
+        "splits, sentenceSplits, minClassCount, seed, tokenClasses, sentenceRepresentation, overwrite, onProgress, onWarning, signal for extractActivations but received 'batch'",
+    });
+    expect(existsSync(out)).toBe(false);
+  });
 });
 
 describe('neurosieve extract (CLI)', () => {

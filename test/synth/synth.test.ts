@@ -330,20 +330,27 @@ describe('synth: options', () => {
   });
 
   it('rejects bad values with messages naming the option', async () => {
-    await expectError(synth(o({ tokens: 0 })), 'E_ARGUMENT', "Expected a positive integer for tokens but received '0'");
-    await expectError(synth(o({ neurons: 2.5 })), 'E_ARGUMENT', "Expected a positive integer for neurons but received '2.5'");
+    await expectError(synth(o({ tokens: 0 })), 'E_ARGUMENT', 'Expected an integer >= 1 for tokens but received 0');
+    await expectError(synth(o({ neurons: 2.5 })), 'E_ARGUMENT', 'Expected an integer >= 1 for neurons but received 2.5');
     await expectError(synth(o({ layers: 3 })), 'E_ARGUMENT', "Expected layers to divide neurons (10) but received '3'");
-    await expectError(synth(o({ groupSize: 1 })), 'E_ARGUMENT', "Expected an integer ≥ 2 or a [min, max] pair of them for groupSize but received '1'");
+    await expectError(synth(o({ groupSize: 1 })), 'E_ARGUMENT', 'Expected an integer ≥ 2 or a [min, max] pair of them for groupSize but received 1');
     await expectError(synth(o({ groupSize: [5, 3] })), 'E_ARGUMENT', 'Expected min ≤ max for groupSize but received [5, 3]');
-    await expectError(synth(o({ noise: -1 })), 'E_ARGUMENT', "Expected a number ≥ 0 or a [min, max] pair of them for noise but received '-1'");
-    await expectError(synth(o({ seed: -1 })), 'E_ARGUMENT', "Expected a non-negative integer for seed but received '-1'");
-    await expectError(synth(o({ dtype: 'float64' as 'float32' })), 'E_ARGUMENT', "Expected 'float32' or 'float16' for dtype but received 'float64'");
+    await expectError(synth(o({ noise: -1 })), 'E_ARGUMENT', 'Expected a number ≥ 0 or a [min, max] pair of them for noise but received -1');
+    await expectError(synth(o({ seed: -1 })), 'E_ARGUMENT', 'Expected an integer >= 0 for seed but received -1');
+    await expectError(synth(o({ dtype: 'float64' as 'float32' })), 'E_ARGUMENT', "Expected one of 'float32', 'float16' for dtype but received 'float64'");
     await expectError(
       synth(o({ groups: 2, groupSize: [2, 4], constant: 2, largeMean: 1 })),
       'E_ARGUMENT',
       'Expected groups × groupSize + constant + largeMean to be at most neurons (10) but received 2 × up to 4 + 2 + 1 = 11',
     );
     await expectError(synth(o({ dtype: 'float16', largeMean: 1 })), 'E_ARGUMENT', /at most 512 with dtype float16/);
+    expect(existsSync(join(dir, 'never.npy'))).toBe(false);
+  });
+
+  it('rejects unknown option keys by name (synth and synthTruth)', async () => {
+    const known = 'out, tokens, neurons, layers, groups, groupSize, noise, constant, largeMean, largeMeanValue, offset, dtype, seed, threads, onProgress, signal';
+    await expectError(synth(o({ groupsize: 3 } as Partial<SynthOptions>)), 'E_ARGUMENT', `Expected one of the options ${known} for synth but received 'groupsize'`);
+    await expectError(() => synthTruth(o({ sead: 1 } as Partial<SynthOptions>)), 'E_ARGUMENT', `Expected one of the options ${known} for synthTruth but received 'sead'`);
     expect(existsSync(join(dir, 'never.npy'))).toBe(false);
   });
 
@@ -404,7 +411,7 @@ describe('neurosieve synth (CLI)', () => {
   });
 
   const bad: [string[], RegExp][] = [
-    [['--tokens', '0', '--neurons', '8'], /Expected a positive integer for --tokens but received '0'/],
+    [['--tokens', '0', '--neurons', '8'], /Expected an integer >= 1 for --tokens but received 0/],
     [['--tokens', '10', '--neurons', '10', '--groups', '5'], /Expected --groups × --group-size \+ --constant \+ --large-mean to be at most --neurons \(10\) but received 5 × 4 \+ 0 \+ 0 = 20/],
     [['--tokens', '10', '--neurons', '10', '--group-size', '2:x'], /Expected an integer or MIN:MAX for --group-size of 'neurosieve synth' but received '2:x'/],
     [['--tokens', '10', '--neurons', '10', '--layers', '3'], /Expected --layers to divide --neurons \(10\) but received '3'/],
