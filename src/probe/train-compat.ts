@@ -17,7 +17,7 @@
  * thread count (on one CPU variant: avx512 and avx2 share the arithmetic, the generic build has no FMA).
  */
 import { NeurosieveError, callNativeSync } from '../core/errors.js';
-import { awaitJob } from '../cluster/linkage.js';
+import { quietProgress, runJob } from '../core/native-job.js';
 import { native } from '../core/native.js';
 import type { NativeCompatOptions, NativeCompatProgress } from '../core/native-types.js';
 import { expectInteger, expectKnownKeys, expectOneOf } from '../core/validate.js';
@@ -133,16 +133,9 @@ async function run(
     patience: o.patience ?? 0,
     threads,
   };
-  const onProgress = hooks.onProgress;
-  const progress = (p: NativeCompatProgress) => {
-    if (!onProgress) return;
-    try {
-      onProgress({ unit: 'epoch', done: p.epoch, total: p.total, loss: p.loss });
-    } catch {
-      /* a failing progress callback must not kill the training */
-    }
-  };
-  const job = callNativeSync(() =>
+  const onProgress = quietProgress(hooks.onProgress);
+  const progress = (p: NativeCompatProgress) => onProgress({ unit: 'epoch', done: p.epoch, total: p.total, loss: p.loss });
+  const r = await runJob(() =>
     native().probeCompatTrain(
       nativeOptions,
       { x: train.x, y: train.y },
@@ -151,8 +144,7 @@ async function run(
       classWeights,
       progress,
     ),
-  );
-  const r = await awaitJob(job, hooks.signal);
+  hooks.signal);
   const epochLoss = Array.from(r.epochLoss);
   const early = o.patience !== undefined;
   const solver: Record<string, unknown> = {
