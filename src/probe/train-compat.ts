@@ -135,7 +135,7 @@ async function run(
   };
   const onProgress = quietProgress(hooks.onProgress);
   const progress = (p: NativeCompatProgress) => onProgress({ unit: 'epoch', done: p.epoch, total: p.total, loss: p.loss });
-  const r = await runJob(() =>
+  const start = () =>
     native().probeCompatTrain(
       nativeOptions,
       { x: train.x, y: train.y },
@@ -143,8 +143,8 @@ async function run(
       validation ? { x: validation.x, y: validation.y } : null,
       classWeights,
       progress,
-    ),
-  hooks.signal);
+    );
+  const r = await runJob(start, hooks.signal);
   const epochLoss = Array.from(r.epochLoss);
   const early = o.patience !== undefined;
   const solver: Record<string, unknown> = {

@@ -25,7 +25,7 @@
  */
 import { chooseBackend } from '../gpu/backend.js';
 import { NeurosieveError } from '../core/errors.js';
-import { runJob } from '../core/native-job.js';
+import { quietProgress, runJob } from '../core/native-job.js';
 import { gpu } from '../gpu/device.js';
 import { gpuFistaPath, type GpuFistaResult } from './fista-webgpu.js';
 import { native } from '../core/native.js';
@@ -84,8 +84,8 @@ export async function trainExact(train: ProbeData, classes: number, options: Exa
 
 /** The native path (or, with a warm start, the polish at one λ). */
 async function nativeSolve(train: ProbeData, classes: number, o: Resolved, weights: Float64Array, hooks: TrainHooks, extra: { lambda?: number; pathSteps?: number; warmWeight?: Float64Array; warmBias?: Float64Array }): Promise<NativeProbeExactResult> {
-  const onProgress = hooks.onProgress;
-  return runJob(() =>
+  const onProgress = quietProgress(hooks.onProgress);
+  const start = () =>
     native().probeExact(
       train.x,
       train.rows,
@@ -105,15 +105,9 @@ async function nativeSolve(train: ProbeData, classes: number, o: Resolved, weigh
         threads: hooks.threads ?? 0,
         ...(extra.warmWeight ? { warmWeight: extra.warmWeight, warmBias: extra.warmBias! } : {}),
       },
-      (p) => {
-        try {
-          onProgress?.({ unit: 'path', done: extra.pathSteps === 1 && o.pathSteps > 1 ? o.pathSteps : p.done, total: extra.pathSteps === 1 ? o.pathSteps : p.total, loss: p.objective });
-        } catch {
-          /* a failing progress callback must not kill the job */
-        }
-      },
-    ),
-  hooks.signal);
+      (p) => onProgress({ unit: 'path', done: extra.pathSteps === 1 && o.pathSteps > 1 ? o.pathSteps : p.done, total: extra.pathSteps === 1 ? o.pathSteps : p.total, loss: p.objective }),
+    );
+  return runJob(start, hooks.signal);
 }
 
 /** FISTA on the device to GPU_TOL, then the native polish at the last λ (file comment). */

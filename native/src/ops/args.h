@@ -90,6 +90,8 @@ class Args {
     fail(Code::Argument, std::string(fn_) + ": argument " + std::to_string(i + 1) + " must be " + what);
   }
 
+  const char* fn() const { return fn_; }
+
  private:
   const Napi::CallbackInfo& info_;
   const char* fn_;
@@ -133,6 +135,33 @@ class Fields {
   Napi::Object o_;
   std::string prefix_;
 };
+
+// Arguments 1–5 of the passes over labelled rows (probe, rank): x (T×D Float32Array, row-major), T, D,
+// y (T class ids, Int32Array), C ≤ max_classes. Lengths are the caller's to check; the arrays go into `keep`.
+struct LabelledArgs {
+  Napi::Float32Array x;
+  Napi::Int32Array y;
+  size_t T = 0, D = 0, C = 0;
+};
+
+inline LabelledArgs labelled_args(const Args& args, std::vector<Napi::Object>& keep, double max_classes = kMaxSafeInteger) {
+  LabelledArgs a;
+  a.x = args.typed<Napi::Float32Array>(0);
+  a.T = args.count(1);
+  a.D = args.count(2);
+  a.y = args.typed<Napi::Int32Array>(3);
+  a.C = args.count(4, max_classes);
+  keep.push_back(a.x);
+  keep.push_back(a.y);
+  return a;
+}
+
+// E_ARGUMENT naming the first of the T ids outside [0, C) (which would index out of bounds).
+inline void check_class_ids(const int32_t* y, size_t T, size_t C, const char* fn) {
+  for (size_t t = 0; t < T; ++t)
+    if (y[t] < 0 || static_cast<size_t>(y[t]) >= C)
+      fail(Code::Argument, std::string(fn) + ": class id out of range at row " + std::to_string(t));
+}
 
 // 'auto' | 'npy' | 'safetensors' | 'neurox-jsonl'; anything else throws ns::Error(E_ARGUMENT).
 inline Format parse_format(const std::string& name) {

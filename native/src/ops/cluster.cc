@@ -162,11 +162,20 @@ SourceOptions parse_source_options(const Napi::Value& v) {
   return j;
 }
 
-// clusterCorrelation: distances d = 1 - |r| straight into a condensed buffer, then the linkage on it in place;
-// correlationDistances (only_distances): the float32 distances alone, for the WebGPU linkage.
-struct CorrelationJob : ClusterJob {
+// The jobs over a correlation source: arguments 1 and 2 (source, options); the source's JS array goes to `keep`.
+struct SourceJob : ClusterJob {
   CorrSource src;
   SourceOptions opt;
+
+  void parse(const Args& args, std::vector<Napi::Object>& keep) {
+    src = parse_source(args[0], keep);
+    opt = parse_source_options(args[1]);
+  }
+};
+
+// clusterCorrelation: distances d = 1 - |r| straight into a condensed buffer, then the linkage on it in place;
+// correlationDistances (only_distances): the float32 distances alone, for the WebGPU linkage.
+struct CorrelationJob : SourceJob {
   bool only_distances = false;
 
   void execute(const ClusterContext& job) {
@@ -185,9 +194,7 @@ struct CorrelationJob : ClusterJob {
 
 // centralRepresentatives: rebuilds the distances (the linkage destroyed them) and picks each flat cluster's
 // central member, per labels array.
-struct CentralJob : ClusterJob {
-  CorrSource src;
-  SourceOptions opt;
+struct CentralJob : SourceJob {
   std::vector<std::vector<int32_t>> labels;
 
   void execute(const ClusterContext& job) {
@@ -225,8 +232,7 @@ Napi::Value ClusterCorrelation(const Napi::CallbackInfo& info, bool only_distanc
     const Args args(info, "cluster");
     std::vector<Napi::Object> keep;
     CorrelationJob job;
-    job.src = parse_source(args[0], keep);
-    job.opt = parse_source_options(args[1]);
+    job.parse(args, keep);
     job.only_distances = only_distances;
     return start_job(env, std::move(job), keep, args.callback(2));
   });
@@ -238,8 +244,7 @@ Napi::Value CentralRepresentatives(const Napi::CallbackInfo& info) {
     const Args args(info, "centralRepresentatives");
     std::vector<Napi::Object> keep;
     CentralJob job;
-    job.src = parse_source(args[0], keep);
-    job.opt = parse_source_options(args[1]);
+    job.parse(args, keep);
     if (!args[2].IsArray()) fail(Code::Argument, "centralRepresentatives: labels must be an array of Int32Array");
     const Napi::Array arr = args[2].As<Napi::Array>();
     for (uint32_t t = 0; t < arr.Length(); ++t) {

@@ -50,25 +50,13 @@ struct Problem {
   std::vector<double> weights;
 };
 
-Problem parse_problem(const Args& args, const char* fn, std::vector<Napi::Object>& keep) {
-  const auto x = args.typed<Napi::Float32Array>(0);
-  Problem p;
-  p.T = args.count(1);
-  p.D = args.count(2);
-  const auto y = args.typed<Napi::Int32Array>(3);
-  p.C = args.count(4);
+Problem parse_problem(const Args& args, std::vector<Napi::Object>& keep) {
+  const LabelledArgs a = labelled_args(args, keep);
   const auto cw = args.typed<Napi::Float64Array>(5);
-  if (x.ElementLength() != p.T * p.D || y.ElementLength() != p.T || cw.ElementLength() != p.C || p.C < 2 || p.T == 0 || p.D == 0)
-    fail(Code::Shape, std::string(fn) + ": x must hold T*D values, y T ids, classWeights C >= 2 weights");
-  for (size_t t = 0; t < p.T; ++t)
-    if (y.Data()[t] < 0 || static_cast<size_t>(y.Data()[t]) >= p.C)
-      fail(Code::Argument, std::string(fn) + ": class id out of range at row " + std::to_string(t));
-  p.x = x.Data();
-  p.y = y.Data();
-  p.weights.assign(cw.Data(), cw.Data() + p.C);
-  keep.push_back(x);
-  keep.push_back(y);
-  return p;
+  if (a.x.ElementLength() != a.T * a.D || a.y.ElementLength() != a.T || cw.ElementLength() != a.C || a.C < 2 || a.T == 0 || a.D == 0)
+    fail(Code::Shape, std::string(args.fn()) + ": x must hold T*D values, y T ids, classWeights C >= 2 weights");
+  check_class_ids(a.y.Data(), a.T, a.C, args.fn());
+  return Problem{a.x.Data(), a.y.Data(), a.T, a.D, a.C, std::vector<double>(cw.Data(), cw.Data() + a.C)};
 }
 
 // probeExact: the λ path of the exact solver (probe/solver_fista.h).
@@ -137,7 +125,7 @@ Napi::Value ProbeExact(const Napi::CallbackInfo& info) {
     const Args args(info, "probeExact");
     std::vector<Napi::Object> keep;
     ExactJob job;
-    job.p = parse_problem(args, "probeExact", keep);
+    job.p = parse_problem(args, keep);
     const size_t C = job.p.C, D = job.p.D;
     const Fields o(args.object(6, "an options object"), "probeExact: options.");
     probe::FistaOptions& opt = job.opt;
@@ -205,7 +193,7 @@ Napi::Value ProbeExactSetup(const Napi::CallbackInfo& info) {
     const Args args(info, "probeExactSetup");
     std::vector<Napi::Object> keep;
     SetupJob job;
-    job.p = parse_problem(args, "probeExactSetup", keep);
+    job.p = parse_problem(args, keep);
     job.alpha = args.number(6);
     job.threads = args.count(7);
     return queue_job(env, std::move(job), keep);

@@ -62,23 +62,13 @@ struct Pass {
   size_t T = 0, D = 0, C = 0, threads = 0;
 };
 
-Pass parse_pass(const Args& args, const char* fn, std::vector<Napi::Object>& keep) {
-  const auto x = args.typed<Napi::Float32Array>(0);
-  Pass a;
-  a.T = args.count(1);
-  a.D = args.count(2);
-  const auto ids = args.typed<Napi::Int32Array>(3);
-  a.C = args.count(4, 1 << 24);
-  if (x.ElementLength() != a.T * a.D) fail(Code::Shape, std::string(fn) + ": x length is not T*D");
-  if (ids.ElementLength() != a.T) fail(Code::Shape, std::string(fn) + ": ids length is not T");
-  for (size_t t = 0; t < a.T; ++t)
-    if (ids.Data()[t] < 0 || static_cast<size_t>(ids.Data()[t]) >= a.C)
-      fail(Code::Argument, std::string(fn) + ": class id out of range at row " + std::to_string(t));
-  a.x = x.Data();
-  a.ids = ids.Data();
-  keep.push_back(x);
-  keep.push_back(ids);
-  return a;
+Pass parse_pass(const Args& args, std::vector<Napi::Object>& keep) {
+  const LabelledArgs a = labelled_args(args, keep, 1 << 24);
+  const std::string fn = args.fn();
+  if (a.x.ElementLength() != a.T * a.D) fail(Code::Shape, fn + ": x length is not T*D");
+  if (a.y.ElementLength() != a.T) fail(Code::Shape, fn + ": ids length is not T");
+  check_class_ids(a.y.Data(), a.T, a.C, args.fn());
+  return Pass{a.x.Data(), a.y.Data(), a.T, a.D, a.C, 0};
 }
 
 // What both rank jobs share.
@@ -113,7 +103,7 @@ Napi::Value ProbelessScores(const Napi::CallbackInfo& info) {
     const Args args(info, "probelessScores");
     std::vector<Napi::Object> keep;
     ProbelessJob job;
-    job.a = parse_pass(args, "probelessScores", keep);
+    job.a = parse_pass(args, keep);
     job.a.threads = args.count(5, 1024);
     return queue_job(info.Env(), std::move(job), keep);
   });
@@ -140,7 +130,7 @@ Napi::Value AveragePrecision(const Napi::CallbackInfo& info) {
     const Args args(info, fn);
     std::vector<Napi::Object> keep;
     AveragePrecisionJob job;
-    job.a = parse_pass(args, fn, keep);
+    job.a = parse_pass(args, keep);
     job.zero_below = static_cast<float>(args.number(5));
     job.a.threads = args.count(6, 1024);
     const size_t D = job.a.D;
