@@ -91,6 +91,7 @@ class Args {
   }
 
   const char* fn() const { return fn_; }
+  Napi::Env env() const { return info_.Env(); }
 
  private:
   const Napi::CallbackInfo& info_;

@@ -42,9 +42,8 @@ using ClusterContext = JobContext<ClusterEvent>;
 // What the four jobs share: progress events and the result object { Z?, representatives, distances? }.
 struct ClusterJob {
   using Event = ClusterEvent;
-  static constexpr const char* kName = "neurosieve.cluster";
-  static constexpr const char* kOutOfMemory =
-      "out of memory while clustering (the condensed distances need n(n-1)/2 elements)";
+  static constexpr JobInfo kJob{"neurosieve.cluster",
+                                "out of memory while clustering (the condensed distances need n(n-1)/2 elements)"};
 
   std::vector<double> Z;
   std::vector<std::vector<int32_t>> reps;
@@ -208,63 +207,57 @@ struct CentralJob : SourceJob {
 };
 
 // linkage(condensed: Float32Array | Float64Array, n, method, onProgress)
-Napi::Value Linkage(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  return guard(env, [&]() -> Napi::Value {
-    const Args args(info, "linkage");
-    LinkageJob job;
-    job.f64 = is_typed<Napi::Float64Array>(args[0]);
-    if (!job.f64 && !is_typed<Napi::Float32Array>(args[0])) fail(Code::Argument, "linkage: condensed must be a Float32Array or Float64Array");
-    const Napi::TypedArray arr = args[0].As<Napi::TypedArray>();
-    job.n = static_cast<int64_t>(args.number(1));
-    job.method = parse_method(args.string(2));
-    if (job.n < 2 || static_cast<int64_t>(arr.ElementLength()) != condensed_size(job.n))
-      fail(Code::Shape, "linkage: condensed length does not match n");
-    job.condensed = BigOwned(big_alloc_zeroed(arr.ByteLength()));
-    std::memcpy(job.condensed.data(), typed_bytes(arr), arr.ByteLength());
-    return start_job(env, std::move(job), {}, args.callback(3));
-  });
+Napi::Value Linkage(const Args& args) {
+  Napi::Env env = args.env();
+  LinkageJob job;
+  job.f64 = is_typed<Napi::Float64Array>(args[0]);
+  if (!job.f64 && !is_typed<Napi::Float32Array>(args[0])) fail(Code::Argument, "linkage: condensed must be a Float32Array or Float64Array");
+  const Napi::TypedArray arr = args[0].As<Napi::TypedArray>();
+  job.n = static_cast<int64_t>(args.number(1));
+  job.method = parse_method(args.string(2));
+  if (job.n < 2 || static_cast<int64_t>(arr.ElementLength()) != condensed_size(job.n))
+    fail(Code::Shape, "linkage: condensed length does not match n");
+  job.condensed = BigOwned(big_alloc_zeroed(arr.ByteLength()));
+  std::memcpy(job.condensed.data(), typed_bytes(arr), arr.ByteLength());
+  return start_job(env, std::move(job), {}, args.callback(3));
 }
 
-Napi::Value ClusterCorrelation(const Napi::CallbackInfo& info, bool only_distances) {
-  Napi::Env env = info.Env();
-  return guard(env, [&]() -> Napi::Value {
-    const Args args(info, "cluster");
-    std::vector<Napi::Object> keep;
-    CorrelationJob job;
-    job.parse(args, keep);
-    job.only_distances = only_distances;
-    return start_job(env, std::move(job), keep, args.callback(2));
-  });
+Napi::Value correlation_job(const Args& args, bool only_distances) {
+  std::vector<Napi::Object> keep;
+  CorrelationJob job;
+  job.parse(args, keep);
+  job.only_distances = only_distances;
+  return start_job(args.env(), std::move(job), keep, args.callback(2));
 }
 
-Napi::Value CentralRepresentatives(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  return guard(env, [&]() -> Napi::Value {
-    const Args args(info, "centralRepresentatives");
-    std::vector<Napi::Object> keep;
-    CentralJob job;
-    job.parse(args, keep);
-    if (!args[2].IsArray()) fail(Code::Argument, "centralRepresentatives: labels must be an array of Int32Array");
-    const Napi::Array arr = args[2].As<Napi::Array>();
-    for (uint32_t t = 0; t < arr.Length(); ++t) {
-      const Napi::Value v = arr.Get(t);
-      if (!is_typed<Napi::Int32Array>(v)) fail(Code::Argument, "centralRepresentatives: labels must be an array of Int32Array");
-      const Napi::Int32Array a = v.As<Napi::Int32Array>();
-      if (static_cast<int64_t>(a.ElementLength()) != job.src.n) fail(Code::Shape, "centralRepresentatives: each labels array must hold n values");
-      job.labels.emplace_back(a.Data(), a.Data() + a.ElementLength());
-    }
-    return start_job(env, std::move(job), keep, args.callback(3));
-  });
+Napi::Value ClusterCorrelation(const Args& args) { return correlation_job(args, false); }
+Napi::Value CorrelationDistances(const Args& args) { return correlation_job(args, true); }
+
+Napi::Value CentralRepresentatives(const Args& args) {
+  Napi::Env env = args.env();
+  std::vector<Napi::Object> keep;
+  CentralJob job;
+  job.parse(args, keep);
+  if (!args[2].IsArray()) fail(Code::Argument, "centralRepresentatives: labels must be an array of Int32Array");
+  const Napi::Array arr = args[2].As<Napi::Array>();
+  for (uint32_t t = 0; t < arr.Length(); ++t) {
+    const Napi::Value v = arr.Get(t);
+    if (!is_typed<Napi::Int32Array>(v)) fail(Code::Argument, "centralRepresentatives: labels must be an array of Int32Array");
+    const Napi::Int32Array a = v.As<Napi::Int32Array>();
+    if (static_cast<int64_t>(a.ElementLength()) != job.src.n) fail(Code::Shape, "centralRepresentatives: each labels array must hold n values");
+    job.labels.emplace_back(a.Data(), a.Data() + a.ElementLength());
+  }
+  return start_job(env, std::move(job), keep, args.callback(3));
 }
 
 }  // namespace
 
 void register_cluster(Napi::Env env, Napi::Object exports) {
-  exports.Set("linkage", Napi::Function::New(env, Linkage, "linkage"));
-  exports.Set("clusterCorrelation", Napi::Function::New(env, [](const Napi::CallbackInfo& info) { return ClusterCorrelation(info, false); }, "clusterCorrelation"));
-  exports.Set("correlationDistances", Napi::Function::New(env, [](const Napi::CallbackInfo& info) { return ClusterCorrelation(info, true); }, "correlationDistances"));
-  exports.Set("centralRepresentatives", Napi::Function::New(env, CentralRepresentatives, "centralRepresentatives"));
+  export_functions(env, exports,
+                   {{"linkage", Linkage},
+                    {"clusterCorrelation", ClusterCorrelation},
+                    {"correlationDistances", CorrelationDistances},
+                    {"centralRepresentatives", CentralRepresentatives}});
 }
 
 }  // namespace ns

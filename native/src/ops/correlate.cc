@@ -17,8 +17,7 @@ struct CorrelateJob {
   struct Event {
     double rows, file;
   };
-  static constexpr const char* kName = "neurosieve.correlate";
-  static constexpr const char* kOutOfMemory = "out of memory while allocating the co-moment state";
+  static constexpr JobInfo kJob{"neurosieve.correlate", "out of memory while allocating the co-moment state"};
 
   StreamOptions options;
   StreamResult out;
@@ -29,12 +28,7 @@ struct CorrelateJob {
     });
   }
 
-  static Napi::Value progress(Napi::Env env, const Event& e) {
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("rows", e.rows);
-    o.Set("file", e.file);
-    return o;
-  }
+  static Napi::Value progress(Napi::Env env, const Event& e) { return numbers_object(env, {{"rows", e.rows}, {"file", e.file}}); }
 
   Napi::Value result(Napi::Env env) {
     Comoments& s = *out.stats;
@@ -52,24 +46,22 @@ struct CorrelateJob {
   }
 };
 
-Napi::Value Correlate(const Napi::CallbackInfo& info) {
-  return guard(info.Env(), [&]() -> Napi::Value {
-    const Args args(info, "correlate");
-    const Napi::Object o = args.object(0, "an options object");
-    const Fields f(o, "correlate: options.");
-    CorrelateJob job;
-    job.options.files = parse_files(o, "correlate");
-    job.options.threads = f.count("threads");
-    job.options.chunk_rows = f.count("chunkRows");
-    job.options.nan_zero = parse_nan_zero(o, "correlate");
-    return start_job(info.Env(), std::move(job), {}, args.callback(1));
-  });
+Napi::Value Correlate(const Args& args) {
+  Napi::Env env = args.env();
+  const Napi::Object o = args.object(0, "an options object");
+  const Fields f(o, "correlate: options.");
+  CorrelateJob job;
+  job.options.files = parse_files(o, "correlate");
+  job.options.threads = f.count("threads");
+  job.options.chunk_rows = f.count("chunkRows");
+  job.options.nan_zero = parse_nan_zero(o, "correlate");
+  return start_job(args.env(), std::move(job), {}, args.callback(1));
 }
 
 }  // namespace
 
 void register_correlate(Napi::Env env, Napi::Object exports) {
-  exports.Set("correlate", Napi::Function::New(env, Correlate, "correlate"));
+  export_functions(env, exports, {{"correlate", Correlate}});
 }
 
 }  // namespace ns

@@ -13,15 +13,13 @@ namespace ns {
 namespace {
 
 struct FindJob {
-  using Event = NoEvent;
-  static constexpr const char* kName = "neurosieve.findNonFinite";
-  static constexpr const char* kOutOfMemory = "out of memory";
+  static constexpr JobInfo kJob{"neurosieve.findNonFinite", "out of memory"};
 
   const float* x = nullptr;  // a kept JS array
   size_t rows = 0, cols = 0, threads = 0;
   NonFiniteHit hit;
 
-  void execute(const JobContext<Event>&) {
+  void execute(const JobContext<NoEvent>&) {
     ThreadPool pool(threads);
     hit = find_nonfinite(x, rows, cols, cols, pool);
   }
@@ -36,27 +34,25 @@ struct FindJob {
   }
 };
 
-Napi::Value FindNonFinite(const Napi::CallbackInfo& info) {
-  return guard(info.Env(), [&]() -> Napi::Value {
-    const Args args(info, "findNonFinite");
-    const auto x = args.typed<Napi::Float32Array>(0);
-    const double rows = args.number(1), cols = args.number(2), threads = args.number(3);
-    if (!is_count(rows) || !is_count(cols) || cols < 1 || !is_count(threads, 1024) ||
-        static_cast<double>(x.ElementLength()) != rows * cols)
-      fail(Code::Shape, "findNonFinite: x must hold rows * cols floats, cols >= 1, threads in [0, 1024]");
-    FindJob job;
-    job.x = x.Data();
-    job.rows = static_cast<size_t>(rows);
-    job.cols = static_cast<size_t>(cols);
-    job.threads = static_cast<size_t>(threads);
-    return queue_job(info.Env(), job, {x});
-  });
+Napi::Value FindNonFinite(const Args& args) {
+  Napi::Env env = args.env();
+  const auto x = args.typed<Napi::Float32Array>(0);
+  const double rows = args.number(1), cols = args.number(2), threads = args.number(3);
+  if (!is_count(rows) || !is_count(cols) || cols < 1 || !is_count(threads, 1024) ||
+      static_cast<double>(x.ElementLength()) != rows * cols)
+    fail(Code::Shape, "findNonFinite: x must hold rows * cols floats, cols >= 1, threads in [0, 1024]");
+  FindJob job;
+  job.x = x.Data();
+  job.rows = static_cast<size_t>(rows);
+  job.cols = static_cast<size_t>(cols);
+  job.threads = static_cast<size_t>(threads);
+  return queue_job(args.env(), job, {x});
 }
 
 }  // namespace
 
 void register_find_nonfinite(Napi::Env env, Napi::Object exports) {
-  exports.Set("findNonFinite", Napi::Function::New(env, FindNonFinite, "findNonFinite"));
+  export_functions(env, exports, {{"findNonFinite", FindNonFinite}});
 }
 
 }  // namespace ns

@@ -2,14 +2,14 @@
 // ../shared/spec/style.md). An operation is a plain struct:
 //
 //   struct SortJob {
-//     using Event = SortProgress;                                   // one progress event; NoEvent: none
-//     static constexpr const char* kName = "neurosieve.sort";       // async resource name
-//     static constexpr const char* kOutOfMemory = "out of memory while sorting";  // the message of std::bad_alloc
+//     static constexpr JobInfo kJob{"neurosieve.sort", "out of memory while sorting"};  // name, std::bad_alloc text
+//     using Event = SortProgress;                                   // optional: one progress event (default none)
 //     static constexpr bool kEveryEvent = true;                     // optional: deliver every event, not the latest
 //     ...inputs (copied or pointing into kept JS arrays) and outputs...
 //     void execute(const JobContext<Event>& job);                   // worker thread: no JS values; throws ns::Error
+//                                                                   // (JobContext<NoEvent> without progress)
 //     Napi::Value result(Napi::Env env);                            // main thread: what the promise resolves with
-//     static Napi::Value progress(Napi::Env env, const Event& e);   // main thread: the progress callback's argument
+//     static Napi::Value progress(Napi::Env env, const Event& e);   // with Event: the progress callback's argument
 //   };
 //
 // start_job(env, SortJob{...}, keep, onProgress) queues it, holding the JS arrays in `keep` (which the body reads)
@@ -34,6 +34,12 @@ namespace ns {
 // The Event of a job without progress.
 struct NoEvent {};
 
+// What names a job: its async resource name, and the message of its std::bad_alloc ("[E_INTERNAL] " + it).
+struct JobInfo {
+  const char* name;
+  const char* out_of_memory;
+};
+
 // What a job's body sees on the worker thread.
 template <class Event>
 class JobContext {
@@ -42,7 +48,6 @@ class JobContext {
       : cancel(cancel), send_(std::move(send)) {}
   // Set by the JS cancel(): the body polls it (or hands it to the core's hooks) and throws E_CANCELLED.
   const std::atomic<bool>* cancel;
-  bool cancelled() const { return cancel->load(); }
   // Sends one progress event to the JS thread (coalesced to the latest unless the baton sets kEveryEvent).
   void report(const Event& e) const {
     if (send_) send_(e);
@@ -55,6 +60,15 @@ class JobContext {
 namespace detail {
 
 template <class B, class = void>
+struct EventOf {
+  using type = NoEvent;
+};
+template <class B>
+struct EventOf<B, std::void_t<typename B::Event>> {
+  using type = typename B::Event;
+};
+
+template <class B, class = void>
 struct EveryEvent : std::false_type {};
 template <class B>
 struct EveryEvent<B, std::void_t<decltype(B::kEveryEvent)>> : std::bool_constant<B::kEveryEvent> {};
@@ -63,7 +77,7 @@ struct EveryEvent<B, std::void_t<decltype(B::kEveryEvent)>> : std::bool_constant
 template <class Baton, class Base>
 class JobCore : public Base {
  public:
-  using Event = typename Baton::Event;
+  using Event = typename EventOf<Baton>::type;
 
   Napi::Promise promise() const { return deferred_.Promise(); }
   Baton& baton() { return baton_; }
@@ -89,7 +103,7 @@ class JobCore : public Base {
 
  protected:
   JobCore(Napi::Env env, Baton baton, Napi::Function on_progress)
-      : Base(env, Baton::kName), deferred_(Napi::Promise::Deferred::New(env)), baton_(std::move(baton)) {
+      : Base(env, Baton::kJob.name), deferred_(Napi::Promise::Deferred::New(env)), baton_(std::move(baton)) {
     if (!on_progress.IsEmpty()) on_progress_ = Napi::Persistent(on_progress);
   }
 
@@ -98,7 +112,7 @@ class JobCore : public Base {
     try {
       baton_.execute(JobContext<Event>(cancel_.get(), std::move(send)));
     } catch (...) {
-      this->SetError(tagged_current_exception(Baton::kOutOfMemory));
+      this->SetError(tagged_current_exception(Baton::kJob.out_of_memory));
     }
   }
 
@@ -143,7 +157,7 @@ class QuietJob final : public JobCore<Baton, Napi::AsyncWorker> {
 template <class Baton, class Base>
 class ProgressJob final : public JobCore<Baton, Base> {
  public:
-  using Event = typename Baton::Event;
+  using Event = typename EventOf<Baton>::type;
   ProgressJob(Napi::Env env, Baton baton, Napi::Function on_progress)
       : JobCore<Baton, Base>(env, std::move(baton), on_progress) {}
   void Execute(const typename Base::ExecutionProgress& progress) override {
@@ -152,7 +166,7 @@ class ProgressJob final : public JobCore<Baton, Base> {
   void OnProgress(const Event* data, size_t count) override { this->deliver(data, count); }
 };
 
-template <class Baton, class Event = typename Baton::Event>
+template <class Baton, class Event = typename EventOf<Baton>::type>
 struct JobKind {
   using type = ProgressJob<Baton, std::conditional_t<EveryEvent<Baton>::value, Napi::AsyncProgressQueueWorker<Event>,
                                                      Napi::AsyncProgressWorker<Event>>>;

@@ -4,7 +4,9 @@
 #include <napi.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "core/big_alloc.h"
@@ -39,6 +41,13 @@ A typed_copy(Napi::Env env, const std::vector<T>& v) {
 
 inline Napi::Float64Array float64_copy(Napi::Env env, const std::vector<double>& v) {
   return typed_copy<Napi::Float64Array>(env, v);
+}
+
+// A plain object of number fields, e.g. a progress event: numbers_object(env, {{"rows", 10}, {"file", 0}}).
+inline Napi::Object numbers_object(Napi::Env env, std::initializer_list<std::pair<const char*, double>> fields) {
+  Napi::Object o = Napi::Object::New(env);
+  for (const auto& [key, value] : fields) o.Set(key, value);
+  return o;
 }
 
 }  // namespace ns

@@ -1,12 +1,15 @@
-// Small helpers shared by the ops/*.cc bindings: error translation for synchronous calls, SourceInfo to JS.
-// Arguments are read with ops/args.h; asynchronous work runs in an ops/job.h job.
+// Small helpers shared by the ops/*.cc bindings: error translation (guard), exporting functions, SourceInfo to
+// JS. Arguments are read with ops/args.h; asynchronous work runs in an ops/job.h job.
 #pragma once
 #include <napi.h>
 
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 #include "common/error.h"
 #include "io/source.h"
+#include "ops/args.h"
 
 namespace ns {
 
@@ -20,6 +23,19 @@ auto guard(Napi::Env env, F&& f) -> decltype(f()) {
     throw;
   } catch (...) {
     throw Napi::Error::New(env, tagged_current_exception());
+  }
+}
+
+// An addon function that reads its arguments through Args (named after the function in messages).
+using Binding = Napi::Value (*)(const Args& args);
+
+// exports[name] = the function running `binding` under guard(), for each { name, binding }.
+inline void export_functions(Napi::Env env, Napi::Object exports, std::initializer_list<std::pair<const char*, Binding>> fns) {
+  for (const auto& fn : fns) {
+    const char* name = fn.first;
+    const Binding binding = fn.second;
+    auto call = [name, binding](const Napi::CallbackInfo& info) { return guard(info.Env(), [&] { return binding(Args(info, name)); }); };
+    exports.Set(name, Napi::Function::New(env, call, name));
   }
 }
 

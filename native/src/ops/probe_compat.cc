@@ -34,8 +34,7 @@ struct CompatJob {
   struct Event {
     double done, total, loss, accuracy;
   };
-  static constexpr const char* kName = "neurosieve.probeCompat";
-  static constexpr const char* kOutOfMemory = "out of memory while training the probe";
+  static constexpr JobInfo kJob{"neurosieve.probeCompat", "out of memory while training the probe"};
   static constexpr bool kEveryEvent = true;  // every epoch arrives: the caller may log each loss
 
   CompatConfig cfg;
@@ -54,12 +53,7 @@ struct CompatJob {
   }
 
   static Napi::Value progress(Napi::Env env, const Event& e) {
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("epoch", e.done);
-    o.Set("total", e.total);
-    o.Set("loss", e.loss);
-    o.Set("accuracy", e.accuracy);
-    return o;
+    return numbers_object(env, {{"epoch", e.done}, {"total", e.total}, {"loss", e.loss}, {"accuracy", e.accuracy}});
   }
 
   Napi::Value result(Napi::Env env) {
@@ -75,23 +69,20 @@ struct CompatJob {
   }
 };
 
-Napi::Value ProbeCompatInit(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  return guard(env, [&]() -> Napi::Value {
-    const Args args(info, "probeCompatInit");
-    const double C = args.number(0), D = args.number(1), seed = args.number(2);
-    if (!(C >= 1 && D >= 1 && C * D <= 4294967295.0) || C != std::floor(C) || D != std::floor(D))
-      fail(Code::Argument, "probeCompatInit: classes and cols must be positive integers");
-    if (!is_count(seed)) fail(Code::Argument, "probeCompatInit: seed must be an integer in [0, 2^53)");
-    const size_t c = static_cast<size_t>(C), d = static_cast<size_t>(D);
-    Napi::Float32Array w = Napi::Float32Array::New(env, c * d);
-    Napi::Float32Array b = Napi::Float32Array::New(env, c);
-    probe::compat_init(c, d, static_cast<uint64_t>(seed), w.Data(), b.Data());
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("weight", w);
-    o.Set("bias", b);
-    return o;
-  });
+Napi::Value ProbeCompatInit(const Args& args) {
+  Napi::Env env = args.env();
+  const double C = args.number(0), D = args.number(1), seed = args.number(2);
+  if (!(C >= 1 && D >= 1 && C * D <= 4294967295.0) || C != std::floor(C) || D != std::floor(D))
+    fail(Code::Argument, "probeCompatInit: classes and cols must be positive integers");
+  if (!is_count(seed)) fail(Code::Argument, "probeCompatInit: seed must be an integer in [0, 2^53)");
+  const size_t c = static_cast<size_t>(C), d = static_cast<size_t>(D);
+  Napi::Float32Array w = Napi::Float32Array::New(env, c * d);
+  Napi::Float32Array b = Napi::Float32Array::New(env, c);
+  probe::compat_init(c, d, static_cast<uint64_t>(seed), w.Data(), b.Data());
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("weight", w);
+  o.Set("bias", b);
+  return o;
 }
 
 // { x: Float32Array, y: Int32Array } of rows * cols floats and one class id per row; `what` names it in messages.
@@ -107,57 +98,53 @@ LabelledRows labelled_rows(const Napi::Value& v, size_t D, const char* what, std
 }
 
 // probeCompatTrain(options, train, init, validation, classWeights, onProgress)
-Napi::Value ProbeCompatTrain(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  return guard(env, [&]() -> Napi::Value {
-    const Args args(info, "probeCompatTrain");
-    const Fields o(args.object(0, "an options object"), "probeCompatTrain: option ");
-    CompatJob job;
-    CompatConfig& cfg = job.cfg;
-    cfg.cols = o.count("cols");
-    cfg.classes = o.count("classes");
-    const std::string optimizer = o.string_or("optimizer", "");
-    if (optimizer != "adam" && optimizer != "sgd") fail(Code::Argument, "probeCompatTrain: optimizer must be 'adam' or 'sgd'");
-    cfg.adam = optimizer == "adam";
-    cfg.lr = o.number("learningRate");
-    cfg.epochs = o.count("epochs");
-    cfg.batch = o.count("batchSize");
-    cfg.l1 = o.number("l1");
-    cfg.l2 = o.number("l2");
-    cfg.patience = o.count("patience");
-    cfg.threads = o.count("threads");
-    if (cfg.cols == 0 || cfg.classes < 2 || cfg.batch == 0) fail(Code::Argument, "probeCompatTrain: cols, batchSize must be >= 1 and classes >= 2");
+Napi::Value ProbeCompatTrain(const Args& args) {
+  Napi::Env env = args.env();
+  const Fields o(args.object(0, "an options object"), "probeCompatTrain: option ");
+  CompatJob job;
+  CompatConfig& cfg = job.cfg;
+  cfg.cols = o.count("cols");
+  cfg.classes = o.count("classes");
+  const std::string optimizer = o.string_or("optimizer", "");
+  if (optimizer != "adam" && optimizer != "sgd") fail(Code::Argument, "probeCompatTrain: optimizer must be 'adam' or 'sgd'");
+  cfg.adam = optimizer == "adam";
+  cfg.lr = o.number("learningRate");
+  cfg.epochs = o.count("epochs");
+  cfg.batch = o.count("batchSize");
+  cfg.l1 = o.number("l1");
+  cfg.l2 = o.number("l2");
+  cfg.patience = o.count("patience");
+  cfg.threads = o.count("threads");
+  if (cfg.cols == 0 || cfg.classes < 2 || cfg.batch == 0) fail(Code::Argument, "probeCompatTrain: cols, batchSize must be >= 1 and classes >= 2");
 
-    const size_t D = cfg.cols, C = cfg.classes;
-    std::vector<Napi::Object> keep;
-    job.train = labelled_rows(args[1], D, "train", keep);
-    const Fields init(args[2].IsObject() ? args[2].As<Napi::Object>() : Napi::Object::New(env), "probeCompatTrain: ");
-    const auto w0 = init.typed<Napi::Float32Array>("weight");
-    const auto b0 = init.typed<Napi::Float32Array>("bias");
-    if (w0.ElementLength() != C * D || b0.ElementLength() != C)
-      fail(Code::Shape, "probeCompatTrain: init.weight must hold classes * cols floats and init.bias classes");
-    if (args[3].IsObject()) job.val = labelled_rows(args[3], D, "validation", keep);
-    for (const LabelledRows* r : {&job.train, &job.val})
-      for (size_t t = 0; t < r->rows; ++t)
-        if (r->y[t] < 0 || static_cast<size_t>(r->y[t]) >= C) fail(Code::Argument, "probeCompatTrain: class id out of range");
-    if (args[4].IsTypedArray()) {
-      const auto cw = args.typed<Napi::Float64Array>(4);
-      if (cw.ElementLength() != C) fail(Code::Shape, "probeCompatTrain: classWeights must hold one weight per class");
-      job.class_w.assign(cw.Data(), cw.Data() + C);
-      for (double w : job.class_w)
-        if (!(w > 0) || !std::isfinite(w)) fail(Code::Argument, "probeCompatTrain: class weights must be positive and finite");
-    }
-    job.w0.assign(w0.Data(), w0.Data() + C * D);
-    job.b0.assign(b0.Data(), b0.Data() + C);
-    return start_job(env, std::move(job), keep, args.callback(5));
-  });
+  const size_t D = cfg.cols, C = cfg.classes;
+  std::vector<Napi::Object> keep;
+  job.train = labelled_rows(args[1], D, "train", keep);
+  const Fields init(args[2].IsObject() ? args[2].As<Napi::Object>() : Napi::Object::New(env), "probeCompatTrain: ");
+  const auto w0 = init.typed<Napi::Float32Array>("weight");
+  const auto b0 = init.typed<Napi::Float32Array>("bias");
+  if (w0.ElementLength() != C * D || b0.ElementLength() != C)
+    fail(Code::Shape, "probeCompatTrain: init.weight must hold classes * cols floats and init.bias classes");
+  if (args[3].IsObject()) job.val = labelled_rows(args[3], D, "validation", keep);
+  for (const LabelledRows* r : {&job.train, &job.val})
+    for (size_t t = 0; t < r->rows; ++t)
+      if (r->y[t] < 0 || static_cast<size_t>(r->y[t]) >= C) fail(Code::Argument, "probeCompatTrain: class id out of range");
+  if (args[4].IsTypedArray()) {
+    const auto cw = args.typed<Napi::Float64Array>(4);
+    if (cw.ElementLength() != C) fail(Code::Shape, "probeCompatTrain: classWeights must hold one weight per class");
+    job.class_w.assign(cw.Data(), cw.Data() + C);
+    for (double w : job.class_w)
+      if (!(w > 0) || !std::isfinite(w)) fail(Code::Argument, "probeCompatTrain: class weights must be positive and finite");
+  }
+  job.w0.assign(w0.Data(), w0.Data() + C * D);
+  job.b0.assign(b0.Data(), b0.Data() + C);
+  return start_job(env, std::move(job), keep, args.callback(5));
 }
 
 }  // namespace
 
 void register_probe_compat(Napi::Env env, Napi::Object exports) {
-  exports.Set("probeCompatInit", Napi::Function::New(env, ProbeCompatInit, "probeCompatInit"));
-  exports.Set("probeCompatTrain", Napi::Function::New(env, ProbeCompatTrain, "probeCompatTrain"));
+  export_functions(env, exports, {{"probeCompatInit", ProbeCompatInit}, {"probeCompatTrain", ProbeCompatTrain}});
 }
 
 }  // namespace ns

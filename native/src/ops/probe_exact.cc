@@ -31,7 +31,7 @@ namespace ns {
 
 namespace {
 
-constexpr const char* kProbeOutOfMemory = "out of memory while training a probe";
+constexpr JobInfo kProbeJob{"neurosieve.probe", "out of memory while training a probe"};
 
 void check_finite(const float* x, size_t T, size_t D, ThreadPool& pool, const char* fn) {
   const NonFiniteHit hit = find_nonfinite(x, T, D, D, pool);
@@ -64,8 +64,7 @@ struct ExactJob {
   struct Event {
     double done, total, objective;
   };
-  static constexpr const char* kName = "neurosieve.probe";
-  static constexpr const char* kOutOfMemory = kProbeOutOfMemory;
+  static constexpr JobInfo kJob = kProbeJob;
 
   Problem p;
   probe::FistaOptions opt;
@@ -85,11 +84,7 @@ struct ExactJob {
   }
 
   static Napi::Value progress(Napi::Env env, const Event& e) {
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("done", e.done);
-    o.Set("total", e.total);
-    o.Set("objective", e.objective);
-    return o;
+    return numbers_object(env, {{"done", e.done}, {"total", e.total}, {"objective", e.objective}});
   }
 
   Napi::Value result(Napi::Env env) {
@@ -119,44 +114,39 @@ struct ExactJob {
   }
 };
 
-Napi::Value ProbeExact(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  return guard(env, [&]() -> Napi::Value {
-    const Args args(info, "probeExact");
-    std::vector<Napi::Object> keep;
-    ExactJob job;
-    job.p = parse_problem(args, keep);
-    const size_t C = job.p.C, D = job.p.D;
-    const Fields o(args.object(6, "an options object"), "probeExact: options.");
-    probe::FistaOptions& opt = job.opt;
-    opt.alpha = o.number("alpha");
-    opt.lambda = o.number("lambda");
-    opt.lambda_ratio = o.number("lambdaRatio");
-    opt.path_steps = static_cast<size_t>(o.number("pathSteps"));
-    opt.tol = o.number("tol");
-    opt.path_tol_factor = o.number("pathTolFactor");
-    opt.max_iterations = static_cast<size_t>(o.number("maxIterations"));
-    opt.check_every = std::max<size_t>(1, static_cast<size_t>(o.number("checkEvery")));
-    job.threads = static_cast<size_t>(o.number("threads"));
-    const Napi::Value ww = o["warmWeight"], wb = o["warmBias"];
-    if (!ww.IsUndefined() || !wb.IsUndefined()) {
-      if (!is_typed<Napi::Float64Array>(ww) || ww.As<Napi::Float64Array>().ElementLength() != C * D ||
-          !is_typed<Napi::Float64Array>(wb) || wb.As<Napi::Float64Array>().ElementLength() != C)
-        fail(Code::Shape, "probeExact: options.warmWeight must be a Float64Array of C*D values and warmBias of C");
-      const auto a = ww.As<Napi::Float64Array>();
-      const auto b = wb.As<Napi::Float64Array>();
-      opt.warm_W.assign(a.Data(), a.Data() + C * D);
-      opt.warm_b.assign(b.Data(), b.Data() + C);
-    }
-    return start_job(env, std::move(job), keep, args.callback(7));
-  });
+Napi::Value ProbeExact(const Args& args) {
+  Napi::Env env = args.env();
+  std::vector<Napi::Object> keep;
+  ExactJob job;
+  job.p = parse_problem(args, keep);
+  const size_t C = job.p.C, D = job.p.D;
+  const Fields o(args.object(6, "an options object"), "probeExact: options.");
+  probe::FistaOptions& opt = job.opt;
+  opt.alpha = o.number("alpha");
+  opt.lambda = o.number("lambda");
+  opt.lambda_ratio = o.number("lambdaRatio");
+  opt.path_steps = static_cast<size_t>(o.number("pathSteps"));
+  opt.tol = o.number("tol");
+  opt.path_tol_factor = o.number("pathTolFactor");
+  opt.max_iterations = static_cast<size_t>(o.number("maxIterations"));
+  opt.check_every = std::max<size_t>(1, static_cast<size_t>(o.number("checkEvery")));
+  job.threads = static_cast<size_t>(o.number("threads"));
+  const Napi::Value ww = o["warmWeight"], wb = o["warmBias"];
+  if (!ww.IsUndefined() || !wb.IsUndefined()) {
+    if (!is_typed<Napi::Float64Array>(ww) || ww.As<Napi::Float64Array>().ElementLength() != C * D ||
+        !is_typed<Napi::Float64Array>(wb) || wb.As<Napi::Float64Array>().ElementLength() != C)
+      fail(Code::Shape, "probeExact: options.warmWeight must be a Float64Array of C*D values and warmBias of C");
+    const auto a = ww.As<Napi::Float64Array>();
+    const auto b = wb.As<Napi::Float64Array>();
+    opt.warm_W.assign(a.Data(), a.Data() + C * D);
+    opt.warm_b.assign(b.Data(), b.Data() + C);
+  }
+  return start_job(env, std::move(job), keep, args.callback(7));
 }
 
 // probeExactSetup: λ_max, s, b*, μ and the Lipschitz estimates of the centred datafit.
 struct SetupJob {
-  using Event = NoEvent;
-  static constexpr const char* kName = "neurosieve.probe";
-  static constexpr const char* kOutOfMemory = kProbeOutOfMemory;
+  static constexpr JobInfo kJob = kProbeJob;
 
   Problem p;
   double alpha = 0;
@@ -165,7 +155,7 @@ struct SetupJob {
   std::vector<double> mean;
   double lipschitz = 0, lipschitz_upper = 0;
 
-  void execute(const JobContext<Event>&) {
+  void execute(const JobContext<NoEvent>&) {
     ThreadPool pool(threads);
     check_finite(p.x, p.T, p.D, pool, "trainExact");
     probe::MultinomialDatafit f(p.x, p.T, p.D, p.y, p.C, p.weights.data(), pool);
@@ -187,31 +177,26 @@ struct SetupJob {
   }
 };
 
-Napi::Value ProbeExactSetup(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  return guard(env, [&]() -> Napi::Value {
-    const Args args(info, "probeExactSetup");
-    std::vector<Napi::Object> keep;
-    SetupJob job;
-    job.p = parse_problem(args, keep);
-    job.alpha = args.number(6);
-    job.threads = args.count(7);
-    return queue_job(env, std::move(job), keep);
-  });
+Napi::Value ProbeExactSetup(const Args& args) {
+  Napi::Env env = args.env();
+  std::vector<Napi::Object> keep;
+  SetupJob job;
+  job.p = parse_problem(args, keep);
+  job.alpha = args.number(6);
+  job.threads = args.count(7);
+  return queue_job(env, std::move(job), keep);
 }
 
 // columnMoments (out == nullptr): float64 column means and population stds. zscoreApply: (x − mean) / std into out.
 struct ZscoreJob {
-  using Event = NoEvent;
-  static constexpr const char* kName = "neurosieve.probe";
-  static constexpr const char* kOutOfMemory = kProbeOutOfMemory;
+  static constexpr JobInfo kJob = kProbeJob;
 
   const float* x = nullptr;
   size_t T = 0, D = 0, threads = 0;
   std::vector<double> mean, sd;
   float* out = nullptr;  // zscoreApply: a JS array the job keeps
 
-  void execute(const JobContext<Event>&) {
+  void execute(const JobContext<NoEvent>&) {
     ThreadPool pool(threads);
     check_finite(x, T, D, pool, "z-scoring");
     if (out) probe::apply_zscore(x, T, D, mean.data(), sd.data(), out, pool);
@@ -227,56 +212,51 @@ struct ZscoreJob {
   }
 };
 
-Napi::Value ColumnMoments(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  return guard(env, [&]() -> Napi::Value {
-    const Args args(info, "columnMoments");
-    const auto x = args.typed<Napi::Float32Array>(0);
-    ZscoreJob job;
-    job.T = args.count(1);
-    job.D = args.count(2);
-    job.threads = args.count(3);
-    if (x.ElementLength() != job.T * job.D || job.T == 0) fail(Code::Shape, "columnMoments: x must hold T*D values, T > 0");
-    job.x = x.Data();
-    job.mean.resize(job.D);
-    job.sd.resize(job.D);
-    return queue_job(env, std::move(job), {x});
-  });
+Napi::Value ColumnMoments(const Args& args) {
+  Napi::Env env = args.env();
+  const auto x = args.typed<Napi::Float32Array>(0);
+  ZscoreJob job;
+  job.T = args.count(1);
+  job.D = args.count(2);
+  job.threads = args.count(3);
+  if (x.ElementLength() != job.T * job.D || job.T == 0) fail(Code::Shape, "columnMoments: x must hold T*D values, T > 0");
+  job.x = x.Data();
+  job.mean.resize(job.D);
+  job.sd.resize(job.D);
+  return queue_job(env, std::move(job), {x});
 }
 
-Napi::Value ZscoreApply(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  return guard(env, [&]() -> Napi::Value {
-    const Args args(info, "zscoreApply");
-    const auto x = args.typed<Napi::Float32Array>(0);
-    ZscoreJob job;
-    job.T = args.count(1);
-    job.D = args.count(2);
-    const auto m = args.typed<Napi::Float64Array>(3);
-    const auto s = args.typed<Napi::Float64Array>(4);
-    job.threads = args.count(5);
-    if (x.ElementLength() != job.T * job.D || m.ElementLength() != job.D || s.ElementLength() != job.D)
-      fail(Code::Shape, "zscoreApply: x must hold T*D values, mean and std D values");
-    Napi::Float32Array out = Napi::Float32Array::New(env, job.T * job.D);
-    job.x = x.Data();
-    job.out = out.Data();
-    job.mean.assign(m.Data(), m.Data() + job.D);
-    job.sd.assign(s.Data(), s.Data() + job.D);
-    // The output array is the caller's once the promise resolves (it resolves with undefined).
-    Napi::Object r = Napi::Object::New(env);
-    r.Set("promise", queue_job(env, std::move(job), {x, out}));
-    r.Set("out", out);
-    return r;
-  });
+Napi::Value ZscoreApply(const Args& args) {
+  Napi::Env env = args.env();
+  const auto x = args.typed<Napi::Float32Array>(0);
+  ZscoreJob job;
+  job.T = args.count(1);
+  job.D = args.count(2);
+  const auto m = args.typed<Napi::Float64Array>(3);
+  const auto s = args.typed<Napi::Float64Array>(4);
+  job.threads = args.count(5);
+  if (x.ElementLength() != job.T * job.D || m.ElementLength() != job.D || s.ElementLength() != job.D)
+    fail(Code::Shape, "zscoreApply: x must hold T*D values, mean and std D values");
+  Napi::Float32Array out = Napi::Float32Array::New(env, job.T * job.D);
+  job.x = x.Data();
+  job.out = out.Data();
+  job.mean.assign(m.Data(), m.Data() + job.D);
+  job.sd.assign(s.Data(), s.Data() + job.D);
+  // The output array is the caller's once the promise resolves (it resolves with undefined).
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("promise", queue_job(env, std::move(job), {x, out}));
+  r.Set("out", out);
+  return r;
 }
 
 }  // namespace
 
 void register_probe_exact(Napi::Env env, Napi::Object exports) {
-  exports.Set("probeExact", Napi::Function::New(env, ProbeExact, "probeExact"));
-  exports.Set("probeExactSetup", Napi::Function::New(env, ProbeExactSetup, "probeExactSetup"));
-  exports.Set("columnMoments", Napi::Function::New(env, ColumnMoments, "columnMoments"));
-  exports.Set("zscoreApply", Napi::Function::New(env, ZscoreApply, "zscoreApply"));
+  export_functions(env, exports,
+                   {{"probeExact", ProbeExact},
+                    {"probeExactSetup", ProbeExactSetup},
+                    {"columnMoments", ColumnMoments},
+                    {"zscoreApply", ZscoreApply}});
 }
 
 }  // namespace ns

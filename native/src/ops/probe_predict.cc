@@ -18,16 +18,14 @@ namespace ns {
 namespace {
 
 struct PredictJob {
-  using Event = NoEvent;
-  static constexpr const char* kName = "neurosieve.probePredict";
-  static constexpr const char* kOutOfMemory = "out of memory while predicting";
+  static constexpr JobInfo kJob{"neurosieve.probePredict", "out of memory while predicting"};
 
   const float* x = nullptr;  // a kept JS array
   size_t rows = 0, cols = 0, threads = 0;
   std::vector<float> w, b;   // copied
   std::vector<int32_t> out;
 
-  void execute(const JobContext<Event>&) {
+  void execute(const JobContext<NoEvent>&) {
     ThreadPool pool(threads);
     out.resize(rows);
     probe::predict_linear(x, rows, cols, w.data(), b.data(), b.size(), out.data(), pool);
@@ -37,31 +35,29 @@ struct PredictJob {
 };
 
 // probePredict(x, rows, cols, weight, bias, classes, threads)
-Napi::Value ProbePredict(const Napi::CallbackInfo& info) {
-  return guard(info.Env(), [&]() -> Napi::Value {
-    const Args args(info, "probePredict");
-    const auto x = args.typed<Napi::Float32Array>(0);
-    PredictJob job;
-    job.rows = args.count(1);
-    job.cols = args.count(2, 4294967295.0);
-    const auto w = args.typed<Napi::Float32Array>(3);
-    const auto b = args.typed<Napi::Float32Array>(4);
-    const size_t classes = args.count(5, 1 << 24);
-    job.threads = args.count(6, 1024);
-    if (job.cols == 0 || classes == 0 || x.ElementLength() != job.rows * job.cols || w.ElementLength() != classes * job.cols ||
-        b.ElementLength() != classes)
-      fail(Code::Shape, "probePredict: x must hold rows * cols floats, weight classes * cols, bias classes");
-    job.x = x.Data();
-    job.w.assign(w.Data(), w.Data() + w.ElementLength());
-    job.b.assign(b.Data(), b.Data() + classes);
-    return queue_job(info.Env(), std::move(job), {x});
-  });
+Napi::Value ProbePredict(const Args& args) {
+  Napi::Env env = args.env();
+  const auto x = args.typed<Napi::Float32Array>(0);
+  PredictJob job;
+  job.rows = args.count(1);
+  job.cols = args.count(2, 4294967295.0);
+  const auto w = args.typed<Napi::Float32Array>(3);
+  const auto b = args.typed<Napi::Float32Array>(4);
+  const size_t classes = args.count(5, 1 << 24);
+  job.threads = args.count(6, 1024);
+  if (job.cols == 0 || classes == 0 || x.ElementLength() != job.rows * job.cols || w.ElementLength() != classes * job.cols ||
+      b.ElementLength() != classes)
+    fail(Code::Shape, "probePredict: x must hold rows * cols floats, weight classes * cols, bias classes");
+  job.x = x.Data();
+  job.w.assign(w.Data(), w.Data() + w.ElementLength());
+  job.b.assign(b.Data(), b.Data() + classes);
+  return queue_job(args.env(), std::move(job), {x});
 }
 
 }  // namespace
 
 void register_probe_predict(Napi::Env env, Napi::Object exports) {
-  exports.Set("probePredict", Napi::Function::New(env, ProbePredict, "probePredict"));
+  export_functions(env, exports, {{"probePredict", ProbePredict}});
 }
 
 }  // namespace ns

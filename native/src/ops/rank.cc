@@ -24,34 +24,28 @@ namespace ns {
 
 namespace {
 
-Napi::Value WeightMassPrefixes(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  return guard(env, [&]() -> Napi::Value {
-    const char* fn = "weightMassPrefixes";
-    const Args args(info, fn);
-    const auto w = args.typed<Napi::Float32Array>(0);
-    const size_t C = args.count(1), D = args.count(2);
-    const auto fr = args.typed<Napi::Float64Array>(3);
-    const bool ascending = args[4].ToBoolean().Value();
-    if (w.ElementLength() != C * D) fail(Code::Shape, std::string(fn) + ": weight length is not C*D");
-    Napi::Int32Array order = Napi::Int32Array::New(env, C * D);
-    Napi::Int32Array prefix = Napi::Int32Array::New(env, C * fr.ElementLength());
-    weight_mass_prefixes(w.Data(), C, D, fr.Data(), fr.ElementLength(), ascending, order.Data(), prefix.Data());
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("order", order);
-    o.Set("prefix", prefix);
-    return o;
-  });
+Napi::Value WeightMassPrefixes(const Args& args) {
+  const char* fn = args.fn();
+  Napi::Env env = args.env();
+  const auto w = args.typed<Napi::Float32Array>(0);
+  const size_t C = args.count(1), D = args.count(2);
+  const auto fr = args.typed<Napi::Float64Array>(3);
+  const bool ascending = args[4].ToBoolean().Value();
+  if (w.ElementLength() != C * D) fail(Code::Shape, std::string(fn) + ": weight length is not C*D");
+  Napi::Int32Array order = Napi::Int32Array::New(env, C * D);
+  Napi::Int32Array prefix = Napi::Int32Array::New(env, C * fr.ElementLength());
+  weight_mass_prefixes(w.Data(), C, D, fr.Data(), fr.ElementLength(), ascending, order.Data(), prefix.Data());
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("order", order);
+  o.Set("prefix", prefix);
+  return o;
 }
 
-Napi::Value ArgsortDescending(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  return guard(env, [&]() -> Napi::Value {
-    const auto s = Args(info, "argsortDescending").typed<Napi::Float64Array>(0);
-    Napi::Int32Array out = Napi::Int32Array::New(env, s.ElementLength());
-    argsort_descending(s.Data(), s.ElementLength(), out.Data());
-    return out;
-  });
+Napi::Value ArgsortDescending(const Args& args) {
+  const auto s = args.typed<Napi::Float64Array>(0);
+  Napi::Int32Array out = Napi::Int32Array::New(args.env(), s.ElementLength());
+  argsort_descending(s.Data(), s.ElementLength(), out.Data());
+  return out;
 }
 
 // x (T×D float32) and ids (T class ids in [0, C)): arguments 1–5 of the O(T·D) passes, pointing into JS arrays
@@ -73,9 +67,7 @@ Pass parse_pass(const Args& args, std::vector<Napi::Object>& keep) {
 
 // What both rank jobs share.
 struct RankJob {
-  using Event = NoEvent;
-  static constexpr const char* kName = "neurosieve.rank";
-  static constexpr const char* kOutOfMemory = "out of memory while ranking neurons";
+  static constexpr JobInfo kJob{"neurosieve.rank", "out of memory while ranking neurons"};
   Pass a;
 };
 
@@ -83,7 +75,7 @@ struct RankJob {
 struct ProbelessJob : RankJob {
   ProbelessResult out;
 
-  void execute(const JobContext<Event>&) {
+  void execute(const JobContext<NoEvent>&) {
     ThreadPool pool(a.threads);
     out = probeless_scores(a.x, a.T, a.D, a.ids, a.C, pool);
   }
@@ -98,15 +90,13 @@ struct ProbelessJob : RankJob {
   }
 };
 
-Napi::Value ProbelessScores(const Napi::CallbackInfo& info) {
-  return guard(info.Env(), [&]() -> Napi::Value {
-    const Args args(info, "probelessScores");
-    std::vector<Napi::Object> keep;
-    ProbelessJob job;
-    job.a = parse_pass(args, keep);
-    job.a.threads = args.count(5, 1024);
-    return queue_job(info.Env(), std::move(job), keep);
-  });
+Napi::Value ProbelessScores(const Args& args) {
+  Napi::Env env = args.env();
+  std::vector<Napi::Object> keep;
+  ProbelessJob job;
+  job.a = parse_pass(args, keep);
+  job.a.threads = args.count(5, 1024);
+  return queue_job(args.env(), std::move(job), keep);
 }
 
 // averagePrecision(x, T, D, ids, C, zeroBelow, threads, mean?, std?)
@@ -115,7 +105,7 @@ struct AveragePrecisionJob : RankJob {
   std::vector<double> mean, sd;  // optional z-scoring statistics, copied
   std::vector<double> out;
 
-  void execute(const JobContext<Event>&) {
+  void execute(const JobContext<NoEvent>&) {
     ThreadPool pool(a.threads);
     out = average_precision(a.x, a.T, a.D, a.ids, a.C, zero_below, pool, mean.empty() ? nullptr : mean.data(),
                             sd.empty() ? nullptr : sd.data());
@@ -124,37 +114,36 @@ struct AveragePrecisionJob : RankJob {
   Napi::Value result(Napi::Env env) { return float64_copy(env, out); }
 };
 
-Napi::Value AveragePrecision(const Napi::CallbackInfo& info) {
-  return guard(info.Env(), [&]() -> Napi::Value {
-    const char* fn = "averagePrecision";
-    const Args args(info, fn);
-    std::vector<Napi::Object> keep;
-    AveragePrecisionJob job;
-    job.a = parse_pass(args, keep);
-    job.zero_below = static_cast<float>(args.number(5));
-    job.a.threads = args.count(6, 1024);
-    const size_t D = job.a.D;
-    if (args.size() > 8 && args[7].IsTypedArray() && args[8].IsTypedArray()) {
-      const auto m = args.typed<Napi::Float64Array>(7);
-      const auto s = args.typed<Napi::Float64Array>(8);
-      if (m.ElementLength() != D || s.ElementLength() != D) fail(Code::Shape, std::string(fn) + ": mean and std need D values");
-      for (size_t j = 0; j < D; ++j)
-        if (!(s.Data()[j] > 0) || !std::isfinite(s.Data()[j]) || !std::isfinite(m.Data()[j]))
-          fail(Code::Argument, std::string(fn) + ": std must be positive and finite, mean finite (neuron " + std::to_string(j) + ")");
-      job.mean.assign(m.Data(), m.Data() + D);
-      job.sd.assign(s.Data(), s.Data() + D);
-    }
-    return queue_job(info.Env(), std::move(job), keep);
-  });
+Napi::Value AveragePrecision(const Args& args) {
+  const char* fn = args.fn();
+  Napi::Env env = args.env();
+  std::vector<Napi::Object> keep;
+  AveragePrecisionJob job;
+  job.a = parse_pass(args, keep);
+  job.zero_below = static_cast<float>(args.number(5));
+  job.a.threads = args.count(6, 1024);
+  const size_t D = job.a.D;
+  if (args.size() > 8 && args[7].IsTypedArray() && args[8].IsTypedArray()) {
+    const auto m = args.typed<Napi::Float64Array>(7);
+    const auto s = args.typed<Napi::Float64Array>(8);
+    if (m.ElementLength() != D || s.ElementLength() != D) fail(Code::Shape, std::string(fn) + ": mean and std need D values");
+    for (size_t j = 0; j < D; ++j)
+      if (!(s.Data()[j] > 0) || !std::isfinite(s.Data()[j]) || !std::isfinite(m.Data()[j]))
+        fail(Code::Argument, std::string(fn) + ": std must be positive and finite, mean finite (neuron " + std::to_string(j) + ")");
+    job.mean.assign(m.Data(), m.Data() + D);
+    job.sd.assign(s.Data(), s.Data() + D);
+  }
+  return queue_job(args.env(), std::move(job), keep);
 }
 
 }  // namespace
 
 void register_rank(Napi::Env env, Napi::Object exports) {
-  exports.Set("weightMassPrefixes", Napi::Function::New(env, WeightMassPrefixes, "weightMassPrefixes"));
-  exports.Set("argsortDescending", Napi::Function::New(env, ArgsortDescending, "argsortDescending"));
-  exports.Set("probelessScores", Napi::Function::New(env, ProbelessScores, "probelessScores"));
-  exports.Set("averagePrecision", Napi::Function::New(env, AveragePrecision, "averagePrecision"));
+  export_functions(env, exports,
+                   {{"weightMassPrefixes", WeightMassPrefixes},
+                    {"argsortDescending", ArgsortDescending},
+                    {"probelessScores", ProbelessScores},
+                    {"averagePrecision", AveragePrecision}});
 }
 
 }  // namespace ns

@@ -26,9 +26,7 @@ struct Shared {
 // One read(out, maxRows): rows into the kept output array. The reader is busy while the job exists (the job is
 // destroyed on the JS thread right after its promise settles).
 struct ReadJob {
-  using Event = NoEvent;
-  static constexpr const char* kName = "neurosieve.rows.read";
-  static constexpr const char* kOutOfMemory = "out of memory while reading rows";
+  static constexpr JobInfo kJob{"neurosieve.rows.read", "out of memory while reading rows"};
 
   // Clears the busy flag when the job ends; move-only, so exactly one job owns it.
   struct Busy {
@@ -45,7 +43,7 @@ struct ReadJob {
   size_t max_rows;
   size_t got = 0;
 
-  void execute(const JobContext<Event>&) { got = busy.shared->stream->read(out, max_rows); }
+  void execute(const JobContext<NoEvent>&) { got = busy.shared->stream->read(out, max_rows); }
   Napi::Value result(Napi::Env env) { return Napi::Number::New(env, static_cast<double>(got)); }
 };
 

@@ -41,28 +41,25 @@ SynthOptions parse_options(const Napi::Value& value) {
   return s;
 }
 
-Napi::Value SynthPlanJs(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  return guard(env, [&]() -> Napi::Value {
-    const SynthPlan p = synth_plan(parse_options(info[0]));
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("role", typed_copy<Napi::Int32Array>(env, p.role));
-    o.Set("group", typed_copy<Napi::Int32Array>(env, p.group));
-    o.Set("kind", typed_copy<Napi::Int32Array>(env, p.kind));
-    o.Set("offset", float64_copy(env, p.offset));
-    o.Set("scale", float64_copy(env, p.a));
-    o.Set("noise", float64_copy(env, p.noise));
-    o.Set("members", typed_copy<Napi::Int32Array>(env, p.members));
-    o.Set("memberStart", typed_copy<Napi::Int32Array>(env, p.member_start));
-    return o;
-  });
+Napi::Value SynthPlanJs(const Args& args) {
+  Napi::Env env = args.env();
+  const SynthPlan p = synth_plan(parse_options(args[0]));
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("role", typed_copy<Napi::Int32Array>(env, p.role));
+  o.Set("group", typed_copy<Napi::Int32Array>(env, p.group));
+  o.Set("kind", typed_copy<Napi::Int32Array>(env, p.kind));
+  o.Set("offset", float64_copy(env, p.offset));
+  o.Set("scale", float64_copy(env, p.a));
+  o.Set("noise", float64_copy(env, p.noise));
+  o.Set("members", typed_copy<Napi::Int32Array>(env, p.members));
+  o.Set("memberStart", typed_copy<Napi::Int32Array>(env, p.member_start));
+  return o;
 }
 
 // synthWrite: the data file, written to `path` (removed on failure); progress is the number of rows written.
 struct SynthJob {
   using Event = uint64_t;
-  static constexpr const char* kName = "neurosieve.synth";
-  static constexpr const char* kOutOfMemory = "out of memory";
+  static constexpr JobInfo kJob{"neurosieve.synth", "out of memory"};
 
   SynthOptions options;
   std::string path, name;
@@ -82,26 +79,22 @@ struct SynthJob {
   }
 };
 
-Napi::Value SynthWriteJs(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  return guard(env, [&]() -> Napi::Value {
-    const Args args(info, "synthWrite");
-    SynthJob job;
-    job.options = parse_options(info[0]);
-    job.path = args.string(1);
-    job.name = args.string(2);
-    const auto h = args.typed<Napi::Uint8Array>(3);
-    job.header.assign(h.Data(), h.Data() + h.ElementLength());
-    if (!args[4].IsFunction()) args.fail_at(4, "a function");
-    return start_job(env, std::move(job), {}, args.callback(4));
-  });
+Napi::Value SynthWriteJs(const Args& args) {
+  Napi::Env env = args.env();
+  SynthJob job;
+  job.options = parse_options(args[0]);
+  job.path = args.string(1);
+  job.name = args.string(2);
+  const auto h = args.typed<Napi::Uint8Array>(3);
+  job.header.assign(h.Data(), h.Data() + h.ElementLength());
+  if (!args[4].IsFunction()) args.fail_at(4, "a function");
+  return start_job(env, std::move(job), {}, args.callback(4));
 }
 
 }  // namespace
 
 void register_synth(Napi::Env env, Napi::Object exports) {
-  exports.Set("synthPlan", Napi::Function::New(env, SynthPlanJs, "synthPlan"));
-  exports.Set("synthWrite", Napi::Function::New(env, SynthWriteJs, "synthWrite"));
+  export_functions(env, exports, {{"synthPlan", SynthPlanJs}, {"synthWrite", SynthWriteJs}});
 }
 
 }  // namespace ns
