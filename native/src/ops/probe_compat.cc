@@ -132,9 +132,7 @@ Napi::Value ProbeCompatTrain(const Args& args) {
   if (args[4].IsTypedArray()) {
     const auto cw = args.typed<Napi::Float64Array>(4);
     if (cw.ElementLength() != C) fail(Code::Shape, "probeCompatTrain: classWeights must hold one weight per class");
-    job.class_w.assign(cw.Data(), cw.Data() + C);
-    for (double w : job.class_w)
-      if (!(w > 0) || !std::isfinite(w)) fail(Code::Argument, "probeCompatTrain: class weights must be positive and finite");
+    job.class_w.assign(cw.Data(), cw.Data() + C);  // positive and finite: checkHooks (src/probe/checks.ts)
   }
   job.w0.assign(w0.Data(), w0.Data() + C * D);
   job.b0.assign(b0.Data(), b0.Data() + C);
