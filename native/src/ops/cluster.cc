@@ -208,7 +208,6 @@ struct CentralJob : SourceJob {
 
 // linkage(condensed: Float32Array | Float64Array, n, method, onProgress)
 Napi::Value Linkage(const Args& args) {
-  Napi::Env env = args.env();
   LinkageJob job;
   job.f64 = is_typed<Napi::Float64Array>(args[0]);
   if (!job.f64 && !is_typed<Napi::Float32Array>(args[0])) fail(Code::Argument, "linkage: condensed must be a Float32Array or Float64Array");
@@ -219,7 +218,7 @@ Napi::Value Linkage(const Args& args) {
     fail(Code::Shape, "linkage: condensed length does not match n");
   job.condensed = BigOwned(big_alloc_zeroed(arr.ByteLength()));
   std::memcpy(job.condensed.data(), typed_bytes(arr), arr.ByteLength());
-  return start_job(env, std::move(job), {}, args.callback(3));
+  return start_job(args.env(), std::move(job), {}, args.callback(3));
 }
 
 Napi::Value correlation_job(const Args& args, bool only_distances) {
@@ -234,7 +233,6 @@ Napi::Value ClusterCorrelation(const Args& args) { return correlation_job(args, 
 Napi::Value CorrelationDistances(const Args& args) { return correlation_job(args, true); }
 
 Napi::Value CentralRepresentatives(const Args& args) {
-  Napi::Env env = args.env();
   std::vector<Napi::Object> keep;
   CentralJob job;
   job.parse(args, keep);
@@ -247,7 +245,7 @@ Napi::Value CentralRepresentatives(const Args& args) {
     if (static_cast<int64_t>(a.ElementLength()) != job.src.n) fail(Code::Shape, "centralRepresentatives: each labels array must hold n values");
     job.labels.emplace_back(a.Data(), a.Data() + a.ElementLength());
   }
-  return start_job(env, std::move(job), keep, args.callback(3));
+  return start_job(args.env(), std::move(job), keep, args.callback(3));
 }
 
 }  // namespace

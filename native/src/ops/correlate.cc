@@ -47,7 +47,6 @@ struct CorrelateJob {
 };
 
 Napi::Value Correlate(const Args& args) {
-  Napi::Env env = args.env();
   const Napi::Object o = args.object(0, "an options object");
   const Fields f(o, "correlate: options.");
   CorrelateJob job;

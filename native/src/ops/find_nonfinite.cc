@@ -35,7 +35,6 @@ struct FindJob {
 };
 
 Napi::Value FindNonFinite(const Args& args) {
-  Napi::Env env = args.env();
   const auto x = args.typed<Napi::Float32Array>(0);
   const double rows = args.number(1), cols = args.number(2), threads = args.number(3);
   if (!is_count(rows) || !is_count(cols) || cols < 1 || !is_count(threads, 1024) ||

@@ -115,7 +115,6 @@ struct ExactJob {
 };
 
 Napi::Value ProbeExact(const Args& args) {
-  Napi::Env env = args.env();
   std::vector<Napi::Object> keep;
   ExactJob job;
   job.p = parse_problem(args, keep);
@@ -141,7 +140,7 @@ Napi::Value ProbeExact(const Args& args) {
     opt.warm_W.assign(a.Data(), a.Data() + C * D);
     opt.warm_b.assign(b.Data(), b.Data() + C);
   }
-  return start_job(env, std::move(job), keep, args.callback(7));
+  return start_job(args.env(), std::move(job), keep, args.callback(7));
 }
 
 // probeExactSetup: λ_max, s, b*, μ and the Lipschitz estimates of the centred datafit.
@@ -178,13 +177,12 @@ struct SetupJob {
 };
 
 Napi::Value ProbeExactSetup(const Args& args) {
-  Napi::Env env = args.env();
   std::vector<Napi::Object> keep;
   SetupJob job;
   job.p = parse_problem(args, keep);
   job.alpha = args.number(6);
   job.threads = args.count(7);
-  return queue_job(env, std::move(job), keep);
+  return queue_job(args.env(), std::move(job), keep);
 }
 
 // columnMoments (out == nullptr): float64 column means and population stds. zscoreApply: (x − mean) / std into out.
@@ -213,7 +211,6 @@ struct ZscoreJob {
 };
 
 Napi::Value ColumnMoments(const Args& args) {
-  Napi::Env env = args.env();
   const auto x = args.typed<Napi::Float32Array>(0);
   ZscoreJob job;
   job.T = args.count(1);
@@ -223,7 +220,7 @@ Napi::Value ColumnMoments(const Args& args) {
   job.x = x.Data();
   job.mean.resize(job.D);
   job.sd.resize(job.D);
-  return queue_job(env, std::move(job), {x});
+  return queue_job(args.env(), std::move(job), {x});
 }
 
 Napi::Value ZscoreApply(const Args& args) {

@@ -36,7 +36,6 @@ struct PredictJob {
 
 // probePredict(x, rows, cols, weight, bias, classes, threads)
 Napi::Value ProbePredict(const Args& args) {
-  Napi::Env env = args.env();
   const auto x = args.typed<Napi::Float32Array>(0);
   PredictJob job;
   job.rows = args.count(1);

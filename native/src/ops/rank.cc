@@ -90,7 +90,6 @@ struct ProbelessJob : RankJob {
 };
 
 Napi::Value ProbelessScores(const Args& args) {
-  Napi::Env env = args.env();
   std::vector<Napi::Object> keep;
   ProbelessJob job;
   job.a = parse_pass(args, keep);

@@ -80,7 +80,6 @@ struct SynthJob {
 };
 
 Napi::Value SynthWriteJs(const Args& args) {
-  Napi::Env env = args.env();
   SynthJob job;
   job.options = parse_options(args[0]);
   job.path = args.string(1);
@@ -88,7 +87,7 @@ Napi::Value SynthWriteJs(const Args& args) {
   const auto h = args.typed<Napi::Uint8Array>(3);
   job.header.assign(h.Data(), h.Data() + h.ElementLength());
   if (!args[4].IsFunction()) args.fail_at(4, "a function");
-  return start_job(env, std::move(job), {}, args.callback(4));
+  return start_job(args.env(), std::move(job), {}, args.callback(4));
 }
 
 }  // namespace
