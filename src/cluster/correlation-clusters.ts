@@ -20,11 +20,12 @@
  * over to the native engine: `handover` says why). Needs precision 'float32'.
  */
 import { fstatSync, openSync, closeSync, readSync } from 'node:fs';
-import { callNativeSync, NeurosieveError } from '../core/errors.js';
+import { NeurosieveError } from '../core/errors.js';
+import { runJob } from '../core/native-job.js';
 import { fcluster, linkageTree } from './fcluster.js';
 import { readNpyHeader } from '../io/npy.js';
 import { BACKENDS, chooseBackend, type BackendChoice } from '../gpu/backend.js';
-import { awaitJob, LINKAGE_DEFAULTS, LINKAGE_METHODS, progressForwarder, TIES, runLinkage, type ClusterProgress, type LinkageMethod, type LinkageReport } from './linkage.js';
+import { LINKAGE_DEFAULTS, LINKAGE_METHODS, progressForwarder, TIES, runLinkage, type ClusterProgress, type LinkageMethod, type LinkageReport } from './linkage.js';
 import { native } from '../core/native.js';
 import type { NativeClusterOptions, NativeCorrSource } from '../core/native-types.js';
 import { prng } from '../core/random.js';
@@ -208,10 +209,10 @@ export async function correlationClusters(
   let Z: Float64Array;
   let report: LinkageReport | undefined;
   if (backend === 'webgpu') {
-    const { distances } = await awaitJob(callNativeSync(() => native().correlationDistances(source, nativeOptions, progress)), options.signal);
+    const { distances } = await runJob(() => native().correlationDistances(source, nativeOptions, progress), options.signal);
     Z = await runLinkage(distances, n, method, 'webgpu', { onProgress: options.onProgress, signal: options.signal, ties, onReport: (r) => (report = r) });
   } else {
-    ({ Z } = await awaitJob(callNativeSync(() => native().clusterCorrelation(source, nativeOptions, progress)), options.signal));
+    ({ Z } = await runJob(() => native().clusterCorrelation(source, nativeOptions, progress), options.signal));
   }
 
   const tree = linkageTree(Z);
@@ -221,8 +222,8 @@ export async function correlationClusters(
   if (representative === 'random') {
     kept = labelSets.map((labels, i) => randomRepresentatives(labels, sizeSets[i]!, seed));
   } else {
-    const job = callNativeSync(() => native().centralRepresentatives(source, nativeOptions, labelSets, progress));
-    kept = (await awaitJob(job, options.signal)).representatives.map((r) => Array.from(r));
+    const { representatives } = await runJob(() => native().centralRepresentatives(source, nativeOptions, labelSets, progress), options.signal);
+    kept = representatives.map((r) => Array.from(r));
   }
   const cuts = thresholds.map((threshold, i) => ({
     threshold,

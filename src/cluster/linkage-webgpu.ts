@@ -41,7 +41,7 @@
  * rounds; shaders/README.md), but a chain of increasing distances (points on a line at growing gaps) needs
  * n − 1 rounds; single linkage chains a lot.
  */
-import { NeurosieveError } from '../core/errors.js';
+import { callNativeSync, NeurosieveError } from '../core/errors.js';
 import { native } from '../core/native.js';
 import type { ClusterProgress, LinkageMethod } from './linkage.js';
 import { checked, gpu, type Gpu } from '../gpu/device.js';
@@ -356,5 +356,5 @@ async function run(g: Gpu, n: number, o: GpuLinkageOptions, b: RoundBuffers): Pr
       /* a failing progress callback must not kill the job */
     }
   }
-  return { Z: native().labelMerges(mergeA, mergeB, heights, n), rounds, merges: done, tiedMerges: tied, rescannedSlots: rescanned };
+  return { Z: callNativeSync(() => native().labelMerges(mergeA, mergeB, heights, n)), rounds, merges: done, tiedMerges: tied, rescannedSlots: rescanned };
 }

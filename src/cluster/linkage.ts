@@ -23,10 +23,11 @@
  * ties are (shaders/README.md has measurements of how often that happens).
  */
 import { BACKENDS, chooseBackend, type BackendChoice } from '../gpu/backend.js';
-import { callNative, callNativeSync, NeurosieveError } from '../core/errors.js';
+import { NeurosieveError } from '../core/errors.js';
+import { quietProgress, runJob } from '../core/native-job.js';
 import { gpuLinkage } from './linkage-webgpu.js';
 import { native } from '../core/native.js';
-import type { NativeClusterProgress, NativeJob } from '../core/native-types.js';
+import type { NativeClusterProgress } from '../core/native-types.js';
 import type { ComputeBackend, LinkageMethod } from '../types.js';
 import { expectKnownKeys, expectOneOf } from '../core/validate.js';
 
@@ -91,27 +92,10 @@ export function pointsOfCondensed(m: number): number | undefined {
   return n >= 2 && (n * (n - 1)) / 2 === m ? n : undefined;
 }
 
-/** Awaits a native job, forwarding an AbortSignal to its cancel(). */
-export async function awaitJob<T>(job: NativeJob<T>, signal: AbortSignal | undefined): Promise<T> {
-  const onAbort = () => job.cancel();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    return await callNative(() => job.promise);
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-  }
-}
-
 /** Progress from the native side, with the linkage total (n − 1) filled in; errors of the user callback are swallowed. */
 export function progressForwarder(n: number, onProgress: ((p: ClusterProgress) => void) | undefined): (p: NativeClusterProgress) => void {
-  return (p) => {
-    if (!onProgress) return;
-    try {
-      onProgress({ phase: p.phase, done: p.done, total: p.phase === 'linkage' ? n - 1 : p.total });
-    } catch {
-      /* a failing progress callback must not kill the job */
-    }
-  };
+  const forward = quietProgress(onProgress);
+  return (p) => forward({ phase: p.phase, done: p.done, total: p.phase === 'linkage' ? n - 1 : p.total });
 }
 
 /** Agglomerative clustering of condensed distances (scipy layout: d(i, j), i < j, row by row). */
@@ -173,8 +157,7 @@ export async function runLinkage(
   } else {
     report({ backend: 'native', requested: 'native' });
   }
-  const job = callNativeSync(() => native().linkage(input, n, method, progressForwarder(n, options.onProgress)));
-  return (await awaitJob(job, options.signal)).Z;
+  return (await runJob(() => native().linkage(input, n, method, progressForwarder(n, options.onProgress)), options.signal)).Z;
 }
 
 /** (i, j) of condensed index k for n points. */

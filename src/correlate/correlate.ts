@@ -4,7 +4,8 @@
  * rounded to a float32 D×D matrix.
  */
 import { asDataset, type OpenOptions } from '../io/dataset.js';
-import { callNative, callNativeSync, NeurosieveError } from '../core/errors.js';
+import { callNativeSync, NeurosieveError } from '../core/errors.js';
+import { runJob } from '../core/native-job.js';
 import { native } from '../core/native.js';
 import { gpuComoments, type GpuPassOptions, type GpuPassResult } from './pass-webgpu.js';
 import { BACKENDS, chooseBackend } from '../gpu/backend.js';
@@ -56,19 +57,14 @@ export async function computeStats(
 async function nativeComoments(dataset: Dataset, o: GpuPassOptions): Promise<GpuPassResult> {
   const { signal, onProgress } = o;
   const totalRows = dataset.rows >= 0 ? dataset.rows : undefined;
-  const job = callNativeSync(() =>
-    native().correlate(
-      { files: dataset.files.map((f) => ({ path: f.path, format: f.format })), threads: o.threads, chunkRows: o.chunkRows, nan: o.nan },
-      (p) => onProgress?.({ rows: p.rows, totalRows, file: p.file }),
-    ),
+  return runJob(
+    () =>
+      native().correlate(
+        { files: dataset.files.map((f) => ({ path: f.path, format: f.format })), threads: o.threads, chunkRows: o.chunkRows, nan: o.nan },
+        (p) => onProgress?.({ rows: p.rows, totalRows, file: p.file }),
+      ),
+    signal,
   );
-  const onAbort = () => job.cancel();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    return await callNative(() => job.promise);
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-  }
 }
 
 /** Pearson correlation, means and standard deviations from statistics (a stats file's content or a pass). */

@@ -7,7 +7,8 @@
  */
 import { CHUNK_ROWS_RANGE, defaultChunkRows } from './chunk-rows.js';
 import { asDataset, type OpenOptions } from './dataset.js';
-import { callNative, callNativeSync, NeurosieveError } from '../core/errors.js';
+import { callNativeSync, NeurosieveError } from '../core/errors.js';
+import { runJob } from '../core/native-job.js';
 import { native } from '../core/native.js';
 import type { NativeRowReader } from '../core/native-types.js';
 import type { Dataset, Progress } from '../types.js';
@@ -121,7 +122,7 @@ export function streamRows(dataset: Dataset, columns: Uint32Array | undefined, n
         throw new NeurosieveError('E_ARGUMENT', `Expected a Float32Array for out but received ${Object.prototype.toString.call(out)}`);
       }
       expectInteger(maxRows, 'maxRows', 1, Math.floor(out.length / reader.cols));
-      return callNative(() => reader.read(out, maxRows));
+      return runJob(() => reader.read(out, maxRows));
     },
     close() {
       callNativeSync(() => reader.close());

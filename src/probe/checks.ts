@@ -1,5 +1,6 @@
 /** Checks shared by the probe trainers: a ProbeData's shapes, ids and finite features, the trainer hooks. */
-import { callNative, NeurosieveError } from '../core/errors.js';
+import { NeurosieveError } from '../core/errors.js';
+import { runJob } from '../core/native-job.js';
 import { native } from '../core/native.js';
 import { BACKENDS } from '../gpu/backend.js';
 import { expectFunction, expectInteger, expectOneOf, show } from '../core/validate.js';
@@ -24,7 +25,7 @@ export function checkProbeData(data: ProbeData, classes: number, what: string): 
 
 /** No NaN/±Inf in data.x (scanned natively: ~20× a JS loop on large matrices); call after checkProbeData. */
 export async function checkFiniteFeatures(data: ProbeData, what: string, threads: number): Promise<void> {
-  const hit = await callNative(() => native().findNonFinite(data.x, data.rows, data.cols, threads));
+  const hit = await runJob(() => native().findNonFinite(data.x, data.rows, data.cols, threads));
   if (hit) throw new NeurosieveError('E_NONFINITE', `Expected finite features for ${what}.x but received ${hit.value} at row ${hit.row}, column ${hit.col}`);
 }
 

@@ -3,7 +3,8 @@
  * as torch.max and numpy.argmax), the logits computed with float32 products and float64 block sums
  * (native/src/probe/linear_predict.h). Independent of the thread count.
  */
-import { callNative, NeurosieveError } from '../core/errors.js';
+import { NeurosieveError } from '../core/errors.js';
+import { runJob } from '../core/native-job.js';
 import { native } from '../core/native.js';
 import { expectInteger, expectKnownKeys, expectThreads } from '../core/validate.js';
 
@@ -31,7 +32,7 @@ export async function predictLinear(
   if (!(probe.weight instanceof Float32Array) || !(probe.bias instanceof Float32Array) || probe.bias.length < 1 || probe.weight.length !== probe.bias.length * cols) {
     throw new NeurosieveError('E_SHAPE', `Expected a Float32Array weight of classes × ${cols} values and a Float32Array bias of classes values for probe but received weight ${probe.weight?.length} and bias ${probe.bias?.length}`);
   }
-  return callNative(() => native().probePredict(data.x, rows, cols, probe.weight, probe.bias, probe.bias.length, threads));
+  return runJob(() => native().probePredict(data.x, rows, cols, probe.weight, probe.bias, probe.bias.length, threads));
 }
 
 /** Fraction of rows whose predicted id equals the true id. */

@@ -17,7 +17,7 @@
  * thread count (on one CPU variant: avx512 and avx2 share the arithmetic, the generic build has no FMA).
  */
 import { NeurosieveError, callNativeSync } from '../core/errors.js';
-import { awaitJob } from '../cluster/linkage.js';
+import { quietProgress, runJob } from '../core/native-job.js';
 import { native } from '../core/native.js';
 import type { NativeCompatOptions, NativeCompatProgress } from '../core/native-types.js';
 import { expectInteger, expectKnownKeys, expectNumber, expectOneOf, expectOptions, show } from '../core/validate.js';
@@ -134,16 +134,9 @@ async function run(train: ProbeData, classes: number, o: ResolvedCompat, hooks: 
     patience: o.patience ?? 0,
     threads,
   };
-  const onProgress = hooks.onProgress;
-  const progress = (p: NativeCompatProgress) => {
-    if (!onProgress) return;
-    try {
-      onProgress({ unit: 'epoch', done: p.epoch, total: p.total, loss: p.loss });
-    } catch {
-      /* a failing progress callback must not kill the training */
-    }
-  };
-  const job = callNativeSync(() =>
+  const onProgress = quietProgress(hooks.onProgress);
+  const progress = (p: NativeCompatProgress) => onProgress({ unit: 'epoch', done: p.epoch, total: p.total, loss: p.loss });
+  const start = () =>
     native().probeCompatTrain(
       nativeOptions,
       { x: train.x, y: train.y },
@@ -151,9 +144,8 @@ async function run(train: ProbeData, classes: number, o: ResolvedCompat, hooks: 
       validation ? { x: validation.x, y: validation.y } : null,
       classWeights,
       progress,
-    ),
-  );
-  const r = await awaitJob(job, hooks.signal);
+    );
+  const r = await runJob(start, hooks.signal);
   const epochLoss = Array.from(r.epochLoss);
   const early = o.patience !== undefined;
   const solver: Record<string, unknown> = {

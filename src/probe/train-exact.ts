@@ -24,10 +24,10 @@
  *   and `polish` what the native solver added. Why not all on the device: the last digits need float64 sums.
  */
 import { chooseBackend } from '../gpu/backend.js';
-import { callNative, callNativeSync, NeurosieveError } from '../core/errors.js';
+import { NeurosieveError } from '../core/errors.js';
+import { quietProgress, runJob } from '../core/native-job.js';
 import { gpu } from '../gpu/device.js';
 import { gpuFistaPath, type GpuFistaResult } from './fista-webgpu.js';
-import { awaitJob } from '../cluster/linkage.js';
 import { native } from '../core/native.js';
 import type { NativeProbeExactResult } from '../core/native-types.js';
 import { expectInteger, expectKnownKeys, expectNumber, expectOptions } from '../core/validate.js';
@@ -85,8 +85,8 @@ export async function trainExact(train: ProbeData, classes: number, options: Exa
 
 /** The native path (or, with a warm start, the polish at one λ). */
 async function nativeSolve(train: ProbeData, classes: number, o: Resolved, weights: Float64Array, hooks: TrainHooks, extra: { lambda?: number; pathSteps?: number; warmWeight?: Float64Array; warmBias?: Float64Array }): Promise<NativeProbeExactResult> {
-  const onProgress = hooks.onProgress;
-  const job = callNativeSync(() =>
+  const onProgress = quietProgress(hooks.onProgress);
+  const start = () =>
     native().probeExact(
       train.x,
       train.rows,
@@ -106,16 +106,9 @@ async function nativeSolve(train: ProbeData, classes: number, o: Resolved, weigh
         threads: hooks.threads ?? 0,
         ...(extra.warmWeight ? { warmWeight: extra.warmWeight, warmBias: extra.warmBias! } : {}),
       },
-      (p) => {
-        try {
-          onProgress?.({ unit: 'path', done: extra.pathSteps === 1 && o.pathSteps > 1 ? o.pathSteps : p.done, total: extra.pathSteps === 1 ? o.pathSteps : p.total, loss: p.objective });
-        } catch {
-          /* a failing progress callback must not kill the job */
-        }
-      },
-    ),
-  );
-  return awaitJob(job, hooks.signal);
+      (p) => onProgress({ unit: 'path', done: extra.pathSteps === 1 && o.pathSteps > 1 ? o.pathSteps : p.done, total: extra.pathSteps === 1 ? o.pathSteps : p.total, loss: p.objective }),
+    );
+  return runJob(start, hooks.signal);
 }
 
 /** FISTA on the device to GPU_TOL, then the native polish at the last λ (file comment). */
@@ -124,9 +117,12 @@ async function trainExactWebgpu(train: ProbeData, classes: number, o: Resolved, 
   const { rows: T, cols: D } = train;
   await gpu(); // no adapter: fail before any native work
   // λ_max, s, b*, μ and the Lipschitz estimate from the native datafit: the device runs exactly the native λ.
-  const setup = await callNative(() => native().probeExactSetup(train.x, T, D, train.y, classes, weights, o.alpha, threads));
-  const { promise, out: centred } = native().zscoreApply(train.x, T, D, setup.mean, new Float64Array(D).fill(1), threads);
-  await callNative(() => promise);
+  const setup = await runJob(() => native().probeExactSetup(train.x, T, D, train.y, classes, weights, o.alpha, threads));
+  const centred = await runJob(async () => {
+    const { promise, out } = native().zscoreApply(train.x, T, D, setup.mean, new Float64Array(D).fill(1), threads);
+    await promise;
+    return out;
+  });
   const lambdaEnd = o.lambda ?? EXACT_DEFAULTS.lambdaRatio * (setup.lambdaMax > 0 ? setup.lambdaMax : 1);
   const lambdaStart = setup.lambdaMax > 0 ? setup.lambdaMax : lambdaEnd;
   const K = o.pathSteps;

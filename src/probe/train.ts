@@ -17,7 +17,8 @@
  * trains on raw activations).
  */
 import { BACKENDS, type BackendChoice } from '../gpu/backend.js';
-import { callNative, NeurosieveError } from '../core/errors.js';
+import { NeurosieveError } from '../core/errors.js';
+import { runJob } from '../core/native-job.js';
 import { loadActivations, type LoadedActivations, type NanPolicy } from '../io/load.js';
 import { native } from '../core/native.js';
 import type { Dataset } from '../types.js';
@@ -137,9 +138,11 @@ function labelsFor(input: Labels | string, rows: number, what: string, classes?:
 }
 
 async function zscored(a: LoadedActivations, mean: Float64Array, std: Float64Array, threads: number): Promise<Float32Array> {
-  const { promise, out } = native().zscoreApply(a.x, a.rows, a.cols, mean, std, threads);
-  await callNative(() => promise);
-  return out;
+  return runJob(async () => {
+    const { promise, out } = native().zscoreApply(a.x, a.rows, a.cols, mean, std, threads);
+    await promise;
+    return out;
+  });
 }
 
 function classWeightsFor(spec: TrainProbeOptions['classWeights'], labels: Labels): Float64Array | undefined {
@@ -211,7 +214,7 @@ export async function trainProbe(data: TrainProbeData, options: TrainProbeOption
   let x = acts.x;
   let vx = val?.acts.x;
   if (zscore) {
-    const m = await callNative(() => native().columnMoments(acts.x, acts.rows, acts.cols, threads));
+    const m = await runJob(() => native().columnMoments(acts.x, acts.rows, acts.cols, threads));
     mean = m.mean;
     // A zero-variance neuron is centred only (its feature is 0): std 1 keeps every consumer's division finite.
     std = m.std.map((s) => (s > 0 ? s : 1));
@@ -289,7 +292,7 @@ export async function evaluate(probe: Probe, activationsInput: ActivationsInput,
   if (probe.normalization === 'zscore') x = await zscored(acts, probe.mean!, probe.std!, threads);
   else {
     // The trainer refused NaN; evaluation must too (a NaN row would silently predict class 0).
-    await callNative(() => native().columnMoments(acts.x, acts.rows, acts.cols, threads));
+    await runJob(() => native().columnMoments(acts.x, acts.rows, acts.cols, threads));
   }
   const predicted = await predictLinear({ x, rows: acts.rows, cols: acts.cols }, probe, { threads });
   return computeMetrics(predicted, labels.ids, probe.classes);

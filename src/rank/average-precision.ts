@@ -8,7 +8,8 @@
  * class id 1, as there; with more, the mean AP over the classes that have rows (macro average), or a single
  * class's AP when `target` names one. Unlike NeuroX, the caller's activations are not modified in place.
  */
-import { callNative, callNativeSync, NeurosieveError } from '../core/errors.js';
+import { callNativeSync, NeurosieveError } from '../core/errors.js';
+import { runJob } from '../core/native-job.js';
 import { native } from '../core/native.js';
 import type { RankActivations, RankLabels, ScoredRanking, ZScoreStats } from './common.js';
 import { checkPass, checkZScore } from './common.js';
@@ -51,7 +52,7 @@ export async function averagePrecisionRanking(acts: RankActivations, labels: Ran
   } else if (C === 2) {
     target = 1;
   }
-  const ap = await callNative(() => native().averagePrecision(acts.x, acts.rows, D, labels.ids, C, zeroBelow, threads, options.zscore?.mean, options.zscore?.std));
+  const ap = await runJob(() => native().averagePrecision(acts.x, acts.rows, D, labels.ids, C, zeroBelow, threads, options.zscore?.mean, options.zscore?.std));
   const present = labels.classes.map((_, c) => c).filter((c) => counts[c]! > 0);
   let overallScores: Float64Array;
   if (target !== undefined) overallScores = ap.slice(target * D, (target + 1) * D);

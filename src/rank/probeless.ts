@@ -6,7 +6,8 @@
  * sort run natively (native/src/rank/probeless.cc). Differences from NeuroX: float64 means (NeuroX: float32),
  * ties ranked by ascending neuron id (NeuroX: unstable argsort reversed).
  */
-import { callNative, callNativeSync } from '../core/errors.js';
+import { callNativeSync } from '../core/errors.js';
+import { runJob } from '../core/native-job.js';
 import { native } from '../core/native.js';
 import type { ScoredRanking, RankActivations, RankLabels, ZScoreStats } from './common.js';
 import { checkPass, checkZScore } from './common.js';
@@ -31,7 +32,7 @@ export async function probelessRanking(acts: RankActivations, labels: RankLabels
   checkPass(acts, labels, threads);
   checkZScore(options.zscore, acts.cols);
   const C = labels.classes.length;
-  const r = await callNative(() => native().probelessScores(acts.x, acts.rows, acts.cols, labels.ids, C, threads));
+  const r = await runJob(() => native().probelessScores(acts.x, acts.rows, acts.cols, labels.ids, C, threads));
   const D = acts.cols;
   if (options.zscore) {
     // z-scoring is affine per neuron, so class means map to (q − mean) / std and every |q_a − q_b| scales by

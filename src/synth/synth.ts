@@ -25,7 +25,8 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
-import { callNative, NeurosieveError } from '../core/errors.js';
+import { callNativeSync, NeurosieveError } from '../core/errors.js';
+import { runJob } from '../core/native-job.js';
 import { writeTextAtomic } from '../io/atomic.js';
 import { npyHeader } from '../io/npy.js';
 import { native } from '../core/native.js';
@@ -345,7 +346,7 @@ function formatJson(v: unknown, indent = ''): string {
  */
 export function synthTruth(options: SynthOptions): SynthTruth {
   const o = resolveSynthOptions(options, undefined, 'synthTruth');
-  const plan = native().synthPlan(nativeOptions(o));
+  const plan = callNativeSync(() => native().synthPlan(nativeOptions(o)));
   return truthFromPlan(o, plan);
 }
 
@@ -374,31 +375,26 @@ export async function writeSynth(o: ResolvedSynthOptions, hooks: Pick<SynthOptio
   if (signal?.aborted) throw cancelled(out);
   const no = nativeOptions(o);
   const truthPath = `${out}.truth.json`;
-  const truth = await callNative(() => truthFromPlan(o, native().synthPlan(no)));
+  const truth = callNativeSync(() => truthFromPlan(o, native().synthPlan(no)));
   const header = npyHeader(o.dtype === 'float16' ? '<f2' : '<f4', truth.shape);
   const tmp = `${out}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
 
   // A throwing onProgress stops the run, and its error is what synth() rejects with.
   let progressError: { error: unknown } | undefined;
   try {
-    await callNative(async () => {
-      const job = native().synthWrite(no, tmp, out, header, (rows) => {
-        if (progressError || !onProgress) return;
-        try {
-          onProgress({ rows, totalRows: o.tokens });
-        } catch (error) {
-          progressError = { error };
-          job.cancel();
-        }
-      });
-      const onAbort = () => job.cancel();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        await job.promise;
-      } finally {
-        signal?.removeEventListener('abort', onAbort);
-      }
-    });
+    await runJob(
+      (job) =>
+        native().synthWrite(no, tmp, out, header, (rows) => {
+          if (progressError || !onProgress) return;
+          try {
+            onProgress({ rows, totalRows: o.tokens });
+          } catch (error) {
+            progressError = { error };
+            job.cancel();
+          }
+        }),
+      signal,
+    );
   } catch (err) {
     throw progressError ? progressError.error : err;
   }

@@ -1,6 +1,8 @@
 // Tagged errors thrown by the C++ core. The binding turns them into JS errors whose message starts with
 // "[CODE] ", and src/core/errors.ts maps that prefix onto NeurosieveError.code. C++ never builds JS values for errors.
 #pragma once
+#include <exception>
+#include <new>
 #include <stdexcept>
 #include <string>
 
@@ -33,5 +35,21 @@ struct Error : std::runtime_error {
 };
 
 [[noreturn]] inline void fail(Code c, const std::string& message) { throw Error(c, message); }
+
+// The tagged message of the exception being handled (call inside a catch block): ns::Error keeps its code,
+// std::bad_alloc becomes "[E_INTERNAL] <out_of_memory>", anything else "[E_INTERNAL] <what>".
+inline std::string tagged_current_exception(const char* out_of_memory = "out of memory") {
+  try {
+    throw;
+  } catch (const Error& e) {
+    return e.tagged();
+  } catch (const std::bad_alloc&) {
+    return std::string("[E_INTERNAL] ") + out_of_memory;
+  } catch (const std::exception& e) {
+    return std::string("[E_INTERNAL] ") + e.what();
+  } catch (...) {
+    return "[E_INTERNAL] unknown exception";
+  }
+}
 
 }  // namespace ns

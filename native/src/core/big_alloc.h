@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <utility>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -54,5 +55,31 @@ inline void big_free(BigBuffer b) {
 #endif
   std::free(b.ptr);
 }
+
+// Owns a BigBuffer: frees it when destroyed unless release() handed it on. Move-only.
+class BigOwned {
+ public:
+  BigOwned() = default;
+  explicit BigOwned(BigBuffer b) : b_(b) {}
+  BigOwned(BigOwned&& o) noexcept : b_(o.release()) {}
+  BigOwned& operator=(BigOwned&& o) noexcept {
+    if (this != &o) {
+      big_free(b_);
+      b_ = o.release();
+    }
+    return *this;
+  }
+  BigOwned(const BigOwned&) = delete;
+  BigOwned& operator=(const BigOwned&) = delete;
+  ~BigOwned() { big_free(b_); }
+
+  template <class T = void>
+  T* data() const { return static_cast<T*>(b_.ptr); }
+  explicit operator bool() const { return b_.ptr != nullptr; }
+  BigBuffer release() { return std::exchange(b_, BigBuffer{}); }
+
+ private:
+  BigBuffer b_;
+};
 
 }  // namespace ns

@@ -3,9 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
-#include <exception>
 #include <memory>
-#include <new>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,7 +13,9 @@
 #include "core/syrk.h"
 #include "core/syrk_kernels.h"
 #include "core/thread_pool.h"
+#include "ops/args.h"
 #include "ops/js_arrays.h"
+#include "ops/napi_util.h"
 #include "ops/ops.h"
 
 namespace ns {
@@ -27,33 +27,18 @@ constexpr const char* kVersion = "0.1.0";
 
 // A non-negative integer argument (JS number).
 size_t count_arg(const Napi::CallbackInfo& info, size_t index, const char* name, double max) {
-  if (info.Length() <= index || !info[index].IsNumber()) arg_error(std::string(name) + " must be a number");
-  const double v = info[index].As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(v) || v < 0 || v != std::floor(v) || v > max)
+  const Napi::Value v = Args(info, name)[index];
+  if (!v.IsNumber()) arg_error(std::string(name) + " must be a number");
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!is_count(d, max))
     arg_error(std::string(name) + " must be an integer in [0, " + std::to_string(static_cast<long long>(max)) +
-              "], got " + std::to_string(v));
-  return static_cast<size_t>(v);
+              "], got " + std::to_string(d));
+  return static_cast<size_t>(d);
 }
 
 size_t hardware_threads() {
   const unsigned n = std::thread::hardware_concurrency();
   return n ? n : 1;
-}
-
-// Runs fn and turns C++ errors into JS errors whose message starts with "[CODE] ".
-template <class F>
-Napi::Value guarded(Napi::Env env, F&& fn) {
-  try {
-    return fn();
-  } catch (const Napi::Error&) {
-    throw;
-  } catch (const Error& e) {
-    throw Napi::Error::New(env, e.tagged());
-  } catch (const std::bad_alloc&) {
-    throw Napi::Error::New(env, "[E_INTERNAL] out of memory");
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(env, std::string("[E_INTERNAL] ") + e.what());
-  }
 }
 
 Napi::Value Info(const Napi::CallbackInfo& info) {
@@ -110,7 +95,7 @@ double measure_peak(double seconds, size_t threads) {
 
 Napi::Value MeasurePeakGflops(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return guarded(env, [&]() -> Napi::Value {
+  return guard(env, [&]() -> Napi::Value {
     if (info.Length() < 1 || !info[0].IsNumber()) arg_error("measurePeakGflops(seconds, threads): seconds must be a number");
     const double seconds = info[0].As<Napi::Number>().DoubleValue();
     if (!std::isfinite(seconds) || seconds <= 0 || seconds > 600)
@@ -126,9 +111,8 @@ Napi::Value MeasurePeakGflops(const Napi::CallbackInfo& info) {
 //   (or the forced variant, which must be available on this CPU).
 Napi::Value SyrkChunk(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return guarded(env, [&]() -> Napi::Value {
-    if (info.Length() < 1 || !info[0].IsTypedArray() ||
-        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
+  return guard(env, [&]() -> Napi::Value {
+    if (!is_typed<Napi::Float32Array>(Args(info, "syrkChunk")[0]))
       arg_error("syrkChunk(x, rows, cols, threads, kernel?): x must be a Float32Array");
     Napi::Float32Array x = info[0].As<Napi::Float32Array>();
     const size_t rows = count_arg(info, 1, "syrkChunk: rows", 9007199254740991.0);

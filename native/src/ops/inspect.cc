@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "io/source.h"
+#include "ops/args.h"
 #include "ops/napi_util.h"
 #include "ops/ops.h"
 
@@ -14,9 +15,9 @@ namespace {
 Napi::Value Inspect(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guard(env, [&]() -> Napi::Value {
-    const std::string path = arg_string(info, 0, "inspect");
-    const Format format = info.Length() > 1 && !info[1].IsUndefined() ? parse_format(arg_string(info, 1, "inspect"))
-                                                                       : Format::Auto;
+    const Args args(info, "inspect");
+    const std::string path = args.string(0);
+    const Format format = args[1].IsUndefined() ? Format::Auto : parse_format(args.string(1));
     auto src = open_source(path, format);
     return source_info_to_js(env, src->info());
   });
@@ -25,9 +26,10 @@ Napi::Value Inspect(const Napi::CallbackInfo& info) {
 Napi::Value ReadRows(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guard(env, [&]() -> Napi::Value {
-    const std::string path = arg_string(info, 0, "readRows");
-    const Format format = parse_format(arg_string(info, 1, "readRows"));
-    const double chunk_d = arg_number(info, 2, "readRows");
+    const Args args(info, "readRows");
+    const std::string path = args.string(0);
+    const Format format = parse_format(args.string(1));
+    const double chunk_d = args.number(2);
     if (!(chunk_d >= 1) || chunk_d != std::floor(chunk_d) || chunk_d > 1e9)
       fail(Code::Argument, "readRows: chunkRows must be a positive integer");
     const size_t chunk = static_cast<size_t>(chunk_d);

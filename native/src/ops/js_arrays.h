@@ -1,8 +1,12 @@
-// Handing big native buffers to JS without copying: the typed array takes ownership of the BigBuffer.
+// Results into JS: big native buffers handed over without copying (the typed array takes ownership of the
+// BigBuffer), small vectors copied.
 #pragma once
 #include <napi.h>
 
+#include <algorithm>
+#include <initializer_list>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "core/big_alloc.h"
@@ -27,10 +31,23 @@ inline Napi::Float32Array float32_from_big(Napi::Env env, BigBuffer b, size_t n)
   return typed_from_big<Napi::Float32Array, float>(env, b, n);
 }
 
-inline Napi::Float64Array float64_copy(Napi::Env env, const std::vector<double>& v) {
-  Napi::Float64Array a = Napi::Float64Array::New(env, v.size());
+// A new typed array A (Napi::Float64Array, Napi::Int32Array, ...) holding a copy of v.
+template <class A, class T>
+A typed_copy(Napi::Env env, const std::vector<T>& v) {
+  A a = A::New(env, v.size());
   std::copy(v.begin(), v.end(), a.Data());
   return a;
+}
+
+inline Napi::Float64Array float64_copy(Napi::Env env, const std::vector<double>& v) {
+  return typed_copy<Napi::Float64Array>(env, v);
+}
+
+// A plain object of number fields, e.g. a progress event: numbers_object(env, {{"rows", 10}, {"file", 0}}).
+inline Napi::Object numbers_object(Napi::Env env, std::initializer_list<std::pair<const char*, double>> fields) {
+  Napi::Object o = Napi::Object::New(env);
+  for (const auto& [key, value] : fields) o.Set(key, value);
+  return o;
 }
 
 }  // namespace ns

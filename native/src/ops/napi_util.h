@@ -1,14 +1,15 @@
-// Small helpers shared by the ops/*.cc bindings: error translation, argument checks, format names.
+// Small helpers shared by the ops/*.cc bindings: error translation (guard), exporting functions, SourceInfo to
+// JS. Arguments are read with ops/args.h; asynchronous work runs in an ops/job.h job.
 #pragma once
 #include <napi.h>
 
-#include <exception>
-#include <new>
+#include <initializer_list>
 #include <string>
 #include <utility>
 
 #include "common/error.h"
 #include "io/source.h"
+#include "ops/args.h"
 
 namespace ns {
 
@@ -18,37 +19,24 @@ template <class F>
 auto guard(Napi::Env env, F&& f) -> decltype(f()) {
   try {
     return f();
-  } catch (const Error& e) {
-    throw Napi::Error::New(env, e.tagged());
   } catch (const Napi::Error&) {
     throw;
-  } catch (const std::bad_alloc&) {
-    throw Napi::Error::New(env, "[E_INTERNAL] out of memory");
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(env, std::string("[E_INTERNAL] ") + e.what());
+  } catch (...) {
+    throw Napi::Error::New(env, tagged_current_exception());
   }
 }
 
-// 'auto' | 'npy' | 'safetensors' | 'neurox-jsonl'; anything else throws ns::Error(E_ARGUMENT).
-inline Format parse_format(const std::string& name) {
-  if (name == "auto") return Format::Auto;
-  if (name == "npy") return Format::Npy;
-  if (name == "safetensors") return Format::Safetensors;
-  if (name == "neurox-jsonl") return Format::NeuroxJsonl;
-  fail(Code::Argument, "unknown format '" + name + "' (expected auto, npy, safetensors or neurox-jsonl)");
-}
+// An addon function that reads its arguments through Args (named after the function in messages).
+using Binding = Napi::Value (*)(const Args& args);
 
-// Argument accessors that throw ns::Error(E_ARGUMENT) naming the function and the position.
-inline std::string arg_string(const Napi::CallbackInfo& info, size_t i, const char* fn) {
-  if (info.Length() <= i || !info[i].IsString())
-    fail(Code::Argument, std::string(fn) + ": argument " + std::to_string(i + 1) + " must be a string");
-  return info[i].As<Napi::String>().Utf8Value();
-}
-
-inline double arg_number(const Napi::CallbackInfo& info, size_t i, const char* fn) {
-  if (info.Length() <= i || !info[i].IsNumber())
-    fail(Code::Argument, std::string(fn) + ": argument " + std::to_string(i + 1) + " must be a number");
-  return info[i].As<Napi::Number>().DoubleValue();
+// exports[name] = the function running `binding` under guard(), for each { name, binding }.
+inline void export_functions(Napi::Env env, Napi::Object exports, std::initializer_list<std::pair<const char*, Binding>> fns) {
+  for (const auto& fn : fns) {
+    const char* name = fn.first;
+    const Binding binding = fn.second;
+    auto call = [name, binding](const Napi::CallbackInfo& info) { return guard(info.Env(), [&] { return binding(Args(info, name)); }); };
+    exports.Set(name, Napi::Function::New(env, call, name));
+  }
 }
 
 // SourceInfo as the NativeSourceInfo object of src/core/native-types.ts.

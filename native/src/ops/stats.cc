@@ -3,6 +3,7 @@
 // they are a few passes over D^2/2 doubles, well under a second at D = 9984.
 #include <cmath>
 
+#include "ops/args.h"
 #include "ops/js_arrays.h"
 #include "ops/napi_util.h"
 #include "ops/ops.h"
@@ -19,21 +20,15 @@ struct StateView {
   size_t cols;
 };
 
-Napi::Float64Array float64_field(const Napi::Object& o, const char* key, const char* fn) {
-  Napi::Value v = o.Get(key);
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
-    fail(Code::Argument, std::string(fn) + ": " + key + " must be a Float64Array");
-  return v.As<Napi::Float64Array>();
-}
-
 StateView state_arg(const Napi::CallbackInfo& info, size_t i, const char* fn) {
   if (info.Length() <= i || !info[i].IsObject())
     fail(Code::Argument, std::string(fn) + ": argument " + std::to_string(i + 1) + " must be { count, mean, comoment }");
   Napi::Object o = info[i].As<Napi::Object>();
   const double count = o.Get("count").IsNumber() ? o.Get("count").As<Napi::Number>().DoubleValue() : -1;
   if (!(count >= 0) || count != std::floor(count)) fail(Code::Argument, std::string(fn) + ": count must be a non-negative integer");
-  Napi::Float64Array mean = float64_field(o, "mean", fn);
-  Napi::Float64Array com = float64_field(o, "comoment", fn);
+  const Fields f(o, std::string(fn) + ": ");
+  const auto mean = f.typed<Napi::Float64Array>("mean");
+  const auto com = f.typed<Napi::Float64Array>("comoment");
   const size_t D = mean.ElementLength();
   if (com.ElementLength() != packed_size(D))
     fail(Code::Shape, std::string(fn) + ": comoment has " + std::to_string(com.ElementLength()) +
@@ -64,8 +59,9 @@ Napi::Value CorrelationFromComoments(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guard(env, [&]() -> Napi::Value {
     const char* fn = "correlationFromComoments";
-    const double cols_d = arg_number(info, 1, fn);
-    const double threads_d = arg_number(info, 2, fn);
+    const Args args(info, fn);
+    const double cols_d = args.number(1);
+    const double threads_d = args.number(2);
     if (!(cols_d >= 1 && cols_d <= (1 << 20)) || cols_d != std::floor(cols_d)) fail(Code::Argument, std::string(fn) + ": cols must be a positive integer");
     if (!(threads_d >= 0 && threads_d <= 1024)) fail(Code::Argument, std::string(fn) + ": threads must be in [0, 1024]");
     if (info.Length() < 1 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)

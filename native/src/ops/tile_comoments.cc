@@ -12,6 +12,7 @@
 #include <memory>
 #include <vector>
 
+#include "ops/args.h"
 #include "ops/js_arrays.h"
 #include "ops/napi_util.h"
 #include "ops/ops.h"
@@ -33,8 +34,9 @@ class TileComoments : public Napi::ObjectWrap<TileComoments> {
 
   explicit TileComoments(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TileComoments>(info) {
     guard(info.Env(), [&] {
-      const double cols = arg_number(info, 0, "TileComoments");
-      const double threads = arg_number(info, 1, "TileComoments");
+      const Args args(info, "TileComoments");
+      const double cols = args.number(0);
+      const double threads = args.number(1);
       if (!(cols >= 1 && cols <= (1 << 20)) || cols != std::floor(cols)) fail(Code::Argument, "TileComoments: cols must be a positive integer");
       if (!(threads >= 0 && threads <= 1024)) fail(Code::Argument, "TileComoments: threads must be in [0, 1024]");
       D_ = static_cast<size_t>(cols);
@@ -49,20 +51,15 @@ class TileComoments : public Napi::ObjectWrap<TileComoments> {
     if (!stats_) fail(Code::Argument, std::string("TileComoments.") + fn + ": result() was already taken");
   }
 
-  static Napi::Float32Array float32_arg(const Napi::CallbackInfo& info, size_t i, const char* fn) {
-    if (info.Length() <= i || !info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
-      fail(Code::Argument, std::string(fn) + ": argument " + std::to_string(i + 1) + " must be a Float32Array");
-    return info[i].As<Napi::Float32Array>();
-  }
-
   Napi::Value AddTiles(const Napi::CallbackInfo& info) {
     return guard(info.Env(), [&]() -> Napi::Value {
       const char* fn = "TileComoments.addTiles";
       check_open("addTiles");
-      Napi::Float32Array tiles = float32_arg(info, 0, fn);
-      const size_t tile = static_cast<size_t>(arg_number(info, 1, fn));
-      const size_t bi0 = static_cast<size_t>(arg_number(info, 2, fn));
-      const size_t bi1 = static_cast<size_t>(arg_number(info, 3, fn));
+      const Args args(info, fn);
+      Napi::Float32Array tiles = args.typed<Napi::Float32Array>(0);
+      const size_t tile = static_cast<size_t>(args.number(1));
+      const size_t bi0 = static_cast<size_t>(args.number(2));
+      const size_t bi1 = static_cast<size_t>(args.number(3));
       const size_t nb = tile ? (D_ + tile - 1) / tile : 0;
       if (tile == 0 || bi0 >= bi1 || bi1 > nb) fail(Code::Argument, std::string(fn) + ": bad tile size or tile-row range");
       const size_t need = (packed_tile_index(bi1 - 1, nb - 1, nb) + 1 - packed_tile_index(bi0, bi0, nb)) * tile * tile;
@@ -77,9 +74,10 @@ class TileComoments : public Napi::ObjectWrap<TileComoments> {
     return guard(info.Env(), [&]() -> Napi::Value {
       const char* fn = "TileComoments.endChunk";
       check_open("endChunk");
-      const double rows_d = arg_number(info, 0, fn);
+      const Args args(info, fn);
+      const double rows_d = args.number(0);
       if (!(rows_d >= 1) || rows_d != std::floor(rows_d)) fail(Code::Argument, std::string(fn) + ": rows must be a positive integer");
-      Napi::Float32Array cs = float32_arg(info, 1, fn);
+      Napi::Float32Array cs = args.typed<Napi::Float32Array>(1);
       if (cs.ElementLength() < 3 * D_) fail(Code::Shape, std::string(fn) + ": column statistics need 3*cols floats");
       const float* pivot = cs.Data();
       const float* dev = pivot + D_;

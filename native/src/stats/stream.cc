@@ -90,7 +90,8 @@ bool all_finite(const std::vector<double>& v) {
 StreamResult accumulate_files(const StreamOptions& o, const std::atomic<bool>& cancel,
                               const std::function<void(uint64_t, size_t)>& progress) {
   if (o.files.empty()) fail(Code::Empty, "no input files");
-  if (o.chunk_rows == 0) fail(Code::Argument, "chunk_rows must be positive");
+  // chunkRows is validated once, in TypeScript (CHUNK_ROWS_RANGE of src/io/chunk-rows.ts); 0 would never end.
+  if (o.chunk_rows == 0) fail(Code::Internal, "accumulate_files: chunk_rows is 0");
   // The first file fixes the width; it is opened again by the reader (headers are cheap).
   const size_t D = open_source(o.files[0].first, o.files[0].second)->info().cols;
   if (D == 0) fail(Code::Empty, o.files[0].first + ": has no neurons (0 columns)");
