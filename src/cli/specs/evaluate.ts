@@ -1,0 +1,18 @@
+/** The options and help of `neurosieve evaluate`, kept apart from its implementation (src/cli/evaluate.ts) so that help and
+ * argument parsing load no command code. */
+import type { CommandSpec } from '../args.js';
+
+export const evaluateSpec: CommandSpec = {
+  name: 'evaluate',
+  summary: "a probe's accuracy, F1, Matthews correlation, per-class scores and confusion matrix on labelled activations",
+  usage: 'neurosieve evaluate probe.json <activations...> --labels <labels> [-o metrics.json]',
+  positionals: { name: 'probe file and activation inputs', min: 2 },
+  options: [
+    { name: 'labels', kind: 'string', value: 'labels', help: 'one label per row (.json, integer .npy or NeuroX .label)', required: true },
+    { name: 'output', short: 'o', kind: 'string', value: 'metrics.json', help: 'write the metrics as JSON' },
+    { name: 'unknown', kind: 'string', value: 'class', help: 'map labels the probe does not know to this class (default: error)' },
+    { name: 'format', kind: 'string', choices: ['auto', 'npy', 'safetensors', 'neurox-jsonl'], default: 'auto', help: 'activation format' },
+    { name: 'nan', kind: 'string', choices: ['error', 'zero'], default: 'error', help: 'NaN/Inf in activations: stop with an error, or replace by 0 and count' },
+    { name: 'threads', kind: 'int', value: 'N', default: 0, help: 'worker threads, 0 = all cores' },
+  ],
+};

@@ -1,0 +1,40 @@
+/** The options and help of `neurosieve probe`, kept apart from its implementation (src/cli/probe.ts) so that help and
+ * argument parsing load no command code. */
+import type { CommandSpec } from '../args.js';
+
+export const probeSpec: CommandSpec = {
+  name: 'probe',
+  summary: 'train a linear probe on activations and labels (compat: NeuroX; exact: elastic net to a tolerance)',
+  usage: 'neurosieve probe <activations...> --labels <labels> [--mode compat|exact] [--validation-activations ... --validation-labels ...] -o probe.json',
+  positionals: { name: 'activation inputs', min: 1 },
+  options: [
+    { name: 'output', short: 'o', kind: 'string', value: 'probe.json', help: 'output probe (JSON; weights in a sidecar .safetensors next to it)', required: true },
+    { name: 'labels', kind: 'string', value: 'labels', help: 'one label per row (.json, integer .npy or NeuroX .label)', required: true },
+    { name: 'mode', kind: 'string', choices: ['compat', 'exact'], default: 'compat', help: 'compat: NeuroX trainer (Adam/SGD, minibatches); exact: elastic net solved to --tol' },
+    { name: 'validation-activations', kind: 'list', value: 'inputs...', help: 'held-out activations (metrics, --patience, --grid)' },
+    { name: 'validation-labels', kind: 'string', value: 'labels', help: 'labels of the held-out activations' },
+    { name: 'l1', kind: 'list', value: 'λ1...', help: 'compat: L1 penalty λ1 (several values with --grid)' },
+    { name: 'l2', kind: 'list', value: 'λ2...', help: 'compat: L2 (Frobenius norm) penalty λ2 (several values with --grid)' },
+    { name: 'grid', kind: 'boolean', help: 'compat: grid search over --l1 × --l2 on validation accuracy (default grid: method.md §3)' },
+    { name: 'patience', kind: 'int', value: 'n', help: 'compat: early stopping on validation accuracy (counter never reset, last model kept)' },
+    { name: 'optimizer', kind: 'string', choices: ['adam', 'sgd'], help: 'compat: optimiser (default adam)' },
+    { name: 'lr', kind: 'number', value: 'rate', help: 'compat: learning rate (default 1e-3)' },
+    { name: 'epochs', kind: 'int', value: 'n', help: 'compat: epochs (default 10)' },
+    { name: 'batch', kind: 'int', value: 'rows', help: 'compat: minibatch rows (default 32)' },
+    { name: 'seed', kind: 'int', value: 'n', help: 'compat: initialisation seed (default 0)' },
+    { name: 'alpha', kind: 'number', value: 'α', help: 'exact: L1 share of the elastic net, 0..1 (default 0.5)' },
+    { name: 'lambda', kind: 'number', value: 'λ', help: 'exact: penalty strength (default λ_max / 100)' },
+    { name: 'path-steps', kind: 'int', value: 'n', help: 'exact: warm-start steps from λ_max down to --lambda (default 10)' },
+    { name: 'tol', kind: 'number', value: 'tol', help: 'exact: stop when the optimality violation is below tol × the gradient scale (default 1e-6)' },
+    { name: 'max-iterations', kind: 'int', value: 'n', help: 'exact: iteration cap per λ (default 10000)' },
+    { name: 'zscore', kind: 'boolean', help: 'z-score features with the train statistics (default in exact mode)' },
+    { name: 'no-zscore', kind: 'boolean', help: 'train on raw activations (default in compat mode)' },
+    { name: 'class-weights', kind: 'string', choices: ['balanced'], help: 'weight each class by n / (classes × its rows)' },
+    { name: 'columns', kind: 'list', value: 'ids...', help: 'train on these neuron ids only' },
+    { name: 'unknown', kind: 'string', value: 'class', help: 'map validation labels the train set does not have to this class (default: error)' },
+    { name: 'format', kind: 'string', choices: ['auto', 'npy', 'safetensors', 'neurox-jsonl'], default: 'auto', help: 'activation format' },
+    { name: 'nan', kind: 'string', choices: ['error', 'zero'], default: 'error', help: 'NaN/Inf in activations: stop with an error, or replace by 0 and count' },
+    { name: 'threads', kind: 'int', value: 'N', default: 0, help: 'worker threads, 0 = all cores (results do not depend on it)' },
+    { name: 'backend', kind: 'string', choices: ['auto', 'native', 'webgpu'], default: 'auto', help: "exact: native solver, or WebGPU FISTA polished natively to --tol; auto = WebGPU on a real GPU (compat: native only)" },
+  ],
+};
