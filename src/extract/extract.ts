@@ -27,6 +27,9 @@ import { sentenceTaskLines, tokenTaskLines, writeTaskFiles } from './task-files.
 import { TaskOutput } from './task-output.js';
 import { makeTask, warnAboutSplits, type Task } from './tasks.js';
 
+export type { Aggregation, ExtractOptions, ExtractProgress, SentenceRepresentation } from './options.js';
+export type { ExtractSummary, TaskSummary } from './summary.js';
+
 /** Everything decided before the model runs. */
 interface Extraction {
   options: ExtractOptions;
