@@ -1,7 +1,13 @@
 /** The options and help of `neurosieve cluster`, kept apart from its implementation (src/cli/cluster.ts) so that help and
  * argument parsing load no command code. */
-import { LINKAGE_METHODS } from '../../cluster/linkage.js';
+import type { LinkageMethod } from '../../cluster/linkage.js';
 import type { CommandSpec } from '../args.js';
+
+// LINKAGE_METHODS, spelled out: importing it would load the clustering code (and the GPU programs behind it) on every
+// `--help`. The two checks below make the compiler reject any difference between this list and LinkageMethod.
+const LINKAGE_CHOICES = ['single', 'complete', 'average', 'weighted', 'ward'] as const satisfies readonly LinkageMethod[];
+const everyMethodListed: [Exclude<LinkageMethod, (typeof LINKAGE_CHOICES)[number]>] extends [never] ? true : false = true;
+void everyMethodListed;
 
 export const clusterSpec: CommandSpec = {
   name: 'cluster',
@@ -11,7 +17,7 @@ export const clusterSpec: CommandSpec = {
   options: [
     { name: 'output', short: 'o', kind: 'string', value: 'clusters.json', required: true, help: 'per threshold: cluster of each neuron, kept neurons, counts' },
     { name: 'threshold', short: 't', kind: 'list', value: 't ...', required: true, help: 'distance thresholds in [0, 2]: merges of height <= t join' },
-    { name: 'linkage', kind: 'string', choices: LINKAGE_METHODS, default: 'average', help: 'linkage method' },
+    { name: 'linkage', kind: 'string', choices: LINKAGE_CHOICES, default: 'average', help: 'linkage method' },
     { name: 'linkage-out', kind: 'string', value: 'Z.npy', help: "also write the linkage matrix (float64, (D-1)×4, scipy's layout)" },
     { name: 'representative', kind: 'string', choices: ['random', 'central'], default: 'random', help: 'kept neuron: seeded random member (compatible) or highest mean |r|' },
     { name: 'seed', kind: 'int', value: 'S', default: 0, help: 'seed of the random representatives' },
