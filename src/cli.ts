@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 /**
  * The neurosieve command line. This file only dispatches: each command lives in src/cli/<name>.ts, declares its
- * options as data and calls the public API. Exit codes: 0 success, 1 failure (message on stderr), 2 bad usage,
+ * options as data (src/cli/specs/<name>.ts) and calls the public API; its code is loaded only when it runs, so
+ * help and bad usage answer at once. Exit codes: 0 success, 1 failure (message on stderr), 2 bad usage,
  * 130 interrupted.
  */
 import { NeurosieveError } from './core/errors.js';
 import { helpText, parseArgs } from './cli/args.js';
-import type { Command } from './cli/command.js';
-import { commands } from './cli/commands.js';
+import { commands, type CommandEntry } from './cli/commands.js';
 
 const VERSION = '0.1.0';
 
@@ -24,7 +24,7 @@ function topHelp(): string {
 }
 
 /** Finds the command for argv, matching two-word commands ("stats merge") before one-word ones. */
-function findCommand(argv: string[]): [Command, string[]] | undefined {
+function findCommand(argv: string[]): [CommandEntry, string[]] | undefined {
   for (const c of commands) {
     const words = c.spec.name.split(' ');
     if (words.every((w, i) => argv[i] === w)) return [c, argv.slice(words.length)];
@@ -59,7 +59,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     const json = parsed.options.json === true;
     const quiet = parsed.options.quiet === true;
-    const summary = await cmd.run({
+    const command = await cmd.load();
+    const summary = await command.run({
       options: parsed.options,
       positionals: parsed.positionals,
       interactive: !json && !quiet && process.stderr.isTTY === true,

@@ -1,32 +1,12 @@
 /** neurosieve cluster: correlation clustering of neurons at one or more distance thresholds (src/cluster/correlation-clusters.ts). */
-import { CLUSTER_DEFAULTS, correlationClusters, PRECISIONS, REPRESENTATIVES, THRESHOLD_RANGE, type CorrelationClustersOptions } from '../cluster/correlation-clusters.js';
+import { correlationClusters, THRESHOLD_RANGE, type CorrelationClustersOptions } from '../cluster/correlation-clusters.js';
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
 import { writeNpy } from '../io/npy.js';
-import { LINKAGE_METHODS, TIES } from '../cluster/linkage.js';
-import type { CommandSpec } from './args.js';
 import type { Command } from './command.js';
-import { backendOption, choice, threadsOption } from './options.js';
 import { progressBar, type ProgressBar } from './progress.js';
+import { clusterSpec as spec } from './specs/cluster.js';
 
-const spec: CommandSpec = {
-  name: 'cluster',
-  summary: 'hierarchical clustering of neurons by correlation (d = 1 - |r|), flat clusters at each threshold',
-  usage: 'neurosieve cluster <corr.npy | run.stats> --threshold 0.3 [0.1 0.2 ...] -o clusters.json [--linkage-out Z.npy] [options]',
-  positionals: { name: 'input (a D×D correlation .npy or a stats file)', min: 1, max: 1 },
-  options: [
-    { name: 'output', short: 'o', kind: 'string', value: 'clusters.json', required: true, help: 'per threshold: cluster of each neuron, kept neurons, counts' },
-    { name: 'threshold', short: 't', kind: 'list', value: 't ...', required: true, help: `distance thresholds in [${THRESHOLD_RANGE.join(', ')}]: merges of height <= t join` },
-    choice('linkage', LINKAGE_METHODS, CLUSTER_DEFAULTS.method, 'linkage method'),
-    { name: 'linkage-out', kind: 'string', value: 'Z.npy', help: "also write the linkage matrix (float64, (D-1)×4, scipy's layout)" },
-    choice('representative', REPRESENTATIVES, CLUSTER_DEFAULTS.representative, 'kept neuron: seeded random member (compatible) or highest mean |r|'),
-    { name: 'seed', kind: 'int', value: 'S', default: CLUSTER_DEFAULTS.seed, help: 'seed of the random representatives' },
-    choice('precision', PRECISIONS, CLUSTER_DEFAULTS.precision, "distance storage: float32 (half scipy's memory) or float64 (scipy's Z exactly)"),
-    backendOption(CLUSTER_DEFAULTS.backend, 'linkage: C++ NN-chain (default), WebGPU reciprocal nearest neighbours (same Z; exact ties hand over to native), or auto (WebGPU on a real GPU)'),
-    choice('ties', TIES, CLUSTER_DEFAULTS.ties, "webgpu: 'exact' hands ties over to the C++ engine (the CPU's Z); 'any' breaks them on the device (a valid dendrogram, may differ where ties are)"),
-    threadsOption('worker threads, 0 = all cores (never changes the result)'),
-  ],
-};
 
 /** The flag's values as numbers in THRESHOLD_RANGE, with messages naming --threshold. */
 function parseThresholds(raw: string[]): number[] {

@@ -1,33 +1,15 @@
 /** neurosieve corr: the D×D Pearson correlation of a dataset (or of a stats file) as a float32 .npy. */
-import { computeStats, CORRELATE_DEFAULTS, correlationFromStats } from '../correlate/correlate.js';
+import { computeStats, correlationFromStats } from '../correlate/correlate.js';
 import { openActivations } from '../io/dataset.js';
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
 import { writeNpy } from '../io/npy.js';
 import { readStats, writeStats } from '../correlate/stats.js';
-import { DEFAULT_CHUNK_ROWS_BOUNDS } from '../io/chunk-rows.js';
 import type { ActivationFormat, CorrelateOptions, Stats } from '../types.js';
-import type { CommandSpec } from './args.js';
 import type { Command } from './command.js';
-import { backendOption, formatOption, nanOption, threadsOption } from './options.js';
 import { progressBar } from './progress.js';
+import { corrSpec as spec } from './specs/corr.js';
 
-const spec: CommandSpec = {
-  name: 'corr',
-  summary: 'Pearson correlation between all neurons (float32 D×D .npy)',
-  usage: 'neurosieve corr <inputs...> -o corr.npy [options]    neurosieve corr --from-stats run.stats -o corr.npy',
-  positionals: { name: 'input files, directories or globs', min: 0 },
-  options: [
-    { name: 'output', short: 'o', kind: 'string', value: 'corr.npy', help: 'output .npy (float32 D×D); a summary goes to <output>.json', required: true },
-    backendOption(CORRELATE_DEFAULTS.backend, "data pass: C++ engine, WebGPU shaders, or auto (WebGPU on a real GPU, else native); see 'neurosieve doctor'"),
-    threadsOption(),
-    { name: 'chunk-rows', kind: 'int', value: 'R', help: `rows per chunk (default: ~16 MiB per chunk, ${DEFAULT_CHUNK_ROWS_BOUNDS.join('-')} rows)` },
-    nanOption('NaN/Inf'),
-    formatOption('input format'),
-    { name: 'stats-out', kind: 'string', value: 'run.stats', help: 'also save the mergeable statistics (to resume, merge or skip the data pass later)' },
-    { name: 'from-stats', kind: 'string', value: 'run.stats', help: 'skip the data pass: correlation from a stats file' },
-  ],
-};
 
 export const corrCommand: Command = {
   spec,

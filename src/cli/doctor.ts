@@ -7,18 +7,8 @@ import { NeurosieveError } from '../core/errors.js';
 import { gpu, listAdapters, REQUESTED_LIMITS, type GpuAdapterSummary } from '../gpu/device.js';
 import { kernelInfo } from '../core/kernel-info.js';
 import { selfTest, type SelfTest } from '../correlate/self-test.js';
-import type { CommandSpec } from './args.js';
 import type { Command } from './command.js';
-
-const spec: CommandSpec = {
-  name: 'doctor',
-  summary: 'adapters, limits, features, and a self-test of each compute backend',
-  usage: 'neurosieve doctor [--skip-self-test] [--strict]',
-  options: [
-    { name: 'skip-self-test', kind: 'boolean', help: 'only list backends and adapters' },
-    { name: 'strict', kind: 'boolean', help: 'exit with status 1 unless a WebGPU adapter passes its self-test' },
-  ],
-};
+import { doctorSpec as spec } from './specs/doctor.js';
 
 const MiB = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
 

@@ -2,22 +2,10 @@
 import { writeTextAtomic } from '../io/atomic.js';
 import { readProbe } from '../probe/probe-file.js';
 import { evaluate } from '../probe/train.js';
-import type { CommandSpec } from './args.js';
 import type { Command } from './command.js';
-import { activationOptions, loadWithProgress } from './options.js';
+import { loadWithProgress } from './options.js';
+import { evaluateSpec as spec } from './specs/evaluate.js';
 
-const spec: CommandSpec = {
-  name: 'evaluate',
-  summary: "a probe's accuracy, F1, Matthews correlation, per-class scores and confusion matrix on labelled activations",
-  usage: 'neurosieve evaluate probe.json <activations...> --labels <labels> [-o metrics.json]',
-  positionals: { name: 'probe file and activation inputs', min: 2 },
-  options: [
-    { name: 'labels', kind: 'string', value: 'labels', help: 'one label per row (.json, integer .npy or NeuroX .label)', required: true },
-    { name: 'output', short: 'o', kind: 'string', value: 'metrics.json', help: 'write the metrics as JSON' },
-    { name: 'unknown', kind: 'string', value: 'class', help: 'map labels the probe does not know to this class (default: error)' },
-    ...activationOptions('worker threads, 0 = all cores'),
-  ],
-};
 
 export const evaluateCommand: Command = {
   spec,

@@ -2,15 +2,10 @@
 import { NeurosieveError } from '../core/errors.js';
 import { mergeStats, readStats, writeStats } from '../correlate/stats.js';
 import type { Command } from './command.js';
+import { statsMergeSpec } from './specs/stats-merge.js';
 
 export const statsMergeCommand: Command = {
-  spec: {
-    name: 'stats merge',
-    summary: 'merge stats files of the same width into one (exact)',
-    usage: 'neurosieve stats merge a.stats b.stats [more.stats ...] -o merged.stats',
-    positionals: { name: 'stats files', min: 2 },
-    options: [{ name: 'output', short: 'o', kind: 'string', value: 'merged.stats', help: 'output stats file', required: true }],
-  },
+  spec: statsMergeSpec,
   async run(ctx) {
     const output = ctx.options.output as string;
     if (ctx.positionals.includes(output)) {

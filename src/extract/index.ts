@@ -1,7 +1,8 @@
 /** Activation extraction from ONNX code models, with Python token and statement labels. */
 export { extractActivations } from './extract.js';
-export type { Aggregation, ExtractOptions, ExtractProgress, ExtractSummary, SentenceRepresentation, TaskSummary } from './extract.js';
+export type { Aggregation, ExtractOptions, ExtractProgress, SentenceRepresentation } from './options.js';
 export { AGGREGATIONS, EXTRACT_DEFAULTS, SENTENCE_REPRESENTATIONS } from './options.js';
+export type { ExtractSummary, TaskSummary } from './summary.js';
 export { LAYER_SETS, loadModel, resolveModelFiles } from './model.js';
 export type { ColumnBlock, LayerSet, LoadedModel } from './model.js';
 export { tokenizePython, PythonTokenizeError, PYTHON_KEYWORDS } from './python-tokenize.js';

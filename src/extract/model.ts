@@ -3,13 +3,14 @@
  * The graph convention is the bundled model's (models/tiny-code-mlm/MODEL_CARD.md): inputs `input_ids` and
  * `attention_mask` (int64 [batch, seq]); outputs `hidden_states` [L+1, batch, seq, H] (0 = embeddings) and,
  * optionally, `ffn_acts` [L, batch, seq, F]. A graph exporting only `last_hidden_state` [batch, seq, H] is read as
- * a single layer.
+ * a single layer. onnxruntime-node itself is imported on the first load (onnxruntime.ts).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
 import { NeurosieveError } from '../core/errors.js';
-import { SubwordTokenizer } from './tokenizer.js';
+import { onnxRuntime, type OnnxRuntime } from './onnxruntime.js';
+import { SubwordTokenizer, type SpecialIds } from './tokenizer.js';
 
 /** Which activations become columns: per-layer hidden states, FFN neurons, or both. */
 export const LAYER_SETS = ['hidden', 'ffn', 'both'] as const;
@@ -29,7 +30,7 @@ export interface LoadedModel {
   dir: string;
   onnxPath: string;
   tokenizerPath: string;
-  session: ort.InferenceSession;
+  session: InferenceSession;
   tokenizer: SubwordTokenizer;
   /** Tokens per window including <s> and </s>. */
   maxLength: number;
@@ -91,62 +92,74 @@ export interface LoadModelOptions {
   maxLength?: number;
 }
 
-export async function loadModel(model: string, opts: LoadModelOptions): Promise<LoadedModel> {
-  const files = resolveModelFiles(model);
-  const config = (files.config ? readJson(files.config) : {}) as Record<string, unknown>;
-  const padId = typeof config.pad_token_id === 'number' ? config.pad_token_id : undefined;
-  const tokenizer = new SubwordTokenizer(readJson(files.tokenizer), files.tokenizer, padId);
-
-  let session: ort.InferenceSession;
+/** Opens the graph in onnxruntime and checks its inputs are the two this extractor feeds. */
+async function openSession(ort: OnnxRuntime, onnx: string, threads: number): Promise<InferenceSession> {
+  let session: InferenceSession;
   try {
-    session = await ort.InferenceSession.create(files.onnx, {
-      intraOpNumThreads: opts.threads,
+    session = await ort.InferenceSession.create(onnx, {
+      intraOpNumThreads: threads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
     });
   } catch (err) {
-    throw new NeurosieveError('E_MODEL', `${files.onnx}: onnxruntime cannot load the model (${(err as Error).message})`, { cause: err });
+    throw new NeurosieveError('E_MODEL', `${onnx}: onnxruntime cannot load the model (${(err as Error).message})`, { cause: err });
   }
   for (const name of ['input_ids', 'attention_mask']) {
     if (!session.inputNames.includes(name)) {
-      throw new NeurosieveError('E_MODEL', `Expected an input '${name}' in ${files.onnx} but received inputs ${session.inputNames.join(', ')}`);
+      throw new NeurosieveError('E_MODEL', `Expected an input '${name}' in ${onnx} but received inputs ${session.inputNames.join(', ')}`);
     }
   }
   const extra = session.inputNames.filter((n) => n !== 'input_ids' && n !== 'attention_mask');
-  if (extra.length) throw new NeurosieveError('E_MODEL', `${files.onnx}: unsupported model inputs ${extra.join(', ')} (expected only input_ids and attention_mask)`);
+  if (extra.length) throw new NeurosieveError('E_MODEL', `${onnx}: unsupported model inputs ${extra.join(', ')} (expected only input_ids and attention_mask)`);
+  return session;
+}
 
+/** The outputs to fetch for `layers`: the hidden states (stacked, or only the last) and/or the FFN activations. */
+function chooseFetches(session: InferenceSession, onnx: string, layers: LayerSet): string[] {
   const outs = session.outputNames;
   const hiddenName = outs.includes('hidden_states') ? 'hidden_states' : outs.includes('last_hidden_state') ? 'last_hidden_state' : undefined;
   const hasFfn = outs.includes('ffn_acts');
-  if (opts.layers !== 'ffn' && !hiddenName) {
-    throw new NeurosieveError('E_MODEL', `Expected an output 'hidden_states' or 'last_hidden_state' in ${files.onnx} but received ${outs.join(', ')}`);
+  if (layers !== 'ffn' && !hiddenName) {
+    throw new NeurosieveError('E_MODEL', `Expected an output 'hidden_states' or 'last_hidden_state' in ${onnx} but received ${outs.join(', ')}`);
   }
-  if (opts.layers !== 'hidden' && !hasFfn) {
-    throw new NeurosieveError('E_MODEL', `Expected an output 'ffn_acts' for --layers ${opts.layers} in ${files.onnx} but received ${outs.join(', ')}`);
+  if (layers !== 'hidden' && !hasFfn) {
+    throw new NeurosieveError('E_MODEL', `Expected an output 'ffn_acts' for --layers ${layers} in ${onnx} but received ${outs.join(', ')}`);
   }
+  const fetches: string[] = [];
+  if (layers !== 'ffn') fetches.push(hiddenName!);
+  if (layers !== 'hidden') fetches.push('ffn_acts');
+  return fetches;
+}
 
-  const num = (k: string) => (typeof config[k] === 'number' ? (config[k] as number) : undefined);
-  let maxLength = opts.maxLength;
+/** Tokens per window: the option, else config.json's position count. */
+function windowLength(config: Record<string, unknown>, maxLength: number | undefined): number {
   if (maxLength === undefined) {
-    const pos = num('max_position_embeddings');
+    const pos = typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : undefined;
     // RoBERTa reserves positions 0 and 1 (padding_idx + 1 = 2 is the first real position).
     maxLength = pos === undefined ? 128 : config.model_type === 'roberta' ? pos - 2 : pos;
   }
   if (maxLength < 3) throw new NeurosieveError('E_ARGUMENT', `Expected a window of at least 3 tokens but received ${maxLength}`);
+  return maxLength;
+}
 
-  // Probe the output shapes once with a 3-token input, so the column layout comes from the graph itself.
-  const fetches: string[] = [];
-  if (opts.layers !== 'ffn') fetches.push(hiddenName!);
-  if (opts.layers !== 'hidden') fetches.push('ffn_acts');
-  const ids = BigInt64Array.from([tokenizer.special.cls, tokenizer.special.sep, tokenizer.special.sep].map(BigInt));
-  let probe: ort.InferenceSession.ReturnType;
+interface ColumnLayout {
+  blocks: ColumnBlock[];
+  width: number;
+  hiddenSize: number;
+  ffnSize: number;
+}
+
+/** Runs the graph once on a 3-token input, so the column layout comes from the graph itself. */
+async function probeColumns(ort: OnnxRuntime, session: InferenceSession, onnx: string, special: SpecialIds, fetches: string[]): Promise<ColumnLayout> {
+  const ids = BigInt64Array.from([special.cls, special.sep, special.sep].map(BigInt));
+  let probe: InferenceSession.ReturnType;
   try {
     probe = await session.run(
       { input_ids: new ort.Tensor('int64', ids, [1, 3]), attention_mask: new ort.Tensor('int64', new BigInt64Array(3).fill(1n), [1, 3]) },
       fetches,
     );
   } catch (err) {
-    throw new NeurosieveError('E_MODEL', `${files.onnx}: onnxruntime cannot run the model (${(err as Error).message})`, { cause: err });
+    throw new NeurosieveError('E_MODEL', `${onnx}: onnxruntime cannot run the model (${(err as Error).message})`, { cause: err });
   }
   const blocks: ColumnBlock[] = [];
   let offset = 0;
@@ -170,6 +183,19 @@ export async function loadModel(model: string, opts: LoadModelOptions): Promise<
       offset += width;
     }
   }
+  return { blocks, width: offset, hiddenSize, ffnSize };
+}
+
+export async function loadModel(model: string, opts: LoadModelOptions): Promise<LoadedModel> {
+  const files = resolveModelFiles(model);
+  const config = (files.config ? readJson(files.config) : {}) as Record<string, unknown>;
+  const padId = typeof config.pad_token_id === 'number' ? config.pad_token_id : undefined;
+  const tokenizer = new SubwordTokenizer(readJson(files.tokenizer), files.tokenizer, padId);
+  const ort = await onnxRuntime();
+  const session = await openSession(ort, files.onnx, opts.threads);
+  const fetches = chooseFetches(session, files.onnx, opts.layers);
+  const maxLength = windowLength(config, opts.maxLength);
+  const layout = await probeColumns(ort, session, files.onnx, tokenizer.special, fetches);
   return {
     dir: files.dir,
     onnxPath: files.onnx,
@@ -178,10 +204,10 @@ export async function loadModel(model: string, opts: LoadModelOptions): Promise<
     tokenizer,
     maxLength,
     fetches,
-    blocks,
-    width: offset,
-    hiddenSize,
-    ffnSize,
+    blocks: layout.blocks,
+    width: layout.width,
+    hiddenSize: layout.hiddenSize,
+    ffnSize: layout.ffnSize,
     config,
   };
 }

@@ -161,160 +161,208 @@ function matchAt(re: RegExp, text: string, pos: number): RegExpExecArray | null 
   return re.exec(text);
 }
 
-/** Tokenizes Python source the way Python 3.11's `tokenize.generate_tokens` does. */
-export function tokenizePython(source: string): PyToken[] {
-  const out: PyToken[] = [];
-  const lines = splitLines(source);
-  let lnum = 0;
-  let parenlev = 0;
-  let continued = false;
-  let contstr = '';
-  let needcont = false;
-  let strstart = 0; // offset of a multi-line string's start
-  let strline = 0;
-  let endprog: RegExp | undefined;
-  const indents = [0];
-  let lastLine = '';
-  let line = '';
-  let base = 0; // offset of the current line in source
-  const emit = (type: PyTokenType, string: string, start: number, end: number, lineNo: number) => {
-    out.push({ type: type === 'NAME' && PYTHON_KEYWORDS.has(string) ? 'KEYWORD' : type, string, start, end, line: lineNo });
-  };
+/** What the line loop does after a line's start is handled: scan its tokens from `pos`, go to the next line, stop. */
+type LineStart = { scanFrom: number } | 'next line' | 'end';
 
-  for (;;) {
-    lastLine = line;
-    const l = lines[lnum];
-    line = l ? l.text : '';
-    base = l ? l.offset : source.length;
-    lnum += 1;
-    let pos = 0;
-    const max = line.length;
+/**
+ * The state of `_tokenize` (its local variables, same names) and its steps, one method per branch of its line
+ * loop: a line continuing a multi-line string, the start of a new statement (indentation), and the tokens of a line.
+ */
+class PyTokenizer {
+  readonly out: PyToken[] = [];
+  lnum = 0;
+  parenlev = 0;
+  continued = false;
+  contstr = '';
+  needcont = false;
+  strstart = 0; // offset of a multi-line string's start
+  strline = 0;
+  endprog: RegExp | undefined;
+  readonly indents = [0];
+  line = '';
+  base = 0; // offset of the current line in source
 
-    if (contstr) {
-      // Continued string.
-      if (!line) throw new PythonTokenizeError('EOF in multi-line string', strline);
-      const endmatch = matchAt(endprog!, line, 0);
-      if (endmatch) {
-        pos = endmatch.index + endmatch[0].length;
-        emit('STRING', contstr + line.slice(0, pos), strstart, base + pos, strline);
-        contstr = '';
-        needcont = false;
-      } else if (needcont && !line.endsWith('\\\n') && !line.endsWith('\\\r\n')) {
-        emit('ERRORTOKEN', contstr + line, strstart, base + line.length, strline);
-        contstr = '';
-        continue;
-      } else {
-        contstr += line;
-        continue;
-      }
-    } else if (parenlev === 0 && !continued) {
-      // New statement.
-      if (!line) break;
-      let column = 0;
-      while (pos < max) {
-        const c = line[pos];
-        if (c === ' ') column += 1;
-        else if (c === '\t') column = (Math.floor(column / TABSIZE) + 1) * TABSIZE;
-        else if (c === '\f') column = 0;
-        else break;
-        pos += 1;
-      }
-      if (pos === max) break;
+  constructor(private readonly source: string) {}
 
-      const c = line[pos]!;
-      if (c === '#' || c === '\r' || c === '\n') {
-        // Comments or blank lines.
-        if (c === '#') {
-          const commentToken = line.slice(pos).replace(/[\r\n]+$/, '');
-          emit('COMMENT', commentToken, base + pos, base + pos + commentToken.length, lnum);
-          pos += commentToken.length;
-        }
-        emit('NL', line.slice(pos), base + pos, base + line.length, lnum);
-        continue;
-      }
-      if (column > indents[indents.length - 1]!) {
-        indents.push(column);
-        emit('INDENT', line.slice(0, pos), base, base + pos, lnum);
-      }
-      while (column < indents[indents.length - 1]!) {
-        if (!indents.includes(column)) {
-          throw new PythonTokenizeError('unindent does not match any outer indentation level', lnum);
-        }
-        indents.pop();
-        emit('DEDENT', '', base + pos, base + pos, lnum);
-      }
-    } else {
-      // Continued statement.
-      if (!line) throw new PythonTokenizeError('EOF in multi-line statement', lnum);
-      continued = false;
+  emit(type: PyTokenType, string: string, start: number, end: number, lineNo: number): void {
+    this.out.push({ type: type === 'NAME' && PYTHON_KEYWORDS.has(string) ? 'KEYWORD' : type, string, start, end, line: lineNo });
+  }
+
+  /** A line inside a string left open on an earlier line. */
+  continueString(): LineStart {
+    const line = this.line;
+    if (!line) throw new PythonTokenizeError('EOF in multi-line string', this.strline);
+    const endmatch = matchAt(this.endprog!, line, 0);
+    if (endmatch) {
+      const pos = endmatch.index + endmatch[0].length;
+      this.emit('STRING', this.contstr + line.slice(0, pos), this.strstart, this.base + pos, this.strline);
+      this.contstr = '';
+      this.needcont = false;
+      return { scanFrom: pos };
     }
+    if (this.needcont && !line.endsWith('\\\n') && !line.endsWith('\\\r\n')) {
+      this.emit('ERRORTOKEN', this.contstr + line, this.strstart, this.base + line.length, this.strline);
+      this.contstr = '';
+      return 'next line';
+    }
+    this.contstr += line;
+    return 'next line';
+  }
 
+  /** The first line of a statement: blank and comment-only lines, then INDENT / DEDENT from its column. */
+  newStatement(): LineStart {
+    const { line, base, lnum } = this;
+    const max = line.length;
+    if (!line) return 'end';
+    let pos = 0;
+    let column = 0;
     while (pos < max) {
+      const c = line[pos];
+      if (c === ' ') column += 1;
+      else if (c === '\t') column = (Math.floor(column / TABSIZE) + 1) * TABSIZE;
+      else if (c === '\f') column = 0;
+      else break;
+      pos += 1;
+    }
+    if (pos === max) return 'end';
+
+    const c = line[pos]!;
+    if (c === '#' || c === '\r' || c === '\n') {
+      // Comments or blank lines.
+      if (c === '#') {
+        const commentToken = line.slice(pos).replace(/[\r\n]+$/, '');
+        this.emit('COMMENT', commentToken, base + pos, base + pos + commentToken.length, lnum);
+        pos += commentToken.length;
+      }
+      this.emit('NL', line.slice(pos), base + pos, base + line.length, lnum);
+      return 'next line';
+    }
+    const indents = this.indents;
+    if (column > indents[indents.length - 1]!) {
+      indents.push(column);
+      this.emit('INDENT', line.slice(0, pos), base, base + pos, lnum);
+    }
+    while (column < indents[indents.length - 1]!) {
+      if (!indents.includes(column)) {
+        throw new PythonTokenizeError('unindent does not match any outer indentation level', lnum);
+      }
+      indents.pop();
+      this.emit('DEDENT', '', base + pos, base + pos, lnum);
+    }
+    return { scanFrom: pos };
+  }
+
+  /** The tokens of the current line from `pos`, until its end or a string that continues on the next line. */
+  scanLine(pos: number): void {
+    const line = this.line;
+    while (pos < line.length) {
       const pseudomatch = matchAt(pseudoRe, line, pos);
       if (pseudomatch) {
-        const m1 = pseudomatch[1]!;
         const end = pseudomatch.index + pseudomatch[0].length;
-        const start = end - m1.length;
+        const start = end - pseudomatch[1]!.length;
         pos = end;
         if (start === end) continue;
-        let token = line.slice(start, end);
-        const initial = line[start]!;
-
-        if ('0123456789'.includes(initial) || (initial === '.' && token !== '.' && token !== '...')) {
-          emit('NUMBER', token, base + start, base + end, lnum);
-        } else if (initial === '\r' || initial === '\n') {
-          emit(parenlev > 0 ? 'NL' : 'NEWLINE', token, base + start, base + end, lnum);
-        } else if (initial === '#') {
-          emit('COMMENT', token, base + start, base + end, lnum);
-        } else if (tripleQuoted.has(token)) {
-          endprog = endpats.get(token)!;
-          const endmatch = matchAt(endprog, line, pos);
-          if (endmatch) {
-            pos = endmatch.index + endmatch[0].length;
-            token = line.slice(start, pos);
-            emit('STRING', token, base + start, base + pos, lnum);
-          } else {
-            strstart = base + start;
-            strline = lnum;
-            contstr = line.slice(start);
-            break;
-          }
-        } else if (singleQuoted.has(initial) || singleQuoted.has(token.slice(0, 2)) || singleQuoted.has(token.slice(0, 3))) {
-          if (token[token.length - 1] === '\n') {
-            // Continued string (backslash-newline inside quotes).
-            strstart = base + start;
-            strline = lnum;
-            endprog = endpats.get(initial) ?? endpats.get(token[1]!) ?? endpats.get(token[2]!);
-            contstr = line.slice(start);
-            needcont = true;
-            break;
-          } else {
-            emit('STRING', token, base + start, base + end, lnum);
-          }
-        } else if (isIdentifierStart(String.fromCodePoint(line.codePointAt(start)!))) {
-          emit('NAME', token, base + start, base + end, lnum);
-        } else if (initial === '\\') {
-          continued = true;
-        } else {
-          if ('([{'.includes(initial)) parenlev += 1;
-          else if (')]}'.includes(initial)) parenlev -= 1;
-          emit('OP', token, base + start, base + end, lnum);
-        }
+        const next = this.token(start, end);
+        if (next === undefined) break;
+        pos = next;
       } else {
         // One code point, as Python's line[pos] (an astral character is two UTF-16 units here).
         const ch = String.fromCodePoint(line.codePointAt(pos)!);
-        emit('ERRORTOKEN', ch, base + pos, base + pos + ch.length, lnum);
+        this.emit('ERRORTOKEN', ch, this.base + pos, this.base + pos + ch.length, this.lnum);
         pos += ch.length;
       }
     }
   }
 
-  // An implicit NEWLINE if the input does not end in one (Python gives it an empty string).
-  const last = lastLine;
-  if (last && !'\r\n'.includes(last[last.length - 1]!) && !last.trim().startsWith('#')) {
-    emit('NEWLINE', '', source.length, source.length, Math.max(1, lnum - 1));
+  /** Emits the token the pseudo-token regex matched at [start, end); returns where to scan on, or undefined when
+   * a string runs on past the line. */
+  private token(start: number, end: number): number | undefined {
+    const { line, base, lnum } = this;
+    const token = line.slice(start, end);
+    const initial = line[start]!;
+    if ('0123456789'.includes(initial) || (initial === '.' && token !== '.' && token !== '...')) {
+      this.emit('NUMBER', token, base + start, base + end, lnum);
+    } else if (initial === '\r' || initial === '\n') {
+      this.emit(this.parenlev > 0 ? 'NL' : 'NEWLINE', token, base + start, base + end, lnum);
+    } else if (initial === '#') {
+      this.emit('COMMENT', token, base + start, base + end, lnum);
+    } else if (tripleQuoted.has(token)) {
+      return this.tripleQuoted(token, start, end);
+    } else if (singleQuoted.has(initial) || singleQuoted.has(token.slice(0, 2)) || singleQuoted.has(token.slice(0, 3))) {
+      if (token[token.length - 1] === '\n') {
+        // Continued string (backslash-newline inside quotes).
+        this.strstart = base + start;
+        this.strline = lnum;
+        this.endprog = endpats.get(initial) ?? endpats.get(token[1]!) ?? endpats.get(token[2]!);
+        this.contstr = line.slice(start);
+        this.needcont = true;
+        return undefined;
+      }
+      this.emit('STRING', token, base + start, base + end, lnum);
+    } else if (isIdentifierStart(String.fromCodePoint(line.codePointAt(start)!))) {
+      this.emit('NAME', token, base + start, base + end, lnum);
+    } else if (initial === '\\') {
+      this.continued = true;
+    } else {
+      if ('([{'.includes(initial)) this.parenlev += 1;
+      else if (')]}'.includes(initial)) this.parenlev -= 1;
+      this.emit('OP', token, base + start, base + end, lnum);
+    }
+    return end;
   }
-  for (let i = 1; i < indents.length; i++) emit('DEDENT', '', source.length, source.length, lnum);
-  emit('ENDMARKER', '', source.length, source.length, lnum);
-  return out;
+
+  /** A triple-quoted string opened by `opening` at [start, end): closed on this line, or continued. */
+  private tripleQuoted(opening: string, start: number, end: number): number | undefined {
+    const { line, base, lnum } = this;
+    this.endprog = endpats.get(opening)!;
+    const endmatch = matchAt(this.endprog, line, end);
+    if (endmatch) {
+      const pos = endmatch.index + endmatch[0].length;
+      this.emit('STRING', line.slice(start, pos), base + start, base + pos, lnum);
+      return pos;
+    }
+    this.strstart = base + start;
+    this.strline = lnum;
+    this.contstr = line.slice(start);
+    return undefined;
+  }
+
+  /** After the last line: an implicit NEWLINE, the DEDENTs still open, ENDMARKER. */
+  finish(lastLine: string): void {
+    const { source, lnum } = this;
+    // An implicit NEWLINE if the input does not end in one (Python gives it an empty string).
+    if (lastLine && !'\r\n'.includes(lastLine[lastLine.length - 1]!) && !lastLine.trim().startsWith('#')) {
+      this.emit('NEWLINE', '', source.length, source.length, Math.max(1, lnum - 1));
+    }
+    for (let i = 1; i < this.indents.length; i++) this.emit('DEDENT', '', source.length, source.length, lnum);
+    this.emit('ENDMARKER', '', source.length, source.length, lnum);
+  }
+}
+
+/** Tokenizes Python source the way Python 3.11's `tokenize.generate_tokens` does. */
+export function tokenizePython(source: string): PyToken[] {
+  const t = new PyTokenizer(source);
+  const lines = splitLines(source);
+  let lastLine = '';
+  for (;;) {
+    lastLine = t.line;
+    const l = lines[t.lnum];
+    t.line = l ? l.text : '';
+    t.base = l ? l.offset : source.length;
+    t.lnum += 1;
+    let next: LineStart;
+    if (t.contstr) next = t.continueString();
+    else if (t.parenlev === 0 && !t.continued) next = t.newStatement();
+    else {
+      // Continued statement.
+      if (!t.line) throw new PythonTokenizeError('EOF in multi-line statement', t.lnum);
+      t.continued = false;
+      next = { scanFrom: 0 };
+    }
+    if (next === 'end') break;
+    if (next === 'next line') continue;
+    t.scanLine(next.scanFrom);
+  }
+  t.finish(lastLine);
+  return t.out;
 }

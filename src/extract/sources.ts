@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { NeurosieveError } from '../core/errors.js';
 import { expandGlob, hasGlobMagic } from '../io/glob.js';
 
 function walk(dir: string, out: string[]): void {
@@ -52,4 +53,19 @@ export function expandSources(args: readonly string[]): { files: string[]; missi
     }
   }
   return { files, missing };
+}
+
+/**
+ * The files of extraction's --source arguments. A named file or directory that does not exist is an error (a
+ * typo); a glob matching nothing only warns, as long as some argument matched something.
+ */
+export function resolveSourceFiles(sources: readonly string[], warn: (message: string) => void): string[] {
+  if (sources.length === 0) throw new NeurosieveError('E_EMPTY', 'Expected at least one source file or glob for --source but received none');
+  const { files, missing } = expandSources(sources);
+  for (const m of missing) {
+    if (!/[*?[]/.test(m)) throw new NeurosieveError('E_IO', `Expected a source file, directory or glob but '${m}' does not exist`);
+    warn(`no file matches '${m}'`);
+  }
+  if (files.length === 0) throw new NeurosieveError('E_EMPTY', `Expected source files but ${sources.map((s) => `'${s}'`).join(', ')} matched none`);
+  return files;
 }

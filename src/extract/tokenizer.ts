@@ -5,8 +5,22 @@
  * with the GPT-2 byte→unicode table) the offsets follow exactly from the tokens: their bytes concatenate to the
  * UTF-8 bytes of the input. We map those byte offsets back to UTF-16 offsets, and check the concatenation.
  */
-import { Tokenizer } from '@huggingface/tokenizers';
+import { createRequire } from 'node:module';
+import type { Tokenizer } from '@huggingface/tokenizers';
 import { NeurosieveError } from '../core/errors.js';
+
+type TokenizersModule = typeof import('@huggingface/tokenizers');
+let tokenizers: TokenizersModule | undefined;
+
+/**
+ * @huggingface/tokenizers, loaded on the first tokenizer built: only `extract` needs it, and the CLI's other
+ * commands and `import 'neurosieve'` should not load it. The constructor is synchronous (a public API), so the
+ * package is required (its CommonJS build, the same code as its ES module) rather than imported.
+ */
+function tokenizerClass(): typeof Tokenizer {
+  tokenizers ??= createRequire(import.meta.url)('@huggingface/tokenizers') as TokenizersModule;
+  return tokenizers.Tokenizer;
+}
 
 export interface SubwordEncoding {
   /** Token ids, without special tokens. */
@@ -72,7 +86,7 @@ export class SubwordTokenizer {
       );
     }
     try {
-      this.tok = new Tokenizer(json as object, {});
+      this.tok = new (tokenizerClass())(json as object, {});
     } catch (err) {
       throw new NeurosieveError('E_MODEL', `${path}: cannot load the tokenizer (${(err as Error).message})`, { cause: err });
     }

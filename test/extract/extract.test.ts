@@ -165,6 +165,17 @@ describe('extractActivations', () => {
     }
   });
 
+  it('rejects an unknown option key by name, before reading anything', async () => {
+    const options = { model: MODEL, sources: ['missing.py'], output: join(tempDir('extract-out'), 'run'), maxToken: 5 };
+    await expect(extractActivations(options as never)).rejects.toMatchObject({
+      code: 'E_ARGUMENT',
+      message:
+        'Expected one of the options model, sources, output, aggregation, layers, dtype, maxLength, stride, batchSize, threads, ' +
+        'maxTokens, shardRows, splits, sentenceSplits, minClassCount, seed, tokenClasses, sentenceRepresentation, overwrite, ' +
+        "onProgress, onWarning, signal for extractActivations but received 'maxToken'",
+    });
+  });
+
   it('across window boundaries equals the reference windows, whatever the batch size', async () => {
     const dir = writeSources({ 'long.py': LONG });
     const ids = tokenizer.encode(LONG).ids;

@@ -1,0 +1,17 @@
+/**
+ * onnxruntime-node, loaded on first use. Importing it loads a native library and takes tens of milliseconds, which
+ * only `extract` needs: `neurosieve --help`, the other commands and `import 'neurosieve'` must not pay for it.
+ */
+import { NeurosieveError } from '../core/errors.js';
+
+export type OnnxRuntime = typeof import('onnxruntime-node');
+
+let loading: Promise<OnnxRuntime> | undefined;
+
+export function onnxRuntime(): Promise<OnnxRuntime> {
+  loading ??= import('onnxruntime-node').catch((err: unknown) => {
+    loading = undefined;
+    throw new NeurosieveError('E_MODEL', `onnxruntime-node cannot be loaded (${(err as Error).message})`, { cause: err });
+  });
+  return loading;
+}
