@@ -19,7 +19,8 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRes
     env: { ...process.env, ...env },
     maxBuffer: 64 << 20,
   });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  // A signal (status null) shows in stderr, so a crash is told apart from an exit code in a failure message.
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.signal ? `${r.stderr}\n[killed by ${r.signal}]` : r.stderr };
 }
 
 // Every folder a CLI test makes lives in this file's scratch folder, removed after the test file's last test.
