@@ -42,17 +42,7 @@ export function fromNative(err: unknown, stackHolder?: Error): NeurosieveError {
   return e;
 }
 
-/** Runs a native call, mapping its tagged errors. */
-export async function callNative<T>(fn: () => Promise<T> | T): Promise<T> {
-  const holder = new Error();
-  try {
-    return await fn();
-  } catch (err) {
-    throw fromNative(err, holder);
-  }
-}
-
-/** The same, for synchronous native calls. */
+/** Runs a synchronous native call, mapping its tagged errors (asynchronous jobs: core/native-job.ts). */
 export function callNativeSync<T>(fn: () => T): T {
   const holder = new Error();
   try {
