@@ -12,21 +12,21 @@ import { commands, type CommandEntry } from './cli/commands.js';
 const VERSION = '0.1.0';
 
 function topHelp(): string {
-  const w = Math.max(...commands.map((c) => c.spec.name.length)) + 2;
+  const w = Math.max(...commands.map((c) => c.name.length)) + 2;
   return [
     'neurosieve: neuron redundancy and concept analysis for neural networks',
     '',
     'Usage: neurosieve <command> [options]     neurosieve <command> --help',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.spec.name.padEnd(w)}${c.spec.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(w)}${c.summary}`),
   ].join('\n');
 }
 
 /** Finds the command for argv, matching two-word commands ("stats merge") before one-word ones. */
 function findCommand(argv: string[]): [CommandEntry, string[]] | undefined {
   for (const c of commands) {
-    const words = c.spec.name.split(' ');
+    const words = c.name.split(' ');
     if (words.every((w, i) => argv[i] === w)) return [c, argv.slice(words.length)];
   }
   return undefined;
@@ -52,9 +52,10 @@ export async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const parsed = parseArgs(cmd.spec, rest);
+    const spec = await cmd.spec();
+    const parsed = parseArgs(spec, rest);
     if (parsed.help) {
-      process.stdout.write(helpText(cmd.spec) + '\n');
+      process.stdout.write(helpText(spec) + '\n');
       return 0;
     }
     const json = parsed.options.json === true;
@@ -73,7 +74,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     const e = err instanceof NeurosieveError ? err : new NeurosieveError('E_INTERNAL', (err as Error)?.stack ?? String(err));
-    process.stderr.write(`neurosieve ${cmd.spec.name}: error ${e.code}: ${e.message}\n`);
+    process.stderr.write(`neurosieve ${cmd.name}: error ${e.code}: ${e.message}\n`);
     if (e.code === 'E_CANCELLED') return 130;
     return e.code === 'E_ARGUMENT' ? 2 : 1;
   } finally {

@@ -1,35 +1,75 @@
 /**
- * The command table: one entry per src/cli/<name>.ts, with its spec (options and help, src/cli/specs/) and a loader
- * of its implementation. Help and argument parsing need only the specs; a command's code (and the API modules, the
- * native addon or onnxruntime behind it) is imported only when that command runs. Two-word commands are matched
- * first.
+ * The command table: one entry per src/cli/<name>.ts with its name and one-line summary (all `neurosieve --help`
+ * needs), a loader of its spec (options and help, src/cli/specs/, which read their choices and defaults from the
+ * API's own tables) and a loader of its implementation. A command's spec and code, and the API modules behind them,
+ * are imported only when that command is asked for, so `neurosieve --help` loads none of them. The name and summary
+ * here must equal the spec's (test/cli/commands.test.ts). Two-word commands are matched first.
  */
 import type { CommandSpec } from './args.js';
 import type { Command } from './command.js';
-import { clusterSpec } from './specs/cluster.js';
-import { corrSpec } from './specs/corr.js';
-import { doctorSpec } from './specs/doctor.js';
-import { evaluateSpec } from './specs/evaluate.js';
-import { extractSpec } from './specs/extract.js';
-import { probeSpec } from './specs/probe.js';
-import { rankSpec } from './specs/rank.js';
-import { statsMergeSpec } from './specs/stats-merge.js';
-import { synthSpec } from './specs/synth.js';
 
 export interface CommandEntry {
-  spec: CommandSpec;
+  name: string;
+  summary: string;
+  /** Imports the command's options and help. */
+  spec(): Promise<CommandSpec>;
   /** Imports the command's implementation. */
   load(): Promise<Command>;
 }
 
 export const commands: CommandEntry[] = [
-  { spec: statsMergeSpec, load: async () => (await import('./stats-merge.js')).statsMergeCommand },
-  { spec: synthSpec, load: async () => (await import('./synth.js')).synthCommand },
-  { spec: corrSpec, load: async () => (await import('./corr.js')).corrCommand },
-  { spec: extractSpec, load: async () => (await import('./extract.js')).extractCommand },
-  { spec: clusterSpec, load: async () => (await import('./cluster.js')).clusterCommand },
-  { spec: probeSpec, load: async () => (await import('./probe.js')).probeCommand },
-  { spec: evaluateSpec, load: async () => (await import('./evaluate.js')).evaluateCommand },
-  { spec: rankSpec, load: async () => (await import('./rank.js')).rankCommand },
-  { spec: doctorSpec, load: async () => (await import('./doctor.js')).doctorCommand },
+  {
+    name: "stats merge",
+    summary: 'merge stats files of the same width into one (exact)',
+    spec: async () => (await import('./specs/stats-merge.js')).statsMergeSpec,
+    load: async () => (await import('./stats-merge.js')).statsMergeCommand,
+  },
+  {
+    name: "synth",
+    summary: 'write synthetic activations with planted groups of redundant neurons, and <out>.truth.json',
+    spec: async () => (await import('./specs/synth.js')).synthSpec,
+    load: async () => (await import('./synth.js')).synthCommand,
+  },
+  {
+    name: "corr",
+    summary: 'Pearson correlation between all neurons (float32 D\u00d7D .npy)',
+    spec: async () => (await import('./specs/corr.js')).corrSpec,
+    load: async () => (await import('./corr.js')).corrCommand,
+  },
+  {
+    name: "extract",
+    summary: 'activations + Python token/statement labels from an ONNX code model',
+    spec: async () => (await import('./specs/extract.js')).extractSpec,
+    load: async () => (await import('./extract.js')).extractCommand,
+  },
+  {
+    name: "cluster",
+    summary: 'hierarchical clustering of neurons by correlation (d = 1 - |r|), flat clusters at each threshold',
+    spec: async () => (await import('./specs/cluster.js')).clusterSpec,
+    load: async () => (await import('./cluster.js')).clusterCommand,
+  },
+  {
+    name: "probe",
+    summary: 'train a linear probe on activations and labels (compat: NeuroX; exact: elastic net to a tolerance)',
+    spec: async () => (await import('./specs/probe.js')).probeSpec,
+    load: async () => (await import('./probe.js')).probeCommand,
+  },
+  {
+    name: "evaluate",
+    summary: "a probe's accuracy, F1, Matthews correlation, per-class scores and confusion matrix on labelled activations",
+    spec: async () => (await import('./specs/evaluate.js')).evaluateSpec,
+    load: async () => (await import('./evaluate.js')).evaluateCommand,
+  },
+  {
+    name: "rank",
+    summary: 'rank neurons: probe weight mass, probeless class means, or average precision',
+    spec: async () => (await import('./specs/rank.js')).rankSpec,
+    load: async () => (await import('./rank.js')).rankCommand,
+  },
+  {
+    name: "doctor",
+    summary: 'adapters, limits, features, and a self-test of each compute backend',
+    spec: async () => (await import('./specs/doctor.js')).doctorSpec,
+    load: async () => (await import('./doctor.js')).doctorCommand,
+  },
 ];
