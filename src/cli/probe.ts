@@ -34,7 +34,7 @@ export const probeCommand: Command = {
       if (l1 !== undefined) options.l1 = l1[0];
       if (l2 !== undefined) options.l2 = l2[0];
     }
-    setDefined(options, o, { patience: 'patience', optimizer: 'optimizer', learningRate: 'lr', epochs: 'epochs', batchSize: 'batch', seed: 'seed' });
+    setDefined(options, o, { patience: 'patience', optimizer: 'optimizer', learningRate: 'lr', epochs: 'epochs', batchSize: 'batch', seed: 'seed', init: 'init' });
     setDefined(options, o, { alpha: 'alpha', lambda: 'lambda', pathSteps: 'path-steps', tol: 'tol', maxIterations: 'max-iterations' });
     if (o.zscore === true) options.zscore = true;
     if (o['no-zscore'] === true) options.zscore = false;

@@ -182,7 +182,8 @@ export interface NativeAddonProbe {
   /** Column means and population stds in float64 (NaN/Inf: E_NONFINITE naming row and neuron). */
   columnMoments(x: Float32Array, rows: number, cols: number, threads: number): Promise<{ mean: Float64Array; std: Float64Array }>;
   /** (x − mean) / std into `out` (std 0 divides by 1); `promise` resolves when `out` is filled. */
-  zscoreApply(x: Float32Array, rows: number, cols: number, mean: Float64Array, std: Float64Array, threads: number): { promise: Promise<void>; out: Float32Array };
+  /** (x − mean) / std into a new array, or into x itself with inPlace. */
+  zscoreApply(x: Float32Array, rows: number, cols: number, mean: Float64Array, std: Float64Array, threads: number, inPlace?: boolean): { promise: Promise<void>; out: Float32Array };
 }
 
 export interface NativeAddon extends NativeAddonRows, NativeAddonRank, NativeAddonGpu, NativeAddonProbeCompat, NativeAddonProbe {
@@ -197,6 +198,8 @@ export interface NativeAddon extends NativeAddonRows, NativeAddonRank, NativeAdd
   readRows(path: string, format: NativeFormat, chunkRows: number): Float32Array;
 
   correlate(options: NativeCorrelateOptions, onProgress: (p: NativeCorrelateProgress) => void): NativeJob<NativeCorrelateResult>;
+  /** The same statistics of a finite row-major matrix in memory, folded in chunks of chunkRows rows. */
+  comoments(x: Float32Array, rows: number, cols: number, chunkRows: number, threads: number): NativeJob<NativeComoments>;
   /** Chan et al. (1982) pairwise merge of two co-moment states of the same width. */
   mergeComoments(a: NativeComoments, b: NativeComoments): NativeComoments;
   /** Pearson r as a full symmetric float32 D×D matrix; zero-variance neurons get r = 0 off the diagonal and 1 on it. */
@@ -268,6 +271,16 @@ export interface NativeAddonGpu {
 }
 
 /** Options of the compatible probe trainer (native/src/probe/compat_trainer.h), validated by src/probe/train-compat.ts. */
+/**
+ * A column subset of a row-major matrix read in place (native/src/probe/feature_view.h): x holds rows of `stride`
+ * floats (default: cols), the features are its `columns` (default: the first cols).
+ */
+export interface NativeFeatureView {
+  x: Float32Array;
+  stride?: number;
+  columns?: Uint32Array;
+}
+
 export interface NativeCompatOptions {
   cols: number;
   classes: number;
@@ -311,14 +324,18 @@ export interface NativeAddonProbeCompat {
   /** Trains from `init` (copied); x arrays are held, not copied, until the job ends. */
   probeCompatTrain(
     options: NativeCompatOptions,
-    train: { x: Float32Array; y: Int32Array },
+    train: NativeFeatureView & { y: Int32Array },
     init: { weight: Float32Array; bias: Float32Array },
-    validation: { x: Float32Array; y: Int32Array } | null,
+    validation: (NativeFeatureView & { y: Int32Array }) | null,
     classWeights: Float64Array | null,
     onProgress: (p: NativeCompatProgress) => void,
   ): NativeJob<NativeCompatResult>;
   /** argmax_c (x·w_c + b_c) per row, ties to the lowest id (native/src/probe/linear_predict.h). */
-  probePredict(x: Float32Array, rows: number, cols: number, weight: Float32Array, bias: Float32Array, classes: number, threads: number): Promise<Int32Array>;
+  probePredict(x: Float32Array | NativeFeatureView, rows: number, cols: number, weight: Float32Array, bias: Float32Array, classes: number, threads: number): Promise<Int32Array>;
+  /** The rows × cols matrix of a column view, copied out (native/src/ops/gather_columns.cc). */
+  gatherColumns(view: NativeFeatureView, rows: number, cols: number, threads: number): { promise: Promise<void>; out: Float32Array };
+  /** x's rows rearranged in place: new row i = old row order[i] (native/src/ops/in_memory.cc). */
+  permuteRows(x: Float32Array, rows: number, cols: number, order: Uint32Array): Promise<void>;
   /** The first NaN/±Inf of a row-major rows × cols float32 matrix, in row-major order, or null (native/src/ops/find_nonfinite.cc). */
   findNonFinite(x: Float32Array, rows: number, cols: number, threads: number): Promise<{ row: number; col: number; value: number } | null>;
 }

@@ -35,6 +35,19 @@ export async function predictLinear(
   return runJob(() => native().probePredict(data.x, rows, cols, probe.weight, probe.bias, probe.bias.length, threads));
 }
 
+/**
+ * predictLinear on a column view of a bigger matrix (x holds rows of `stride` floats; the features are its
+ * `columns`), read in place. Internal and trusted: `analyze` checked the matrix once when it loaded it.
+ */
+export async function predictOnView(
+  data: FeatureRows & { stride: number; columns: Uint32Array },
+  probe: { weight: Float32Array; bias: Float32Array },
+  threads: number,
+): Promise<Int32Array> {
+  const view = { x: data.x, stride: data.stride, columns: data.columns };
+  return runJob(() => native().probePredict(view, data.rows, data.cols, probe.weight, probe.bias, probe.bias.length, threads));
+}
+
 /** Fraction of rows whose predicted id equals the true id. */
 export function accuracyOf(predicted: Int32Array, truth: Int32Array): number {
   if (predicted.length !== truth.length || truth.length === 0) {

@@ -19,10 +19,10 @@
 import { NeurosieveError, callNativeSync } from '../core/errors.js';
 import { quietProgress, runJob } from '../core/native-job.js';
 import { native } from '../core/native.js';
-import type { NativeCompatOptions, NativeCompatProgress } from '../core/native-types.js';
+import type { NativeCompatOptions, NativeCompatProgress, NativeFeatureView } from '../core/native-types.js';
 import { expectInteger, expectKnownKeys, expectNumber, expectOneOf, expectOptions, show } from '../core/validate.js';
 import { checkFiniteFeatures, checkHooks, checkProbeData } from './checks.js';
-import type { CompatOptions, ProbeData, TrainedLinear, TrainHooks } from './train-types.js';
+import type { CompatOptions, ProbeData, ProbeView, TrainedLinear, TrainHooks } from './train-types.js';
 
 /** The paper's grid for λ1 and λ2 (method.md §3). */
 export const PAPER_GRID: readonly number[] = [0, 1e-5, 1e-4, 1e-3, 1e-2, 0.1];
@@ -33,7 +33,7 @@ export const OPTIMIZERS = ['adam', 'sgd'] as const;
 /** Defaults of CompatOptions (train-types.ts): NeuroX's. */
 export const COMPAT_DEFAULTS = { optimizer: 'adam', learningRate: 1e-3, epochs: 10, batchSize: 32, l1: 0, l2: 0, seed: 0 } as const;
 
-const OPTION_KEYS = ['optimizer', 'learningRate', 'epochs', 'batchSize', 'l1', 'l2', 'seed', 'patience'] as const;
+const OPTION_KEYS = ['optimizer', 'learningRate', 'epochs', 'batchSize', 'l1', 'l2', 'seed', 'patience', 'init'] as const;
 const HOOK_KEYS = ['threads', 'classWeights', 'onProgress', 'signal', 'validation'] as const;
 
 /** One in-memory problem: shapes, class ids in [0, classes), finite features. */
@@ -43,7 +43,11 @@ async function checkData(data: ProbeData, what: string, classes: number, threads
 }
 
 /** CompatOptions checked and completed: the native trainer's options plus the initialisation seed. */
-type ResolvedCompat = Pick<NativeCompatOptions, 'optimizer' | 'learningRate' | 'epochs' | 'batchSize' | 'l1' | 'l2'> & { seed: number; patience: number | undefined };
+type ResolvedCompat = Pick<NativeCompatOptions, 'optimizer' | 'learningRate' | 'epochs' | 'batchSize' | 'l1' | 'l2'> & {
+  seed: number;
+  patience: number | undefined;
+  init: CompatOptions['init'];
+};
 
 function resolveOptions(options: CompatOptions, fn: string, known: readonly string[] = OPTION_KEYS): ResolvedCompat {
   expectOptions(options, known, fn);
@@ -57,7 +61,21 @@ function resolveOptions(options: CompatOptions, fn: string, known: readonly stri
     l2: expectNumber(options.l2 ?? d.l2, 'l2', 0),
     seed: expectInteger(options.seed ?? d.seed, 'seed', 0),
     patience: options.patience === undefined ? undefined : expectInteger(options.patience, 'patience', 1, 1_000_000),
+    init: options.init === undefined ? undefined : expectInit(options.init),
   };
+}
+
+/** init: two Float32Arrays of finite values (their shapes are checked against the data in checkRun). */
+function expectInit(init: unknown): { weight: Float32Array; bias: Float32Array } {
+  const i = init as { weight?: unknown; bias?: unknown };
+  if (typeof i !== 'object' || i === null || !(i.weight instanceof Float32Array) || !(i.bias instanceof Float32Array)) {
+    throw new NeurosieveError('E_ARGUMENT', `Expected { weight: Float32Array, bias: Float32Array } for init but received ${show(init)}`);
+  }
+  for (const [name, a] of [['weight', i.weight], ['bias', i.bias]] as const) {
+    const bad = a.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new NeurosieveError('E_NONFINITE', `Expected finite values for init.${name} but received ${a[bad]} at index ${bad}`);
+  }
+  return { weight: i.weight, bias: i.bias };
 }
 
 /**
@@ -99,6 +117,7 @@ export async function trainCompat(
 /** What a run checks besides its options: classes, hooks, the data and validation set, patience's needs. */
 async function checkRun(train: ProbeData, classes: number, o: ResolvedCompat, hooks: TrainHooks & { validation?: ProbeData }): Promise<void> {
   expectInteger(classes, 'classes', 2, 2 ** 24);
+  checkInitShape(o, classes, train.cols);
   checkHooks(hooks, classes, 'trainCompat');
   const threads = hooks.threads ?? 0;
   await checkData(train, 'train', classes, threads);
@@ -114,6 +133,34 @@ async function checkRun(train: ProbeData, classes: number, o: ResolvedCompat, ho
   }
 }
 
+function checkInitShape(o: ResolvedCompat, classes: number, cols: number): void {
+  if (o.init && (o.init.weight.length !== classes * cols || o.init.bias.length !== classes)) {
+    throw new NeurosieveError('E_SHAPE', `Expected init weights of ${classes} × ${cols} and ${classes} biases (classes × columns) but received ${o.init.weight.length} weights and ${o.init.bias.length} biases`);
+  }
+}
+
+/**
+ * trainCompat on column views of one in-memory matrix (ProbeView: `analyze`'s probes), read in place. The options
+ * are checked; the data are trusted (shapes, class ids and finite values were checked where the matrix was
+ * loaded), so hundreds of probes on one matrix do not rescan it.
+ */
+export async function trainCompatOnView(
+  train: ProbeView,
+  classes: number,
+  options: CompatOptions,
+  hooks: Omit<TrainHooks, 'backend'> & { validation?: ProbeView } = {},
+): Promise<TrainedLinear> {
+  const o = resolveOptions(options ?? {}, 'trainCompat');
+  checkInitShape(o, classes, train.cols);
+  return run(train, classes, o, hooks);
+}
+
+/** The native trainer's view of a problem: a plain matrix, or a column view of a bigger one. */
+function featureView(d: ProbeData | ProbeView): NativeFeatureView & { y: Int32Array } {
+  const v = d as Partial<ProbeView>;
+  return v.columns ? { x: d.x, y: d.y, stride: v.stride!, columns: v.columns } : { x: d.x, y: d.y };
+}
+
 /** Trains once, on options, hooks and data checked by checkRun (grid search checks them once for all cells). */
 async function run(train: ProbeData, classes: number, o: ResolvedCompat, hooks: TrainHooks & { validation?: ProbeData }): Promise<TrainedLinear> {
   if (hooks.signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'trainCompat cancelled');
@@ -121,7 +168,7 @@ async function run(train: ProbeData, classes: number, o: ResolvedCompat, hooks: 
   const validation = hooks.validation;
   const classWeights = hooks.classWeights ?? null;
 
-  const init = compatInit(classes, train.cols, o.seed);
+  const init = o.init ?? compatInit(classes, train.cols, o.seed);
   const nativeOptions: NativeCompatOptions = {
     cols: train.cols,
     classes,
@@ -139,9 +186,9 @@ async function run(train: ProbeData, classes: number, o: ResolvedCompat, hooks: 
   const start = () =>
     native().probeCompatTrain(
       nativeOptions,
-      { x: train.x, y: train.y },
+      featureView(train),
       init,
-      validation ? { x: validation.x, y: validation.y } : null,
+      validation ? featureView(validation) : null,
       classWeights,
       progress,
     );
@@ -156,6 +203,7 @@ async function run(train: ProbeData, classes: number, o: ResolvedCompat, hooks: 
     l1: o.l1,
     l2: o.l2,
     seed: o.seed,
+    ...(o.init ? { init: 'given weights (seed unused)' } : {}),
     epochs: r.epochs,
     maxEpochs: o.epochs,
     iterations: r.epochs * Math.ceil(train.rows / o.batchSize),

@@ -16,6 +16,17 @@ export interface ProbeData {
   y: Int32Array;
 }
 
+/**
+ * A column subset of a bigger in-memory matrix, read in place by the native trainer and predictor
+ * (native/src/probe/feature_view.h): `x` holds `rows` rows of `stride` floats and the probe's `cols` features are
+ * the x columns `columns` (cols ids, in feature order). What `analyze` trains its hundreds of probes on, so X is
+ * held once. Internal: trusted (checked where the matrix was loaded).
+ */
+export interface ProbeView extends ProbeData {
+  stride: number;
+  columns: Uint32Array;
+}
+
 /** A trained linear probe: logits = x·Wᵀ + b. */
 export interface TrainedLinear {
   /** Row-major C × cols. */
@@ -75,6 +86,12 @@ export interface CompatOptions {
   l2?: number;
   /** Seed of the uniform ±1/sqrt(D) initialisation of W and b. Default 0. */
   seed?: number;
+  /**
+   * Start from these weights (classes × cols, row-major) and biases instead of the seeded initialisation (a
+   * probe's own weights, to continue training or to start every probe of a comparison from one point). `seed`
+   * is then unused.
+   */
+  init?: { weight: Float32Array; bias: Float32Array };
   /**
    * The paper's early stopping: after each epoch, validation accuracy; an epoch that does not improve on the
    * best so far adds 1 to a counter that is never reset; stop when it reaches `patience`; the LAST model is

@@ -26,7 +26,7 @@ import { expectBoolean, expectKnownKeys, expectOneOf, expectOptions, expectThrea
 import { readLabels, type Labels } from './labels.js';
 import { predictLinear } from './linear-predict.js';
 import { computeMetrics, type Metrics } from './metrics.js';
-import type { Probe } from './probe-file.js';
+import { readProbe, type Probe } from './probe-file.js';
 import { gridSearchCompat, trainCompat } from './train-compat.js';
 import { trainExact } from './train-exact.js';
 import type { CompatOptions, ExactOptions, ProbeData, TrainHooks, TrainedLinear, TrainProgress } from './train-types.js';
@@ -49,7 +49,13 @@ export interface TrainProbeData {
   validation?: { activations: ActivationsInput; labels: Labels | string };
 }
 
-export interface TrainProbeOptions extends CompatOptions, ExactOptions {
+export interface TrainProbeOptions extends Omit<CompatOptions, 'init'>, ExactOptions {
+  /**
+   * Compat: start from a probe's weights instead of the seeded initialisation: a probe file, a Probe, or
+   * { weight, bias }. A probe must have the same classes in the same order and the same neurons (columns) as
+   * this training; its weights are taken as they are (they are not rescaled if its normalisation differs).
+   */
+  init?: string | Probe | { weight: Float32Array; bias: Float32Array };
   /** 'compat' (default, NeuroX) or 'exact'. */
   mode?: (typeof PROBE_MODES)[number];
   /** Compat: grid search over l1 × l2 on validation accuracy (default grid: method.md §3). */
@@ -76,7 +82,7 @@ export interface TrainProbeOptions extends CompatOptions, ExactOptions {
   signal?: AbortSignal;
 }
 
-const COMPAT_KEYS = ['optimizer', 'learningRate', 'epochs', 'batchSize', 'l1', 'l2', 'seed', 'patience'] as const;
+const COMPAT_KEYS = ['optimizer', 'learningRate', 'epochs', 'batchSize', 'l1', 'l2', 'seed', 'patience', 'init'] as const;
 const GRID_KEYS = ['grid', 'l1Grid', 'l2Grid'] as const;
 const EXACT_KEYS = ['alpha', 'lambda', 'pathSteps', 'tol', 'maxIterations'] as const;
 const COMMON_KEYS = ['mode', 'zscore', 'classWeights', 'columns', 'unknown', 'nan', 'threads', 'backend', 'onProgress', 'signal'] as const;
@@ -168,14 +174,36 @@ function classWeightsFor(spec: TrainProbeOptions['classWeights'], labels: Labels
   throw new NeurosieveError('E_ARGUMENT', `Expected 'balanced', an array or an object for classWeights but received ${String(spec)}`);
 }
 
-/** The options as given, without functions and signals (for probe.json). */
+/** The options as given, without functions and signals (for probe.json); initial weights by their origin only. */
 function recordOptions(options: TrainProbeOptions, mode: string): Record<string, unknown> {
   const o: Record<string, unknown> = { mode };
   for (const [k, v] of Object.entries(options)) {
     if (k === 'onProgress' || k === 'signal' || k === 'mode' || v === undefined) continue;
-    o[k] = v;
+    o[k] = k === 'init' ? (typeof v === 'string' ? v : 'given weights') : v;
   }
   return o;
+}
+
+function isProbe(p: object): p is Probe {
+  return Array.isArray((p as Probe).classes);
+}
+
+/** TrainProbeOptions.init as weights for this training: a probe's classes and neurons must be this training's. */
+function initialWeights(init: TrainProbeOptions['init'], classes: readonly string[], cols: number, columns: number[] | undefined): CompatOptions['init'] {
+  if (init === undefined) return undefined;
+  const probe = typeof init === 'string' ? readProbe(init) : init;
+  if (typeof probe !== 'object' || probe === null) throw new NeurosieveError('E_ARGUMENT', `Expected a probe file, a Probe or { weight, bias } for init but received ${String(init)}`);
+  if (isProbe(probe)) {
+    const what = typeof init === 'string' ? `init (${init})` : 'init';
+    if (probe.classes.join('\u0000') !== classes.join('\u0000')) {
+      throw new NeurosieveError('E_ARGUMENT', `Expected a probe with the classes ${classes.join(', ')} (in this order) for ${what} but received ${probe.classes.join(', ')}`);
+    }
+    const ids = (p: number[] | undefined, n: number) => (p ? p.join(',') : `all ${n}`);
+    if (ids(probe.columns, probe.neurons) !== ids(columns, cols)) {
+      throw new NeurosieveError('E_ARGUMENT', `Expected a probe on the same neurons as this training (${columns ? `${columns.length} given columns` : `all ${cols}`}) for ${what} but received one on ${probe.columns ? `${probe.columns.length} columns` : `all ${probe.neurons}`}${probe.columns && columns && probe.columns.length === columns.length ? ' in another order or set' : ''}`);
+    }
+  }
+  return { weight: probe.weight, bias: probe.bias };
 }
 
 export async function trainProbe(data: TrainProbeData, options: TrainProbeOptions = {}): Promise<Probe> {
@@ -224,6 +252,7 @@ export async function trainProbe(data: TrainProbeData, options: TrainProbeOption
   const train: ProbeData = { x, rows: acts.rows, cols: acts.cols, y: labels.ids };
   const validation: ProbeData | undefined = val ? { x: vx!, rows: val.acts.rows, cols: val.acts.cols, y: val.labels.ids } : undefined;
   const classWeights = classWeightsFor(options.classWeights, labels);
+  const init = mode === 'compat' ? initialWeights(options.init, classes, acts.cols, columns) : undefined;
   const hooks: TrainHooks = {
     threads,
     ...(classWeights ? { classWeights } : {}),
@@ -237,11 +266,11 @@ export async function trainProbe(data: TrainProbeData, options: TrainProbeOption
     trained = await trainExact(train, classes.length, pick(opts, EXACT_KEYS) as ExactOptions, { ...hooks, backend });
   } else if (options.grid) {
     if (!validation) throw new NeurosieveError('E_ARGUMENT', 'Expected validation data for grid search but received none');
-    const g = await gridSearchCompat(train, validation, classes.length, pick(opts, [...COMPAT_KEYS, 'l1Grid', 'l2Grid']) as CompatOptions, hooks);
+    const g = await gridSearchCompat(train, validation, classes.length, { ...(pick(opts, [...COMPAT_KEYS, 'l1Grid', 'l2Grid']) as CompatOptions), init }, hooks);
     trained = { ...g.probe, solver: { ...g.probe.solver, grid: { best: g.best, cells: g.cells } } };
   } else {
     if (options.patience !== undefined && !validation) throw new NeurosieveError('E_ARGUMENT', 'Expected validation data for patience (early stopping) but received none');
-    trained = await trainCompat(train, classes.length, pick(opts, COMPAT_KEYS) as CompatOptions, { ...hooks, ...(validation ? { validation } : {}) });
+    trained = await trainCompat(train, classes.length, { ...(pick(opts, COMPAT_KEYS) as CompatOptions), init }, { ...hooks, ...(validation ? { validation } : {}) });
   }
 
   const metrics: Record<string, Metrics> = {

@@ -99,3 +99,27 @@ describe('neurosieve probe --mode exact', () => {
     expect(filesIn(bad)).toEqual(before);
   });
 });
+
+describe('neurosieve probe --init', () => {
+  const dir = tempDir('cli-probe-init');
+  taskFiles(dir, 'train', 300, 9, TEST_SEED + 41);
+
+  it('continues from a probe on the same classes and neurons, and refuses one on other neurons', () => {
+    const first = join(dir, 'first.json');
+    const base = ['probe', join(dir, 'train.npy'), '--labels', join(dir, 'train.label'), '--epochs', '1'];
+    expect(runCli([...base, '--columns', '0', '1', '4', '-o', first]).code).toBe(0);
+    const next = join(dir, 'next.json');
+    const r = runCli([...base, '--columns', '0', '1', '4', '--init', first, '-o', next]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const probe = readProbe(next);
+    expect(probe.options).toMatchObject({ init: first });
+    expect(probe.solver).toMatchObject({ init: 'given weights (seed unused)' });
+
+    const other = join(dir, 'other.json');
+    const bad = runCli([...base, '--columns', '0', '1', '5', '--init', first, '-o', other]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`Expected a probe on the same neurons as this training (3 given columns) for init (${first}) but received one on 3 columns in another order or set`);
+    expect(existsSync(other)).toBe(false);
+  });
+});

@@ -510,7 +510,7 @@ describe('bad input', () => {
     await fails(
       trainCompat(good(), 3, { lambda: 1 } as CompatOptions),
       'E_ARGUMENT',
-      "Expected one of the options optimizer, learningRate, epochs, batchSize, l1, l2, seed, patience for trainCompat but received 'lambda'",
+      "Expected one of the options optimizer, learningRate, epochs, batchSize, l1, l2, seed, patience, init for trainCompat but received 'lambda'",
     );
     await fails(trainCompat(good(), 3, {}, { classWeights: Float64Array.of(1, 0, 1) }), 'E_ARGUMENT', 'Expected positive finite class weights for classWeights but received 0 for class 1');
     await fails(trainCompat(good(), 3, {}, { threads: -1 }), 'E_ARGUMENT', 'Expected an integer in [0, 1024] for threads but received -1');

@@ -13,6 +13,7 @@
 
 #include "common/error.h"
 #include "io/source.h"
+#include "probe/feature_view.h"
 
 namespace ns {
 
@@ -155,6 +156,30 @@ inline LabelledArgs labelled_args(const Args& args, std::vector<Napi::Object>& k
   keep.push_back(a.x);
   keep.push_back(a.y);
   return a;
+}
+
+// The column view of an object { x, stride?, columns? } (probe/feature_view.h): x holds whole rows of `stride`
+// floats (default: cols), `columns` (Uint32Array of cols ids < stride) picks the features; without columns the
+// first cols floats of each row. Returns the view and its row count; x (and columns) go into `keep`.
+// `what` names the object in messages.
+inline std::pair<probe::FeatureView, size_t> feature_view(const Fields& f, size_t cols, const std::string& what,
+                                                          std::vector<Napi::Object>& keep) {
+  const auto x = f.typed<Napi::Float32Array>("x");
+  probe::FeatureView view{x.Data(), cols, nullptr, cols};
+  if (!f["stride"].IsUndefined()) view.stride = f.count("stride");
+  if (!f["columns"].IsUndefined()) {
+    const auto c = f.typed<Napi::Uint32Array>("columns");
+    if (c.ElementLength() != cols) fail(Code::Shape, what + ".columns must hold cols ids");
+    for (size_t j = 0; j < cols; ++j)
+      if (c.Data()[j] >= view.stride) fail(Code::Argument, what + ".columns holds an id >= stride");
+    view.columns = c.Data();
+    keep.push_back(c);
+  } else if (view.stride < cols) {
+    fail(Code::Shape, what + ".stride must be >= cols");
+  }
+  if (view.stride == 0 || x.ElementLength() % view.stride != 0) fail(Code::Shape, what + ".x must hold whole rows of stride floats");
+  keep.push_back(x);
+  return {view, x.ElementLength() / view.stride};
 }
 
 // E_ARGUMENT naming the first of the T ids outside [0, C) (which would index out of bounds).

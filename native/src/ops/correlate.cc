@@ -2,12 +2,19 @@
 // (stats/stream.h), resolving with the count, means and packed co-moment; the co-moment buffer is handed to JS
 // without a copy. Progress { rows, file } is delivered on the JS thread, coalesced by node-addon-api.
 // Options arrive validated from src/correlate/correlate.ts (threads, chunkRows in CHUNK_ROWS_RANGE, nan).
+// comoments(x, rows, cols, chunkRows, threads) -> { promise, cancel }: the same statistics of a finite row-major
+// matrix already in memory (`analyze` holds its train rows once and correlates them without a second read),
+// folded in chunks of chunkRows rows exactly as the file pass folds its chunks.
 #include "ops/args.h"
 #include "ops/job.h"
 #include "ops/js_arrays.h"
 #include "ops/napi_util.h"
 #include "ops/ops.h"
 #include "stats/stream.h"
+
+#include <algorithm>
+#include <memory>
+#include <vector>
 
 namespace ns {
 
@@ -57,10 +64,54 @@ Napi::Value Correlate(const Args& args) {
   return start_job(args.env(), std::move(job), {}, args.callback(1));
 }
 
+// The statistics of an in-memory matrix (checked finite by the caller), chunk by chunk.
+struct MatrixComomentsJob {
+  static constexpr JobInfo kJob{"neurosieve.comoments", "out of memory while allocating the co-moment state"};
+
+  const float* x = nullptr;  // a kept JS array
+  size_t rows = 0, cols = 0, chunk_rows = 0, threads = 0;
+  std::unique_ptr<Comoments> stats;
+
+  void execute(const JobContext<NoEvent>& job) {
+    ThreadPool pool(threads);
+    stats = std::make_unique<Comoments>(cols);
+    std::vector<double> mean(cols);
+    for (size_t r0 = 0; r0 < rows; r0 += chunk_rows) {
+      if (job.cancel->load(std::memory_order_relaxed)) fail(Code::Cancelled, "correlation cancelled");
+      const size_t n = std::min(chunk_rows, rows - r0);
+      column_means(x + r0 * cols, n, cols, cols, mean.data(), pool);
+      stats->add_chunk(x + r0 * cols, n, cols, mean.data(), pool);
+    }
+    stats->flush(pool);
+  }
+
+  Napi::Value result(Napi::Env env) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("count", static_cast<double>(stats->count()));
+    o.Set("mean", float64_copy(env, stats->mean()));
+    o.Set("comoment", float64_from_big(env, stats->release_comoment(), packed_size(cols)));
+    stats.reset();
+    return o;
+  }
+};
+
+Napi::Value MatrixComoments(const Args& args) {
+  const auto x = args.typed<Napi::Float32Array>(0);
+  MatrixComomentsJob job;
+  job.rows = args.count(1);
+  job.cols = args.count(2, 4294967295.0);
+  job.chunk_rows = args.count(3);
+  job.threads = args.count(4, 1024);
+  if (job.rows < 1 || job.cols < 1 || job.chunk_rows < 1 || x.ElementLength() != job.rows * job.cols)
+    fail(Code::Shape, "comoments: x must hold rows * cols floats, rows, cols and chunkRows >= 1");
+  job.x = x.Data();
+  return start_job(args.env(), std::move(job), {x});
+}
+
 }  // namespace
 
 void register_correlate(Napi::Env env, Napi::Object exports) {
-  export_functions(env, exports, {{"correlate", Correlate}});
+  export_functions(env, exports, {{"correlate", Correlate}, {"comoments", MatrixComoments}});
 }
 
 }  // namespace ns

@@ -2,7 +2,8 @@
 //   probeCompatInit(classes, cols, seed) -> { weight, bias }                      (sync: the seeded init)
 //   probeCompatTrain(options, train, init, validation, classWeights, onProgress) -> { promise, cancel }
 //     options { cols, classes, optimizer: 'adam' | 'sgd', learningRate, epochs, batchSize, l1, l2, patience, threads }
-//     train / validation { x: Float32Array, y: Int32Array } (validation may be null), init { weight, bias }
+//     train / validation { x: Float32Array, y: Int32Array, stride?, columns?: Uint32Array } (validation may be
+//     null; a column view of a bigger matrix, read in place: probe/feature_view.h), init { weight, bias }
 //     (copied), classWeights Float64Array | null; progress events { epoch, total, loss, accuracy }.
 //     Resolves { weight, bias, epochLoss, validationAccuracy, epochs, nonImproving, stoppedEarly }.
 // Options arrive validated from src/probe/train-compat.ts and are copied into a plain CompatConfig on the main
@@ -85,16 +86,17 @@ Napi::Value ProbeCompatInit(const Args& args) {
   return o;
 }
 
-// { x: Float32Array, y: Int32Array } of rows * cols floats and one class id per row; `what` names it in messages.
+// { x, y, stride?, columns? }: features as a column view (ops/args.h feature_view) and one class id per row;
+// `what` names it in messages.
 LabelledRows labelled_rows(const Napi::Value& v, size_t D, const char* what, std::vector<Napi::Object>& keep) {
-  const Fields f(v.IsObject() ? v.As<Napi::Object>() : Napi::Object::New(v.Env()), "probeCompatTrain: ");
-  const auto x = f.typed<Napi::Float32Array>("x");
+  const std::string name = std::string("probeCompatTrain: ") + what;
+  const Fields f(v.IsObject() ? v.As<Napi::Object>() : Napi::Object::New(v.Env()), name + ".");
+  const auto [view, rows] = feature_view(f, D, name, keep);
   const auto y = f.typed<Napi::Int32Array>("y");
-  if (x.ElementLength() % D != 0 || y.ElementLength() != x.ElementLength() / D || y.ElementLength() == 0)
-    fail(Code::Shape, std::string("probeCompatTrain: ") + what + ".x must hold rows * cols floats and " + what + ".y one id per row");
-  keep.push_back(x);
+  if (y.ElementLength() != rows || rows == 0)
+    fail(Code::Shape, name + ".x must hold rows * stride floats and " + what + ".y one id per row");
   keep.push_back(y);
-  return LabelledRows{x.Data(), y.Data(), y.ElementLength()};
+  return LabelledRows{view.x, y.Data(), rows, view.stride, view.columns};
 }
 
 // probeCompatTrain(options, train, init, validation, classWeights, onProgress)

@@ -9,7 +9,8 @@
 //       path: λ_max and s, the centred intercept b* of W = 0, the column means μ, Böhning's estimate and the
 //       guaranteed trace bound of the Lipschitz constant (centred features, probe/datafit_multinomial.h).
 //   columnMoments(x, T, D, threads) -> Promise<{ mean, std }>          (float64, population std)
-//   zscoreApply(x, T, D, mean, std, threads) -> { promise, out }     ((x − mean) / std, std 0 → 1)
+//   zscoreApply(x, T, D, mean, std, threads, inPlace?) -> { promise, out }   ((x − mean) / std, std 0 → 1; with
+//       inPlace, out is x itself: `analyze` z-scores its one copy of X without a second one)
 // The worker holds references to the JS arrays it reads until it ends.
 #include <algorithm>
 #include <cmath>
@@ -234,7 +235,9 @@ Napi::Value ZscoreApply(const Args& args) {
   job.threads = args.count(5);
   if (x.ElementLength() != job.T * job.D || m.ElementLength() != job.D || s.ElementLength() != job.D)
     fail(Code::Shape, "zscoreApply: x must hold T*D values, mean and std D values");
-  Napi::Float32Array out = Napi::Float32Array::New(env, job.T * job.D);
+  const bool in_place = args[6].IsBoolean() && args[6].As<Napi::Boolean>().Value();
+  // Element-wise (probe/zscore.h), so writing over the input is safe.
+  Napi::Float32Array out = in_place ? x : Napi::Float32Array::New(env, job.T * job.D);
   job.x = x.Data();
   job.out = out.Data();
   job.mean.assign(m.Data(), m.Data() + job.D);

@@ -45,7 +45,7 @@ void penalty_sums(const Kernel& k, const float* w, size_t cols, size_t classes, 
 
 double accuracy(const LabelledRows& val, size_t cols, const std::vector<float>& w, const std::vector<float>& b,
                 size_t classes, std::vector<int32_t>& predicted, ThreadPool& pool) {
-  predict_linear(val.x, val.rows, cols, w.data(), b.data(), classes, predicted.data(), pool);
+  predict_linear(val.view(cols), val.rows, w.data(), b.data(), classes, predicted.data(), pool);
   size_t correct = 0;
   for (size_t t = 0; t < val.rows; ++t) correct += predicted[t] == val.y[t];
   return static_cast<double>(correct) / static_cast<double>(val.rows);
@@ -77,6 +77,9 @@ CompatResult train_compat(const CompatConfig& cfg, const LabelledRows& train, co
   std::vector<float> grad(fused ? C * D : 0);  // the data gradient of W, filled group by group (fused path)
   std::vector<std::vector<float>> scratch(pool.size(), std::vector<float>(kMaxClassTile * kBlockCols));
   std::vector<int32_t> predicted(validation.rows);
+  // A column view of a bigger matrix: each minibatch is gathered here first (probe/feature_view.h).
+  const FeatureView features = train.view(D);
+  std::vector<float> batch_rows(features.contiguous() ? 0 : B * D);
 
   StepParams p{};
   p.cols = D;
@@ -117,7 +120,7 @@ CompatResult train_compat(const CompatConfig& cfg, const LabelledRows& train, co
       if (hooks.cancel && hooks.cancel->load(std::memory_order_relaxed))
         fail(Code::Cancelled, "probe training cancelled");
       n = std::min(B, T - start);
-      xb = train.x + start * D;
+      xb = features.rows(start, n, batch_rows.data());
 
       const int32_t* yb = train.y + start;
       const double omega = batch_weight(yb, n, class_weight);

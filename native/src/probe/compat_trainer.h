@@ -26,6 +26,8 @@
 #include <functional>
 #include <vector>
 
+#include "probe/feature_view.h"
+
 namespace ns {
 namespace probe {
 
@@ -42,11 +44,17 @@ struct CompatConfig {
   size_t threads = 0;   // 0: all hardware threads
 };
 
-// Rows × cols float32 features (row-major) and a class id in [0, classes) per row. rows = 0: absent.
+// Rows of float32 features and a class id in [0, classes) per row. rows = 0: absent. The features are x's rows
+// (row-major, `stride` floats apart; 0 means cols) restricted to `columns` (cols source ids; null: the first
+// cols), read in place (probe/feature_view.h).
 struct LabelledRows {
   const float* x = nullptr;
   const int32_t* y = nullptr;
   size_t rows = 0;
+  size_t stride = 0;
+  const uint32_t* columns = nullptr;
+
+  FeatureView view(size_t cols) const { return FeatureView{x, stride ? stride : cols, columns, cols}; }
 };
 
 struct CompatResult {

@@ -14,13 +14,20 @@ constexpr size_t kPredictRows = 64;  // rows per task
 
 void predict_linear(const float* x, size_t rows, size_t cols, const float* weight, const float* bias, size_t classes,
                     int32_t* predicted, ThreadPool& pool) {
+  predict_linear(FeatureView{x, cols, nullptr, cols}, rows, weight, bias, classes, predicted, pool);
+}
+
+void predict_linear(const FeatureView& x, size_t rows, const float* weight, const float* bias, size_t classes,
+                    int32_t* predicted, ThreadPool& pool) {
   const Kernel& k = active_kernel();
+  const size_t cols = x.cols;
   const size_t tasks = (rows + kPredictRows - 1) / kPredictRows;
   std::vector<std::vector<double>> scratch(pool.size(), std::vector<double>(kPredictRows * classes));
+  std::vector<std::vector<float>> gathered(pool.size(), std::vector<float>(x.contiguous() ? 0 : kPredictRows * cols));
   pool.parallel_for(tasks, [&](size_t task, size_t worker) {
     const size_t r0 = task * kPredictRows, n = std::min(kPredictRows, rows - r0);
     double* s = scratch[worker].data();
-    k.dots(x + r0 * cols, n, cols, weight, classes, s);
+    k.dots(x.rows(r0, n, gathered[worker].data()), n, cols, weight, classes, s);
     for (size_t r = 0; r < n; ++r) {
       size_t best = 0;
       double top = s[r * classes] + bias[0];

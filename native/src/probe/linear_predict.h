@@ -7,11 +7,15 @@
 #include <cstdint>
 
 #include "core/thread_pool.h"
+#include "probe/feature_view.h"
 
 namespace ns {
 namespace probe {
 
 void predict_linear(const float* x, size_t rows, size_t cols, const float* weight, const float* bias, size_t classes,
+                    int32_t* predicted, ThreadPool& pool);
+// The same on a column view (each block of rows gathered first): the same bytes as on a copied matrix.
+void predict_linear(const FeatureView& x, size_t rows, const float* weight, const float* bias, size_t classes,
                     int32_t* predicted, ThreadPool& pool);
 
 }  // namespace probe

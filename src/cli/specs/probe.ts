@@ -26,6 +26,7 @@ export const probeSpec: CommandSpec = {
     { name: 'epochs', kind: 'int', value: 'n', help: `compat: epochs (default ${COMPAT_DEFAULTS.epochs})` },
     { name: 'batch', kind: 'int', value: 'rows', help: `compat: minibatch rows (default ${COMPAT_DEFAULTS.batchSize})` },
     { name: 'seed', kind: 'int', value: 'n', help: `compat: initialisation seed (default ${COMPAT_DEFAULTS.seed})` },
+    { name: 'init', kind: 'string', value: 'probe.json', help: 'compat: start from this probe\'s weights instead of --seed (same classes and neurons)' },
     { name: 'alpha', kind: 'number', value: 'α', help: `exact: L1 share of the elastic net, 0..1 (default ${EXACT_DEFAULTS.alpha})` },
     { name: 'lambda', kind: 'number', value: 'λ', help: `exact: penalty strength (default λ_max / ${1 / EXACT_DEFAULTS.lambdaRatio})` },
     { name: 'path-steps', kind: 'int', value: 'n', help: `exact: warm-start steps from λ_max down to --lambda (default ${EXACT_DEFAULTS.pathSteps})` },
