@@ -112,8 +112,8 @@ async function activations(input: ActivationsInput, columns: number[] | undefine
   });
 }
 
-/** Labels of `rows` rows; with `classes`, mapped onto them (validation, evaluation). */
-function labelsFor(input: Labels | string, rows: number, what: string, classes?: readonly string[], unknown?: string): Labels {
+/** Labels of `rows` rows; with `classes`, mapped onto them (validation, evaluation, analyze's dev and test). */
+export function labelsFor(input: Labels | string, rows: number, what: string, classes?: readonly string[], unknown?: string): Labels {
   if (typeof input === 'string') {
     return readLabels(input, { rows, ...(classes ? { classes, allowSingleClass: true } : {}), ...(unknown !== undefined ? { unknown } : {}) });
   }

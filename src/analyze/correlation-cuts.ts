@@ -1,0 +1,73 @@
+/**
+ * Correlation clustering inside `analyze` (method.md §2, §5 step 4). The Pearson matrix of all D neurons is
+ * computed once, from the train rows already in memory (native co-moments, chunked and merged exactly as the
+ * file pass merges them). The LS-selected neurons are always a prefix of layers, i.e. columns 0 … k−1, and the
+ * correlation of a subset of neurons is the sub-block of the full matrix: each prefix is clustered on its own
+ * top-left k × k block, at every threshold from one linkage.
+ *
+ * The reference pipeline clusters each threshold after the first on the previous threshold's already-reduced
+ * matrix and applies the returned positions to the full one, so its thresholds 0.2 … 0.9 keep the wrong neurons
+ * (method.md §6b). Here every threshold cuts the same linkage of the LS-selected neurons, and kept positions are
+ * mapped to neuron ids through that one subset.
+ */
+import { callNativeSync } from '../core/errors.js';
+import { runJob } from '../core/native-job.js';
+import { native } from '../core/native.js';
+import { defaultChunkRows } from '../io/chunk-rows.js';
+import { correlationClusters } from '../cluster/correlation-clusters.js';
+import type { HeldData } from './held-data.js';
+import type { ResolvedAnalyzeOptions } from './options.js';
+
+/** The kept neurons of one threshold on one prefix. threshold −1: no clustering (every neuron of the prefix). */
+export interface PrefixCut {
+  threshold: number;
+  /** Kept neuron ids, ascending. */
+  kept: Uint32Array;
+  /** Clusters at this threshold (= kept.length). */
+  clusters: number;
+  /** Size of the largest cluster. */
+  largest: number;
+}
+
+/** Pearson r of every pair of neurons over the train rows: row-major D × D float32, zero-variance neurons r = 0. */
+export async function trainCorrelation(data: HeldData, threads: number, signal?: AbortSignal): Promise<{ corr: Float32Array; zeroVariance: number[] }> {
+  const { D, train } = data;
+  const s = await runJob(() => native().comoments(train.x, train.rows, D, defaultChunkRows(D), threads), signal);
+  const zeroVariance: number[] = [];
+  for (let i = 0, diag = 0; i < D; diag += D - i, i++) if (!(s.comoment[diag]! > 0)) zeroVariance.push(i);
+  const corr = callNativeSync(() => native().correlationFromComoments(s.comoment, D, threads));
+  return { corr, zeroVariance };
+}
+
+/** The top-left k × k block of a D × D matrix (k row copies). */
+function leadingBlock(corr: Float32Array, D: number, k: number): Float32Array {
+  if (k === D) return corr;
+  const out = new Float32Array(k * k);
+  for (let i = 0; i < k; i++) out.set(corr.subarray(i * D, i * D + k), i * k);
+  return out;
+}
+
+/** The cuts of the prefix of the first k neurons at every threshold of the options (−1 included). */
+export async function prefixCuts(corr: Float32Array, D: number, k: number, o: ResolvedAnalyzeOptions, signal?: AbortSignal): Promise<PrefixCut[]> {
+  const positive = o.thresholds.filter((t) => t >= 0);
+  const all = Uint32Array.from({ length: k }, (_, j) => j);
+  const byThreshold = new Map<number, PrefixCut>([[-1, { threshold: -1, kept: all, clusters: k, largest: 1 }]]);
+  if (positive.length > 0 && k >= 2) {
+    const clusters = await correlationClusters(leadingBlock(corr, D, k), {
+      thresholds: positive,
+      linkage: o.linkage,
+      representative: o.representative,
+      seed: o.seed,
+      threads: o.threads * o.concurrency,
+      backend: 'native',
+      ...(signal ? { signal } : {}),
+    });
+    for (const cut of clusters.cuts) {
+      // Positions in the prefix are neuron ids: the prefix starts at neuron 0.
+      byThreshold.set(cut.threshold, { threshold: cut.threshold, kept: Uint32Array.from(cut.kept).sort(), clusters: cut.clusters, largest: Math.max(...cut.sizes) });
+    }
+  } else {
+    for (const t of positive) byThreshold.set(t, { threshold: t, kept: all, clusters: k, largest: 1 });
+  }
+  return o.thresholds.map((t) => byThreshold.get(t)!);
+}

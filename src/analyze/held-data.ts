@@ -1,0 +1,154 @@
+/**
+ * The activations `analyze` works on, loaded once and held in memory: train, dev and (optionally) test rows as
+ * row-major float32 matrices, class ids, the layer layout and, when known, the word of every train row.
+ *
+ * Memory: one copy of X. Without a dev set, the train rows are split as the reference scripts split them
+ * (shuffle with seed 7361, first 90% train, last 10% dev: src/split/split-rows.ts) by permuting the loaded
+ * matrix's rows in place, so train and dev are two ranges of one buffer. z-scoring (method.md §1: the train
+ * mean and std, applied to every split) also runs in place. Every probe then reads column views of these
+ * buffers (native/src/probe/feature_view.h).
+ */
+import { NeurosieveError } from '../core/errors.js';
+import { runJob } from '../core/native-job.js';
+import { native } from '../core/native.js';
+import { asDataset } from '../io/dataset.js';
+import { loadActivations, type LoadedActivations } from '../io/load.js';
+import { labelsFor } from '../probe/train.js';
+import type { ActivationsInput } from '../probe/train.js';
+import type { Labels } from '../probe/labels.js';
+import { compatSplit, COMPAT_SEED } from '../split/split-rows.js';
+import type { Dataset } from '../types.js';
+
+/** A block of columns: one layer (method.md §1: columns [l·H, (l+1)·H) are layer l). */
+export interface Layer {
+  name: string;
+  offset: number;
+  width: number;
+}
+
+export interface HeldPart {
+  /** Row-major rows × D, z-scored when asked. */
+  x: Float32Array;
+  rows: number;
+  /** Class id of each row, into HeldData.classes. */
+  y: Int32Array;
+}
+
+export interface HeldData {
+  D: number;
+  classes: string[];
+  layers: Layer[];
+  train: HeldPart;
+  dev: HeldPart;
+  test?: HeldPart;
+  /** The word (or sentence) of each train row, when the inputs carry them: top words of concept neurons. */
+  words?: string[];
+  /** How dev was obtained: given, or the reference's split of the train rows. */
+  split: { kind: 'given' } | { kind: 'compat'; seed: number; trainFraction: number };
+  /** The train statistics every split was z-scored with; absent when zscore is off. */
+  zscore?: { mean: Float64Array; std: Float64Array };
+}
+
+/** What `analyze` is given: activations and labels per split (dev and test optional), the layout, the words. */
+export interface AnalyzeData {
+  train: { activations: ActivationsInput; labels: Labels | string; words?: readonly string[] };
+  dev?: { activations: ActivationsInput; labels: Labels | string };
+  test?: { activations: ActivationsInput; labels: Labels | string };
+  /** Layers: explicit blocks, or neurons per layer (default: what the activation files say, else one layer). */
+  layers?: Layer[] | number;
+}
+
+/** Activations in memory, with the layer count their files declare (1 when in memory already). */
+async function load(input: ActivationsInput, what: string, signal?: AbortSignal): Promise<LoadedActivations & { fileLayers: number }> {
+  if (typeof input === 'object' && input !== null && (input as LoadedActivations).x instanceof Float32Array) return { ...(input as LoadedActivations), fileLayers: 1 };
+  try {
+    const dataset = asDataset(input as Dataset | string | readonly string[]);
+    return { ...(await loadActivations(dataset, signal ? { signal } : {})), fileLayers: dataset.layers };
+  } catch (err) {
+    if (err instanceof NeurosieveError && err.code !== 'E_CANCELLED') throw new NeurosieveError(err.code, `${what} activations: ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
+/** The layer blocks: given, from neurons per layer, or from the files' own layer count. */
+function layersOf(spec: AnalyzeData['layers'], D: number, fileLayers: number): Layer[] {
+  if (Array.isArray(spec)) {
+    let next = 0;
+    for (const [i, b] of spec.entries()) {
+      if (typeof b?.name !== 'string' || !Number.isInteger(b.offset) || !Number.isInteger(b.width) || b.width < 1 || b.offset !== next) {
+        throw new NeurosieveError('E_ARGUMENT', `Expected consecutive layer blocks { name, offset, width } covering columns 0 … ${D - 1} in order for layers but received ${JSON.stringify(b)} at position ${i}`);
+      }
+      next += b.width;
+    }
+    if (next !== D) throw new NeurosieveError('E_SHAPE', `Expected layer blocks covering all ${D} columns for layers but received blocks covering ${next}`);
+    return spec.map((b) => ({ name: b.name, offset: b.offset, width: b.width }));
+  }
+  const H = spec ?? (fileLayers > 1 ? D / fileLayers : D);
+  if (!Number.isInteger(H) || H < 1 || D % H !== 0) {
+    throw new NeurosieveError('E_SHAPE', `Expected neurons per layer dividing the ${D} columns for layers but received ${String(spec ?? H)}`);
+  }
+  return Array.from({ length: D / H }, (_, l) => ({ name: `layer ${l}`, offset: l * H, width: H }));
+}
+
+/** Loads, splits and z-scores the inputs (see the file comment). */
+export async function holdData(data: AnalyzeData, zscore: boolean, threads: number, signal?: AbortSignal): Promise<HeldData> {
+  if (typeof data !== 'object' || data === null || typeof data.train !== 'object' || data.train === null) {
+    throw new NeurosieveError('E_ARGUMENT', `Expected { train: { activations, labels }, dev?, test?, layers? } for analyze but received ${String(data)}`);
+  }
+  if (data.test && !data.dev) throw new NeurosieveError('E_ARGUMENT', 'Expected a dev set with the test set for analyze (decisions are made on dev) but received a test set only');
+  const train = await load(data.train.activations, 'train', signal);
+  const D = train.cols;
+  const trainLabels = labelsFor(data.train.labels, train.rows, 'train labels');
+  const classes = trainLabels.classes;
+  let words = data.train.words ? [...data.train.words] : undefined;
+  if (words && words.length !== train.rows) {
+    throw new NeurosieveError('E_SHAPE', `Expected one word per train row (${train.rows}) for words but received ${words.length}`);
+  }
+  const layers = layersOf(data.layers, D, train.fileLayers);
+
+  let held: Pick<HeldData, 'train' | 'dev' | 'test' | 'split'>;
+  if (data.dev) {
+    const dev = await load(data.dev.activations, 'dev', signal);
+    if (dev.cols !== D) throw new NeurosieveError('E_SHAPE', `Expected dev activations with the train set's ${D} neurons but received ${dev.cols}`);
+    const part = (a: LoadedActivations, l: Labels): HeldPart => ({ x: a.x, rows: a.rows, y: l.ids });
+    held = { train: part(train, trainLabels), dev: part(dev, labelsFor(data.dev.labels, dev.rows, 'dev labels', classes)), split: { kind: 'given' } };
+    if (data.test) {
+      const test = await load(data.test.activations, 'test', signal);
+      if (test.cols !== D) throw new NeurosieveError('E_SHAPE', `Expected test activations with the train set's ${D} neurons but received ${test.cols}`);
+      held.test = part(test, labelsFor(data.test.labels, test.rows, 'test labels', classes));
+    }
+  } else {
+    // The reference's split, in place: new row i = old row perm[i]; train rows first, then dev.
+    const { train: trainIdx, dev: devIdx } = compatSplit(train.rows);
+    if (trainIdx.length < 1 || devIdx.length < 1) {
+      throw new NeurosieveError('E_EMPTY', `Expected enough train rows to split off a dev set (10%) but received ${train.rows}`);
+    }
+    const perm = new Uint32Array(train.rows);
+    perm.set(trainIdx, 0);
+    perm.set(devIdx, trainIdx.length);
+    await runJob(() => native().permuteRows(train.x, train.rows, D, perm));
+    const y = Int32Array.from(perm, (i) => trainLabels.ids[i]!);
+    if (words) words = Array.from(perm.subarray(0, trainIdx.length), (i) => words![i]!);
+    const n = trainIdx.length;
+    held = {
+      train: { x: train.x.subarray(0, n * D), rows: n, y: y.subarray(0, n) },
+      dev: { x: train.x.subarray(n * D), rows: train.rows - n, y: y.subarray(n) },
+      split: { kind: 'compat', seed: COMPAT_SEED, trainFraction: 0.9 },
+    };
+  }
+  if (new Set(held.train.y).size < 2) throw new NeurosieveError('E_ARGUMENT', `Expected at least 2 classes in the train rows but received only ${classes[held.train.y[0]!]}`);
+
+  let stats: HeldData['zscore'];
+  if (zscore) {
+    const m = await runJob(() => native().columnMoments(held.train.x, held.train.rows, D, threads));
+    stats = { mean: m.mean, std: m.std };
+    for (const part of [held.train, held.dev, held.test]) {
+      if (!part) continue;
+      await runJob(async () => {
+        const { promise } = native().zscoreApply(part.x, part.rows, D, m.mean, m.std, threads, true);
+        await promise;
+      });
+    }
+  }
+  return { D, classes, layers, ...held, ...(words ? { words } : {}), ...(stats ? { zscore: stats } : {}) };
+}

@@ -1,0 +1,132 @@
+/**
+ * What `neurosieve analyze` can be pointed at, turned into AnalyzeData:
+ *  - an `extract` (or `split`) output directory: its manifest's task (tokens or sentences), label names, layer
+ *    blocks and words (the NeuroX .in file, one word per row). `splits: 'manifest'` (default) uses the
+ *    directory's train / dev / test files; `'compat'` uses every row of the task, split as the reference scripts
+ *    split (90/10 train/dev, seed 7361), without a test set;
+ *  - activation files with labels, optional dev and test sets, and neurons per layer.
+ * The seed pipeline's JSON config is read by seed-config.ts.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { NeurosieveError } from '../core/errors.js';
+import { readNpyIntegers } from '../io/npy-int.js';
+import type { Labels } from '../probe/labels.js';
+import type { AnalyzeData, Layer } from './held-data.js';
+
+export const MANIFEST_TASKS = ['tokens', 'sentences'] as const;
+export const MANIFEST_SPLITS = ['manifest', 'compat'] as const;
+
+export type SourcedData = AnalyzeData & { source: Record<string, unknown> };
+
+interface SplitEntry {
+  activations: string;
+  labels: string;
+  index?: string;
+  rows?: number;
+}
+
+interface TaskEntry {
+  labels: string[];
+  rows: number;
+  shards: Array<{ file: string; rows: number }>;
+  labelsFile: string;
+  neurox?: { in?: string };
+  splits?: Record<string, SplitEntry>;
+}
+
+function readJson(path: string, what: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new NeurosieveError((err as NodeJS.ErrnoException).code ? 'E_IO' : 'E_FORMAT', `${path}: cannot read ${what} (${(err as Error).message})`, { cause: err });
+  }
+}
+
+/** True when `path` is a directory holding a manifest.json. */
+export function isOutputDirectory(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory() && existsSync(join(path, 'manifest.json'));
+}
+
+/** Class ids (a .npy of integers) named by the manifest's labels; classes without rows are dropped. */
+function namedLabels(path: string, names: string[]): Labels {
+  const raw = readNpyIntegers(path);
+  const counts = new Array<number>(names.length).fill(0);
+  for (const v of raw) {
+    if (!(v >= 0 && v < names.length)) throw new NeurosieveError('E_FORMAT', `${path}: holds class id ${v} but the manifest names ${names.length} classes`);
+    counts[v]!++;
+  }
+  const present = names.map((_, c) => c).filter((c) => counts[c]! > 0);
+  const remap = new Int32Array(names.length).fill(-1);
+  present.forEach((c, i) => (remap[c] = i));
+  return { ids: Int32Array.from(raw, (v) => remap[v]!), classes: present.map((c) => names[c]!), counts: present.map((c) => counts[c]!) };
+}
+
+/** The words of the NeuroX .in file, one per row: whitespace-separated tokens (tokens) or whole lines (sentences). */
+function wordsOf(path: string, task: (typeof MANIFEST_TASKS)[number], rows: number): string[] {
+  const text = readFileSync(path, 'utf8');
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const words = task === 'sentences' ? lines : lines.flatMap((l) => l.split(' ').filter((w) => w.length > 0));
+  if (words.length !== rows) throw new NeurosieveError('E_FORMAT', `${path}: holds ${words.length} ${task === 'sentences' ? 'lines' : 'words'} but the task has ${rows} rows`);
+  return words;
+}
+
+/** AnalyzeData from an extract / split output directory. */
+export function outputDirectoryData(dir: string, task: (typeof MANIFEST_TASKS)[number] = 'tokens', splits: (typeof MANIFEST_SPLITS)[number] = 'manifest'): SourcedData {
+  const manifestPath = join(dir, 'manifest.json');
+  const manifest = readJson(manifestPath, 'the manifest');
+  const entry = manifest[task] as TaskEntry | undefined;
+  if (typeof entry !== 'object' || entry === null || !Array.isArray(entry.labels)) {
+    throw new NeurosieveError('E_FORMAT', `${manifestPath}: has no '${task}' task (keys: ${Object.keys(manifest).join(', ')})`);
+  }
+  const at = (p: string) => resolve(dir, p);
+  const blocks = manifest.blocks as Layer[] | undefined;
+  const layers = Array.isArray(blocks) ? blocks.map((b) => ({ name: b.name, offset: b.offset, width: b.width })) : undefined;
+  const words = entry.neurox?.in && existsSync(at(entry.neurox.in)) ? wordsOf(at(entry.neurox.in), task, entry.rows) : undefined;
+  const source = { directory: resolve(dir), task, splits };
+  if (splits === 'compat') {
+    return {
+      train: { activations: entry.shards.map((s) => at(s.file)), labels: namedLabels(at(entry.labelsFile), entry.labels), ...(words ? { words } : {}) },
+      ...(layers ? { layers } : {}),
+      source,
+    };
+  }
+  const s = entry.splits;
+  if (!s || !s.train || !s.dev) throw new NeurosieveError('E_FORMAT', `${manifestPath}: the '${task}' task has no train and dev splits; use splits 'compat' to split its rows`);
+  const part = (e: SplitEntry) => ({ activations: at(e.activations), labels: namedLabels(at(e.labels), entry.labels) });
+  let trainWords: string[] | undefined;
+  if (words && s.train.index) {
+    const index = readNpyIntegers(at(s.train.index));
+    trainWords = Array.from(index, (i) => words[i]!);
+  }
+  return {
+    train: { ...part(s.train), ...(trainWords ? { words: trainWords } : {}) },
+    dev: part(s.dev),
+    ...(s.test ? { test: part(s.test) } : {}),
+    ...(layers ? { layers } : {}),
+    source,
+  };
+}
+
+/** AnalyzeData from activation files and label files (dev and test optional). */
+export function fileData(
+  train: { activations: string[]; labels: string },
+  dev?: { activations: string[]; labels: string },
+  test?: { activations: string[]; labels: string },
+  neuronsPerLayer?: number,
+): SourcedData {
+  if (test && !dev) throw new NeurosieveError('E_ARGUMENT', 'Expected dev activations and labels with the test set for analyze (decisions are made on dev) but received a test set only');
+  return {
+    train,
+    ...(dev ? { dev } : {}),
+    ...(test ? { test } : {}),
+    ...(neuronsPerLayer !== undefined ? { layers: neuronsPerLayer } : {}),
+    source: { train, ...(dev ? { dev } : {}), ...(test ? { test } : {}), ...(neuronsPerLayer !== undefined ? { neuronsPerLayer } : {}) },
+  };
+}
+
+/** The directory a relative path in a config is resolved against. */
+export function configBase(configPath: string, baseDir: string): string {
+  return resolve(dirname(resolve(configPath)), baseDir);
+}
