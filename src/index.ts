@@ -29,3 +29,5 @@ export { linkage, LINKAGE_METHODS, type LinkageMethod, type LinkageOptions, type
 export { fcluster, linkageTree, type FclusterCriterion, type LinkageTree } from './cluster/fcluster.js';
 export { correlationClusters } from './cluster/correlation-clusters.js';
 export type { CorrelationClusters, CorrelationClustersOptions, ClusterCut, Representative } from './cluster/correlation-clusters.js';
+export { compatSplit, balance, seededSplit, COMPAT_SEED, COMPAT_TRAIN_FRACTION } from './split/split-rows.js';
+export type { RowSplit, RowSplit3, CompatSplitOptions, BalanceOptions, SeededSplitOptions, SplitFractions } from './split/split-rows.js';
