@@ -43,6 +43,12 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./extract.js')).extractCommand,
   },
   {
+    name: "split",
+    summary: 'split activations + labels into train/dev(/test) files (the reference split, or seeded), optionally balanced',
+    spec: async () => (await import('./specs/split.js')).splitSpec,
+    load: async () => (await import('./split.js')).splitCommand,
+  },
+  {
     name: "cluster",
     summary: 'hierarchical clustering of neurons by correlation (d = 1 - |r|), flat clusters at each threshold',
     spec: async () => (await import('./specs/cluster.js')).clusterSpec,

@@ -29,6 +29,7 @@ export const extractCommand: Command = {
         sources,
         output: o.output as string,
         aggregation: o.aggregation as ExtractOptions['aggregation'],
+        unit: o.unit as ExtractOptions['unit'],
         layers: o.layers as ExtractOptions['layers'],
         dtype: o.dtype as ExtractOptions['dtype'],
         sentenceRepresentation: o['sentence-repr'] as ExtractOptions['sentenceRepresentation'],

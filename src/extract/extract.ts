@@ -49,7 +49,7 @@ export async function extractActivations(options: ExtractOptions): Promise<Extra
   const t0 = performance.now();
   const opts = resolveExtractOptions(options);
   const { model, stride, planned } = await loadAndPlan(options, opts);
-  const rows = numberRows(planned.docs, opts.tokenLabels);
+  const rows = numberRows(planned.docs, opts.tokenLabels, opts.unit);
   const tokenTask = makeTask(opts.tokenLabels, rows.tokenLabels, opts.sizes, opts.seed, opts.minCount);
   const sentTask = makeTask([...STATEMENT_LABELS], rows.sentenceLabels, opts.sentSizes, opts.seed, opts.minCount);
   warnAboutSplits('token', tokenTask, opts.sizes, opts.minCount, opts.warn);
@@ -94,6 +94,7 @@ async function extractInto(tmp: string, writers: TaskOutput[], x: Extraction): P
     aggregation: opts.aggregation,
     sentenceRepr: opts.sentenceRepr,
     tokenRowOfWord: rows.tokenRowOfWord,
+    ...(rows.tokenRowOfSub ? { tokenRowOfSub: rows.tokenRowOfSub } : {}),
     sentRowOfStmt: rows.sentRowOfStmt,
     tokOut,
     sentOut,
@@ -104,7 +105,7 @@ async function extractInto(tmp: string, writers: TaskOutput[], x: Extraction): P
   tokOut.close();
   sentOut.close();
 
-  const tokSplits = writeTaskFiles(tmp, 'tokens', x.tokenTask, tokenTaskLines(planned.docs, rows.tokenRowOfWord, x.tokenTask));
+  const tokSplits = writeTaskFiles(tmp, 'tokens', x.tokenTask, tokenTaskLines(planned.docs, rows.tokenRowOfWord, x.tokenTask, rows.tokenRowOfSub));
   const sentSplits = writeTaskFiles(tmp, 'sentences', x.sentTask, sentenceTaskLines(planned.docs));
   const seconds = (performance.now() - x.t0) / 1000;
   const manifest = buildManifest({

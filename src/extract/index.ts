@@ -1,7 +1,7 @@
 /** Activation extraction from ONNX code models, with Python token and statement labels. */
 export { extractActivations } from './extract.js';
-export type { Aggregation, ExtractOptions, ExtractProgress, SentenceRepresentation } from './options.js';
-export { AGGREGATIONS, EXTRACT_DEFAULTS, SENTENCE_REPRESENTATIONS } from './options.js';
+export type { Aggregation, ExtractionUnit, ExtractOptions, ExtractProgress, SentenceRepresentation } from './options.js';
+export { AGGREGATIONS, EXTRACTION_UNITS, EXTRACT_DEFAULTS, SENTENCE_REPRESENTATIONS } from './options.js';
 export type { ExtractSummary, TaskSummary } from './summary.js';
 export { LAYER_SETS, loadModel, resolveModelFiles } from './model.js';
 export type { ColumnBlock, LayerSet, LoadedModel } from './model.js';

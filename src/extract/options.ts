@@ -15,6 +15,12 @@ import { SPLIT_NAMES } from './tasks.js';
 /** Subword → word aggregations (ExtractOptions.aggregation). */
 export const AGGREGATIONS = ['first', 'last', 'average'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
+/**
+ * What a token-task row is (ExtractOptions.unit): a `word` (a Python token; its subwords aggregated, method.md §1)
+ * or a `subword` (one row per subword token of a kept word, labelled with that word's class; specials excluded).
+ */
+export const EXTRACTION_UNITS = ['word', 'subword'] as const;
+export type ExtractionUnit = (typeof EXTRACTION_UNITS)[number];
 /** A statement's row: mean or first of its subwords (ExtractOptions.sentenceRepresentation). */
 export const SENTENCE_REPRESENTATIONS = ['mean', 'first'] as const;
 export type SentenceRepresentation = (typeof SENTENCE_REPRESENTATIONS)[number];
@@ -26,8 +32,10 @@ export interface ExtractOptions {
   sources: readonly string[];
   /** Output directory; created (it must not exist or be empty unless `overwrite`). */
   output: string;
-  /** Subword → word aggregation (default 'average', as the paper). */
+  /** Subword → word aggregation (default 'average', as the paper); unused with unit 'subword'. */
   aggregation?: Aggregation;
+  /** Token-task rows: one per word (default) or one per subword token, labelled with its word's class. */
+  unit?: ExtractionUnit;
   /** Which activations become columns: per-layer hidden states (default), FFN neurons, or both. */
   layers?: LayerSet;
   /** Element type of the activation files (default float32). */
@@ -73,7 +81,7 @@ export interface ExtractProgress {
 
 /** Every key of ExtractOptions; the compiler checks the list is complete, so unknown keys can be rejected by name. */
 const OPTION_KEYS = {
-  model: true, sources: true, output: true, aggregation: true, layers: true, dtype: true, maxLength: true, stride: true,
+  model: true, sources: true, output: true, aggregation: true, unit: true, layers: true, dtype: true, maxLength: true, stride: true,
   batchSize: true, threads: true, maxTokens: true, shardRows: true, splits: true, sentenceSplits: true,
   minClassCount: true, seed: true, tokenClasses: true, sentenceRepresentation: true, overwrite: true,
   onProgress: true, onWarning: true, signal: true,
@@ -83,6 +91,7 @@ export const EXTRACT_OPTION_KEYS: readonly string[] = Object.keys(OPTION_KEYS);
 /** The options with their defaults filled in, checked. */
 export interface ResolvedOptions {
   aggregation: Aggregation;
+  unit: ExtractionUnit;
   layers: LayerSet;
   dtype: OutputDtype;
   sentenceRepr: SentenceRepresentation;
@@ -105,6 +114,7 @@ export interface ResolvedOptions {
 /** Defaults of ExtractOptions (the paper's splits and aggregation); maxLength and stride depend on the model. */
 export const EXTRACT_DEFAULTS = {
   aggregation: 'average',
+  unit: 'word',
   layers: 'hidden',
   dtype: 'float32',
   sentenceRepresentation: 'mean',
@@ -121,6 +131,7 @@ export const EXTRACT_DEFAULTS = {
 export function resolveExtractOptions(options: ExtractOptions): ResolvedOptions {
   const d = EXTRACT_DEFAULTS;
   const aggregation = expectOneOf(options.aggregation ?? d.aggregation, 'aggregation', AGGREGATIONS);
+  const unit = expectOneOf(options.unit ?? d.unit, 'unit', EXTRACTION_UNITS);
   const layers = expectOneOf(options.layers ?? d.layers, 'layers', LAYER_SETS);
   const dtype = expectOneOf(options.dtype ?? d.dtype, 'dtype', OUTPUT_DTYPES);
   const sentenceRepr = expectOneOf(options.sentenceRepresentation ?? d.sentenceRepresentation, 'sentenceRepresentation', SENTENCE_REPRESENTATIONS);
@@ -145,7 +156,7 @@ export function resolveExtractOptions(options: ExtractOptions): ResolvedOptions 
   const cancelled = () => {
     if (options.signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'extraction cancelled');
   };
-  return { aggregation, layers, dtype, sentenceRepr, batchSize, threads, maxTokens, shardRows, seed, minCount, sizes, sentSizes, tokenLabels, out, warn, cancelled };
+  return { aggregation, unit, layers, dtype, sentenceRepr, batchSize, threads, maxTokens, shardRows, seed, minCount, sizes, sentSizes, tokenLabels, out, warn, cancelled };
 }
 
 /** Subwords between window starts: `stride`, or half of the window's content (it holds <s> and </s> too). */

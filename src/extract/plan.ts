@@ -6,6 +6,7 @@
 import { NeurosieveError } from '../core/errors.js';
 import { prepareText, readSource, type PreparedSource } from './prepare.js';
 import { STATEMENT_LABELS } from './statements.js';
+import type { ExtractionUnit } from './options.js';
 import type { SubwordTokenizer } from './tokenizer.js';
 import { planWindows, type WindowPlan } from './windows.js';
 
@@ -76,8 +77,13 @@ export interface SourceRows {
 }
 
 export interface RowNumbering {
-  /** Token-task row of word w of doc d (tokenRowOfWord[d][w]), or -1 for words not in the task. */
+  /**
+   * Token-task row of word w of doc d (tokenRowOfWord[d][w]), or -1 for words not in the task. With unit
+   * 'subword', the row of the word's first clean subword.
+   */
   tokenRowOfWord: Int32Array[];
+  /** With unit 'subword': token-task row of subword s of doc d, or -1 (not in a kept word, or straddling). */
+  tokenRowOfSub?: Int32Array[];
   /** Sentence-task row of statement s of doc d. */
   sentRowOfStmt: Int32Array[];
   /** Class id of each row, into the token classes and into STATEMENT_LABELS. */
@@ -89,10 +95,14 @@ export interface RowNumbering {
   straddlingSubwords: number;
 }
 
-/** Numbers the rows of both tasks; `tokenClasses` are the token task's classes, in class-id order. */
-export function numberRows(docs: readonly PreparedSource[], tokenClasses: readonly string[]): RowNumbering {
+/**
+ * Numbers the rows of both tasks; `tokenClasses` are the token task's classes, in class-id order. Token rows are
+ * words, or with unit 'subword' the clean subwords of those words (in text order, so rows stay in source order).
+ */
+export function numberRows(docs: readonly PreparedSource[], tokenClasses: readonly string[], unit: ExtractionUnit = 'word'): RowNumbering {
   const classOf = new Map(tokenClasses.map((l, i) => [l, i]));
   const tokenRowOfWord: Int32Array[] = [];
+  const tokenRowOfSub: Int32Array[] = [];
   const sentRowOfStmt: Int32Array[] = [];
   const tokLabelList: number[] = [];
   const sentLabelList: number[] = [];
@@ -104,11 +114,24 @@ export function numberRows(docs: readonly PreparedSource[], tokenClasses: readon
     const a = d.align;
     const rows = new Int32Array(a.words.length).fill(-1);
     const firstTok = tokLabelList.length;
-    for (let w = 0; w < a.words.length; w++) {
-      const c = classOf.get(a.words[w]!.type);
-      if (c === undefined || a.wordFirst[w] === -1) continue;
-      rows[w] = tokLabelList.length;
-      tokLabelList.push(c);
+    if (unit === 'subword') {
+      const subRows = new Int32Array(d.ids.length).fill(-1);
+      for (let s = 0; s < d.ids.length; s++) {
+        const w = d.wordOfSub[s]!;
+        const c = w >= 0 ? classOf.get(a.words[w]!.type) : undefined;
+        if (c === undefined) continue;
+        if (rows[w] === -1) rows[w] = tokLabelList.length;
+        subRows[s] = tokLabelList.length;
+        tokLabelList.push(c);
+      }
+      tokenRowOfSub.push(subRows);
+    } else {
+      for (let w = 0; w < a.words.length; w++) {
+        const c = classOf.get(a.words[w]!.type);
+        if (c === undefined || a.wordFirst[w] === -1) continue;
+        rows[w] = tokLabelList.length;
+        tokLabelList.push(c);
+      }
     }
     tokenRowOfWord.push(rows);
     const firstSent = sentLabelList.length;
@@ -131,5 +154,5 @@ export function numberRows(docs: readonly PreparedSource[], tokenClasses: readon
   }
   const tokenLabels = Int32Array.from(tokLabelList);
   const sentenceLabels = Int32Array.from(sentLabelList);
-  return { tokenRowOfWord, sentRowOfStmt, tokenLabels, sentenceLabels, sources, droppedWords, partialWords, straddlingSubwords };
+  return { tokenRowOfWord, ...(unit === 'subword' ? { tokenRowOfSub } : {}), sentRowOfStmt, tokenLabels, sentenceLabels, sources, droppedWords, partialWords, straddlingSubwords };
 }

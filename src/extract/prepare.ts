@@ -13,6 +13,10 @@ export interface PreparedSource {
   path: string;
   /** Subword ids (no special tokens), possibly truncated by maxTokens. */
   ids: Int32Array;
+  /** The normalised text, and each subword's character span in it (what a subword-level .in file shows). */
+  text: string;
+  subStart: Int32Array;
+  subEnd: Int32Array;
   align: Alignment;
   /** Word holding subword s, or -1 (whitespace, a straddling subword, or a word cut by truncation). */
   wordOfSub: Int32Array;
@@ -92,5 +96,5 @@ export function prepareText(path: string, text: string, tokenizer: SubwordTokeni
   align.statements.forEach((st, i) => {
     for (let s = st.firstSub; s <= st.lastSub; s++) stmtOfSub[s] = i;
   });
-  return { ok: true, source: { path, ids: enc.ids.slice(0, n), align, wordOfSub, stmtOfSub, droppedWords, partialWords } };
+  return { ok: true, source: { path, ids: enc.ids.slice(0, n), text, subStart: Int32Array.from(start), subEnd: Int32Array.from(end), align, wordOfSub, stmtOfSub, droppedWords, partialWords } };
 }

@@ -19,6 +19,8 @@ export interface RunContext {
   aggregation: Aggregation;
   sentenceRepr: SentenceRepresentation;
   tokenRowOfWord: Int32Array[];
+  /** Unit 'subword': each clean subword of a kept word is a row of its own, written as it comes. */
+  tokenRowOfSub?: Int32Array[];
   sentRowOfStmt: Int32Array[];
   tokOut: TaskOutput;
   sentOut: TaskOutput;
@@ -129,7 +131,10 @@ class WindowRows {
     const words = d.align;
     const rowsOfWord = this.ctx.tokenRowOfWord[doc]!;
     const w = d.wordOfSub[s]!;
-    if (w >= 0 && rowsOfWord[w]! >= 0) {
+    if (this.ctx.tokenRowOfSub) {
+      const r = this.ctx.tokenRowOfSub[doc]![s]!;
+      if (r >= 0) this.ctx.tokOut.push(r, this.row);
+    } else if (w >= 0 && rowsOfWord[w]! >= 0) {
       const r = this.tokAgg.add(this.row, s === words.wordFirst[w], s === words.wordLast[w]);
       if (r) this.ctx.tokOut.push(rowsOfWord[w]!, r);
     }

@@ -24,8 +24,11 @@ function writeInt32Npy(path: string, data: Int32Array): void {
   writeFileSync(path, Buffer.concat([Buffer.from(h), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
 }
 
-/** Token task: one NeuroX "sentence" per logical line (or comment line), words in row order. */
-export function tokenTaskLines(docs: readonly PreparedSource[], tokenRowOfWord: readonly Int32Array[], task: Task): NeuroxLines {
+/**
+ * Token task: one NeuroX "sentence" per logical line (or comment line), words in row order. With subword rows
+ * (`tokenRowOfSub`), each word contributes its clean subwords' text, one token per row, each with the word's label.
+ */
+export function tokenTaskLines(docs: readonly PreparedSource[], tokenRowOfWord: readonly Int32Array[], task: Task, tokenRowOfSub?: readonly Int32Array[]): NeuroxLines {
   const lines: NeuroxLines = { words: [], labels: [] };
   docs.forEach((d, di) => {
     const rows = tokenRowOfWord[di]!;
@@ -45,6 +48,16 @@ export function tokenTaskLines(docs: readonly PreparedSource[], tokenRowOfWord: 
       if (d.align.wordGroup[w] !== group) {
         flush();
         group = d.align.wordGroup[w]!;
+      }
+      if (tokenRowOfSub) {
+        const subRows = tokenRowOfSub[di]!;
+        for (let s = d.align.wordFirst[w]!; s <= d.align.wordLast[w]!; s++) {
+          if (subRows[s]! < 0) continue;
+          // An empty span (a subword with no characters of its own) would vanish from a whitespace-split line.
+          words.push(escapeWord(d.text.slice(d.subStart[s]!, d.subEnd[s]!)) || '\u2205');
+          labs.push(task.labels[task.rowLabels[subRows[s]!]!]!);
+        }
+        continue;
       }
       words.push(escapeWord(d.align.words[w]!.string));
       labs.push(task.labels[task.rowLabels[rows[w]!]!]!);

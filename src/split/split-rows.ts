@@ -150,6 +150,19 @@ export interface SeededSplitOptions {
   fractions: SplitFractions;
 }
 
+/** Checks split shares: an object { train, dev, test? } of numbers in [0, 1] summing to 1 (within 1e-9). */
+export function resolveFractions(f: unknown): Required<SplitFractions> {
+  if (typeof f !== 'object' || f === null) fail('an object { train, dev, test? }', 'fractions', f);
+  expectOptions(f, ['train', 'dev', 'test'], 'fractions');
+  const o = f as Partial<SplitFractions>;
+  const train = expectNumber(o.train, 'fractions.train', 0, 1);
+  const dev = expectNumber(o.dev, 'fractions.dev', 0, 1);
+  const test = expectNumber(o.test ?? 0, 'fractions.test', 0, 1);
+  const sum = train + dev + test;
+  if (Math.abs(sum - 1) > 1e-9) fail('fractions summing to 1', 'fractions', sum, `a sum of ${sum}`);
+  return { train, dev, test };
+}
+
 /**
  * Our own seeded split (not the reference's): a Fisher–Yates shuffle driven by core/random.ts's mulberry32, then
  * round(rows · train) items to train, round(rows · dev) to dev (capped by what is left) and the rest to test — or,
@@ -159,14 +172,7 @@ export function seededSplit(rows: number, options: SeededSplitOptions): RowSplit
   expectInteger(rows, 'rows', 0, MAX_ROWS);
   expectOptions(options, ['seed', 'fractions'], 'seededSplit');
   const seed = expectInteger(options.seed, 'seed', 0, MAX_SEED);
-  const f = options.fractions;
-  if (typeof f !== 'object' || f === null) fail('an object { train, dev, test? }', 'fractions', f);
-  expectOptions(f, ['train', 'dev', 'test'], 'fractions');
-  const train = expectNumber(f.train, 'fractions.train', 0, 1);
-  const dev = expectNumber(f.dev, 'fractions.dev', 0, 1);
-  const test = expectNumber(f.test ?? 0, 'fractions.test', 0, 1);
-  const sum = train + dev + test;
-  if (Math.abs(sum - 1) > 1e-9) fail('fractions summing to 1', 'fractions', sum, `a sum of ${sum}`);
+  const { train, dev, test } = resolveFractions(options.fractions);
 
   const perm = new Uint32Array(rows);
   for (let i = 0; i < rows; i++) perm[i] = i;

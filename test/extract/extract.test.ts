@@ -165,12 +165,37 @@ describe('extractActivations', () => {
     }
   });
 
+  it('unit subword: one row per clean subword of a kept word, labelled with its word, equal to the session', async () => {
+    const dir = writeSources({ 'small.py': SMALL });
+    const sub = await hidden(tokenizer.encode(SMALL).ids);
+    const p = prepareText('x', SMALL, tokenizer);
+    if (!p.ok) throw new Error(p.reason);
+    const { align, wordOfSub } = p.source;
+    const subs = [...wordOfSub.keys()].filter((s) => wordOfSub[s]! >= 0);
+    const out = join(tempDir('extract-out'), 'run');
+    const s = await extractActivations({ model: MODEL, sources: [dir], output: out, unit: 'subword', ...quick });
+    expect(s.tokenTask.rows).toBe(subs.length);
+    expect(subs.length).toBeGreaterThan(new Set(subs.map((x) => wordOfSub[x])).size); // some word has several subwords
+    const got = readNpy(join(out, 'tokens/activations-00000.npy'));
+    const flat = new Float32Array(subs.length * 1280);
+    subs.forEach((x, i) => flat.set(sub[x]!, i * 1280));
+    expect(maxDiff(got.data as Float32Array, flat)).toBeLessThan(1e-4);
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(m.unit).toBe('subword');
+    expect(m.aggregation).toBeNull();
+    const labels = readNpy(join(out, 'tokens/labels.npy')).data as Int32Array;
+    expect([...labels].map((c) => m.tokens.labels[c])).toEqual(subs.map((x) => align.words[wordOfSub[x]!]!.type));
+    const words = readFileSync(join(out, 'tokens/tokens.in'), 'utf8').trim().split('\n').map((l) => l.split(' '));
+    expect(words.flat().length).toBe(subs.length);
+    expect(readFileSync(join(out, 'tokens/tokens.label'), 'utf8').trim().split(/\s+/)).toEqual([...labels].map((c) => m.tokens.labels[c]));
+  });
+
   it('rejects an unknown option key by name, before reading anything', async () => {
     const options = { model: MODEL, sources: ['missing.py'], output: join(tempDir('extract-out'), 'run'), maxToken: 5 };
     await expect(extractActivations(options as never)).rejects.toMatchObject({
       code: 'E_ARGUMENT',
       message:
-        'Expected one of the options model, sources, output, aggregation, layers, dtype, maxLength, stride, batchSize, threads, ' +
+        'Expected one of the options model, sources, output, aggregation, unit, layers, dtype, maxLength, stride, batchSize, threads, ' +
         'maxTokens, shardRows, splits, sentenceSplits, minClassCount, seed, tokenClasses, sentenceRepresentation, overwrite, ' +
         "onProgress, onWarning, signal for extractActivations but received 'maxToken'",
     });
@@ -255,7 +280,7 @@ describe('extractActivations', () => {
     await expect(extractActivations({ model: MODEL, sources: [], output: out, batch: 4 } as never)).rejects.toMatchObject({
       code: 'E_ARGUMENT',
       message:
-        'Expected one of the options model, sources, output, aggregation, layers, dtype, maxLength, stride, batchSize, threads, maxTokens, shardRows, ' +
+        'Expected one of the options model, sources, output, aggregation, unit, layers, dtype, maxLength, stride, batchSize, threads, maxTokens, shardRows, ' +
         "splits, sentenceSplits, minClassCount, seed, tokenClasses, sentenceRepresentation, overwrite, onProgress, onWarning, signal for extractActivations but received 'batch'",
     });
     expect(existsSync(out)).toBe(false);

@@ -1,6 +1,6 @@
 /** The options and help of `neurosieve extract`, kept apart from its implementation (src/cli/extract.ts) so that help and
  * argument parsing load no command code. */
-import { AGGREGATIONS, EXTRACT_DEFAULTS, LAYER_SETS, OUTPUT_DTYPES, SENTENCE_REPRESENTATIONS, TOKEN_LABELS, type SplitSizes } from '../../extract/index.js';
+import { AGGREGATIONS, EXTRACTION_UNITS, EXTRACT_DEFAULTS, LAYER_SETS, OUTPUT_DTYPES, SENTENCE_REPRESENTATIONS, TOKEN_LABELS, type SplitSizes } from '../../extract/index.js';
 import type { CommandSpec } from '../args.js';
 import { choice, threadsOption } from '../options.js';
 
@@ -17,6 +17,7 @@ export const extractSpec: CommandSpec = {
     { name: 'source', short: 's', kind: 'list', value: 'files...', help: 'Python files, directories (every *.py below) or globs (quote them)' },
     { name: 'output', short: 'o', kind: 'string', value: 'dir', required: true, help: 'output directory (new or empty): manifest.json, tokens/, sentences/' },
     choice('aggregation', AGGREGATIONS, d.aggregation, 'subword → word aggregation'),
+    choice('unit', EXTRACTION_UNITS, d.unit, 'token-task rows: one per word (subwords aggregated), or one per subword token labelled with its word'),
     choice('layers', LAYER_SETS, d.layers, 'columns: per-layer hidden states, FFN neurons, or both'),
     choice('dtype', OUTPUT_DTYPES, d.dtype, 'element type of the activation .npy files'),
     choice('sentence-repr', SENTENCE_REPRESENTATIONS, d.sentenceRepresentation, "a statement's row: mean or first of its subwords (in context)"),
