@@ -29,3 +29,5 @@ export { linkage, LINKAGE_METHODS, type LinkageMethod, type LinkageOptions, type
 export { fcluster, linkageTree, type FclusterCriterion, type LinkageTree } from './cluster/fcluster.js';
 export { correlationClusters } from './cluster/correlation-clusters.js';
 export type { CorrelationClusters, CorrelationClustersOptions, ClusterCut, Representative } from './cluster/correlation-clusters.js';
+export { selectNeurons, layerBlocks, layoutFromInputs, type SelectNeuronsOptions, type LayerBlock } from './select/neuron-selectors.js';
+export { ablate, ABLATION_MODES, type AblateOptions, type AblationResult, type AblationMode } from './probe/ablate.js';
