@@ -4,6 +4,7 @@ import { writeTextAtomic } from '../io/atomic.js';
 import { openActivations } from '../io/dataset.js';
 import { ablate } from '../probe/ablate.js';
 import { readProbe } from '../probe/probe-file.js';
+import { probePositions } from '../probe/restrict.js';
 import type { ActivationFormat } from '../types.js';
 import type { Command } from './command.js';
 import { loadWithProgress, resolveNeurons } from './options.js';
@@ -23,6 +24,7 @@ export const ablateCommand: Command = {
     const dataset = openActivations(inputs, { format: o.format as ActivationFormat });
     const flag = o.remove !== undefined ? 'remove' : 'keep';
     const ids = resolveNeurons(ctx, flag, dataset.cols, inputs, dataset.layers)!;
+    probePositions(probe, ids, `--${flag}`); // ids the probe does not see, named by the flag (the API names its option)
     const acts = await loadWithProgress(ctx, 'ablate: loading', inputs, probe.columns);
     const r = await ablate(probe, acts, o.labels as string, {
       [flag]: ids,

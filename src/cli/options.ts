@@ -6,7 +6,7 @@ import { DEFAULT_THREADS } from '../core/validate.js';
 import { BACKENDS, type BackendChoice } from '../gpu/backend.js';
 import { ACTIVATION_FORMATS, DEFAULT_FORMAT } from '../io/dataset.js';
 import { DEFAULT_NAN, loadActivations, NAN_POLICIES, type LoadedActivations, type NanPolicy } from '../io/load.js';
-import { layoutFromInputs, selectNeurons } from '../select/neuron-selectors.js';
+import { layerBlocks, layoutFromInputs, selectNeurons } from '../select/neuron-selectors.js';
 import type { ActivationFormat } from '../types.js';
 import type { OptionSpec, ParsedOptions } from './args.js';
 import type { CommandContext } from './command.js';
@@ -90,12 +90,10 @@ export function resolveNeurons(
   const values = ctx.options[flag] as string[] | undefined;
   if (values === undefined) return undefined;
   const H = ctx.options['neurons-per-layer'] as number | undefined;
-  const blocks = H === undefined ? layoutFromInputs(inputs, width) : undefined;
-  const perLayer = H ?? (blocks === undefined && fileLayers > 1 ? width / fileLayers : undefined);
-  return selectNeurons(values, {
-    width,
-    name: `--${flag}`,
-    ...(perLayer !== undefined ? { neuronsPerLayer: perLayer } : {}),
-    ...(blocks ? { blocks } : {}),
-  });
+  // Checked here so that a bad H is named by its flag; the parser then receives blocks.
+  const blocks =
+    H !== undefined
+      ? layerBlocks(width, { neuronsPerLayer: H }, '--neurons-per-layer')
+      : (layoutFromInputs(inputs, width) ?? (fileLayers > 1 ? layerBlocks(width, { neuronsPerLayer: width / fileLayers }) : undefined));
+  return selectNeurons(values, { width, name: `--${flag}`, ...(blocks ? { blocks } : {}) });
 }

@@ -103,6 +103,14 @@ describe('selectors in the CLI', () => {
     const range = runCli(['ablate', all, ...dev, '--remove', '10-12', '-o', join(dir, 'no.json')]);
     expect(range.code).toBe(2);
     expect(range.stderr).toContain("Expected neuron ids in [0, 11] (width 12) for --remove but received 12 in '10-12'");
+    const unseen = runCli(['ablate', join(dir, 'top2.json'), ...dev, '--remove', '0', '-o', join(dir, 'no.json')]);
+    expect(unseen.code).toBe(2);
+    expect(unseen.stderr).toContain("Expected neuron ids among the probe's 2 inputs (its columns) for --remove but received 0");
+    const h = runCli(['ablate', all, ...dev, '--remove', 'layer:1', '--neurons-per-layer', '5', '-o', join(dir, 'no.json')]);
+    expect(h.code).toBe(2);
+    expect(h.stderr).toContain('Expected neurons per layer dividing the width 12 for --neurons-per-layer but received 5');
+    const none = runCli(['ablate', all, ...dev, '--remove', 'layer:1', '-o', join(dir, 'no.json')]);
+    expect(none.stderr).toContain("Expected a layer layout (an extract output's manifest.json, or neurons per layer: --neurons-per-layer H) for --remove but received 'layer:1' with none known");
     expect(filesIn(dir)).toEqual(before);
   });
 });
