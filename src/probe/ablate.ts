@@ -14,7 +14,7 @@
  * and no activation matrix is copied or sliced.
  */
 import { expectOneOf, expectOptions, fail } from '../core/validate.js';
-import { loadActivations, type LoadedActivations, type NanPolicy } from '../io/load.js';
+import { expectNeuronIds, loadActivations, type LoadedActivations, type NanPolicy } from '../io/load.js';
 import type { Dataset } from '../types.js';
 import type { Labels } from './labels.js';
 import type { Metrics } from './metrics.js';
@@ -58,20 +58,6 @@ function isLoaded(a: unknown): a is LoadedActivations {
   return typeof a === 'object' && a !== null && (a as LoadedActivations).x instanceof Float32Array;
 }
 
-/** An array of distinct non-negative integer ids (which may be empty only to be refused later by name). */
-function distinctIds(ids: ArrayLike<number>, name: string): number[] {
-  if (typeof ids !== 'object' || ids === null || typeof ids.length !== 'number') fail('an array of neuron ids', name, ids);
-  const out = Array.from(ids);
-  if (out.length === 0) fail('at least one neuron id', name, out, 'none');
-  const seen = new Set<number>();
-  for (const id of out) {
-    if (!Number.isSafeInteger(id) || id < 0) fail('non-negative integer neuron ids', name, id);
-    if (seen.has(id)) fail('distinct neuron ids', name, id, `${id} more than once`);
-    seen.add(id);
-  }
-  return out;
-}
-
 /** Re-scores `probe` with some of its inputs removed (see the modes above). */
 export async function ablate(probeInput: Probe | string, activations: ActivationsInput, labels: Labels | string, options: AblateOptions): Promise<AblationResult> {
   expectOptions(options, KEYS, 'ablate');
@@ -83,7 +69,7 @@ export async function ablate(probeInput: Probe | string, activations: Activation
   const D = probe.neurons;
   const which = options.remove !== undefined ? 'remove' : 'keep';
   const idsOf = (p: number) => (probe.columns ? probe.columns[p]! : p);
-  const given = distinctIds((options.remove ?? options.keep)!, which);
+  const given = expectNeuronIds((options.remove ?? options.keep)!, which);
   const positions = probePositions(probe, given, which);
   const removedMask = new Uint8Array(D);
   if (which === 'remove') for (const p of positions) removedMask[p] = 1;

@@ -10,7 +10,7 @@
  */
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
-import { loadActivations, validateColumns, type LoadedActivations, type NanPolicy } from '../io/load.js';
+import { expectNeuronIds, loadActivations, type LoadedActivations, type NanPolicy } from '../io/load.js';
 import { probePositions, restrictProbe } from '../probe/restrict.js';
 import { readLabels, type Labels } from '../probe/labels.js';
 import type { Probe } from '../probe/probe-file.js';
@@ -119,7 +119,7 @@ function isLoaded(a: unknown): a is LoadedActivations {
 export async function rankNeurons(data: RankData, options: RankOptions): Promise<Ranking> {
   expectOptions(options, KEYS, 'rankNeurons');
   const method = expectOneOf(options.method, 'method', RANK_METHODS);
-  const subset = options.columns === undefined ? undefined : distinct(options.columns);
+  const subset = options.columns === undefined ? undefined : expectNeuronIds(options.columns, 'columns');
   // A subset of a probe is the probe restricted to those inputs (its weights and statistics), so every family
   // below sees it as a probe trained on those columns and maps positions back through probe.columns.
   const probe = data.probe && subset ? restrictProbe(data.probe, probePositions(data.probe, subset, 'columns')) : data.probe;
@@ -191,12 +191,6 @@ export async function rankNeurons(data: RankData, options: RankOptions): Promise
     overall: r.overall,
     options: { zeroBelow: options.zeroBelow ?? RANK_DEFAULTS.zeroBelow, ...(options.target !== undefined ? { target: options.target } : {}), zscore: zscore !== undefined },
   };
-}
-
-/** Distinct non-negative integer ids, as an array. */
-function distinct(ids: ArrayLike<number>): number[] {
-  const out = Array.from(validateColumns(ids, Math.max(1, ...Array.from(ids, (x) => (Number.isSafeInteger(x) && x >= 0 ? x + 1 : 1)))));
-  return out;
 }
 
 function idMapper(columns: readonly number[] | undefined): (j: number) => number {
