@@ -32,3 +32,5 @@ export type { CorrelationClusters, CorrelationClustersOptions, ClusterCut, Repre
 export { compatSplit, balance, seededSplit, COMPAT_SEED, COMPAT_TRAIN_FRACTION } from './split/split-rows.js';
 export type { RowSplit, RowSplit3, CompatSplitOptions, BalanceOptions, SeededSplitOptions, SplitFractions } from './split/split-rows.js';
 export { splitActivations, SPLIT_MODES, SEEDED_FRACTIONS, type SplitActivationsOptions, type SplitActivationsResult, type SplitPart, type SplitMode } from './split/split.js';
+export { selectNeurons, layerBlocks, layoutFromInputs, type SelectNeuronsOptions, type LayerBlock } from './select/neuron-selectors.js';
+export { ablate, ABLATION_MODES, type AblateOptions, type AblationResult, type AblationMode } from './probe/ablate.js';

@@ -40,6 +40,12 @@ export interface CorrelateOptions {
    * float32 rounding (correlations agree within 1e-5).
    */
   backend?: 'auto' | 'native' | 'webgpu';
+  /**
+   * Correlate only these neurons (original ids, distinct, in this order; see selectNeurons for ids from ranges,
+   * layers or files). The result is the same as for a dataset holding only those columns: row/column i of the
+   * matrix and statistics is neuron columns[i].
+   */
+  columns?: ArrayLike<number>;
 }
 
 /** The backend that actually ran a pass. */

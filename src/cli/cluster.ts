@@ -1,5 +1,7 @@
 /** neurosieve cluster: correlation clustering of neurons at one or more distance thresholds (src/cluster/correlation-clusters.ts). */
-import { correlationClusters, THRESHOLD_RANGE, type CorrelationClustersOptions } from '../cluster/correlation-clusters.js';
+import { correlationClusters, correlationSource, THRESHOLD_RANGE, type CorrelationClustersOptions } from '../cluster/correlation-clusters.js';
+import { CLUSTERS_FORMAT, CLUSTERS_VERSION } from '../cluster/clusters-file.js';
+import { resolveNeurons } from './options.js';
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
 import { writeNpy } from '../io/npy.js';
@@ -31,6 +33,7 @@ export const clusterCommand: Command = {
     if (output === input || linkageOut === input) {
       throw new NeurosieveError('E_ARGUMENT', `Expected outputs different from the input for neurosieve cluster but received '${input}'`);
     }
+    const columns = o.columns !== undefined ? resolveNeurons(ctx, 'columns', correlationSource(input).n, [input]) : undefined;
     const started = performance.now();
     let bar: ProgressBar | undefined;
     let phase = '';
@@ -45,6 +48,7 @@ export const clusterCommand: Command = {
         threads: o.threads as number,
         backend: o.backend as CorrelationClustersOptions['backend'],
         ties: o.ties as CorrelationClustersOptions['ties'],
+        ...(columns ? { columns } : {}),
         signal: ctx.signal,
         onProgress: (p) => {
           if (p.phase !== phase) {
@@ -67,10 +71,13 @@ export const clusterCommand: Command = {
       largest: c.sizes.reduce((a, b) => Math.max(a, b), 0), // no spread: sizes can hold 300k entries
     }));
     const summary = {
+      format: CLUSTERS_FORMAT,
+      version: CLUSTERS_VERSION,
       input,
       output,
       linkageOut: linkageOut ?? null,
       neurons: result.neurons,
+      ...(result.columns ? { columns: result.columns } : {}),
       linkage: result.method,
       precision: result.precision,
       representative: result.representative,

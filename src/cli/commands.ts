@@ -67,6 +67,12 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./evaluate.js')).evaluateCommand,
   },
   {
+    name: "ablate",
+    summary: 're-score a probe with neurons removed (or only some kept), without retraining: metrics before and after',
+    spec: async () => (await import('./specs/ablate.js')).ablateSpec,
+    load: async () => (await import('./ablate.js')).ablateCommand,
+  },
+  {
     name: "rank",
     summary: 'rank neurons: probe weight mass, probeless class means, or average precision',
     spec: async () => (await import('./specs/rank.js')).rankSpec,

@@ -7,6 +7,7 @@ import { writeNpy } from '../io/npy.js';
 import { readStats, writeStats } from '../correlate/stats.js';
 import type { ActivationFormat, CorrelateOptions, Stats } from '../types.js';
 import type { Command } from './command.js';
+import { resolveNeurons } from './options.js';
 import { progressBar } from './progress.js';
 import { corrSpec as spec } from './specs/corr.js';
 
@@ -23,7 +24,11 @@ export const corrCommand: Command = {
     if (!fromStats && ctx.positionals.length === 0) {
       throw new NeurosieveError('E_ARGUMENT', 'Expected input files, directories or globs (or --from-stats) for neurosieve corr but received none');
     }
+    if (fromStats && o.columns !== undefined) {
+      throw new NeurosieveError('E_ARGUMENT', 'Expected no --columns with --from-stats for neurosieve corr (a stats file holds its columns already) but received both');
+    }
     const started = performance.now();
+    let columns: number[] | undefined;
     let stats: Stats;
     let nonFinite = 0;
     let backend: string | null = null;
@@ -31,6 +36,7 @@ export const corrCommand: Command = {
       stats = readStats(fromStats);
     } else {
       const dataset = openActivations(ctx.positionals, { format: o.format as ActivationFormat });
+      columns = resolveNeurons(ctx, 'columns', dataset.cols, ctx.positionals, dataset.layers);
       const bar = progressBar('corr', 'rows', ctx.interactive);
       try {
         ({ stats, nonFinite, backend } = await computeStats(dataset, {
@@ -38,6 +44,7 @@ export const corrCommand: Command = {
           threads: o.threads as number,
           chunkRows: o['chunk-rows'] as number | undefined,
           nan: o.nan as CorrelateOptions['nan'],
+          ...(columns ? { columns } : {}),
           signal: ctx.signal,
           onProgress: (p) => bar.update(p.rows, p.totalRows, dataset.files.length > 1 ? `file ${p.file + 1}/${dataset.files.length}` : undefined),
         }));
@@ -63,7 +70,7 @@ export const corrCommand: Command = {
     writeNpy(output, result.corr, [result.cols, result.cols]);
     writeTextAtomic(
       `${output}.json`,
-      JSON.stringify({ ...summary, means: Array.from(result.means), stds: Array.from(result.stds) }) + '\n',
+      JSON.stringify({ ...summary, ...(columns ? { columns } : {}), means: Array.from(result.means), stds: Array.from(result.stds) }) + '\n',
     );
     ctx.log(`correlation of ${result.cols} neurons over ${result.count} rows -> ${output} (${seconds.toFixed(2)} s${backend ? `, ${backend}` : ''})`);
     if (result.zeroVariance.length > 0) {

@@ -6,6 +6,7 @@ import { DEFAULT_THREADS } from '../core/validate.js';
 import { BACKENDS, type BackendChoice } from '../gpu/backend.js';
 import { ACTIVATION_FORMATS, DEFAULT_FORMAT } from '../io/dataset.js';
 import { DEFAULT_NAN, loadActivations, NAN_POLICIES, type LoadedActivations, type NanPolicy } from '../io/load.js';
+import { layerBlocks, layoutFromInputs, selectNeurons } from '../select/neuron-selectors.js';
 import type { ActivationFormat } from '../types.js';
 import type { OptionSpec, ParsedOptions } from './args.js';
 import type { CommandContext } from './command.js';
@@ -63,4 +64,36 @@ export function setDefined<T extends object>(options: T, parsed: ParsedOptions, 
   for (const [key, flag] of Object.entries(from) as [keyof T, string][]) {
     if (parsed[flag] !== undefined) options[key] = parsed[flag] as T[keyof T];
   }
+}
+
+/** A neuron-selector option (src/select/neuron-selectors.ts): ids, ranges, layers, ranking or clusters files. */
+export function neuronsOption(name: string, help: string): OptionSpec {
+  return { name, kind: 'list', value: 'selectors...', help: `${help}: ids 3,7 10-12, layer:3 layers:0-2, ranking.json[#k], clusters.json[@t]` };
+}
+
+/** --neurons-per-layer, which layer selectors need when no extract manifest is found next to the inputs. */
+export function neuronsPerLayerOption(): OptionSpec {
+  return { name: 'neurons-per-layer', kind: 'int', value: 'H', help: 'layers of H neurons for layer:<l> selectors (default: the extract manifest next to the inputs, or the file\'s layers)' };
+}
+
+/**
+ * The ids of a selector option: layers from --neurons-per-layer, else the extract manifest next to `inputs`, else
+ * the files' own layer count (NeuroX JSON lines know theirs). Undefined when the option was not given.
+ */
+export function resolveNeurons(
+  ctx: CommandContext,
+  flag: string,
+  width: number,
+  inputs: readonly string[] = [],
+  fileLayers = 1,
+): number[] | undefined {
+  const values = ctx.options[flag] as string[] | undefined;
+  if (values === undefined) return undefined;
+  const H = ctx.options['neurons-per-layer'] as number | undefined;
+  // Checked here so that a bad H is named by its flag; the parser then receives blocks.
+  const blocks =
+    H !== undefined
+      ? layerBlocks(width, { neuronsPerLayer: H }, '--neurons-per-layer')
+      : (layoutFromInputs(inputs, width) ?? (fileLayers > 1 ? layerBlocks(width, { neuronsPerLayer: width / fileLayers }) : undefined));
+  return selectNeurons(values, { width, name: `--${flag}`, ...(blocks ? { blocks } : {}) });
 }

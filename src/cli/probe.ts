@@ -3,7 +3,9 @@ import { NeurosieveError } from '../core/errors.js';
 import { writeProbe } from '../probe/probe-file.js';
 import { TRAIN_PROBE_DEFAULTS, trainProbe, type TrainProbeOptions } from '../probe/train.js';
 import type { Command } from './command.js';
-import { loadWithProgress, setDefined } from './options.js';
+import { loadWithProgress, resolveNeurons, setDefined } from './options.js';
+import { openActivations } from '../io/dataset.js';
+import type { ActivationFormat } from '../types.js';
 import { progressBar } from './progress.js';
 import { probeSpec as spec } from './specs/probe.js';
 
@@ -39,7 +41,8 @@ export const probeCommand: Command = {
     if (o.zscore === true) options.zscore = true;
     if (o['no-zscore'] === true) options.zscore = false;
     setDefined(options, o, { classWeights: 'class-weights', unknown: 'unknown' });
-    const columns = o.columns as number[] | undefined;
+    const dataset = o.columns !== undefined ? openActivations(ctx.positionals, { format: o.format as ActivationFormat }) : undefined;
+    const columns = dataset ? resolveNeurons(ctx, 'columns', dataset.cols, ctx.positionals, dataset.layers) : undefined;
     const load = (inputs: string[], what: string) => loadWithProgress(ctx, `probe: loading ${what}`, inputs, columns);
     const activations = await load(ctx.positionals, 'train');
     const validation = o['validation-activations']

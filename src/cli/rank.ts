@@ -3,7 +3,9 @@ import { NeurosieveError } from '../core/errors.js';
 import { readProbe, type Probe } from '../probe/probe-file.js';
 import { rankNeurons, writeRanking, type RankMethod, type RankOptions } from '../rank/rank.js';
 import type { Command } from './command.js';
-import { loadWithProgress, setDefined } from './options.js';
+import { loadWithProgress, resolveNeurons, setDefined } from './options.js';
+import { openActivations } from '../io/dataset.js';
+import type { ActivationFormat, Dataset } from '../types.js';
 import { rankSpec as spec } from './specs/rank.js';
 
 export const rankCommand: Command = {
@@ -25,7 +27,16 @@ export const rankCommand: Command = {
     const options: RankOptions = { method, threads: o.threads as number };
     setDefined(options, o, { selection: 'selection', fraction: 'fraction', stride: 'stride', granularity: 'granularity', divisor: 'divisor', seed: 'seed', target: 'class', zeroBelow: 'zero-below', unknown: 'unknown' });
     if (o.raw === true) options.zscore = false;
-    const activations = method !== 'weights' ? await loadWithProgress(ctx, 'rank: loading', o.activations as string[], probe?.columns) : undefined;
+    let dataset: Dataset | undefined;
+    if (o.columns !== undefined) {
+      // Ids are checked against the activations' width, or, with a probe alone, against the ids it knows.
+      const inputs = (o.activations as string[] | undefined) ?? [];
+      dataset = inputs.length > 0 ? openActivations(inputs, { format: o.format as ActivationFormat }) : undefined;
+      const width = dataset?.cols ?? (probe!.columns ? Math.max(...probe!.columns) + 1 : probe!.neurons);
+      options.columns = resolveNeurons(ctx, 'columns', width, inputs, dataset?.layers);
+    }
+    // The API loads the probe's (or the subset's) columns itself; in memory it would need them already sliced.
+    const activations = method !== 'weights' ? (dataset ?? (await loadWithProgress(ctx, 'rank: loading', o.activations as string[], probe?.columns))) : undefined;
     const ranking = await rankNeurons({ probe, activations, labels: o.labels as string | undefined }, options);
     writeRanking(output, ranking);
     const seconds = (performance.now() - started) / 1000;

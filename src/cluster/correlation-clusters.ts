@@ -31,6 +31,8 @@ import type { NativeClusterOptions, NativeCorrSource } from '../core/native-type
 import { prng } from '../core/random.js';
 import type { ComputeBackend } from '../types.js';
 import { readStatsHeader } from '../correlate/stats.js';
+import { validateColumns } from '../io/load.js';
+import { subsetSource } from './subset.js';
 import { expectInteger, expectOneOf, expectOptions, expectThreads, fail } from '../core/validate.js';
 
 /** How the kept neuron of a cluster is chosen (CorrelationClustersOptions.representative). */
@@ -62,6 +64,12 @@ export interface CorrelationClustersOptions {
   backend?: BackendChoice;
   /** WebGPU ties: 'exact' (default, the CPU's Z; ties hand over to native) or 'any' (see LinkageOptions.ties). */
   ties?: 'exact' | 'any';
+  /**
+   * Cluster only these neurons (original ids, distinct; see selectNeurons): the input's rows/columns columns[i]
+   * form the matrix clustered. `kept` then names original ids, and labels[i] belongs to neuron columns[i], so no
+   * caller ever maps positions back by hand (the seed scripts' error, method.md §6b). See subset.ts for memory.
+   */
+  columns?: ArrayLike<number>;
   onProgress?: (p: ClusterProgress) => void;
   signal?: AbortSignal;
 }
@@ -71,14 +79,17 @@ export interface ClusterCut {
   /** Cluster id of each neuron, 1 … clusters, numbered as scipy's fcluster numbers them. */
   labels: Int32Array;
   clusters: number;
-  /** The kept neuron of each cluster, cluster 1 first. */
+  /** The kept neuron of each cluster, cluster 1 first (an original id, also with `columns`). */
   kept: number[];
   /** Neurons in each cluster, cluster 1 first. */
   sizes: number[];
 }
 
 export interface CorrelationClusters {
+  /** Neurons clustered (columns.length with a subset). */
   neurons: number;
+  /** With a subset: the original id of each clustered neuron (labels[i] belongs to columns[i]). */
+  columns?: number[];
   method: LinkageMethod;
   precision: 'float32' | 'float64';
   representative: Representative;
@@ -94,7 +105,7 @@ export interface CorrelationClusters {
   tiedMerges?: number;
 }
 
-const OPTION_KEYS = ['thresholds', 'linkage', 'representative', 'seed', 'precision', 'threads', 'backend', 'ties', 'onProgress', 'signal'] as const;
+const OPTION_KEYS = ['thresholds', 'linkage', 'representative', 'seed', 'precision', 'threads', 'backend', 'ties', 'columns', 'onProgress', 'signal'] as const;
 
 function startsWithNpyMagic(path: string): boolean {
   let fd: number;
@@ -200,7 +211,10 @@ export async function correlationClusters(
   for (const t of thresholds) {
     if (typeof t !== 'number' || !(t >= tMin && t <= tMax)) fail(`a distance threshold in [${tMin}, ${tMax}]`, 'thresholds', t, JSON.stringify(t));
   }
-  const source = correlationSource(input);
+  const full = correlationSource(input);
+  const columns = options.columns === undefined ? undefined : validateColumns(options.columns, full.n);
+  if (columns && columns.length < 2) fail('at least 2 neurons to cluster', 'columns', columns.length, String(columns.length));
+  const source = columns ? subsetSource(full, columns, threads) : full;
   const n = source.n;
   if (options.signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'cancelled before clustering started');
   const nativeOptions: NativeClusterOptions = { method, precision, threads };
@@ -225,13 +239,14 @@ export async function correlationClusters(
     const { representatives } = await runJob(() => native().centralRepresentatives(source, nativeOptions, labelSets, progress), options.signal);
     kept = representatives.map((r) => Array.from(r));
   }
+  const toId = columns ? (p: number) => columns[p]! : (p: number) => p;
   const cuts = thresholds.map((threshold, i) => ({
     threshold,
     labels: labelSets[i]!,
     clusters: sizeSets[i]!.length,
-    kept: kept[i]!,
+    kept: kept[i]!.map(toId),
     sizes: sizeSets[i]!,
   }));
   const used: ComputeBackend = report?.backend ?? 'native';
-  return { neurons: n, method, precision, representative, seed, linkage: Z, cuts, backend: used, ...(report?.handover ? { handover: report.handover } : {}), ...(report?.tiedMerges !== undefined ? { tiedMerges: report.tiedMerges } : {}) };
+  return { neurons: n, ...(columns ? { columns: Array.from(columns) } : {}), method, precision, representative, seed, linkage: Z, cuts, backend: used, ...(report?.handover ? { handover: report.handover } : {}), ...(report?.tiedMerges !== undefined ? { tiedMerges: report.tiedMerges } : {}) };
 }

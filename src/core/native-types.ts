@@ -32,6 +32,8 @@ export interface NativeCorrelateOptions {
   chunkRows: number;
   /** 'error': stop at the first NaN/Inf naming file, row and neuron; 'zero': replace them by 0 and count them. */
   nan: 'error' | 'zero';
+  /** Columns to keep, in output order (original ids, distinct, < the width: checked in TS); all when absent. */
+  columns?: Uint32Array;
 }
 
 export interface NativeCorrelateProgress {

@@ -12,14 +12,14 @@ import { BACKENDS, chooseBackend } from '../gpu/backend.js';
 import type { ComputeBackend, CorrelateOptions, CorrelationResult, Dataset, Stats } from '../types.js';
 import { DEFAULT_THREADS, expectInteger, expectKnownKeys, expectOneOf, expectThreads } from '../core/validate.js';
 import { CHUNK_ROWS_RANGE, defaultChunkRows } from '../io/chunk-rows.js';
-import { DEFAULT_NAN, NAN_POLICIES } from '../io/load.js';
+import { DEFAULT_NAN, NAN_POLICIES, validateColumns } from '../io/load.js';
 
 export { defaultChunkRows };
 
 /** Defaults of CorrelateOptions (src/types.ts) that are values rather than computed. */
 export const CORRELATE_DEFAULTS = { nan: DEFAULT_NAN, backend: 'auto' } as const;
 
-const OPTION_KEYS = ['threads', 'chunkRows', 'nan', 'onProgress', 'signal', 'format', 'backend'] as const;
+const OPTION_KEYS = ['threads', 'chunkRows', 'nan', 'onProgress', 'signal', 'format', 'backend', 'columns'] as const;
 
 /** One pass over the data: the mergeable statistics (no correlation matrix yet). */
 export async function computeStats(
@@ -29,22 +29,26 @@ export async function computeStats(
   expectKnownKeys(options, OPTION_KEYS, 'correlate');
   const dataset = asDataset(input, { format: options.format });
   const threads = expectThreads(options.threads);
-  const chunkRows = expectInteger(options.chunkRows ?? defaultChunkRows(dataset.cols), 'chunkRows', ...CHUNK_ROWS_RANGE);
+  const columns = options.columns === undefined ? undefined : validateColumns(options.columns, dataset.cols);
+  const cols = columns?.length ?? dataset.cols;
+  const chunkRows = expectInteger(options.chunkRows ?? defaultChunkRows(cols), 'chunkRows', ...CHUNK_ROWS_RANGE);
   const nan = expectOneOf(options.nan ?? CORRELATE_DEFAULTS.nan, 'nan', NAN_POLICIES);
   const requested = expectOneOf(options.backend ?? CORRELATE_DEFAULTS.backend, 'backend', BACKENDS);
   const { signal, onProgress } = options;
   if (signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'cancelled before the pass started');
 
   const backend = await chooseBackend(requested);
-  const r = backend === 'webgpu' ? await gpuComoments(dataset, { threads, chunkRows, nan, onProgress, signal }) : await nativeComoments(dataset, { threads, chunkRows, nan, onProgress, signal });
+  const pass = { threads, chunkRows, nan, onProgress, signal, ...(columns ? { columns } : {}) };
+  const r = backend === 'webgpu' ? await gpuComoments(dataset, pass) : await nativeComoments(dataset, pass);
   if (r.count < 2) {
     throw new NeurosieveError('E_EMPTY', `Expected at least 2 rows to correlate but received ${r.count} (${dataset.files.map((f) => f.path).join(', ')})`);
   }
   const dtypes = new Set(dataset.files.map((f) => f.dtype));
   const stats: Stats = {
     count: r.count,
-    cols: dataset.cols,
-    layers: dataset.layers,
+    cols,
+    // A subset has no layer structure of its own (its columns need not be whole layers).
+    layers: columns ? 1 : dataset.layers,
     mean: r.mean,
     comoment: r.comoment,
     dtype: dtypes.size === 1 ? [...dtypes][0]! : 'mixed',
@@ -60,7 +64,7 @@ async function nativeComoments(dataset: Dataset, o: GpuPassOptions): Promise<Gpu
   return runJob(
     () =>
       native().correlate(
-        { files: dataset.files.map((f) => ({ path: f.path, format: f.format })), threads: o.threads, chunkRows: o.chunkRows, nan: o.nan },
+        { files: dataset.files.map((f) => ({ path: f.path, format: f.format })), threads: o.threads, chunkRows: o.chunkRows, nan: o.nan, ...(o.columns ? { columns: o.columns } : {}) },
         (p) => onProgress?.({ rows: p.rows, totalRows, file: p.file }),
       ),
     signal,

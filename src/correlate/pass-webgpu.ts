@@ -14,6 +14,8 @@ export interface GpuPassOptions {
   threads: number;
   chunkRows: number;
   nan: NanPolicy;
+  /** Neurons to correlate (validated original ids); all when absent. */
+  columns?: Uint32Array;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
 }
@@ -26,7 +28,7 @@ export interface GpuPassResult extends NativeComoments {
 }
 
 export async function gpuComoments(dataset: Dataset, o: GpuPassOptions): Promise<GpuPassResult> {
-  const cols = dataset.cols;
+  const cols = o.columns?.length ?? dataset.cols;
   // A float16 dataset goes up as float16 when the device can read it: exact, and half the bytes.
   const g = await gpu();
   const storage = g.f16 && dataset.files.every((f) => f.dtype === 'float16') ? 'f16' : 'f32';
@@ -42,7 +44,7 @@ export async function gpuComoments(dataset: Dataset, o: GpuPassOptions): Promise
   for (let f = 0; f < dataset.files.length; f++) {
     const file = dataset.files[f]!;
     // One file at a time; its header was read (and its width checked) when the dataset was opened.
-    const stream = streamRows({ ...dataset, files: [file], rows: file.rows }, undefined, o.nan);
+    const stream = streamRows({ ...dataset, files: [file], rows: file.rows }, o.columns, o.nan);
     try {
       // Three things overlap: the native reader fills chunk k+1, the device computes chunk k, and the host merges
       // chunk k-1 in float64. submit() copies its chunk to the device before returning, so two host buffers do.

@@ -12,7 +12,7 @@ import { runJob } from '../core/native-job.js';
 import { native } from '../core/native.js';
 import type { NativeRowReader } from '../core/native-types.js';
 import type { Dataset, Progress } from '../types.js';
-import { expectInteger, expectKnownKeys, expectOneOf } from '../core/validate.js';
+import { expectInteger, expectKnownKeys, expectOneOf, fail } from '../core/validate.js';
 
 /** What to do with NaN/Inf in activations: 'error' (the default) stops naming file, row and neuron; 'zero' replaces and counts them. */
 export const NAN_POLICIES = ['error', 'zero'] as const;
@@ -80,6 +80,23 @@ export function validateColumns(columns: ArrayLike<number>, width: number, name 
     if (seen[c]) throw new NeurosieveError('E_ARGUMENT', `Expected distinct neuron ids for ${name} but received ${c} more than once`);
     seen[c] = 1;
     out[i] = c;
+  }
+  return out;
+}
+
+/**
+ * Checks a list of neuron ids where no width is known yet (ids of a probe's inputs, of a ranking): non-negative
+ * integers, at least one, no repeats. Messages as validateColumns'.
+ */
+export function expectNeuronIds(ids: ArrayLike<number>, name: string): number[] {
+  if (typeof ids !== 'object' || ids === null || typeof ids.length !== 'number') fail('an array of neuron ids', name, ids);
+  const out = Array.from(ids);
+  if (out.length === 0) fail('at least one neuron id', name, out, 'none');
+  const seen = new Set<number>();
+  for (const id of out) {
+    if (!Number.isSafeInteger(id) || id < 0) fail('non-negative integer neuron ids', name, id);
+    if (seen.has(id)) fail('distinct neuron ids', name, id, `${id} more than once`);
+    seen.add(id);
   }
   return out;
 }

@@ -10,11 +10,13 @@
  */
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
-import { loadActivations, type LoadedActivations, type NanPolicy } from '../io/load.js';
+import { expectNeuronIds, loadActivations, type LoadedActivations, type NanPolicy } from '../io/load.js';
+import { probePositions, restrictProbe } from '../probe/restrict.js';
 import { readLabels, type Labels } from '../probe/labels.js';
 import type { Probe } from '../probe/probe-file.js';
 import type { Dataset } from '../types.js';
 import { DEFAULT_THREADS, expectBoolean, expectOneOf, expectOptions } from '../core/validate.js';
+import { RANKING_FORMAT, RANKING_VERSION } from './ranking-file.js';
 import { averagePrecisionRanking, DEFAULT_ZERO_BELOW } from './average-precision.js';
 import { probelessRanking } from './probeless.js';
 import { bottomNeurons, granularOrdering, hardThresholdNeurons, neuronOrdering, randomNeurons, topNeurons, WEIGHT_DEFAULTS } from './weight-mass.js';
@@ -65,6 +67,11 @@ export interface RankOptions {
   unknown?: string;
   /** Loading activations from files: NaN/Inf policy. */
   nan?: NanPolicy;
+  /**
+   * Rank only these neurons (original ids, distinct; see selectNeurons): with a probe, its weights (and
+   * statistics) of those inputs; without one, those columns of the activation files. Results name original ids.
+   */
+  columns?: ArrayLike<number>;
   threads?: number;
 }
 
@@ -96,7 +103,7 @@ export interface Ranking {
   options: Record<string, unknown>;
 }
 
-const KEYS = ['method', 'selection', 'fraction', 'stride', 'granularity', 'divisor', 'seed', 'zeroBelow', 'target', 'zscore', 'unknown', 'nan', 'threads'] as const;
+const KEYS = ['method', 'selection', 'fraction', 'stride', 'granularity', 'divisor', 'seed', 'zeroBelow', 'target', 'zscore', 'unknown', 'nan', 'columns', 'threads'] as const;
 
 /** Options that belong to other methods or selections are refused by name, so a typo never silently does nothing. */
 function refuse(options: RankOptions, keys: (keyof RankOptions)[], why: string): void {
@@ -112,7 +119,10 @@ function isLoaded(a: unknown): a is LoadedActivations {
 export async function rankNeurons(data: RankData, options: RankOptions): Promise<Ranking> {
   expectOptions(options, KEYS, 'rankNeurons');
   const method = expectOneOf(options.method, 'method', RANK_METHODS);
-  const probe = data.probe;
+  const subset = options.columns === undefined ? undefined : expectNeuronIds(options.columns, 'columns');
+  // A subset of a probe is the probe restricted to those inputs (its weights and statistics), so every family
+  // below sees it as a probe trained on those columns and maps positions back through probe.columns.
+  const probe = data.probe && subset ? restrictProbe(data.probe, probePositions(data.probe, subset, 'columns')) : data.probe;
   if (method === 'weights') {
     if (!probe) throw new NeurosieveError('E_ARGUMENT', "Expected a probe for method 'weights' but received none");
     refuse(options, ['zeroBelow', 'target', 'zscore', 'unknown', 'nan'], "method 'weights'");
@@ -130,13 +140,14 @@ export async function rankNeurons(data: RankData, options: RankOptions): Promise
   // Activations: the probe's neurons when it was trained on a subset.
   let acts: LoadedActivations;
   if (isLoaded(data.activations)) {
+    if (subset) throw new NeurosieveError('E_ARGUMENT', 'Expected activation files for columns but received activations in memory; load them with loadActivations(inputs, { columns })');
     acts = data.activations;
     if (probe && acts.cols !== probe.neurons) {
       throw new NeurosieveError('E_SHAPE', `Expected activations with the probe's ${probe.neurons} neurons but received ${acts.cols} columns`);
     }
   } else {
     acts = await loadActivations(data.activations as Dataset | string | readonly string[], {
-      ...(probe?.columns ? { columns: probe.columns } : {}),
+      ...(probe?.columns ? { columns: probe.columns } : subset ? { columns: subset } : {}),
       ...(options.nan ? { nan: options.nan } : {}),
     });
     if (probe && !probe.columns && acts.cols !== probe.neurons) {
@@ -254,9 +265,9 @@ function sortedIds(ids: number[], map: (j: number) => number): number[] {
   return Array.from(Float64Array.from(ids, map).sort());
 }
 
-export const RANKING_FORMAT = 'neurosieve-ranking';
+export { RANKING_FORMAT };
 
-/** Writes a ranking as JSON, atomically: { format, version, ...ranking }. */
+/** Writes a ranking as JSON, atomically: { format, version, ...ranking } (read back by ranking-file.ts). */
 export function writeRanking(path: string, ranking: Ranking): void {
-  writeTextAtomic(path, JSON.stringify({ format: RANKING_FORMAT, version: 1, ...ranking }) + '\n');
+  writeTextAtomic(path, JSON.stringify({ format: RANKING_FORMAT, version: RANKING_VERSION, ...ranking }) + '\n');
 }

@@ -332,6 +332,25 @@ describe('planted informative neurons', () => {
     expect(r.ordering!.slice().sort((a, b) => a - b)).toEqual([...columns].sort((a, b) => a - b));
   });
 
+  it('columns restricts a ranking to ids: activations alone, a probe\'s inputs, its weights', async () => {
+    const xPath = join(dir, 'planted.npy');
+    const yPath = join(dir, 'planted.json');
+    const ids = [5, 23, 2, 7];
+    const r = await rankNeurons({ activations: xPath, labels: yPath }, { method: 'probeless', columns: ids });
+    expect(r.columns).toEqual(ids);
+    expect(r.ordering!.slice(0, 2).sort((a, b) => a - b)).toEqual([7, 23]);
+    expect(r.ordering!.slice().sort((a, b) => a - b)).toEqual([2, 5, 7, 23]);
+    const p: Probe = { classes, neurons: 7, columns: [31, 0, 1, 2, 23, 3, 7], mode: 'exact', options: {}, weight: new Float32Array(21), bias: new Float32Array(3) };
+    const q = await rankNeurons({ probe: p, activations: xPath, labels: yPath }, { method: 'probeless', columns: [7, 2, 31] });
+    expect(q.columns).toEqual([7, 2, 31]);
+    expect(q.ordering!.slice(0, 2).sort((a, b) => a - b)).toEqual([7, 31]);
+    await expect(rankNeurons({ probe: p, activations: xPath, labels: yPath }, { method: 'probeless', columns: [5] })).rejects.toThrow(
+      "Expected neuron ids among the probe's 7 inputs (its columns) for columns but received 5",
+    );
+    const w = await rankNeurons({ probe: probe({ columns: [60, 10, 50, 20, 40, 30] }) }, { method: 'weights', stride: 4, columns: [20, 60, 30] });
+    expect(w).toMatchObject({ neurons: 3, columns: [20, 60, 30], ordering: [20, 60], unranked: [30] }); // one step: by position in the subset
+  });
+
   it('rankNeurons applies a z-scoring probe\'s statistics by default, and not with zscore: false', async () => {
     const xPath = join(dir, 'planted.npy');
     const yPath = join(dir, 'planted.json');

@@ -1,7 +1,8 @@
 // correlate(options, onProgress) -> { promise, cancel }: one streaming pass over a dataset on a worker thread
 // (stats/stream.h), resolving with the count, means and packed co-moment; the co-moment buffer is handed to JS
 // without a copy. Progress { rows, file } is delivered on the JS thread, coalesced by node-addon-api.
-// Options arrive validated from src/correlate/correlate.ts (threads, chunkRows in CHUNK_ROWS_RANGE, nan).
+// Options arrive validated from src/correlate/correlate.ts (threads, chunkRows in CHUNK_ROWS_RANGE, nan, and
+// columns: an optional Uint32Array of distinct neuron ids, the statistics' columns in that order).
 // comoments(x, rows, cols, chunkRows, threads) -> { promise, cancel }: the same statistics of a finite row-major
 // matrix already in memory (`analyze` holds its train rows once and correlates them without a second read),
 // folded in chunks of chunkRows rows exactly as the file pass folds its chunks.
@@ -61,6 +62,12 @@ Napi::Value Correlate(const Args& args) {
   job.options.threads = f.count("threads");
   job.options.chunk_rows = f.count("chunkRows");
   job.options.nan_zero = parse_nan_zero(o, "correlate");
+  const Napi::Value cols = o.Get("columns");
+  if (!cols.IsUndefined()) {
+    if (!is_typed<Napi::Uint32Array>(cols)) fail(Code::Argument, "correlate: options.columns must be a Uint32Array");
+    const Napi::Uint32Array c = cols.As<Napi::Uint32Array>();
+    job.options.columns.assign(c.Data(), c.Data() + c.ElementLength());
+  }
   return start_job(args.env(), std::move(job), {}, args.callback(1));
 }
 

@@ -23,7 +23,8 @@ struct Chunk {
 // exact and the chunk boundaries of a file do not depend on the files before it.
 class ChunkReader {
  public:
-  ChunkReader(const StreamOptions& o, size_t D) : o_(o), D_(D) {}
+  // D: floats per delivered row (the kept columns); W: the files' width.
+  ChunkReader(const StreamOptions& o, size_t D, size_t W) : o_(o), D_(D), W_(W) {}
 
   void next(Chunk& c) {
     c.rows = 0;
@@ -40,11 +41,14 @@ class ChunkReader {
       c.file = file_;
       c.row0 = src_->position();
       c.data.resize(o_.chunk_rows * D_);
+      // With a column subset the rows are read whole into full_ and gathered: sources read whole rows anyway.
+      float* dst = o_.columns.empty() ? c.data.data() : (full_.resize(o_.chunk_rows * W_), full_.data());
       while (c.rows < o_.chunk_rows) {
-        const size_t got = src_->read(c.data.data() + c.rows * D_, o_.chunk_rows - c.rows, D_);
+        const size_t got = src_->read(dst + c.rows * W_, o_.chunk_rows - c.rows, W_);
         if (got == 0) break;
         c.rows += got;
       }
+      if (!o_.columns.empty()) gather(c);
       if (c.rows > 0) return;
       src_.reset();  // this file is exhausted
       ++file_;
@@ -52,10 +56,19 @@ class ChunkReader {
   }
 
  private:
+  void gather(Chunk& c) const {
+    const uint32_t* cols = o_.columns.data();
+    for (size_t r = 0; r < c.rows; ++r) {
+      const float* in = full_.data() + r * W_;
+      float* out = c.data.data() + r * D_;
+      for (size_t j = 0; j < D_; ++j) out[j] = in[cols[j]];
+    }
+  }
+
   void check_width(const SourceInfo& info) {
-    if (info.cols != D_) {
+    if (info.cols != W_) {
       std::ostringstream m;
-      m << info.path << ": has " << info.cols << " neurons per row, but " << o_.files[0].first << " has " << D_
+      m << info.path << ": has " << info.cols << " neurons per row, but " << o_.files[0].first << " has " << W_
         << "; all files of a dataset must have the same width";
       fail(Code::Width, m.str());
     }
@@ -63,6 +76,8 @@ class ChunkReader {
 
   const StreamOptions& o_;
   size_t D_;
+  size_t W_;
+  std::vector<float> full_;  // full-width rows of a chunk when only some columns are kept
   size_t file_ = 0;
   std::unique_ptr<Source> src_;
 };
@@ -93,14 +108,17 @@ StreamResult accumulate_files(const StreamOptions& o, const std::atomic<bool>& c
   // chunkRows is validated once, in TypeScript (CHUNK_ROWS_RANGE of src/io/chunk-rows.ts); 0 would never end.
   if (o.chunk_rows == 0) fail(Code::Internal, "accumulate_files: chunk_rows is 0");
   // The first file fixes the width; it is opened again by the reader (headers are cheap).
-  const size_t D = open_source(o.files[0].first, o.files[0].second)->info().cols;
-  if (D == 0) fail(Code::Empty, o.files[0].first + ": has no neurons (0 columns)");
+  const size_t W = open_source(o.files[0].first, o.files[0].second)->info().cols;
+  if (W == 0) fail(Code::Empty, o.files[0].first + ": has no neurons (0 columns)");
+  for (uint32_t c : o.columns)
+    if (c >= W) fail(Code::Internal, "accumulate_files: column " + std::to_string(c) + " is beyond the width " + std::to_string(W));
+  const size_t D = o.columns.empty() ? W : o.columns.size();
 
   StreamResult result;
   result.stats = std::make_unique<Comoments>(D);
   result.rows_per_file.assign(o.files.size(), 0);
   ThreadPool pool(o.threads);
-  ChunkReader reader(o, D);
+  ChunkReader reader(o, D, W);
 
   std::vector<double> chunk_mean(D);
   Chunk a, b;
@@ -125,7 +143,8 @@ StreamResult accumulate_files(const StreamOptions& o, const std::atomic<bool>& c
         } else {
           const NonFiniteHit h = find_nonfinite(X, cur->rows, D, D, pool);
           SourceInfo info = open_source(o.files[cur->file].first, o.files[cur->file].second)->info();
-          fail(Code::NonFinite, describe_hit(info, cur->row0 + static_cast<int64_t>(h.row), h.col, h.value));
+          const size_t neuron = o.columns.empty() ? h.col : o.columns[h.col];  // messages name original ids
+          fail(Code::NonFinite, describe_hit(info, cur->row0 + static_cast<int64_t>(h.row), neuron, h.value));
         }
       }
       result.stats->add_chunk(X, cur->rows, D, chunk_mean.data(), pool);

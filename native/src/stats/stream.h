@@ -19,6 +19,9 @@ struct StreamOptions {
   size_t threads = 0;
   size_t chunk_rows = 4096;
   bool nan_zero = false;  // false: stop at the first NaN/Inf with E_NONFINITE
+  // Columns to keep, in output order (original neuron ids < the files' width, distinct, checked in TypeScript);
+  // empty = all. The statistics are those of the kept columns only: D = columns.size().
+  std::vector<uint32_t> columns;
 };
 
 struct StreamResult {

@@ -2,7 +2,7 @@
  * argument parsing load no command code. */
 import { LINKAGE_METHODS, TIES } from '../../cluster/linkage.js';
 import type { CommandSpec } from '../args.js';
-import { backendOption, choice, threadsOption } from '../options.js';
+import { backendOption, choice, neuronsOption, neuronsPerLayerOption, threadsOption } from '../options.js';
 import { CLUSTER_DEFAULTS, PRECISIONS, REPRESENTATIVES, THRESHOLD_RANGE } from '../../cluster/correlation-clusters.js';
 
 export const clusterSpec: CommandSpec = {
@@ -20,6 +20,8 @@ export const clusterSpec: CommandSpec = {
     choice('precision', PRECISIONS, CLUSTER_DEFAULTS.precision, "distance storage: float32 (half scipy's memory) or float64 (scipy's Z exactly)"),
     backendOption(CLUSTER_DEFAULTS.backend, 'linkage: C++ NN-chain (default), WebGPU reciprocal nearest neighbours (same Z; exact ties hand over to native), or auto (WebGPU on a real GPU)'),
     choice('ties', TIES, CLUSTER_DEFAULTS.ties, "webgpu: 'exact' hands ties over to the C++ engine (the CPU's Z); 'any' breaks them on the device (a valid dendrogram, may differ where ties are)"),
+    neuronsOption('columns', 'cluster these neurons only (clusters.json names original ids)'),
+    neuronsPerLayerOption(),
     threadsOption('worker threads, 0 = all cores (never changes the result)'),
   ],
 };

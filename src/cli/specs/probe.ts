@@ -4,7 +4,7 @@ import { CLASS_WEIGHT_MODES, PROBE_MODES, TRAIN_PROBE_DEFAULTS } from '../../pro
 import { COMPAT_DEFAULTS, OPTIMIZERS } from '../../probe/train-compat.js';
 import { EXACT_DEFAULTS } from '../../probe/train-exact.js';
 import type { CommandSpec } from '../args.js';
-import { activationOptions, backendOption, choice, shown } from '../options.js';
+import { activationOptions, backendOption, choice, neuronsOption, neuronsPerLayerOption, shown } from '../options.js';
 
 export const probeSpec: CommandSpec = {
   name: 'probe',
@@ -35,7 +35,8 @@ export const probeSpec: CommandSpec = {
     { name: 'zscore', kind: 'boolean', help: 'z-score features with the train statistics (default in exact mode)' },
     { name: 'no-zscore', kind: 'boolean', help: 'train on raw activations (default in compat mode)' },
     choice('class-weights', CLASS_WEIGHT_MODES, undefined, 'weight each class by n / (classes × its rows)'),
-    { name: 'columns', kind: 'numbers', value: 'ids...', help: 'train on these neuron ids only' },
+    neuronsOption('columns', 'train on these neurons only'),
+    neuronsPerLayerOption(),
     { name: 'unknown', kind: 'string', value: 'class', help: 'map validation labels the train set does not have to this class (default: error)' },
     ...activationOptions('worker threads, 0 = all cores (results do not depend on it)'),
     backendOption(TRAIN_PROBE_DEFAULTS.backend, 'exact: native solver, or WebGPU FISTA polished natively to --tol; auto = WebGPU on a real GPU (compat: native only)'),

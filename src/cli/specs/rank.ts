@@ -2,7 +2,7 @@
  * argument parsing load no command code. */
 import { RANK_DEFAULTS, RANK_METHODS, WEIGHT_SELECTIONS } from '../../rank/rank.js';
 import type { CommandSpec } from '../args.js';
-import { activationOptions, choice } from '../options.js';
+import { activationOptions, choice, neuronsOption, neuronsPerLayerOption } from '../options.js';
 
 const d = RANK_DEFAULTS;
 
@@ -27,6 +27,8 @@ export const rankSpec: CommandSpec = {
     { name: 'unknown', kind: 'string', value: 'class', help: 'map labels the probe does not know to this class (default: error)' },
     { name: 'class', kind: 'string', value: 'name', help: 'iou: rank by this class\'s average precision (default: class 1 of two, else the mean over classes)' },
     { name: 'zero-below', kind: 'number', value: 'x', help: `iou: activations with |x| below this count as 0 (default ${d.zeroBelow})` },
+    neuronsOption('columns', 'rank only these neurons (ids of the activations; with a probe, among its inputs)'),
+    neuronsPerLayerOption(),
     { name: 'raw', kind: 'boolean', help: 'probeless/iou with a z-scoring probe: rank raw activations, not the z-scored features the probe sees' },
     ...activationOptions('worker threads, 0 = all cores (results do not depend on it)'),
   ],
