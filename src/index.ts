@@ -34,3 +34,11 @@ export type { RowSplit, RowSplit3, CompatSplitOptions, BalanceOptions, SeededSpl
 export { splitActivations, SPLIT_MODES, SEEDED_FRACTIONS, type SplitActivationsOptions, type SplitActivationsResult, type SplitPart, type SplitMode } from './split/split.js';
 export { selectNeurons, layerBlocks, layoutFromInputs, type SelectNeuronsOptions, type LayerBlock } from './select/neuron-selectors.js';
 export { ablate, ABLATION_MODES, type AblateOptions, type AblationResult, type AblationMode } from './probe/ablate.js';
+export { analyze } from './analyze/analyze.js';
+export { outputDirectoryData, fileData, type SourcedData } from './analyze/inputs.js';
+export { readSeedConfig, type SeedConfig } from './analyze/seed-config.js';
+export { readAnalysis, writeAnalysis, summaryTable, ANALYSIS_FORMAT, ANALYSIS_VERSION } from './analyze/results.js';
+export type { AnalysisResults, SummaryRow, PipelineEntry, CutResult, MinimalSetResult } from './analyze/results.js';
+export { ANALYZE_DEFAULTS, ANALYZE_METRICS, PAPER_THRESHOLDS, PAPER_DELTAS, LCA_PERCENTAGES, type AnalyzeOptions, type AnalyzeMetric } from './analyze/options.js';
+export type { AnalyzeData, Layer } from './analyze/held-data.js';
+export type { AnalyzeProgress, AnalyzeStep } from './analyze/progress.js';

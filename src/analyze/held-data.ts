@@ -51,11 +51,17 @@ export interface HeldData {
 
 /** What `analyze` is given: activations and labels per split (dev and test optional), the layout, the words. */
 export interface AnalyzeData {
-  train: { activations: ActivationsInput; labels: Labels | string; words?: readonly string[] };
+  /**
+   * words: one per train row, or a function of the row count that returns them (or undefined when it cannot
+   * tell which unit the rows are, e.g. a text file whose tokens and lines both might be rows).
+   */
+  train: { activations: ActivationsInput; labels: Labels | string; words?: readonly string[] | ((rows: number) => readonly string[] | undefined) };
   dev?: { activations: ActivationsInput; labels: Labels | string };
   test?: { activations: ActivationsInput; labels: Labels | string };
   /** Layers: explicit blocks, or neurons per layer (default: what the activation files say, else one layer). */
   layers?: Layer[] | number;
+  /** Dev and test labels the train set does not have map to this class (default: an error). */
+  unknown?: string;
 }
 
 /** Activations in memory, with the layer count their files declare (1 when in memory already). */
@@ -95,12 +101,12 @@ export async function holdData(data: AnalyzeData, zscore: boolean, threads: numb
   if (typeof data !== 'object' || data === null || typeof data.train !== 'object' || data.train === null) {
     throw new NeurosieveError('E_ARGUMENT', `Expected { train: { activations, labels }, dev?, test?, layers? } for analyze but received ${String(data)}`);
   }
-  if (data.test && !data.dev) throw new NeurosieveError('E_ARGUMENT', 'Expected a dev set with the test set for analyze (decisions are made on dev) but received a test set only');
   const train = await load(data.train.activations, 'train', signal);
   const D = train.cols;
   const trainLabels = labelsFor(data.train.labels, train.rows, 'train labels');
   const classes = trainLabels.classes;
-  let words = data.train.words ? [...data.train.words] : undefined;
+  const given = typeof data.train.words === 'function' ? data.train.words(train.rows) : data.train.words;
+  let words = given ? [...given] : undefined;
   if (words && words.length !== train.rows) {
     throw new NeurosieveError('E_SHAPE', `Expected one word per train row (${train.rows}) for words but received ${words.length}`);
   }
@@ -111,12 +117,7 @@ export async function holdData(data: AnalyzeData, zscore: boolean, threads: numb
     const dev = await load(data.dev.activations, 'dev', signal);
     if (dev.cols !== D) throw new NeurosieveError('E_SHAPE', `Expected dev activations with the train set's ${D} neurons but received ${dev.cols}`);
     const part = (a: LoadedActivations, l: Labels): HeldPart => ({ x: a.x, rows: a.rows, y: l.ids });
-    held = { train: part(train, trainLabels), dev: part(dev, labelsFor(data.dev.labels, dev.rows, 'dev labels', classes)), split: { kind: 'given' } };
-    if (data.test) {
-      const test = await load(data.test.activations, 'test', signal);
-      if (test.cols !== D) throw new NeurosieveError('E_SHAPE', `Expected test activations with the train set's ${D} neurons but received ${test.cols}`);
-      held.test = part(test, labelsFor(data.test.labels, test.rows, 'test labels', classes));
-    }
+    held = { train: part(train, trainLabels), dev: part(dev, labelsFor(data.dev.labels, dev.rows, 'dev labels', classes, data.unknown)), split: { kind: 'given' } };
   } else {
     // The reference's split, in place: new row i = old row perm[i]; train rows first, then dev.
     const { train: trainIdx, dev: devIdx } = compatSplit(train.rows);
@@ -135,6 +136,11 @@ export async function holdData(data: AnalyzeData, zscore: boolean, threads: numb
       dev: { x: train.x.subarray(n * D), rows: train.rows - n, y: y.subarray(n) },
       split: { kind: 'compat', seed: COMPAT_SEED, trainFraction: 0.9 },
     };
+  }
+  if (data.test) {
+    const test = await load(data.test.activations, 'test', signal);
+    if (test.cols !== D) throw new NeurosieveError('E_SHAPE', `Expected test activations with the train set's ${D} neurons but received ${test.cols}`);
+    held.test = { x: test.x, rows: test.rows, y: labelsFor(data.test.labels, test.rows, 'test labels', classes, data.unknown).ids };
   }
   if (new Set(held.train.y).size < 2) throw new NeurosieveError('E_ARGUMENT', `Expected at least 2 classes in the train rows but received only ${classes[held.train.y[0]!]}`);
 

@@ -76,7 +76,8 @@ function wordsOf(path: string, task: (typeof MANIFEST_TASKS)[number], rows: numb
 export function outputDirectoryData(dir: string, task: (typeof MANIFEST_TASKS)[number] = 'tokens', splits: (typeof MANIFEST_SPLITS)[number] = 'manifest'): SourcedData {
   const manifestPath = join(dir, 'manifest.json');
   const manifest = readJson(manifestPath, 'the manifest');
-  const entry = manifest[task] as TaskEntry | undefined;
+  // `extract` writes one entry per task; `split` writes one task at the top level.
+  const entry = (manifest.splits ? manifest : manifest[task]) as TaskEntry | undefined;
   if (typeof entry !== 'object' || entry === null || !Array.isArray(entry.labels)) {
     throw new NeurosieveError('E_FORMAT', `${manifestPath}: has no '${task}' task (keys: ${Object.keys(manifest).join(', ')})`);
   }
@@ -84,6 +85,7 @@ export function outputDirectoryData(dir: string, task: (typeof MANIFEST_TASKS)[n
   const blocks = manifest.blocks as Layer[] | undefined;
   const layers = Array.isArray(blocks) ? blocks.map((b) => ({ name: b.name, offset: b.offset, width: b.width })) : undefined;
   const words = entry.neurox?.in && existsSync(at(entry.neurox.in)) ? wordsOf(at(entry.neurox.in), task, entry.rows) : undefined;
+  if (splits === 'compat' && !Array.isArray(entry.shards)) throw new NeurosieveError('E_FORMAT', `${manifestPath}: lists no activation shards of the whole task; use its splits (splits 'manifest')`);
   const source = { directory: resolve(dir), task, splits };
   if (splits === 'compat') {
     return {
@@ -116,7 +118,6 @@ export function fileData(
   test?: { activations: string[]; labels: string },
   neuronsPerLayer?: number,
 ): SourcedData {
-  if (test && !dev) throw new NeurosieveError('E_ARGUMENT', 'Expected dev activations and labels with the test set for analyze (decisions are made on dev) but received a test set only');
   return {
     train,
     ...(dev ? { dev } : {}),

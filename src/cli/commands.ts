@@ -49,6 +49,12 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./split.js')).splitCommand,
   },
   {
+    name: "analyze",
+    summary: "the seed paper's whole analysis: oracle, layer probes, LS \u2192 CC \u2192 LCA, concept neurons, seed stability",
+    spec: async () => (await import('./specs/analyze.js')).analyzeSpec,
+    load: async () => (await import('./analyze.js')).analyzeCommand,
+  },
+  {
     name: "cluster",
     summary: 'hierarchical clustering of neurons by correlation (d = 1 - |r|), flat clusters at each threshold',
     spec: async () => (await import('./specs/cluster.js')).clusterSpec,
