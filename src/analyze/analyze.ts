@@ -93,10 +93,10 @@ export async function analyze(data: AnalyzeData & { source?: Record<string, unkn
   const seeds = o.mode === 'exact' ? [o.seed] : Array.from({ length: o.seeds }, (_, i) => o.seed + i);
   const withExact = o.mode === 'compat' && o.compareExact;
   const oracleCount = counter('oracle', seeds.length + (withExact ? 1 : 0));
+  // The exact oracle only feeds the stability report: it trains beside the rest of the pipeline.
   const exactOracle = withExact ? bench.probe(all, 0, 'exact').then((p) => (oracleCount.tick('exact'), p)) : undefined;
   const oracles = await Promise.all(seeds.map((s) => bench.probe(all, s).then((p) => (oracleCount.tick(`seed ${s}`), p))));
   const oracle = oracles.reduce((b, p) => (p.score > b.score ? p : b));
-  const stability = oracleStability(oracles, oracle, exactOracle ? await exactOracle : undefined, classes, o.conceptFraction, o.orderingStride);
   endStep('oracle');
 
   // 4. Layer probes and the layer selector.
@@ -137,6 +137,8 @@ export async function analyze(data: AnalyzeData & { source?: Record<string, unkn
   const lcaOnly = (await Promise.all(lcaOnlyPromises)).map(minimalSetResult);
   const ccOnly = await Promise.all(cutsByWidth.get(D)!.map(async (cut) => cutResult(cut, await ccProbes.get(cut)!)));
   endStep('lca');
+
+  const stability = oracleStability(oracles, oracle, exactOracle ? await exactOracle : undefined, classes, o.conceptFraction, o.orderingStride);
 
   // 7. Concept neurons of the kept oracle.
   progress({ step: 'concepts', done: 0, total: 1 });

@@ -29,6 +29,9 @@ export const LCA_PERCENTAGES: readonly number[] = [
 export const ANALYZE_METRICS = ['accuracy', 'f1', 'macroF1', 'mcc'] as const;
 export type AnalyzeMetric = (typeof ANALYZE_METRICS)[number];
 
+/** The exact solver's tolerance inside analyze (see resolveAnalyzeOptions). */
+export const ANALYZE_EXACT_TOL = 1e-4;
+
 export const ANALYZE_DEFAULTS = {
   mode: 'compat',
   seeds: 5,
@@ -167,7 +170,8 @@ export function resolveAnalyzeOptions(options: AnalyzeOptions, cores: number): R
       l1: expectNumber(options.l1 ?? d.l1, 'l1', 0),
       l2: expectNumber(options.l2 ?? d.l2, 'l2', 0),
     },
-    exact: { ...exact },
+    // A looser tolerance than `probe`'s default (1e-6) unless asked: ~3× faster on the oracle; pass exact.tol to tighten.
+    exact: { tol: ANALYZE_EXACT_TOL, ...exact },
     concurrency,
     threads,
   };
