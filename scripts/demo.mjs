@@ -8,15 +8,13 @@
  *      one cluster of its own;
  *   3. neurosieve extract: real activations of the bundled code model (models/tiny-code-mlm) on held-out CPython
  *      sources (data/python-sample), with Python token labels;
- *   4. neurosieve corr on those activations, and how redundant each layer looks at |r| >= 0.7;
- *   5. neurosieve cluster on them at the paper's thresholds 0.1 … 0.9: neurons kept (general redundancy);
- *   6. neurosieve probe on the token-type task (train split, dev for validation), exact and NeuroX-compatible,
- *      neurosieve evaluate on the test split, and neurosieve rank: the concept neurons of each token type
- *      (method.md §4: top neurons at 5% of each class's weight mass), with their layers.
+ *   4. neurosieve analyze on the token-type task: the paper's whole analysis (oracle and its stability over seeds,
+ *      layer probes, LS → CC → LCA, concept neurons with their top words), its summary table, then a few lines
+ *      read from its results file.
  * Outputs go to ./demo-output/ (git-ignored).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -78,71 +76,30 @@ for (const g of truth.groups) {
 }
 console.log(`  clustering at 1 − |r| = 0.3: ${cut.clusters} clusters of ${D} neurons; planted groups found exactly (same members, nothing else): ${exact}/${truth.groups.length}`);
 
-// 3-4. Real activations: the bundled model on held-out sources (first 60k subwords keep the demo under a minute).
+// 3. Real activations: the bundled model on held-out sources (first 60k subwords keep the demo under a minute).
 const acts = join(out, 'activations');
 run(['extract', '--model', join(root, 'models/tiny-code-mlm'), '--source', join(root, 'data/python-sample'), '-o', acts, '--max-tokens', '60000', '--overwrite']);
-const realCorr = join(out, 'tokens-corr.npy');
-run(['corr', join(acts, 'tokens/activations-*.npy'), '-o', realCorr]);
-const manifest = JSON.parse(readFileSync(join(acts, 'manifest.json'), 'utf8'));
-const real = JSON.parse(readFileSync(`${realCorr}.json`, 'utf8'));
-const R = readNpy(realCorr).data;
-const n = real.neurons;
 
-// 5. General redundancy as the paper measures it: average-linkage clusters of 1 − |r|, one neuron kept per cluster.
-const thresholds = ['0.1', '0.2', '0.3', '0.4', '0.5', '0.6', '0.7', '0.8', '0.9'];
-const realClusters = join(out, 'tokens-clusters.json');
-run(['cluster', realCorr, '--threshold', ...thresholds, '-o', realClusters]);
-const cuts = JSON.parse(readFileSync(realClusters, 'utf8')).cuts;
+// 4. The paper's whole analysis on the token-type task: every word of the extraction, split 90/10 as the
+// reference scripts split (seed 7361); oracle over 5 seeds and an exact oracle, layer probes, LS → CC → LCA at
+// the paper's thresholds and deltas, concept neurons. It prints the summary table itself.
+const analysis = join(out, 'analysis.json');
+run(['analyze', acts, '--splits', 'compat', '-o', analysis]);
+const results = JSON.parse(readFileSync(analysis, 'utf8'));
 
-// 6. Task-specific analysis. The split labels are class ids into the manifest's label list: give them their names.
-const task = manifest.tokens;
-const split = (name) => {
-  const s = task.splits[name];
-  const labels = join(out, `tokens-${name}-labels.json`);
-  writeFileSync(labels, JSON.stringify({ labels: Array.from(readNpy(join(acts, s.labels)).data), classes: task.labels }));
-  return { activations: join(acts, s.activations), labels };
-};
-const [train, dev, test] = ['train', 'dev', 'test'].map(split);
-const probes = {};
-for (const [mode, extra] of [['exact', []], ['compat', ['--epochs', '10', '--l1', '1e-5', '--l2', '1e-5']]]) {
-  const probe = join(out, `probe-${mode}.json`);
-  run(['probe', train.activations, '--labels', train.labels, '--validation-activations', dev.activations, '--validation-labels', dev.labels, '--mode', mode, ...extra, '-o', probe]);
-  const metrics = join(out, `probe-${mode}-test.json`);
-  run(['evaluate', probe, test.activations, '--labels', test.labels, '-o', metrics]);
-  probes[mode] = { probe: JSON.parse(readFileSync(probe, 'utf8')), test: JSON.parse(readFileSync(metrics, 'utf8')) };
-}
-const concepts = join(out, 'concept-neurons.json');
-run(['rank', join(out, 'probe-exact.json'), '--selection', 'top', '--fraction', '0.05', '-o', concepts]);
-const perClass = JSON.parse(readFileSync(concepts, 'utf8')).perClass;
-
-// The summary of the real-activation steps.
-const layerOf = (i) => manifest.blocks.find((b) => i >= b.offset && i < b.offset + b.width).name;
 const pct = (v) => `${(100 * v).toFixed(1)}%`;
-const exactSolver = probes.exact.probe.solver;
+const { data: task, stability, concepts } = results;
 console.log('\nSummary (real activations)');
-console.log(`  ${real.count} words × ${n} neurons from ${manifest.sources.length} held-out source files (${Math.round(manifest.tokensPerSecond)} tokens/s)`);
-console.log(`  zero-variance neurons: ${real.zeroVariance.length}`);
-// General redundancy at a glance: per layer, neurons with a partner |r| >= 0.7 in the same layer / anywhere else.
-for (const block of manifest.blocks) {
-  let within = 0;
-  let elsewhere = 0;
-  for (let i = block.offset; i < block.offset + block.width; i++) {
-    let w = false;
-    let e = false;
-    for (let j = 0; j < n && !(w && e); j++) {
-      if (j === i || Math.abs(R[i * n + j]) < 0.7) continue;
-      if (j >= block.offset && j < block.offset + block.width) w = true;
-      else e = true;
-    }
-    within += w;
-    elsewhere += e;
-  }
-  console.log(`  ${block.name}: ${within}/${block.width} neurons have a partner with |r| >= 0.7 in the same layer, ${elsewhere}/${block.width} in another layer`);
+console.log(`  ${task.rows.train} train / ${task.rows.dev} dev words × ${task.neurons} neurons (${task.layers.length} layers of ${task.layers[0].width}); classes ${task.classes.join(', ')}`);
+console.log(`  oracle: dev accuracy ${pct(results.oracle.dev)} (seeds ${stability.seeds.join(', ')}: ${pct(stability.dev.min)} … ${pct(stability.dev.max)}); exact oracle ${pct(stability.exact.dev)}`);
+console.log(`  seeds share ${pct(stability.pairs.mean.topOverlap)} of their top ${stability.topN} neurons on average; the exact oracle shares ${pct(stability.exact.topOverlap)} with the kept one`);
+const cc = results.ccOnly.map((c) => `${c.threshold < 0 ? 'none' : c.threshold}: ${c.neurons.length}`).join(', ');
+console.log(`  neurons kept by correlation clustering of all layers, per threshold: ${cc}`);
+console.log(`  concept neurons (5% of each class's weight mass; top words):`);
+for (const [cls, list] of Object.entries(concepts.perClass)) {
+  const shown = list.slice(0, 3).map((n) => `${n.neuron} (${n.layer}: ${(n.topWords ?? []).slice(0, 3).map((w) => w.word).join(' ')})`);
+  console.log(`    ${cls}: ${shown.join(', ')}${list.length > 3 ? `, … ${list.length} in all` : ''}`);
 }
-console.log(`  neurons kept per threshold (of ${n}): ${cuts.map((c) => `${c.threshold}: ${c.kept}`).join(', ')}`);
-console.log(`  token-type probes (${task.labels.join(', ')}; ${task.splits.train.rows} train / ${task.splits.test.rows} test rows):`);
-console.log(`    exact (elastic net, α = 0.5): test accuracy ${pct(probes.exact.test.accuracy)}, ${exactSolver.nonzeros} non-zero weights of ${task.labels.length * n}`);
-console.log(`    NeuroX-compatible (Adam, 10 epochs): test accuracy ${pct(probes.compat.test.accuracy)}`);
-console.log(`  concept neurons (5% of each class's weight mass, exact probe):`);
-for (const [cls, ids] of Object.entries(perClass)) console.log(`    ${cls}: ${ids.map((i) => `${i} (${layerOf(i)})`).join(', ')}`);
+for (const w of results.warnings) console.log(`  warning: ${w}`);
+console.log(`  analysis: ${results.timings.probes} probes in ${results.timings.seconds.total} s; results in ${analysis}`);
 console.log(`  outputs in ${out}`);

@@ -1,7 +1,10 @@
 /**
  * Every probe `analyze` trains goes through one bench: a neuron subset (original ids, in feature order) and a
  * seed in, the trained weights and their dev and test metrics out. The bench
- *  - reads the held matrices in place (column views; the exact solver gets a gathered copy of its subset),
+ *  - reads the held matrices in place (column views), except for small subsets: a minibatch of a view reads
+ *    whole rows of X to gather a few columns, so a probe on k ≪ D neurons would cost ~10 passes over X (one
+ *    per epoch); below k = D / (8 · concurrency) its columns are copied out once (all copies together stay under
+ *    X / 8), which gives the same bytes. The exact solver always gets a copy of its subset,
  *  - runs at most `concurrency` probes at once, each on `threads` threads (results never depend on either:
  *    each probe is deterministic and independent of the others),
  *  - remembers every probe by (columns, seed), so a subset the pipeline asks for twice (the last incremental
@@ -13,7 +16,7 @@ import { runJob } from '../core/native-job.js';
 import { native } from '../core/native.js';
 import { computeMetrics, type Metrics } from '../probe/metrics.js';
 import { predictLinear, predictOnView } from '../probe/linear-predict.js';
-import { trainCompatOnView } from '../probe/train-compat.js';
+import { trainCompat, trainCompatOnView } from '../probe/train-compat.js';
 import { trainExact } from '../probe/train-exact.js';
 import type { HeldData, HeldPart } from './held-data.js';
 import type { AnalyzeMetric, ResolvedAnalyzeOptions } from './options.js';
@@ -99,7 +102,11 @@ export class ProbeBench {
     const all = this.isAll(columns);
     const view = (part: HeldPart) => (all ? { x: part.x, rows: part.rows, cols: k, y: part.y } : { x: part.x, rows: part.rows, cols: k, y: part.y, stride: data.D, columns });
     let trained: { weight: Float32Array; bias: Float32Array };
-    if (mode === 'compat') {
+    const small = !all && k * 8 * o.concurrency <= data.D;
+    if (mode === 'compat' && small) {
+      const x = await this.gather(data.train, columns);
+      trained = await trainCompat({ x, rows: data.train.rows, cols: k, y: data.train.y }, C, { ...o.compat, seed }, { threads: o.threads, ...(this.signal ? { signal: this.signal } : {}) });
+    } else if (mode === 'compat') {
       const v = view(data.train) as Parameters<typeof trainCompatOnView>[0];
       trained = await trainCompatOnView(v, C, { ...o.compat, seed }, { threads: o.threads, ...(this.signal ? { signal: this.signal } : {}) });
     } else {
