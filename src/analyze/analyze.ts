@@ -1,7 +1,8 @@
 /**
  * `analyze`: the seed paper's whole experiment (method.md §5, Dalvi et al. 2020's LS → CC → LCA pipeline, with
  * concept neurons and the stability of the ranking) in one process:
- *   1. hold the data (held-data.ts): X loaded once, split (given dev, or the reference's 90/10 shuffle), z-scored;
+ *   1. hold the data (held-data.ts): X loaded once, split (given dev, or the reference's 90/10 shuffle),
+ *      optionally balanced, z-scored;
  *   2. the Pearson matrix of the train rows, once (correlation-cuts.ts);
  *   3. the oracle on all neurons from `seeds` seeds, the best on dev kept; the seeds' agreement and, in compat
  *      mode, an exact oracle beside it (stability.ts);
@@ -74,7 +75,7 @@ export async function analyze(data: AnalyzeData & { source?: Record<string, unkn
   };
 
   progress({ step: 'load', done: 0, total: 1 });
-  const held: HeldData = await holdData(data, o.zscore, o.threads * o.concurrency, signal);
+  const held: HeldData = await holdData(data, o.zscore, o.threads * o.concurrency, signal, o.balance ? o.seed : undefined);
   const { D, classes, layers } = held;
   const C = classes.length;
   if (o.metric === 'f1' && C !== 2) throw new NeurosieveError('E_ARGUMENT', `Expected a binary task (2 classes) for metric 'f1' but received ${C} classes (${classes.join(', ')}); use 'macroF1'`);

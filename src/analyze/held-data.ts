@@ -4,7 +4,8 @@
  *
  * Memory: one copy of X. Without a dev set, the train rows are split as the reference scripts split them
  * (shuffle with seed 7361, first 90% train, last 10% dev: src/split/split-rows.ts) by permuting the loaded
- * matrix's rows in place, so train and dev are two ranges of one buffer. z-scoring (method.md §1: the train
+ * matrix's rows in place, so train and dev are two ranges of one buffer. Balancing (NeuroX's random
+ * undersampling, seeded) moves the kept rows to the front in the same way. z-scoring (method.md §1: the train
  * mean and std, applied to every split) also runs in place. Every probe then reads column views of these
  * buffers (native/src/probe/feature_view.h).
  */
@@ -16,7 +17,7 @@ import { loadActivations, type LoadedActivations } from '../io/load.js';
 import { labelsFor } from '../probe/train.js';
 import type { ActivationsInput } from '../probe/train.js';
 import type { Labels } from '../probe/labels.js';
-import { compatSplit, COMPAT_SEED } from '../split/split-rows.js';
+import { balance, compatSplit, COMPAT_SEED } from '../split/split-rows.js';
 import type { Dataset } from '../types.js';
 
 /** A block of columns: one layer (method.md §1: columns [l·H, (l+1)·H) are layer l). */
@@ -43,8 +44,8 @@ export interface HeldData {
   test?: HeldPart;
   /** The word (or sentence) of each train row, when the inputs carry them: top words of concept neurons. */
   words?: string[];
-  /** How dev was obtained: given, or the reference's split of the train rows. */
-  split: { kind: 'given' } | { kind: 'compat'; seed: number; trainFraction: number };
+  /** How dev was obtained (given, or the reference's split of the train rows), and the balancing, if any. */
+  split: ({ kind: 'given' } | { kind: 'compat'; seed: number; trainFraction: number }) & { balanced?: { seed: number; train: number; dev: number } };
   /** The train statistics every split was z-scored with; absent when zscore is off. */
   zscore?: { mean: Float64Array; std: Float64Array };
 }
@@ -96,8 +97,29 @@ function layersOf(spec: AnalyzeData['layers'], D: number, fileLayers: number): L
   return Array.from({ length: D / H }, (_, l) => ({ name: `layer ${l}`, offset: l * H, width: H }));
 }
 
-/** Loads, splits and z-scores the inputs (see the file comment). */
-export async function holdData(data: AnalyzeData, zscore: boolean, threads: number, signal?: AbortSignal): Promise<HeldData> {
+/**
+ * The rows of `part` that random undersampling keeps (split/split-rows.ts `balance`, NeuroX's), moved to the
+ * front of its buffer in place; the part shrinks to them. Returns the kept rows' old positions.
+ */
+async function balancePart(part: HeldPart, D: number, classes: number, seed: number): Promise<{ part: HeldPart; kept: Uint32Array }> {
+  const kept = balance(part.y, classes, { seed });
+  if (kept.length === part.rows) return { part, kept };
+  const order = new Uint32Array(part.rows);
+  const inKept = new Uint8Array(part.rows);
+  order.set(kept);
+  for (const i of kept) inKept[i] = 1;
+  let o = kept.length;
+  for (let i = 0; i < part.rows; i++) if (!inKept[i]) order[o++] = i;
+  await runJob(() => native().permuteRows(part.x, part.rows, D, order));
+  const y = Int32Array.from(kept, (i) => part.y[i]!);
+  return { part: { x: part.x.subarray(0, kept.length * D), rows: kept.length, y }, kept };
+}
+
+/**
+ * Loads, splits, balances (when `balanceSeed` is given: train and dev each undersampled to their smallest class)
+ * and z-scores the inputs (see the file comment).
+ */
+export async function holdData(data: AnalyzeData, zscore: boolean, threads: number, signal?: AbortSignal, balanceSeed?: number): Promise<HeldData> {
   if (typeof data !== 'object' || data === null || typeof data.train !== 'object' || data.train === null) {
     throw new NeurosieveError('E_ARGUMENT', `Expected { train: { activations, labels }, dev?, test?, layers? } for analyze but received ${String(data)}`);
   }
@@ -136,6 +158,14 @@ export async function holdData(data: AnalyzeData, zscore: boolean, threads: numb
       dev: { x: train.x.subarray(n * D), rows: train.rows - n, y: y.subarray(n) },
       split: { kind: 'compat', seed: COMPAT_SEED, trainFraction: 0.9 },
     };
+  }
+  if (balanceSeed !== undefined) {
+    const t = await balancePart(held.train, D, classes.length, balanceSeed);
+    const d = await balancePart(held.dev, D, classes.length, balanceSeed);
+    if (words) words = Array.from(t.kept, (i) => words![i]!);
+    held.train = t.part;
+    held.dev = d.part;
+    held.split = { ...held.split, balanced: { seed: balanceSeed, train: t.part.rows, dev: d.part.rows } };
   }
   if (data.test) {
     const test = await load(data.test.activations, 'test', signal);

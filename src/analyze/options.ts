@@ -69,6 +69,8 @@ export interface AnalyzeOptions {
   metric?: AnalyzeMetric;
   /** z-score every neuron with the train mean and std before anything else (default true). */
   zscore?: boolean;
+  /** Undersample train and dev, each to its smallest class (NeuroX's balancing, seeded with `seed`; default off). */
+  balance?: boolean;
   /** The kept member of a cluster: 'random' (seeded, as the reference) or 'central'. */
   representative?: Representative;
   linkage?: LinkageMethod;
@@ -106,6 +108,7 @@ export interface ResolvedAnalyzeOptions {
   lcaPercentages: number[];
   metric: AnalyzeMetric;
   zscore: boolean;
+  balance: boolean;
   representative: Representative;
   linkage: LinkageMethod;
   conceptFraction: number;
@@ -119,7 +122,7 @@ export interface ResolvedAnalyzeOptions {
 }
 
 const KEYS = [
-  'mode', 'seeds', 'seed', 'thresholds', 'deltas', 'lcaPercentages', 'metric', 'zscore', 'representative', 'linkage',
+  'mode', 'seeds', 'seed', 'thresholds', 'deltas', 'lcaPercentages', 'metric', 'zscore', 'balance', 'representative', 'linkage',
   'conceptFraction', 'topWords', 'orderingStride', 'compareExact', 'optimizer', 'learningRate', 'epochs', 'batchSize', 'l1', 'l2',
   'exact', 'concurrency', 'threads', 'onProgress', 'signal',
 ] as const;
@@ -156,6 +159,7 @@ export function resolveAnalyzeOptions(options: AnalyzeOptions, cores: number): R
     lcaPercentages: numberList(options.lcaPercentages ?? [...LCA_PERCENTAGES], 'lcaPercentages', Number.MIN_VALUE, 1).sort((a, b) => a - b),
     metric: expectOneOf(options.metric ?? d.metric, 'metric', ANALYZE_METRICS),
     zscore: expectBoolean(options.zscore ?? d.zscore, 'zscore'),
+    balance: expectBoolean(options.balance ?? false, 'balance'),
     representative: expectOneOf(options.representative ?? d.representative, 'representative', REPRESENTATIVES),
     linkage: expectOneOf(options.linkage ?? d.linkage, 'linkage', LINKAGE_METHODS),
     conceptFraction: expectNumber(options.conceptFraction ?? d.conceptFraction, 'conceptFraction', 0, 1, true),

@@ -35,6 +35,7 @@ export const analyzeSpec: CommandSpec = {
     choice('metric', ANALYZE_METRICS, d.metric, 'the score decisions are made on'),
     { name: 'zscore', kind: 'boolean', help: 'z-score neurons with the train statistics (default, except for a seed config)' },
     { name: 'no-zscore', kind: 'boolean', help: 'use raw activations (the seed sentence pipeline)' },
+    { name: 'balance', kind: 'boolean', help: 'undersample train and dev, each to its smallest class (NeuroX, seeded with --seed)' },
     choice('representative', REPRESENTATIVES, d.representative, 'the kept member of a cluster: seeded random, or most central'),
     choice('linkage', LINKAGE_METHODS, d.linkage, 'clustering linkage'),
     { name: 'concept-fraction', kind: 'number', value: 'p', help: `concept neurons: share of each class's weight mass (default ${d.conceptFraction})` },
