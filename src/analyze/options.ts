@@ -9,7 +9,7 @@ import { NeurosieveError } from '../core/errors.js';
 import { expectBoolean, expectInteger, expectNumber, expectOneOf, expectOptions, expectThreads, fail } from '../core/validate.js';
 import { LINKAGE_METHODS, type LinkageMethod } from '../cluster/linkage.js';
 import { REPRESENTATIVES, type Representative } from '../cluster/correlation-clusters.js';
-import { COMPAT_DEFAULTS, OPTIMIZERS } from '../probe/train-compat.js';
+import { COMPAT_DEFAULTS, OPTIMIZERS, resolveCompatOptions } from '../probe/train-compat.js';
 import { PROBE_MODES } from '../probe/train.js';
 import type { ExactOptions } from '../probe/train-types.js';
 import type { AnalyzeProgress } from './progress.js';
@@ -138,6 +138,14 @@ function numberList(v: unknown, name: string, min: number, max: number, allow?: 
   return [...v];
 }
 
+/** The compat probe settings: analyze's defaults (Dalvi et al. 2020's batch and λ), checked by the trainer's own rules. */
+function compatSettings(options: AnalyzeOptions): ResolvedAnalyzeOptions['compat'] {
+  const d = ANALYZE_DEFAULTS;
+  const given = { optimizer: options.optimizer ?? d.optimizer, learningRate: options.learningRate ?? d.learningRate, epochs: options.epochs ?? d.epochs, batchSize: options.batchSize ?? d.batchSize, l1: options.l1 ?? d.l1, l2: options.l2 ?? d.l2 };
+  const { optimizer, learningRate, epochs, batchSize, l1, l2 } = resolveCompatOptions(given, 'analyze');
+  return { optimizer, learningRate, epochs, batchSize, l1, l2 };
+}
+
 /** AnalyzeOptions checked and completed. `cores` is the machine's (os.availableParallelism) for the defaults. */
 export function resolveAnalyzeOptions(options: AnalyzeOptions, cores: number): ResolvedAnalyzeOptions {
   expectOptions(options, KEYS, 'analyze');
@@ -166,14 +174,7 @@ export function resolveAnalyzeOptions(options: AnalyzeOptions, cores: number): R
     topWords: expectInteger(options.topWords ?? d.topWords, 'topWords', 0, 1000),
     orderingStride: expectInteger(options.orderingStride ?? d.orderingStride, 'orderingStride', 1, 1e6),
     compareExact: expectBoolean(options.compareExact ?? d.compareExact, 'compareExact'),
-    compat: {
-      optimizer: expectOneOf(options.optimizer ?? d.optimizer, 'optimizer', OPTIMIZERS),
-      learningRate: expectNumber(options.learningRate ?? d.learningRate, 'learningRate', 0, Infinity, true),
-      epochs: expectInteger(options.epochs ?? d.epochs, 'epochs', 1, 1_000_000),
-      batchSize: expectInteger(options.batchSize ?? d.batchSize, 'batchSize', 1, 2 ** 31 - 1),
-      l1: expectNumber(options.l1 ?? d.l1, 'l1', 0),
-      l2: expectNumber(options.l2 ?? d.l2, 'l2', 0),
-    },
+    compat: compatSettings(options),
     // A looser tolerance than `probe`'s default (1e-6) unless asked: ~4× faster on the demo's oracle (10 s against
     // 38 s), whose top 50 neurons are the same at both; pass exact.tol to tighten.
     exact: { tol: ANALYZE_EXACT_TOL, ...exact },

@@ -49,7 +49,8 @@ type ResolvedCompat = Pick<NativeCompatOptions, 'optimizer' | 'learningRate' | '
   init: CompatOptions['init'];
 };
 
-function resolveOptions(options: CompatOptions, fn: string, known: readonly string[] = OPTION_KEYS): ResolvedCompat {
+/** CompatOptions checked (unknown keys refused, named after `fn`) and completed with NeuroX's defaults. */
+export function resolveCompatOptions(options: CompatOptions, fn: string, known: readonly string[] = OPTION_KEYS): ResolvedCompat {
   expectOptions(options, known, fn);
   const d = COMPAT_DEFAULTS;
   return {
@@ -107,7 +108,7 @@ export async function trainCompat(
   options: CompatOptions,
   hooks: TrainHooks & { validation?: ProbeData } = {},
 ): Promise<TrainedLinear> {
-  const o = resolveOptions(options ?? {}, 'trainCompat');
+  const o = resolveCompatOptions(options ?? {}, 'trainCompat');
   const h = hooks ?? {};
   expectKnownKeys(h, HOOK_KEYS, 'trainCompat hooks');
   await checkRun(train, classes, o, h);
@@ -150,7 +151,7 @@ export async function trainCompatOnView(
   options: CompatOptions,
   hooks: Omit<TrainHooks, 'backend'> & { validation?: ProbeView } = {},
 ): Promise<TrainedLinear> {
-  const o = resolveOptions(options ?? {}, 'trainCompat');
+  const o = resolveCompatOptions(options ?? {}, 'trainCompat');
   checkInitShape(o, classes, train.cols);
   return run(train, classes, o, hooks);
 }
@@ -241,7 +242,7 @@ export async function gridSearchCompat(
     }
   }
   const { l1Grid, l2Grid, ...rest } = opts;
-  const base = resolveOptions(rest, 'gridSearchCompat', [...OPTION_KEYS, 'l1Grid', 'l2Grid']);
+  const base = resolveCompatOptions(rest, 'gridSearchCompat', [...OPTION_KEYS, 'l1Grid', 'l2Grid']);
   const grid = (g: unknown, name: string): number[] => {
     if (g === undefined) return [...PAPER_GRID];
     if (!Array.isArray(g) || g.length === 0 || !g.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
