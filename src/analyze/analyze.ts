@@ -44,6 +44,15 @@ function countsOf(part: HeldPart, C: number): number[] {
   return counts;
 }
 
+/**
+ * A promise awaited later, after others: if it fails first (a cancelled run fails everywhere at once), Node must
+ * not treat the failure as unhandled; the await that comes later still sees it.
+ */
+function awaitedLater<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}
+
 function cutResult(cut: PrefixCut, probe: ProbeOutcome): CutResult {
   return { threshold: cut.threshold, neurons: Array.from(cut.kept), clusters: cut.clusters, largest: cut.largest, ...scored(probe) };
 }
@@ -95,7 +104,7 @@ export async function analyze(data: AnalyzeData & { source?: Record<string, unkn
   const withExact = o.mode === 'compat' && o.compareExact;
   const oracleCount = counter('oracle', seeds.length + (withExact ? 1 : 0));
   // The exact oracle only feeds the stability report: it trains beside the rest of the pipeline.
-  const exactOracle = withExact ? bench.probe(all, 0, 'exact').then((p) => (oracleCount.tick('exact'), p)) : undefined;
+  const exactOracle = withExact ? awaitedLater(bench.probe(all, 0, 'exact').then((p) => (oracleCount.tick('exact'), p))) : undefined;
   const oracles = await Promise.all(seeds.map((s) => bench.probe(all, s).then((p) => (oracleCount.tick(`seed ${s}`), p))));
   const oracle = oracles.reduce((b, p) => (p.score > b.score ? p : b));
   endStep('oracle');
@@ -113,7 +122,7 @@ export async function analyze(data: AnalyzeData & { source?: Record<string, unkn
   for (const k of widths) cutsByWidth.set(k, await prefixCuts(corr, D, k, o, signal));
   const ccProbe = (cut: PrefixCut) => bench.probe(cut.kept, oracle.seed).then((p) => (ccCount.tick(`t = ${cut.threshold}`), p));
   const ccProbes = new Map<PrefixCut, Promise<ProbeOutcome>>();
-  for (const cuts of cutsByWidth.values()) for (const cut of cuts) ccProbes.set(cut, ccProbe(cut));
+  for (const cuts of cutsByWidth.values()) for (const cut of cuts) ccProbes.set(cut, awaitedLater(ccProbe(cut)));
   await Promise.all(ccProbes.values());
   endStep('cc');
 
@@ -131,9 +140,9 @@ export async function analyze(data: AnalyzeData & { source?: Record<string, unkn
       const lca = await search(base, deltaN, `δ_L ${deltaL}%, t = ${cut.threshold}`);
       return { deltaL, deltaN, layer: ls[i]!.layer, cc: cutResult(cut, base), lca: minimalSetResult(lca) };
     });
-  });
+  }).map(awaitedLater);
   const deltaNs = [...new Set(o.deltas.map(([, n]) => n))];
-  const lcaOnlyPromises = deltaNs.map((deltaN) => search(oracle, deltaN, `LCA only, δ_N ${deltaN}%`));
+  const lcaOnlyPromises = deltaNs.map((deltaN) => awaitedLater(search(oracle, deltaN, `LCA only, δ_N ${deltaN}%`)));
   const pipeline = await Promise.all(pipelinePromises);
   const lcaOnly = (await Promise.all(lcaOnlyPromises)).map(minimalSetResult);
   const ccOnly = await Promise.all(cutsByWidth.get(D)!.map(async (cut) => cutResult(cut, await ccProbes.get(cut)!)));

@@ -51,8 +51,10 @@ export async function layerProbes(
   const track = <T>(p: Promise<T>) => p.then((v) => (done(), v));
   const independent = layers.map((l) => track(bench.probe(range(l.offset, l.offset + l.width), seed)));
   const incremental = layers.map((l) => track(bench.probe(range(0, l.offset + l.width), seed)));
-  const ind = await Promise.all(independent);
-  const inc = await Promise.all(incremental);
+  // One Promise.all over both, so a failure in either is handled at once.
+  const both = await Promise.all([...independent, ...incremental]);
+  const ind = both.slice(0, layers.length);
+  const inc = both.slice(layers.length);
   return {
     independent: ind.map((p, l) => scoreRow(l, layers[l]!.name, p)),
     incremental: inc.map((p, l) => scoreRow(l, `${layers[0]!.name} … ${layers[l]!.name}`, p)),
