@@ -2,7 +2,7 @@
 // prints the summary. See bench/README.md for what each column means.
 //
 //   node bench/run.mjs [--quick] [--skip-1e9] [--no-numpy] [--no-js] [--no-extract] [--no-webgpu] [--no-clustering] [--clustering-50k]
-//                      [--no-probe-compat]
+//                      [--no-probe-compat] [--no-probe] [--no-analyze]
 //
 //   --quick       D = 1,024 only: skips D = 9,984 and the 1e9-activation memory run (NEUROSIEVE_BENCH_QUICK=1)
 //   --skip-1e9    skips the 1e9-activation memory run only (NEUROSIEVE_BENCH_SKIP_1E9=1)
@@ -12,6 +12,8 @@
 //   --clustering-50k  adds the n = 50,000 peak-RSS run (10 GB of temporary input, several minutes)
 //   --no-probe-compat skips bench/probe-compat.mjs (compatible probe trainer vs a numpy Adam loop; T = 4,000, D = 1,024 with --quick)
 //   --no-probe    skips bench/probe.mjs (exact probe vs scikit-learn saga; T = 20,000, D = 1,024; 4,000 × 256 with --quick)
+//   --no-analyze  skips bench/analyze.mjs (`neurosieve analyze` at the demo size and at 9,984 × 20,000 vs a reference-style
+//                 numpy/scipy/torch peer; with --quick: synthetic 6,000 × 1,280 only)
 // Temporary data go to $NEUROSIEVE_BENCH_TMP or the OS temp directory and are deleted at the end.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +31,7 @@ const root = resolve(here, '..');
 const resultsDir = join(here, 'results');
 const GiB = 2 ** 30;
 
-const FLAGS = ['--quick', '--skip-1e9', '--no-numpy', '--no-js', '--no-extract', '--no-webgpu', '--no-clustering', '--clustering-50k', '--no-probe-compat', '--no-probe', '--help'];
+const FLAGS = ['--quick', '--skip-1e9', '--no-numpy', '--no-js', '--no-extract', '--no-webgpu', '--no-clustering', '--clustering-50k', '--no-probe-compat', '--no-probe', '--no-analyze', '--help'];
 const args = process.argv.slice(2);
 for (const a of args) {
   if (!FLAGS.includes(a)) {
@@ -213,6 +215,16 @@ try {
     writeFileSync(join(resultsDir, 'probe.md'), probe.markdown + '\n');
   }
   save('probe', { machine, ...probe });
+
+  // 9. The whole analysis (neurosieve analyze) against a reference-style peer (bench/analyze.mjs).
+  let analyzeBench = { skipped: '--no-analyze' };
+  if (!args.includes('--no-analyze')) {
+    log('\n== analyze ==');
+    const { runAnalyzeBench } = await import(pathToFileURL(join(here, 'analyze.mjs')).href);
+    analyzeBench = await runAnalyzeBench({ quick, peer: !args.includes('--no-numpy'), log, dir });
+    writeFileSync(join(resultsDir, 'analyze.md'), `# analyze\n\n${analyzeBench.markdown}\n`);
+  }
+  save('analyze', { machine, ...analyzeBench, markdown: undefined });
   machine.loadAverageAtEnd = loadavg();
 
   // ---- summary ----------------------------------------------------------------------------------------------------
@@ -238,6 +250,7 @@ try {
   for (const t of clustering.targets ?? []) targets.push(t);
   for (const t of probeCompat.targets ?? []) targets.push(t);
   for (const t of probe.targets ?? []) targets.push({ target: `${t.what}: ${t.target}`, measured: t.measured, pass: t.met });
+  for (const t of analyzeBench.targets ?? []) targets.push(t);
   if (!memory.skipped) {
     targets.push({ target: '1e9 activations (T = 100,000, D = 9,984) in ≤ 1.5 GiB peak RSS', measured: `${fmt(memory.peakRssBytes / GiB, 2)} GiB`, pass: memory.pass });
   }
@@ -340,8 +353,12 @@ try {
     '',
     probe.skipped ? `Not run: ${probe.skipped}.` : probe.markdown,
     '',
+    '## The whole analysis (`neurosieve analyze`) vs a reference-style peer',
+    '',
+    analyzeBench.skipped ? `Not run: ${analyzeBench.skipped}.` : analyzeBench.markdown,
+    '',
   ].join('\n');
-  save('summary', { machine, quick, syrk: { kernel: syrk.kernel, peak: syrk.peak, rows: syrk.rows }, numpy: numpyInfo, correlation: corr.rows, agreement: corr.agreement, memory, extract, clustering, probeCompat: { ...probeCompat, markdown: undefined }, probe, targets });
+  save('summary', { machine, quick, syrk: { kernel: syrk.kernel, peak: syrk.peak, rows: syrk.rows }, numpy: numpyInfo, correlation: corr.rows, agreement: corr.agreement, memory, extract, clustering, probeCompat: { ...probeCompat, markdown: undefined }, probe, analyze: { ...analyzeBench, markdown: undefined }, targets });
   writeFileSync(join(resultsDir, 'summary.md'), md);
   console.log('\n' + md);
   log(`results in ${relative(process.cwd(), resultsDir) || '.'}/ (summary.md, *.json)`);

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Installs the reference peers `npm run bench` compares neurosieve with: Debian's numpy (numpy.corrcoef on OpenBLAS),
-# scipy and scikit-learn. Idempotent: packages already installed are left as they are. Needs root (or sudo).
+# scipy and scikit-learn, and Debian's PyTorch (python3-torch, the NeuroX probe of bench/peers/analyze_reference.py; that
+# peer falls back to a numpy loop without it; NEUROSIEVE_BENCH_NO_TORCH=1 leaves it out, ~180 packages).
+# Idempotent: packages already installed are left as they are. Needs root (or sudo).
 #
 #   sudo scripts/install-bench-peers.sh
 #
@@ -8,6 +10,9 @@
 set -eu
 
 PACKAGES="python3-numpy python3-scipy python3-sklearn libopenblas0-pthread"
+if [ "${NEUROSIEVE_BENCH_NO_TORCH:-0}" != "1" ]; then
+  PACKAGES="$PACKAGES python3-torch"
+fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "install-bench-peers: apt-get not found: install numpy (with OpenBLAS), scipy and scikit-learn for /usr/bin/python3 yourself" >&2
