@@ -10,7 +10,6 @@
  * (method.md §6b). Here every threshold cuts the same linkage of the LS-selected neurons, and kept positions are
  * mapped to neuron ids through that one subset.
  */
-import { callNativeSync } from '../core/errors.js';
 import { runJob } from '../core/native-job.js';
 import { native } from '../core/native.js';
 import { defaultChunkRows } from '../io/chunk-rows.js';
@@ -29,22 +28,14 @@ export interface PrefixCut {
   largest: number;
 }
 
-/** Pearson r of every pair of neurons over the train rows: row-major D × D float32, zero-variance neurons r = 0. */
+/**
+ * Pearson r of every pair of neurons over the train rows: row-major D × D float32, zero-variance neurons r = 0.
+ * Built natively over the co-moment triangle's own memory, so the peak is X + one D × D matrix.
+ */
 export async function trainCorrelation(data: HeldData, threads: number, signal?: AbortSignal): Promise<{ corr: Float32Array; zeroVariance: number[] }> {
   const { D, train } = data;
-  const s = await runJob(() => native().comoments(train.x, train.rows, D, defaultChunkRows(D), threads), signal);
-  const zeroVariance: number[] = [];
-  for (let i = 0, diag = 0; i < D; diag += D - i, i++) if (!(s.comoment[diag]! > 0)) zeroVariance.push(i);
-  const corr = callNativeSync(() => native().correlationFromComoments(s.comoment, D, threads));
-  return { corr, zeroVariance };
-}
-
-/** The top-left k × k block of a D × D matrix (k row copies). */
-function leadingBlock(corr: Float32Array, D: number, k: number): Float32Array {
-  if (k === D) return corr;
-  const out = new Float32Array(k * k);
-  for (let i = 0; i < k; i++) out.set(corr.subarray(i * D, i * D + k), i * k);
-  return out;
+  const r = await runJob(() => native().comoments(train.x, train.rows, D, defaultChunkRows(D), threads, true), signal);
+  return { corr: r.corr, zeroVariance: Array.from(r.zeroVariance) };
 }
 
 /** The cuts of the prefix of the first k neurons at every threshold of the options (−1 included). */
@@ -53,7 +44,8 @@ export async function prefixCuts(corr: Float32Array, D: number, k: number, o: Re
   const all = Uint32Array.from({ length: k }, (_, j) => j);
   const byThreshold = new Map<number, PrefixCut>([[-1, { threshold: -1, kept: all, clusters: k, largest: 1 }]]);
   if (positive.length > 0 && k >= 2) {
-    const clusters = await correlationClusters(leadingBlock(corr, D, k), {
+    // The prefix's block is read in place from the full matrix (no k × k copy).
+    const clusters = await correlationClusters({ data: corr, n: k, stride: D }, {
       thresholds: positive,
       linkage: o.linkage,
       representative: o.representative,

@@ -123,8 +123,32 @@ function startsWithNpyMagic(path: string): boolean {
   }
 }
 
+/**
+ * The top-left n × n block of a row-major matrix whose rows are `stride` values apart, read in place: the
+ * correlation of the first n neurons without copying them out of the full matrix (what `analyze` clusters).
+ */
+export interface LeadingBlock {
+  data: Float32Array;
+  n: number;
+  stride: number;
+}
+
+/** What correlationClusters reads: a square matrix (in memory or a file), a stats file, or a leading block. */
+export type CorrelationInput = string | Float32Array | Float64Array | LeadingBlock;
+
+function isLeadingBlock(input: unknown): input is LeadingBlock {
+  return typeof input === 'object' && input !== null && (input as LeadingBlock).data instanceof Float32Array;
+}
+
 /** Where the correlations come from, checked before any work starts. */
-export function correlationSource(input: string | Float32Array | Float64Array): NativeCorrSource {
+export function correlationSource(input: CorrelationInput): NativeCorrSource {
+  if (isLeadingBlock(input)) {
+    const { data, n, stride } = input;
+    if (!Number.isInteger(n) || !Number.isInteger(stride) || n < 2 || stride < n || data.length !== stride * stride) {
+      throw new NeurosieveError('E_SHAPE', `Expected the leading n × n block (2 <= n <= stride) of a stride × stride matrix for input but received n = ${n}, stride = ${stride} and ${data.length} values`);
+    }
+    return { kind: 'memory', n, data, stride };
+  }
   if (input instanceof Float32Array || input instanceof Float64Array) {
     const n = Math.round(Math.sqrt(input.length));
     if (n < 2 || n * n !== input.length) {
@@ -188,7 +212,7 @@ function clusterSizes(labels: Int32Array): number[] {
 
 /** Clusters neurons by correlation at every threshold, from one linkage. */
 export async function correlationClusters(
-  input: string | Float32Array | Float64Array,
+  input: CorrelationInput,
   options: CorrelationClustersOptions,
 ): Promise<CorrelationClusters> {
   const d = CLUSTER_DEFAULTS;

@@ -21,8 +21,9 @@ export function subsetSource(source: NativeCorrSource, columns: Uint32Array, thr
   const m = columns.length;
   if (source.kind === 'memory') {
     const out = source.data instanceof Float64Array ? new Float64Array(m * m) : new Float32Array(m * m);
+    const stride = source.stride ?? n; // a leading block of a wider matrix: rows `stride` apart
     for (let i = 0; i < m; i++) {
-      const row = columns[i]! * n;
+      const row = columns[i]! * stride;
       for (let j = 0; j < m; j++) out[i * m + j] = source.data[row + columns[j]!]!;
     }
     return { kind: 'memory', n: m, data: out };

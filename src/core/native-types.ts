@@ -102,7 +102,7 @@ export interface NativeTileComoments {
 
 /** A correlation source for the clustering jobs (native/src/cluster/distances.h). */
 export type NativeCorrSource =
-  | { kind: 'memory'; n: number; data: Float32Array | Float64Array }
+  | { kind: 'memory'; n: number; data: Float32Array | Float64Array; stride?: number }
   | { kind: 'npy'; n: number; path: string; offset: number; dtype: 'f4' | 'f8' }
   | { kind: 'stats'; n: number; path: string; offset: number };
 
@@ -202,6 +202,8 @@ export interface NativeAddon extends NativeAddonRows, NativeAddonRank, NativeAdd
   correlate(options: NativeCorrelateOptions, onProgress: (p: NativeCorrelateProgress) => void): NativeJob<NativeCorrelateResult>;
   /** The same statistics of a finite row-major matrix in memory, folded in chunks of chunkRows rows. */
   comoments(x: Float32Array, rows: number, cols: number, chunkRows: number, threads: number): NativeJob<NativeComoments>;
+  /** The same, turned into the D × D float32 Pearson matrix over the co-moment's own buffer. */
+  comoments(x: Float32Array, rows: number, cols: number, chunkRows: number, threads: number, asCorrelation: true): NativeJob<{ count: number; corr: Float32Array; zeroVariance: Float64Array }>;
   /** Chan et al. (1982) pairwise merge of two co-moment states of the same width. */
   mergeComoments(a: NativeComoments, b: NativeComoments): NativeComoments;
   /** Pearson r as a full symmetric float32 D×D matrix; zero-variance neurons get r = 0 off the diagonal and 1 on it. */

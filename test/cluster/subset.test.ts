@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeStats, correlationClusters, correlationFromStats, writeStats } from '../../src/index.js';
 import { npyBytes, prng, randn } from '../helpers/formats.js';
-import { TEST_SEED } from '../helpers/planted.js';
+import { planted, referenceCorrelation, TEST_SEED } from '../helpers/planted.js';
 import { scratchDir } from '../helpers/tmp.js';
 
 console.log(`subset.test.ts seed ${TEST_SEED} (set NEUROSIEVE_TEST_SEED to reproduce)`);
@@ -109,3 +109,27 @@ function write(name: string, a: Float32Array | Float64Array, dtype: 'float32' | 
   writeFileSync(path, npyBytes(a, [n, n], dtype));
   return path;
 }
+
+describe('leading blocks', () => {
+  it('clustering the top-left k × k block of a matrix in place gives the Z of the copied block, with and without columns', async () => {
+    const D = 40;
+    const k = 27;
+    const { x } = planted(400, D, TEST_SEED + 5);
+    const corr = Float32Array.from(referenceCorrelation(x, 400, D).r);
+    const block = new Float32Array(k * k);
+    for (let i = 0; i < k; i++) block.set(corr.subarray(i * D, i * D + k), i * k);
+    const options = { thresholds: [0.2, 0.6], backend: 'native' as const };
+    const inPlace = await correlationClusters({ data: corr, n: k, stride: D }, options);
+    const copied = await correlationClusters(block, options);
+    expect(Array.from(inPlace.linkage)).toEqual(Array.from(copied.linkage));
+    expect(inPlace.cuts.map((c) => c.kept)).toEqual(copied.cuts.map((c) => c.kept));
+    const columns = [3, 26, 0, 11, 5];
+    const sub = await correlationClusters({ data: corr, n: k, stride: D }, { ...options, columns });
+    const subCopied = await correlationClusters(block, { ...options, columns });
+    expect(Array.from(sub.linkage)).toEqual(Array.from(subCopied.linkage));
+    await expect(correlationClusters({ data: corr, n: D + 1, stride: D }, options)).rejects.toMatchObject({
+      code: 'E_SHAPE',
+      message: `Expected the leading n × n block (2 <= n <= stride) of a stride × stride matrix for input but received n = ${D + 1}, stride = ${D} and ${D * D} values`,
+    });
+  });
+});

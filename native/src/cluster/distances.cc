@@ -37,10 +37,13 @@ void read_square_rows(const CorrSource& src, const File* file, int64_t i0, int64
   const int64_t n = src.n;
   const size_t count = static_cast<size_t>((i1 - i0) * n);
   const float* f32 = nullptr;
+  int64_t ld = n;  // values between the rows f32 points to
   if (src.kind == CorrSource::Kind::MemoryF32) {
-    f32 = src.f32 + i0 * n;
+    ld = src.stride ? src.stride : n;
+    f32 = src.f32 + i0 * ld;
   } else if (src.kind == CorrSource::Kind::MemoryF64) {
-    std::memcpy(blk, src.f64 + i0 * n, count * sizeof(double));
+    const int64_t s = src.stride ? src.stride : n;
+    for (int64_t i = i0; i < i1; ++i) std::memcpy(blk + (i - i0) * n, src.f64 + i * s, static_cast<size_t>(n) * sizeof(double));
   } else if (src.file_f64) {
     file->pread_exact(blk, count * sizeof(double), src.offset + static_cast<uint64_t>(i0 * n) * 8, "correlation rows");
   } else {
@@ -53,7 +56,7 @@ void read_square_rows(const CorrSource& src, const File* file, int64_t i0, int64
   pool.parallel_for(static_cast<size_t>(i1 - i0), [&](size_t t, size_t) {
     double* row = blk + t * n;
     if (f32) {
-      const float* in = f32 + t * n;
+      const float* in = f32 + static_cast<int64_t>(t) * ld;
       for (int64_t j = 0; j < n; ++j) row[j] = in[j];
     }
     for (int64_t j = 0; j < n; ++j) {

@@ -33,8 +33,9 @@ namespace ns {
 struct CorrSource {
   enum class Kind { MemoryF32, MemoryF64, NpyFile, StatsFile } kind = Kind::MemoryF32;
   int64_t n = 0;
-  const float* f32 = nullptr;   // MemoryF32: row-major n x n
+  const float* f32 = nullptr;   // MemoryF32: row-major, rows `stride` apart; the source is its top-left n x n
   const double* f64 = nullptr;  // MemoryF64
+  int64_t stride = 0;           // Memory*: values per row of the array (0: n). A leading block is read in place.
   std::string path;             // NpyFile / StatsFile
   uint64_t offset = 0;          // NpyFile: first data byte; StatsFile: first byte of the packed co-moment
   bool file_f64 = false;        // NpyFile: '<f8' instead of '<f4'

@@ -109,7 +109,8 @@ struct LinkageJob : ClusterJob {
   }
 };
 
-// { kind: 'memory' | 'npy' | 'stats', n, data?: Float32Array | Float64Array, path?, offset?, dtype?: 'f4' | 'f8' }
+// { kind: 'memory' | 'npy' | 'stats', n, data?: Float32Array | Float64Array, stride?, path?, offset?, dtype?: 'f4' | 'f8' }
+// (memory with stride: the top-left n x n block of a row-major array whose rows are `stride` values apart)
 // The source's JS array, if any, is appended to `keep` (the job holds it until it ends).
 CorrSource parse_source(const Napi::Value& v, std::vector<Napi::Object>& keep) {
   if (!v.IsObject()) fail(Code::Argument, "cluster: source must be an object");
@@ -130,8 +131,14 @@ CorrSource parse_source(const Napi::Value& v, std::vector<Napi::Object>& keep) {
     } else {
       o.fail_at("data", "a Float32Array or Float64Array");
     }
-    if (static_cast<int64_t>(d.As<Napi::TypedArray>().ElementLength()) != s.n * s.n)
+    const int64_t length = static_cast<int64_t>(d.As<Napi::TypedArray>().ElementLength());
+    if (!o["stride"].IsUndefined()) {
+      s.stride = static_cast<int64_t>(o.count("stride", 2147483647.0));
+      if (s.stride < s.n || length < (s.n - 1) * s.stride + s.n)
+        fail(Code::Shape, "cluster: source.stride must be >= n and source.data hold n rows of stride values");
+    } else if (length != s.n * s.n) {
       fail(Code::Shape, "cluster: source.data must hold n * n values");
+    }
     keep.push_back(d.As<Napi::Object>());
   } else if (kind == "npy" || kind == "stats") {
     s.kind = kind == "npy" ? CorrSource::Kind::NpyFile : CorrSource::Kind::StatsFile;

@@ -3,9 +3,11 @@
 // without a copy. Progress { rows, file } is delivered on the JS thread, coalesced by node-addon-api.
 // Options arrive validated from src/correlate/correlate.ts (threads, chunkRows in CHUNK_ROWS_RANGE, nan, and
 // columns: an optional Uint32Array of distinct neuron ids, the statistics' columns in that order).
-// comoments(x, rows, cols, chunkRows, threads) -> { promise, cancel }: the same statistics of a finite row-major
-// matrix already in memory (`analyze` holds its train rows once and correlates them without a second read),
-// folded in chunks of chunkRows rows exactly as the file pass folds its chunks.
+// comoments(x, rows, cols, chunkRows, threads, asCorrelation?) -> { promise, cancel }: the same statistics of a
+// finite row-major matrix already in memory (`analyze` holds its train rows once and correlates them without a
+// second read), folded in chunks of chunkRows rows exactly as the file pass folds its chunks. With
+// asCorrelation, resolves { count, corr, zeroVariance } instead: the D × D float32 Pearson matrix written over
+// the co-moment's own buffer (stats/comoments.h correlation_in_place), so the two never coexist.
 #include "ops/args.h"
 #include "ops/job.h"
 #include "ops/js_arrays.h"
@@ -77,7 +79,9 @@ struct MatrixComomentsJob {
 
   const float* x = nullptr;  // a kept JS array
   size_t rows = 0, cols = 0, chunk_rows = 0, threads = 0;
+  bool as_correlation = false;
   std::unique_ptr<Comoments> stats;
+  std::vector<double> zero_variance;  // as_correlation: neurons whose co-moment diagonal is not > 0
 
   void execute(const JobContext<NoEvent>& job) {
     ThreadPool pool(threads);
@@ -90,11 +94,23 @@ struct MatrixComomentsJob {
       stats->add_chunk(x + r0 * cols, n, cols, mean.data(), pool);
     }
     stats->flush(pool);
+    if (as_correlation) {
+      double* M = stats->comoment();
+      for (size_t i = 0; i < cols; ++i)
+        if (!(M[packed_row_offset(i, cols)] > 0)) zero_variance.push_back(static_cast<double>(i));
+      correlation_in_place(M, cols);
+    }
   }
 
   Napi::Value result(Napi::Env env) {
     Napi::Object o = Napi::Object::New(env);
     o.Set("count", static_cast<double>(stats->count()));
+    if (as_correlation) {
+      o.Set("corr", float32_from_big(env, stats->release_comoment(), cols * cols));
+      o.Set("zeroVariance", float64_copy(env, zero_variance));
+      stats.reset();
+      return o;
+    }
     o.Set("mean", float64_copy(env, stats->mean()));
     o.Set("comoment", float64_from_big(env, stats->release_comoment(), packed_size(cols)));
     stats.reset();
@@ -109,6 +125,7 @@ Napi::Value MatrixComoments(const Args& args) {
   job.cols = args.count(2, 4294967295.0);
   job.chunk_rows = args.count(3);
   job.threads = args.count(4, 1024);
+  job.as_correlation = args[5].IsBoolean() && args[5].As<Napi::Boolean>().Value();
   if (job.rows < 1 || job.cols < 1 || job.chunk_rows < 1 || x.ElementLength() != job.rows * job.cols)
     fail(Code::Shape, "comoments: x must hold rows * cols floats, rows, cols and chunkRows >= 1");
   job.x = x.Data();

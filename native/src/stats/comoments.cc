@@ -153,4 +153,33 @@ void correlation_from_comoment(const double* M, size_t D, float* out, ThreadPool
   });
 }
 
+float* correlation_in_place(double* M, size_t D) {
+  std::vector<double> inv(D);
+  for (size_t i = 0; i < D; ++i) {
+    const double v = M[packed_row_offset(i, D)];
+    inv[i] = v > 0 ? 1.0 / std::sqrt(v) : 0.0;
+  }
+  float* out = reinterpret_cast<float*>(M);
+  // 1. r of the packed triangle, as floats, in packed order: float p lands at byte 4p, below the double it is
+  //    read from (byte 8p), and every double before it has been read already.
+  size_t p = 0;
+  for (size_t i = 0; i < D; ++i) {
+    for (size_t j = i; j < D; ++j, ++p) {
+      double r = M[p] * inv[i] * inv[j];
+      r = r > 1.0 ? 1.0 : (r < -1.0 ? -1.0 : r);
+      const float rf = static_cast<float>(i == j ? 1.0 : r);
+      std::memcpy(out + p, &rf, sizeof rf);
+    }
+  }
+  // 2. The packed float triangle unfolded into the full matrix, last row first: row i goes to [iD, iD + D),
+  //    at or above where its packed row starts (packed_row_offset(i) <= iD), so the packed rows still to be read
+  //    (0 … i, all below packed_row_offset(i) + D − i) are intact until row i is written: first its upper part
+  //    (memmove: it may overlap its own source), then its lower part, read from the columns of rows j < i.
+  for (size_t i = D; i-- > 0;) {
+    std::memmove(out + i * D + i, out + packed_row_offset(i, D), (D - i) * sizeof(float));
+    for (size_t j = 0; j < i; ++j) out[i * D + j] = out[packed_row_offset(j, D) + (i - j)];
+  }
+  return out;
+}
+
 }  // namespace ns
