@@ -1,6 +1,6 @@
 /** The options and help of `neurosieve analyze`, kept apart from its implementation (src/cli/analyze.ts) so that help
  * and argument parsing load no command code. Defaults come from the API's tables (src/analyze/options.ts). */
-import { ANALYZE_DEFAULTS, ANALYZE_METRICS, LCA_PERCENTAGES, PAPER_DELTAS, PAPER_THRESHOLDS } from '../../analyze/options.js';
+import { ANALYZE_DEFAULTS, ANALYZE_EXACT_TOL, ANALYZE_METRICS, LCA_PERCENTAGES, PAPER_DELTAS, PAPER_THRESHOLDS } from '../../analyze/options.js';
 import { MANIFEST_SPLITS, MANIFEST_TASKS } from '../../analyze/inputs.js';
 import { LINKAGE_METHODS } from '../../cluster/linkage.js';
 import { REPRESENTATIVES } from '../../cluster/correlation-clusters.js';
@@ -50,7 +50,7 @@ export const analyzeSpec: CommandSpec = {
     { name: 'l2', kind: 'number', value: 'λ2', help: `compat: L2 (Frobenius) penalty (default ${shown(d.l2)})` },
     { name: 'alpha', kind: 'number', value: 'α', help: 'exact: L1 share of the elastic net' },
     { name: 'lambda', kind: 'number', value: 'λ', help: 'exact: penalty strength' },
-    { name: 'tol', kind: 'number', value: 'tol', help: 'exact: solver tolerance' },
+    { name: 'tol', kind: 'number', value: 'tol', help: `exact: solver tolerance (default ${shown(ANALYZE_EXACT_TOL)} here)` },
     { name: 'concurrency', kind: 'int', value: 'n', help: 'probes trained at once (default: one per core; results do not depend on it)' },
     { name: 'threads', kind: 'int', value: 'N', help: 'threads per probe (default: cores / concurrency; results do not depend on it)' },
   ],
