@@ -28,7 +28,7 @@ export { selfTest, type SelfTest } from './correlate/self-test.js';
 export { linkage, LINKAGE_METHODS, type LinkageMethod, type LinkageOptions, type LinkageReport, type ClusterProgress } from './cluster/linkage.js';
 export { fcluster, linkageTree, type FclusterCriterion, type LinkageTree } from './cluster/fcluster.js';
 export { correlationClusters } from './cluster/correlation-clusters.js';
-export type { CorrelationClusters, CorrelationClustersOptions, ClusterCut, Representative } from './cluster/correlation-clusters.js';
+export type { CorrelationClusters, CorrelationClustersOptions, ClusterCut, Representative, CorrelationRepairs } from './cluster/correlation-clusters.js';
 export { compatSplit, balance, seededSplit, COMPAT_SEED, COMPAT_TRAIN_FRACTION } from './split/split-rows.js';
 export type { RowSplit, RowSplit3, CompatSplitOptions, BalanceOptions, SeededSplitOptions, SplitFractions } from './split/split-rows.js';
 export { splitActivations, SPLIT_MODES, SEEDED_FRACTIONS, type SplitActivationsOptions, type SplitActivationsResult, type SplitPart, type SplitMode } from './split/split.js';

@@ -48,6 +48,7 @@ export const clusterCommand: Command = {
         threads: o.threads as number,
         backend: o.backend as CorrelationClustersOptions['backend'],
         ties: o.ties as CorrelationClustersOptions['ties'],
+        repair: o.repair === true,
         ...(columns ? { columns } : {}),
         signal: ctx.signal,
         onProgress: (p) => {
@@ -85,6 +86,7 @@ export const clusterCommand: Command = {
       backend: result.backend,
       handover: result.handover ?? null,
       tiedMerges: result.tiedMerges ?? null,
+      repairs: result.repairs ?? null,
       seconds: Number(seconds.toFixed(3)),
       cuts,
     };
@@ -98,6 +100,10 @@ export const clusterCommand: Command = {
     };
     writeTextAtomic(output, JSON.stringify(full) + '\n');
     ctx.log(`${result.method} linkage of ${result.neurons} neurons -> ${output} (${seconds.toFixed(2)} s, ${result.backend})`);
+    if (result.repairs) {
+      const r = result.repairs;
+      ctx.log(`  --repair: ${r.nan} NaN set to 0, ${r.clipped} values clipped to [-1, 1], ${r.asymmetric} asymmetric pairs averaged, ${r.diagonal} diagonal entries ignored`);
+    }
     if (result.handover) ctx.log(`  WebGPU handed the linkage over to the native engine: ${result.handover}`);
     for (const c of cuts) ctx.log(`  t = ${c.threshold}: ${c.clusters} clusters (${c.singletons} singletons, largest ${c.largest}), ${c.kept} neurons kept`);
     return summary;

@@ -1,8 +1,14 @@
 /**
  * Correlation clustering of neurons (shared/spec/method.md §2, Dalvi et al. 2020; NeuroX's
- * create_correlation_clusters / extract_independent_neurons): distances d = 1 − |r| with r clipped to [−1, 1]
- * (as np.corrcoef clips it), NaN → 0 and r symmetrised as (r + rᵀ)/2, an agglomerative linkage (average by default), flat clusters at each distance
- * threshold (merges of height ≤ t join, scipy's fcluster 'distance'), and one kept neuron per cluster.
+ * create_correlation_clusters / extract_independent_neurons): distances d = 1 − |r| with r symmetrised as
+ * (r + rᵀ)/2, an agglomerative linkage (average by default), flat clusters at each distance threshold (merges of
+ * height ≤ t join, scipy's fcluster 'distance'), and one kept neuron per cluster.
+ *
+ * The input must be a correlation matrix (native/src/cluster/distances.h): no NaN, |r| ≤ 1 + 1e-6,
+ * |r_ij − r_ji| ≤ 1e-6, r_ii = 1 within 1e-6 (or 0 for a constant neuron whose row is 0); anything else is an error
+ * naming the input and the first offending (row, column). `repair: true` is NeuroX's silent behaviour instead
+ * (NaN → 0, clip to [−1, 1], symmetrise, diagonal ignored), counted in the result's `repairs`. A stats file is
+ * checked as a co-moment state (src/correlate/stats.ts) and never repaired.
  *
  * Input: a square correlation matrix in memory (Float32Array / Float64Array, n × n row-major), a float32 or
  * float64 `.npy` of shape [n, n] (what `neurosieve corr` writes), or a stats file (`neurosieve corr
@@ -45,7 +51,7 @@ export const PRECISIONS = ['float32', 'float64'] as const;
 export const THRESHOLD_RANGE = [0, 2] as const;
 
 /** Defaults of CorrelationClustersOptions (threads: every core). */
-export const CLUSTER_DEFAULTS = { ...LINKAGE_DEFAULTS, representative: 'random', seed: 0, precision: 'float32' } as const;
+export const CLUSTER_DEFAULTS = { ...LINKAGE_DEFAULTS, representative: 'random', seed: 0, precision: 'float32', repair: false } as const;
 
 export interface CorrelationClustersOptions {
   /** Distance thresholds in [0, 2]; merges of height ≤ t join. The paper uses 0.1 … 0.9, Dalvi 2020 0.3. */
@@ -60,6 +66,11 @@ export interface CorrelationClustersOptions {
   precision?: (typeof PRECISIONS)[number];
   /** Worker threads for the distance build, 0 = all (default). Results do not depend on it. */
   threads?: number;
+  /**
+   * false (default): a square input that is not a correlation matrix is an error. true: NeuroX's repair (NaN → 0,
+   * clip to [−1, 1], symmetrise (r + rᵀ)/2, diagonal ignored), counted in `repairs`. Stats files are never repaired.
+   */
+  repair?: boolean;
   /** Where the linkage runs: 'native' (default; see LinkageOptions.backend for why), 'webgpu' or 'auto'. */
   backend?: BackendChoice;
   /** WebGPU ties: 'exact' (default, the CPU's Z; ties hand over to native) or 'any' (see LinkageOptions.ties). */
@@ -103,9 +114,20 @@ export interface CorrelationClusters {
   handover?: string;
   /** WebGPU with ties 'any': merges that met a tie (where Z may differ from the CPU's). */
   tiedMerges?: number;
+  /** With repair: true, how many entries each repair changed (all 0 for a valid matrix). */
+  repairs?: CorrelationRepairs;
 }
 
-const OPTION_KEYS = ['thresholds', 'linkage', 'representative', 'seed', 'precision', 'threads', 'backend', 'ties', 'columns', 'onProgress', 'signal'] as const;
+/** What `repair: true` changed: NaN entries set to 0, entries beyond ±(1 + 1e-6) clipped, pairs i < j with
+ * |r_ij − r_ji| > 1e-6 averaged, diagonal entries neither 1 nor a constant neuron's 0 (ignored). */
+export interface CorrelationRepairs {
+  nan: number;
+  clipped: number;
+  asymmetric: number;
+  diagonal: number;
+}
+
+const OPTION_KEYS = ['thresholds', 'linkage', 'representative', 'seed', 'precision', 'threads', 'backend', 'ties', 'columns', 'repair', 'onProgress', 'signal'] as const;
 
 function startsWithNpyMagic(path: string): boolean {
   let fd: number;
@@ -186,7 +208,7 @@ export function correlationSource(input: CorrelationInput): NativeCorrSource {
     throw err;
   }
   if (h.cols < 2) throw new NeurosieveError('E_SHAPE', `${input}: Expected at least 2 neurons to cluster but received ${h.cols}`);
-  return { kind: 'stats', n: h.cols, path: input, offset: h.comomentOffset };
+  return { kind: 'stats', n: h.cols, path: input, offset: h.comomentOffset, count: h.count, meanOffset: h.meanOffset };
 }
 
 /** Seeded uniform member of each cluster (compatible mode). */
@@ -224,6 +246,8 @@ export async function correlationClusters(
   const threads = expectThreads(options.threads);
   const requested = expectOneOf(options.backend ?? d.backend, 'backend', BACKENDS);
   const ties = expectOneOf(options.ties ?? d.ties, 'ties', TIES);
+  const repair = options.repair ?? d.repair;
+  if (typeof repair !== 'boolean') fail('a boolean', 'repair', repair, JSON.stringify(repair));
   if (requested === 'webgpu' && precision === 'float64') {
     throw new NeurosieveError('E_ARGUMENT', "Expected precision 'float32' with backend 'webgpu' (WGSL has no float64) but received precision 'float64'");
   }
@@ -241,16 +265,18 @@ export async function correlationClusters(
   const source = columns ? subsetSource(full, columns, threads) : full;
   const n = source.n;
   if (options.signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'cancelled before clustering started');
-  const nativeOptions: NativeClusterOptions = { method, precision, threads };
+  const nativeOptions: NativeClusterOptions = { method, precision, threads, repair };
   const progress = progressForwarder(n, options.onProgress);
   const backend = precision === 'float64' ? 'native' : await chooseBackend(requested);
   let Z: Float64Array;
   let report: LinkageReport | undefined;
+  let repairs: CorrelationRepairs;
   if (backend === 'webgpu') {
-    const { distances } = await runJob(() => native().correlationDistances(source, nativeOptions, progress), options.signal);
+    let distances: Float32Array;
+    ({ distances, repairs } = await runJob(() => native().correlationDistances(source, nativeOptions, progress), options.signal));
     Z = await runLinkage(distances, n, method, 'webgpu', { onProgress: options.onProgress, signal: options.signal, ties, onReport: (r) => (report = r) });
   } else {
-    ({ Z } = await runJob(() => native().clusterCorrelation(source, nativeOptions, progress), options.signal));
+    ({ Z, repairs } = await runJob(() => native().clusterCorrelation(source, nativeOptions, progress), options.signal));
   }
 
   const tree = linkageTree(Z);
@@ -272,5 +298,5 @@ export async function correlationClusters(
     sizes: sizeSets[i]!,
   }));
   const used: ComputeBackend = report?.backend ?? 'native';
-  return { neurons: n, ...(columns ? { columns: Array.from(columns) } : {}), method, precision, representative, seed, linkage: Z, cuts, backend: used, ...(report?.handover ? { handover: report.handover } : {}), ...(report?.tiedMerges !== undefined ? { tiedMerges: report.tiedMerges } : {}) };
+  return { neurons: n, ...(columns ? { columns: Array.from(columns) } : {}), method, precision, representative, seed, linkage: Z, cuts, backend: used, ...(report?.handover ? { handover: report.handover } : {}), ...(report?.tiedMerges !== undefined ? { tiedMerges: report.tiedMerges } : {}), ...(repair ? { repairs } : {}) };
 }

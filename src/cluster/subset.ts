@@ -26,7 +26,7 @@ export function subsetSource(source: NativeCorrSource, columns: Uint32Array, thr
       const row = columns[i]! * stride;
       for (let j = 0; j < m; j++) out[i * m + j] = source.data[row + columns[j]!]!;
     }
-    return { kind: 'memory', n: m, data: out };
+    return { kind: 'memory', n: m, data: out, ...(source.path ? { path: source.path } : {}) };
   }
   if (source.kind === 'npy') {
     const f64 = source.dtype === 'f8';
@@ -48,7 +48,7 @@ export function subsetSource(source: NativeCorrSource, columns: Uint32Array, thr
     } finally {
       closeSync(fd);
     }
-    return { kind: 'memory', n: m, data: out };
+    return { kind: 'memory', n: m, data: out, path: `${source.path} (rows and columns of the selected neurons)` };
   }
   const stats = readStats(source.path);
   const packed = new Float64Array((m * (m + 1)) / 2);

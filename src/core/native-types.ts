@@ -102,15 +102,25 @@ export interface NativeTileComoments {
 
 /** A correlation source for the clustering jobs (native/src/cluster/distances.h). */
 export type NativeCorrSource =
-  | { kind: 'memory'; n: number; data: Float32Array | Float64Array; stride?: number }
+  | { kind: 'memory'; n: number; data: Float32Array | Float64Array; stride?: number; path?: string }
   | { kind: 'npy'; n: number; path: string; offset: number; dtype: 'f4' | 'f8' }
-  | { kind: 'stats'; n: number; path: string; offset: number };
+  | { kind: 'stats'; n: number; path: string; offset: number; count: number; meanOffset: number };
 
 export interface NativeClusterOptions {
   method: 'single' | 'complete' | 'average' | 'weighted' | 'ward';
   /** Storage of the condensed distances: 'float32' (half of scipy's memory) or 'float64' (scipy's exact Z). */
   precision: 'float32' | 'float64';
   threads: number;
+  /** NeuroX's repair of a square matrix instead of errors (src/cluster/correlation-clusters.ts). */
+  repair?: boolean;
+}
+
+/** What the repair changed (zeros without repair). */
+export interface NativeRepairCounts {
+  nan: number;
+  clipped: number;
+  asymmetric: number;
+  diagonal: number;
 }
 
 export interface NativeClusterProgress {
@@ -206,6 +216,8 @@ export interface NativeAddon extends NativeAddonRows, NativeAddonRank, NativeAdd
   comoments(x: Float32Array, rows: number, cols: number, chunkRows: number, threads: number, asCorrelation: true): NativeJob<{ count: number; corr: Float32Array; zeroVariance: Float64Array }>;
   /** Chan et al. (1982) pairwise merge of two co-moment states of the same width. */
   mergeComoments(a: NativeComoments, b: NativeComoments): NativeComoments;
+  /** Throws unless (count, mean, comoment) can be a co-moment state (native/src/stats/check.h); messages start with `name`. */
+  checkStats(state: NativeComoments, name: string, threads: number): void;
   /** Pearson r as a full symmetric float32 D×D matrix; zero-variance neurons get r = 0 off the diagonal and 1 on it. */
   correlationFromComoments(comoment: Float64Array, cols: number, threads: number): Float32Array;
 
@@ -215,11 +227,11 @@ export interface NativeAddon extends NativeAddonRows, NativeAddonRank, NativeAdd
   synthWrite(options: NativeSynthOptions, tmpPath: string, name: string, header: Uint8Array, onProgress: (rows: number) => void): NativeJob<{ rows: number }>;
 
   /** scipy's Z ((n − 1) × 4 row-major) from condensed distances, copied first; Float64Array input runs in double. */
-  linkage(condensed: Float32Array | Float64Array, n: number, method: string, onProgress: (p: NativeClusterProgress) => void): NativeJob<{ Z: Float64Array }>;
+  linkage(condensed: Float32Array | Float64Array, n: number, method: string, onProgress: (p: NativeClusterProgress) => void): NativeJob<{ Z: Float64Array; repairs: NativeRepairCounts }>;
   /** Distances 1 − |r| from a correlation source, then the linkage on them in place. */
-  clusterCorrelation(source: NativeCorrSource, options: NativeClusterOptions, onProgress: (p: NativeClusterProgress) => void): NativeJob<{ Z: Float64Array }>;
+  clusterCorrelation(source: NativeCorrSource, options: NativeClusterOptions, onProgress: (p: NativeClusterProgress) => void): NativeJob<{ Z: Float64Array; repairs: NativeRepairCounts }>;
   /** Only the float32 condensed distances 1 − |r| of a correlation source (for the WebGPU linkage). */
-  correlationDistances(source: NativeCorrSource, options: NativeClusterOptions, onProgress: (p: NativeClusterProgress) => void): NativeJob<{ distances: Float32Array }>;
+  correlationDistances(source: NativeCorrSource, options: NativeClusterOptions, onProgress: (p: NativeClusterProgress) => void): NativeJob<{ distances: Float32Array; repairs: NativeRepairCounts }>;
   /** scipy's Z from an unsorted merge list (slots a, b; heights): stable sort by height, union-find relabelling. */
   labelMerges(a: Int32Array, b: Int32Array, height: Float64Array, n: number): Float64Array;
   /** Rebuilds the distances and returns, per labels array (1-based ids), each cluster's central member. */

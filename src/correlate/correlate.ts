@@ -13,6 +13,7 @@ import type { ComputeBackend, CorrelateOptions, CorrelationResult, Dataset, Stat
 import { DEFAULT_THREADS, expectInteger, expectKnownKeys, expectOneOf, expectThreads } from '../core/validate.js';
 import { CHUNK_ROWS_RANGE, defaultChunkRows } from '../io/chunk-rows.js';
 import { DEFAULT_NAN, NAN_POLICIES, validateColumns } from '../io/load.js';
+import { expectValidStats } from './stats.js';
 
 export { defaultChunkRows };
 
@@ -74,7 +75,9 @@ async function nativeComoments(dataset: Dataset, o: GpuPassOptions): Promise<Gpu
 /** Pearson correlation, means and standard deviations from statistics (a stats file's content or a pass). */
 export function correlationFromStats(stats: Stats, options: { threads?: number } = {}, nonFinite = 0): CorrelationResult {
   expectKnownKeys(options, ['threads'], 'correlationFromStats');
-  return correlationOf(stats, expectThreads(options.threads), nonFinite);
+  const threads = expectThreads(options.threads);
+  expectValidStats(stats, 'statistics given to correlationFromStats', threads);
+  return correlationOf(stats, threads, nonFinite);
 }
 
 /** correlationFromStats with a checked thread count (internal). */

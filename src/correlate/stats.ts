@@ -6,9 +6,10 @@
  * Layout: tensors "mean" F64 [D] and "comoment" F64 [D(D+1)/2] (upper triangle, row-major packed:
  * (i, j>=i) at i(2D-i+1)/2 + j - i); __metadata__.format = "neurosieve-stats", version "1".
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { callNativeSync, NeurosieveError } from '../core/errors.js';
 import { writeWithAtomic } from '../io/atomic.js';
+import { expectDisjointRanges } from '../io/safetensors.js';
 import { native } from '../core/native.js';
 import type { Stats } from '../types.js';
 
@@ -17,13 +18,40 @@ const VERSION = '1';
 
 export const packedSize = (d: number): number => (d * (d + 1)) / 2;
 
+/**
+ * States already checked (read by readStats, or merged from checked states): the O(D²) check runs once per
+ * state, not again in every function it is handed to.
+ */
+const checked = new WeakSet<Stats>();
+
+/**
+ * Throws unless `s` can be the statistics of some rows: count a positive integer, arrays of the widths `cols`
+ * says, every mean and co-moment finite, a non-negative diagonal and |M_ij| ≤ sqrt(M_ii·M_jj) (the tolerances
+ * and why: native/src/stats/check.h). `name` (a file's path, or what the caller calls it) starts the message.
+ * Without this a NaN or negative diagonal reads as a zero-variance neuron and a count of 0 as "over 0 rows".
+ */
+export function expectValidStats(s: Stats, name: string, threads = 0): void {
+  if (checked.has(s)) return;
+  if (typeof s !== 'object' || s === null) throw new NeurosieveError('E_ARGUMENT', `Expected statistics { count, cols, mean, comoment, ... } for ${name} but received ${String(s)}`);
+  if (!Number.isSafeInteger(s.count) || s.count < 1) {
+    throw new NeurosieveError('E_FORMAT', `${name}: Expected a positive integer row count but received ${String(s.count)}`);
+  }
+  if (!Number.isSafeInteger(s.cols) || s.cols < 1 || !(s.mean instanceof Float64Array) || !(s.comoment instanceof Float64Array) || s.mean.length !== s.cols || s.comoment.length !== packedSize(s.cols)) {
+    throw new NeurosieveError('E_SHAPE', `${name}: Expected ${String(s.cols)} float64 means and ${Number.isSafeInteger(s.cols) ? packedSize(s.cols) : '?'} co-moments (Float64Array) but received ${s.mean?.length} and ${s.comoment?.length}`);
+  }
+  callNativeSync(() => native().checkStats(s, name, threads));
+  checked.add(s);
+}
+
 /** Chan et al. (1982) merge of two statistics of the same width: the statistics of the concatenated rows. */
 export function mergeStats(a: Stats, b: Stats): Stats {
   if (a.cols !== b.cols) {
     throw new NeurosieveError('E_WIDTH', `Expected statistics of the same width to merge but received ${a.cols} and ${b.cols} neurons`);
   }
+  expectValidStats(a, 'the first statistics given to mergeStats');
+  expectValidStats(b, 'the second statistics given to mergeStats');
   const m = callNativeSync(() => native().mergeComoments(a, b));
-  return {
+  const merged: Stats = {
     count: m.count,
     cols: a.cols,
     layers: a.layers === b.layers ? a.layers : 1,
@@ -32,6 +60,44 @@ export function mergeStats(a: Stats, b: Stats): Stats {
     dtype: a.dtype === b.dtype ? a.dtype : 'mixed',
     sources: [...a.sources, ...b.sources],
   };
+  checked.add(merged); // Chan's update of two valid states is a valid state
+  return merged;
+}
+
+/**
+ * Refuses to merge one input twice (it would double the count and shrink every variance's uncertainty for
+ * nothing): the same file after resolving links, or two files whose headers say the same rows (same count,
+ * width and non-empty sources — a copy). Both paths are named.
+ */
+export function expectDistinctStatsFiles(paths: readonly string[]): void {
+  const seen = new Map<string, string>();
+  const content = new Map<string, string>();
+  for (const path of paths) {
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      real = path; // readStats will say why it cannot be opened
+    }
+    const before = seen.get(real);
+    if (before !== undefined) {
+      throw new NeurosieveError('E_ARGUMENT', `Expected distinct stats files to merge but received '${before}' and '${path}', which are the same file`);
+    }
+    seen.set(real, path);
+    let h: StatsHeader;
+    try {
+      h = readStatsHeader(path);
+    } catch {
+      continue; // readStats reports it, in input order
+    }
+    if (h.sources.length === 0) continue; // no identity to compare
+    const key = JSON.stringify([h.count, h.cols, h.layers, h.dtype, h.sources]);
+    const twin = content.get(key);
+    if (twin !== undefined) {
+      throw new NeurosieveError('E_ARGUMENT', `Expected distinct stats files to merge but received '${twin}' and '${path}', which hold the same rows (identical count, width and sources)`);
+    }
+    content.set(key, path);
+  }
 }
 
 /** Writes a stats file atomically (temp file + rename). */
@@ -124,7 +190,7 @@ function withStatsFile<T>(path: string, fn: (fd: number, header: StatsHeader) =>
     const count = Number(meta.count);
     const cols = Number(meta.cols);
     const layers = Number(meta.layers ?? '1');
-    if (!Number.isSafeInteger(count) || count < 0) bad(`count ${JSON.stringify(meta.count)} is not a non-negative integer`);
+    if (!Number.isSafeInteger(count) || count < 1) bad(`count ${JSON.stringify(meta.count)} is not a positive integer`);
     if (!Number.isSafeInteger(cols) || cols < 1) bad(`cols ${JSON.stringify(meta.cols)} is not a positive integer`);
     const tensorOffset = (name: string, n: number): number => {
       const t = header[name] as TensorEntry | undefined;
@@ -137,6 +203,8 @@ function withStatsFile<T>(path: string, fn: (fd: number, header: StatsHeader) =>
     };
     const meanOffset = tensorOffset('mean', cols);
     const comomentOffset = tensorOffset('comoment', packedSize(cols));
+    const range = (name: string) => ({ name, begin: (header[name] as TensorEntry).data_offsets[0], end: (header[name] as TensorEntry).data_offsets[1] });
+    expectDisjointRanges([range('mean'), range('comoment')], bad);
     let sources: Stats['sources'] = [];
     try {
       sources = JSON.parse(meta.sources ?? '[]') as Stats['sources'];
@@ -173,6 +241,8 @@ export function readStats(path: string): Stats {
     };
     const mean = tensor(h.meanOffset, h.cols);
     const comoment = tensor(h.comomentOffset, packedSize(h.cols));
-    return { count: h.count, cols: h.cols, layers: h.layers, mean, comoment, dtype: h.dtype, sources: h.sources };
+    const s: Stats = { count: h.count, cols: h.cols, layers: h.layers, mean, comoment, dtype: h.dtype, sources: h.sources };
+    expectValidStats(s, path);
+    return s;
   });
 }

@@ -37,7 +37,10 @@ export function planSources(files: readonly string[], tokenizer: SubwordTokenize
     if (budget <= 0) break;
     opts.cancelled();
     const read = readSource(f);
-    const prep = read.ok ? prepareText(f, read.text, tokenizer, budget) : read;
+    let prep = read.ok ? prepareText(f, read.text, tokenizer, budget) : read;
+    // An empty (or blank) source gives no rows: skipped and reported like an unreadable one, so that all-empty
+    // sources fail below instead of writing empty arrays with exit 0.
+    if (prep.ok && !prep.source.wordOfSub.some((w) => w >= 0)) prep = { ok: false, reason: 'empty: no tokens to extract' };
     if (!prep.ok) {
       skipped.push({ path: f, reason: prep.reason });
       opts.warn(`skipping ${f}: ${prep.reason}`);
@@ -47,7 +50,7 @@ export function planSources(files: readonly string[], tokenizer: SubwordTokenize
     docs.push(prep.source);
     plans.push(planWindows(prep.source.ids.length, opts.content, opts.stride));
   }
-  if (docs.length === 0) throw new NeurosieveError('E_EMPTY', `Expected at least one readable Python source but all ${files.length} were skipped`);
+  if (docs.length === 0) throw new NeurosieveError('E_EMPTY', `Expected at least one readable, non-empty Python source but all ${files.length} were skipped (see the warnings)`);
   return { docs, plans, skipped };
 }
 

@@ -52,6 +52,27 @@ export function writeSafetensors(path: string, tensors: Record<string, Tensor>, 
   });
 }
 
+/** A tensor's data_offsets, relative to the data section. */
+export interface TensorRange {
+  name: string;
+  begin: number;
+  end: number;
+}
+
+/**
+ * Refuses tensors whose non-empty data ranges overlap (a corrupt or hostile header would make one tensor read
+ * another's bytes), naming both; `bad` throws with the file's name. Sorted by start, a first overlap is always
+ * between neighbours.
+ */
+export function expectDisjointRanges(ranges: readonly TensorRange[], bad: (why: string) => never): void {
+  const sorted = ranges.filter((r) => r.end > r.begin).sort((a, b) => a.begin - b.begin);
+  for (let i = 1; i < sorted.length; i++) {
+    const a = sorted[i - 1]!;
+    const b = sorted[i]!;
+    if (b.begin < a.end) bad(`tensors "${a.name}" (data_offsets [${a.begin}, ${a.end}]) and "${b.name}" ([${b.begin}, ${b.end}]) overlap`);
+  }
+}
+
 /** Reads every tensor of a (small) safetensors file, checking offsets and sizes. */
 export function readSafetensors(path: string): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
   let buf: Buffer;
@@ -74,6 +95,7 @@ export function readSafetensors(path: string): { tensors: Map<string, Tensor>; m
   }
   const base = 8 + hlen;
   const tensors = new Map<string, Tensor>();
+  const ranges: TensorRange[] = [];
   for (const [name, v] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     const e = v as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
@@ -89,6 +111,8 @@ export function readSafetensors(path: string): { tensors: Map<string, Tensor>; m
     const data = new dt!.ctor(n);
     new Uint8Array(data.buffer).set(buf.subarray(base + offs![0], base + offs![1]));
     tensors.set(name, { data, shape });
+    ranges.push({ name, begin: offs![0], end: offs![1] });
   }
+  expectDisjointRanges(ranges, bad);
   return { tensors, metadata: (header.__metadata__ ?? {}) as Record<string, string> };
 }

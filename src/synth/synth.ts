@@ -158,6 +158,9 @@ export interface ResolvedSynthOptions extends NativeSynthOptions {
 const KINDS: SynthMemberKind[] = ['base', 'noisy-copy', 'sign-flip', 'scaled-copy'];
 
 /** Defaults of SynthOptions that do not depend on other options (the others are computed in resolveSynthOptions). */
+/** The largest |offset| + 1.1·|largeMeanValue| synth accepts: float32 values stay finite (see synthPlan's check). */
+export const SYNTH_MAX_MEAN = 3e38;
+
 export const SYNTH_DEFAULTS = { layers: 1, groupSize: 4, noise: [0.05, 0.5], largeMeanValue: 1e4, offset: 0, dtype: 'float32', seed: 0, threads: 0 } as const;
 
 const SYNTH_KEYS: readonly (keyof SynthOptions)[] = ['out', 'tokens', 'neurons', 'layers', 'groups', 'groupSize', 'noise', 'constant', 'largeMean', 'largeMeanValue', 'offset', 'dtype', 'seed', 'threads', 'onProgress', 'signal'];
@@ -212,6 +215,17 @@ export function resolveSynthOptions(o: SynthOptions, nameOf: (key: string) => st
   const largeMeanValue = num('largeMeanValue', d.largeMeanValue);
   const offset = num('offset', d.offset);
   const dtype = expectOneOf(o.dtype ?? d.dtype, nameOf('dtype'), SYNTH_DTYPES);
+  // Every value is offset_c + (unit-scale noise), |offset_c| <= |offset| + 1.1 |largeMeanValue|: beyond
+  // SYNTH_MAX_MEAN a float32 value would round to ±Inf (largest finite 3.4028e38; the noise, a few units,
+  // cannot bridge the 4e37 left), and a file of Infs is not a dataset.
+  const reach = Math.abs(offset) + (largeMean > 0 ? 1.1 * Math.abs(largeMeanValue) : 0);
+  if (!(reach <= SYNTH_MAX_MEAN)) {
+    throw new NeurosieveError(
+      'E_ARGUMENT',
+      `Expected means of at most ${SYNTH_MAX_MEAN} (float32 overflows to Inf at 3.4028e38) but ` +
+        `${nameOf('offset')} ${offset}${largeMean > 0 ? ` and ${nameOf('largeMeanValue')} ${largeMeanValue} (±10%)` : ''} reach ${reach}`,
+    );
+  }
   if (dtype === 'float16') {
     // float16's spacing is 0.5 at 512: beyond that, unit-variance noise is mostly rounded away.
     const biggest = Math.abs(offset) + (largeMean > 0 ? 1.1 * Math.abs(largeMeanValue) : 0);

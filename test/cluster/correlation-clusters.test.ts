@@ -27,7 +27,7 @@ function neuroxDistances(r: ArrayLike<number>, n: number): Float64Array {
 }
 
 describe(`correlationClusters (seed ${TEST_SEED})`, () => {
-  it('float64 precision on a float64 matrix equals scipy-style linkage of NeuroX distances, with NaN and asymmetry', async () => {
+  it('repair: float64 precision on a float64 matrix equals scipy-style linkage of NeuroX distances, with NaN and asymmetry', async () => {
     const n = 30;
     const p = planted(100, n, TEST_SEED + 1);
     const r = Float64Array.from(referenceCorrelation(p.x, 100, n).r);
@@ -37,11 +37,12 @@ describe(`correlationClusters (seed ${TEST_SEED})`, () => {
     r[1 * n + 7] = 1.0000001; // beyond 1: clipped
     const before = r.slice();
     const ref = await linkage(neuroxDistances(r, n), { method: 'average' });
-    const res = await correlationClusters(r, { thresholds: [0.2, 0.5], precision: 'float64' });
+    const res = await correlationClusters(r, { thresholds: [0.2, 0.5], precision: 'float64', repair: true });
     expect(res.linkage).toEqual(ref);
     expect(Array.from(res.cuts[0]!.labels)).toEqual(Array.from(fcluster(ref, 0.2)));
     expect(r).toEqual(before);
-    const f32 = await correlationClusters(r, { thresholds: [0.2, 0.5] });
+    const f32 = await correlationClusters(r, { thresholds: [0.2, 0.5], repair: true });
+    expect(f32.repairs).toEqual(res.repairs);
     for (let i = 2; i < ref.length; i += 4) expect(Math.abs(f32.linkage[i]! - ref[i]!)).toBeLessThanOrEqual(1e-6 * Math.max(ref[i]!, 1e-3));
   });
 
@@ -119,7 +120,7 @@ describe(`correlationClusters (seed ${TEST_SEED})`, () => {
     const rand = prng(TEST_SEED + 12);
     const r = new Float32Array(n * n).map(() => 2 * rand() - 1);
     const ac = new AbortController();
-    const job = correlationClusters(r, { thresholds: [0.3], signal: ac.signal, onProgress: () => ac.abort() });
+    const job = correlationClusters(r, { thresholds: [0.3], signal: ac.signal, onProgress: () => ac.abort(), repair: true });
     await expect(job).rejects.toMatchObject({ code: 'E_CANCELLED' });
   });
 
@@ -161,9 +162,9 @@ describe(`correlation files bigger than one 32 MiB read block (seed ${TEST_SEED}
     }
     writeNpy(join(dir, 'r32.npy'), Float32Array.from(r), [n, n]);
     writeNpy(join(dir, 'r64.npy'), r, [n, n]);
-    const a = await correlationClusters(join(dir, 'r32.npy'), { thresholds: [0.5] });
+    const a = await correlationClusters(join(dir, 'r32.npy'), { thresholds: [0.5], repair: true });
     expect(a.linkage).toEqual(await linkage(d32));
-    const b = await correlationClusters(join(dir, 'r64.npy'), { thresholds: [0.5], precision: 'float64' });
+    const b = await correlationClusters(join(dir, 'r64.npy'), { thresholds: [0.5], precision: 'float64', repair: true });
     expect(b.linkage).toEqual(await linkage(d64));
 
     // Stats: n = 3,000 packed float64 is 36 MB, two read blocks. r = M_ij / sqrt(M_ii M_jj), clamped, rounded
@@ -174,7 +175,11 @@ describe(`correlation files bigger than one 32 MiB read block (seed ${TEST_SEED}
     for (let i = 0, off = 0; i < m; off += m - i, i++) {
       comoment[off] = i === 17 ? 0 : 1 + rand();
       inv[i] = comoment[off]! > 0 ? 1 / Math.sqrt(comoment[off]!) : 0;
+      // |M_ij| <= 0.6 < sqrt(M_ii M_jj): Cauchy-Schwarz holds; the zero-variance neuron's co-moments are 0.
       for (let j = i + 1; j < m; j++) comoment[off + j - i] = (rand() - 0.5) * 1.2;
+    }
+    for (let i = 0, off = 0; i < m; off += m - i, i++) {
+      for (let j = i + 1; j < m; j++) if (i === 17 || j === 17) comoment[off + j - i] = 0;
     }
     writeStats(join(dir, 'run.stats'), { count: 10, cols: m, layers: 1, mean: new Float64Array(m), comoment, dtype: 'float32', sources: [] });
     const ds = new Float32Array((m * (m - 1)) / 2);

@@ -301,6 +301,27 @@ describe('neurosieve extract (CLI)', () => {
     expect(existsSync(join(out, 'manifest.json'))).toBe(true);
   });
 
+  it('skips an empty source among others (reported), and fails with E_EMPTY when every source is empty', () => {
+    const dir = writeSources({ 'good.py': SMALL, 'empty.py': '', 'blank.py': '\n\n   \n' });
+    const parent = tempDir('extract-cli');
+    const out = join(parent, 'run');
+    const r = runCli(['extract', '--model', MODEL, '--source', join(dir, '*.py'), '-o', out, '--json', '--split', '2', '1', '1', '--min-class-count', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`warning: skipping ${join(dir, 'empty.py')}: empty: no tokens to extract`);
+    expect(r.stderr).toContain(`warning: skipping ${join(dir, 'blank.py')}: empty: no tokens to extract`);
+    const j = JSON.parse(r.stdout);
+    expect(j.sources).toBe(1);
+    expect(j.skipped).toEqual([
+      { path: join(dir, 'blank.py'), reason: 'empty: no tokens to extract' },
+      { path: join(dir, 'empty.py'), reason: 'empty: no tokens to extract' },
+    ]);
+    const out2 = join(parent, 'run2');
+    const e = runCli(['extract', '--model', MODEL, '--source', join(dir, 'empty.py'), join(dir, 'blank.py'), '-o', out2]);
+    expect(e.code).toBe(1);
+    expect(e.stderr).toContain('error E_EMPTY: Expected at least one readable, non-empty Python source but all 2 were skipped (see the warnings)');
+    expect(filesIn(parent)).toEqual(['run']);
+  });
+
   it('fails cleanly on a missing model file, an empty source list, or only bad sources', () => {
     const parent = tempDir('extract-cli');
     const out = join(parent, 'run');
@@ -319,7 +340,7 @@ describe('neurosieve extract (CLI)', () => {
 
     r = runCli(['extract', '--model', MODEL, '--source', join(src, 'bad.py'), '-o', out]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error E_EMPTY: Expected at least one readable Python source but all 1 were skipped');
+    expect(r.stderr).toContain('error E_EMPTY: Expected at least one readable, non-empty Python source but all 1 were skipped (see the warnings)');
 
     r = runCli(['extract', '--model', MODEL, '--source', join(src, 'missing.py'), '-o', out]);
     expect(r.code).toBe(1);

@@ -22,6 +22,7 @@ import {
   safetensorsRaw,
 } from '../helpers/formats.js';
 import { scratchDir } from '../helpers/tmp.js';
+import { readSafetensors } from '../../src/io/safetensors.js';
 
 const SEED = Number(process.env.NEUROSIEVE_TEST_SEED ?? 20240611);
 console.log(`readers.test.ts seed ${SEED} (set NEUROSIEVE_TEST_SEED to reproduce)`);
@@ -256,6 +257,21 @@ describe('safetensors', () => {
     expectError(file('nosuffix.safetensors', two('layer_0', 'pooler')), 'E_FORMAT', ['"pooler"', '"layer_0"', 'numeric suffix']);
     expectError(file('rows.safetensors', two('layer_0', 'layer_1', 2)), 'E_SHAPE', ['rows']);
     expectError(file('dup.safetensors', two('a_1', 'b_1')), 'E_FORMAT', ['same layer number']);
+    // Overlapping data ranges (one tensor would read another's bytes) are refused, naming both; so is a range
+    // past the end of the file (above: 'out of range').
+    const overlapping = safetensorsRaw(hdr({ layer_0: { dtype: 'F32', shape: [1, 4], data_offsets: [0, 16] }, layer_1: { dtype: 'F32', shape: [1, 4], data_offsets: [8, 24] } }), data);
+    const overlapPath = file('overlap.safetensors', overlapping);
+    expectError(overlapPath, 'E_FORMAT', [
+      `${overlapPath}: corrupt safetensors header: tensors "layer_0" (data_offsets [0, 16]) and "layer_1" ([8, 24]) overlap`,
+    ]);
+    expect(() => readSafetensors(overlapPath)).toThrow(
+      `${overlapPath}: not a readable safetensors file (tensors "layer_0" (data_offsets [0, 16]) and "layer_1" ([8, 24]) overlap)`,
+    );
+    const inside = safetensorsRaw(hdr({ a: { dtype: 'F32', shape: [1, 4], data_offsets: [0, 16] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }), data);
+    const insidePath = file('inside.safetensors', inside);
+    expect(() => readSafetensors(insidePath)).toThrow('tensors "a" (data_offsets [0, 16]) and "b" ([4, 12]) overlap');
+    const pastEnd = safetensorsRaw(hdr({ a: { dtype: 'F32', shape: [16], data_offsets: [0, 64] } }), data);
+    expect(() => readSafetensors(file('past.safetensors', pastEnd))).toThrow('tensor "a" data lies outside the file');
     expectError(file('empty.safetensors', ''), 'E_FORMAT', ['empty']);
     expectError(file('short.safetensors', 'abc'), 'E_FORMAT');
     expectError(file('none.safetensors', safetensorsRaw(hdr({ __metadata__: { a: 'b' } }), Buffer.alloc(0))), 'E_FORMAT', ['no tensors']);

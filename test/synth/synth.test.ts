@@ -489,3 +489,20 @@ describe('synth: progress callback errors', () => {
     }
   });
 });
+
+describe('synth refuses means that overflow float32', () => {
+  it('--large-mean-value or --offset beyond 3e38 (float32 would store ±Inf): exit 2, nothing written; 3e38 itself is finite', async () => {
+    const dir = tempDir('synth-overflow');
+    const big = runCli(['synth', '-o', join(dir, 'x.npy'), '--tokens', '10', '--neurons', '20', '--large-mean-value', '1e39']);
+    expect(big.code).toBe(2);
+    expect(big.stderr).toContain('Expected means of at most 3e+38 (float32 overflows to Inf at 3.4028e38) but --offset 0 and --large-mean-value 1e+39 (±10%) reach 1.1e+39');
+    const off = runCli(['synth', '-o', join(dir, 'x.npy'), '--tokens', '10', '--neurons', '20', '--offset', '-3.5e38']);
+    expect(off.code).toBe(2);
+    expect(off.stderr).toContain('but --offset -3.5e+38 and --large-mean-value 10000 (±10%) reach 3.5e+38');
+    expect(filesIn(dir)).toEqual([]);
+    await expect(synth({ out: join(dir, 'y.npy'), tokens: 10, neurons: 20, largeMeanValue: -1e39 })).rejects.toThrow('and largeMeanValue -1e+39 (±10%) reach 1.1e+39');
+    const ok = join(dir, 'ok.npy');
+    await synth({ out: ok, tokens: 10, neurons: 20, offset: 1e38, largeMeanValue: 1e38 });
+    expect(readNpy(ok).data.every((v: number) => Number.isFinite(v))).toBe(true);
+  });
+});

@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "core/syrk.h"
 #include "io/file.h"
+#include "stats/check.h"
 
 namespace ns {
 
@@ -29,11 +30,43 @@ inline T finish(double upper, double lower) {
   return static_cast<T>(1.0 - std::fabs(s));
 }
 
-// Reads rows [i0, i1) of a square source into blk (double, row-major, (i1 - i0) x n), NaN -> 0, clipped to
-// [-1, 1]; the conversion runs one row per task. Infinite values throw, naming the first (row, column) in
-// row-major order whatever the thread count.
+constexpr double kCorrTolerance = 1e-6;  // see distances.h: ~8 float32 ulps at 1
+
+std::string source_name(const CorrSource& src) { return src.path.empty() ? std::string("correlation matrix") : src.path; }
+
+const char* const kRepairHint =
+    " (repair: true, or --repair on the command line, applies NeuroX's repair instead: NaN -> 0, clip to [-1, 1], "
+    "symmetrise, ignore the diagonal)";
+
+// The first problem of one row, in column order.
+struct RowIssue {
+  enum Kind { None, NaN, Inf, Range, Diagonal } kind = None;
+  int64_t col = -1;
+  double value = 0;
+};
+
+[[noreturn]] void fail_issue(const CorrSource& src, int64_t row, const RowIssue& issue) {
+  const std::string name = source_name(src);
+  const std::string at = " at row " + std::to_string(row) + ", column " + std::to_string(issue.col);
+  switch (issue.kind) {
+    case RowIssue::Inf:
+      fail(Code::NonFinite, name + ": infinite correlation at row " + std::to_string(row) + ", column " + std::to_string(issue.col));
+    case RowIssue::NaN:
+      fail(Code::NonFinite, name + ": Expected a correlation (not NaN)" + at + " but received NaN" + kRepairHint);
+    case RowIssue::Range:
+      fail(Code::Format, name + ": Expected a correlation in [-1, 1] (within 1e-6)" + at + " but received " +
+                             number_text(issue.value) + kRepairHint);
+    default:
+      fail(Code::Format, name + ": Expected 1 on the diagonal (within 1e-6; 0 for a constant neuron whose row is 0)" + at +
+                             " but received " + number_text(issue.value) + kRepairHint);
+  }
+}
+
+// Reads rows [i0, i1) of a square source into blk (double, row-major, (i1 - i0) x n), checked (or repaired) as
+// distances.h says and clipped to [-1, 1]; the conversion runs one row per task. The error names the first
+// offending (row, column) in row-major order whatever the thread count.
 void read_square_rows(const CorrSource& src, const File* file, int64_t i0, int64_t i1, double* blk,
-                      std::vector<float>& f32_scratch, ThreadPool& pool) {
+                      std::vector<float>& f32_scratch, ThreadPool& pool, RepairCounts* repairs) {
   const int64_t n = src.n;
   const size_t count = static_cast<size_t>((i1 - i0) * n);
   const float* f32 = nullptr;
@@ -52,30 +85,67 @@ void read_square_rows(const CorrSource& src, const File* file, int64_t i0, int64
                       "correlation rows");
     f32 = f32_scratch.data();
   }
-  std::vector<int64_t> first_inf(static_cast<size_t>(i1 - i0), -1);  // column of each row's first infinity
-  pool.parallel_for(static_cast<size_t>(i1 - i0), [&](size_t t, size_t) {
+  const size_t rows = static_cast<size_t>(i1 - i0);
+  std::vector<RowIssue> issues(rows);
+  std::vector<RepairCounts> counts(rows);
+  const bool repair = src.repair;
+  pool.parallel_for(rows, [&](size_t t, size_t) {
+    const int64_t i = i0 + static_cast<int64_t>(t);
     double* row = blk + t * n;
     if (f32) {
       const float* in = f32 + static_cast<int64_t>(t) * ld;
       for (int64_t j = 0; j < n; ++j) row[j] = in[j];
     }
+    RowIssue& issue = issues[t];
+    RepairCounts& c = counts[t];
+    const double diagonal = row[i];
+    bool constant = true;  // every off-diagonal entry is 0 (after repair)
     for (int64_t j = 0; j < n; ++j) {
       const double v = row[j];
+      if (j == i && !std::isinf(v)) {  // the diagonal is judged below, as a whole (never stored)
+        row[j] = 0.0;
+        continue;
+      }
       if (std::isnan(v)) {
         row[j] = 0.0;
+        if (repair) ++c.nan;
+        else if (issue.col < 0) issue = {RowIssue::NaN, j, v};
       } else if (v > 1.0 || v < -1.0) {
-        if (std::isinf(v) && first_inf[t] < 0) first_inf[t] = j;
-        row[j] = v > 1.0 ? 1.0 : -1.0;  // rounding noise beyond +-1: clipped, as np.corrcoef clips
+        if (std::isinf(v)) {
+          if (issue.col < 0 || issue.kind != RowIssue::Inf) issue = {RowIssue::Inf, j, v};  // an error in both modes
+        } else if (std::fabs(v) > 1.0 + kCorrTolerance) {
+          if (repair) ++c.clipped;
+          else if (issue.col < 0) issue = {RowIssue::Range, j, v};
+        }
+        row[j] = v > 1.0 ? 1.0 : -1.0;
       }
+      if (j != i && row[j] != 0.0) constant = false;
+    }
+    if (!(std::fabs(diagonal - 1.0) <= kCorrTolerance) && !std::isinf(diagonal) && !(diagonal == 0.0 && constant)) {
+      if (repair) ++c.diagonal;
+      else if (issue.kind != RowIssue::Inf && (issue.col < 0 || i < issue.col)) issue = {RowIssue::Diagonal, i, diagonal};
     }
   });
-  for (size_t t = 0; t < first_inf.size(); ++t) {
-    if (first_inf[t] >= 0) {
-      fail(Code::NonFinite, (src.path.empty() ? std::string("correlation matrix") : src.path) + ": infinite correlation at row " +
-                                std::to_string(i0 + static_cast<int64_t>(t)) + ", column " + std::to_string(first_inf[t]));
+  // Infinities first (an error in both modes, as before the checks), then the first issue in row-major order.
+  for (size_t t = 0; t < rows; ++t)
+    if (issues[t].kind == RowIssue::Inf) fail_issue(src, i0 + static_cast<int64_t>(t), issues[t]);
+  for (size_t t = 0; t < rows; ++t)
+    if (issues[t].col >= 0) fail_issue(src, i0 + static_cast<int64_t>(t), issues[t]);
+  if (repairs) {
+    for (const RepairCounts& c : counts) {
+      repairs->nan += c.nan;
+      repairs->clipped += c.clipped;
+      repairs->diagonal += c.diagonal;
     }
   }
 }
+
+// The first asymmetric pair of a tile of columns (row < col, values as read), and how many it holds.
+struct Asymmetry {
+  int64_t row = -1, col = -1;
+  double upper = 0, lower = 0;
+  int64_t count = 0;
+};
 
 template <class T>
 void build_from_square(const CorrSource& src, T* out, ThreadPool& pool, const DistanceHooks& hooks) {
@@ -93,7 +163,7 @@ void build_from_square(const CorrSource& src, T* out, ThreadPool& pool, const Di
   for (int64_t i0 = 0; i0 < n; i0 += rows) {
     check_cancel(hooks);
     const int64_t i1 = std::min(n, i0 + rows);
-    read_square_rows(src, file.get(), i0, i1, blk.data(), scratch, pool);
+    read_square_rows(src, file.get(), i0, i1, blk.data(), scratch, pool, hooks.repairs);
     // Upper phase: park r_ij, j > i, in slot (i, j).
     pool.parallel_for(static_cast<size_t>(i1 - i0), [&](size_t t, size_t) {
       const int64_t i = i0 + static_cast<int64_t>(t);
@@ -110,17 +180,36 @@ void build_from_square(const CorrSource& src, T* out, ThreadPool& pool, const Di
     constexpr int64_t kTile = 32;
     const int64_t jmax = i1 - 1;  // columns j < i <= i1 - 1
     const size_t tiles = static_cast<size_t>((jmax + kTile - 1) / kTile);
+    // Per tile: the first asymmetric pair (j, i) in row-major order, or the number of them (repair). A parked
+    // value differs from r_ij by at most ~6e-8 (complement) or not at all, well inside the 1e-6 tolerance.
+    std::vector<Asymmetry> asym(tiles);
     pool.parallel_for(tiles, [&](size_t tj, size_t) {
       const int64_t j0 = static_cast<int64_t>(tj) * kTile, j1 = std::min(jmax, j0 + kTile);
+      Asymmetry& a = asym[tj];
       for (int64_t j = j0; j < j1; ++j) {
         T* row = out + condensed_row(n, j) - (j + 1);  // row[i] = slot (j, i)
         for (int64_t i = std::max(i0, j + 1); i < i1; ++i) {
           double parked = static_cast<double>(row[i]);
           if (complement) parked = std::copysign(1.0 - std::fabs(parked), parked);
-          row[i] = finish<T>(parked, blk[(i - i0) * n + j]);
+          const double lower = blk[(i - i0) * n + j];
+          if (std::fabs(parked - lower) > kCorrTolerance) {
+            ++a.count;
+            if (a.row < 0) a = {j, i, parked, lower, a.count};
+          }
+          row[i] = finish<T>(parked, lower);
         }
       }
     });
+    for (const Asymmetry& a : asym) {
+      if (a.count == 0) continue;
+      if (!src.repair) {
+        fail(Code::Format, source_name(src) + ": Expected a symmetric matrix (|r_ij - r_ji| <= 1e-6) at row " +
+                               std::to_string(a.row) + ", column " + std::to_string(a.col) + " but received " +
+                               number_text(a.upper) + " there and " + number_text(a.lower) + " at row " +
+                               std::to_string(a.col) + ", column " + std::to_string(a.row) + kRepairHint);
+      }
+      if (hooks.repairs) hooks.repairs->asymmetric += a.count;
+    }
     if (hooks.progress) hooks.progress(i1);
   }
 }
@@ -131,12 +220,17 @@ void build_from_stats(const CorrSource& src, T* out, ThreadPool& pool, const Dis
   File file(src.path);
   const uint64_t need = src.offset + static_cast<uint64_t>(packed_size(n)) * 8;
   if (file.size() < need) fail(Code::Format, src.path + ": truncated: the co-moment needs " + std::to_string(need) + " bytes");
-  std::vector<double> inv(n);
+  // The state is checked as stats/check.h checks one in memory, on the way: means and diagonal first, each
+  // pair as its row block is read (the first offending entry in row-major order).
+  std::vector<double> mean(n), var(n), slack(n), inv(n);
+  file.pread_exact(mean.data(), static_cast<size_t>(n) * 8, src.mean_offset, "means");
+  for (int64_t i = 0; i < n; ++i) check_mean(src.path, static_cast<size_t>(i), mean[i]);
   for (int64_t i = 0; i < n; ++i) {
     double v;
     file.pread_exact(&v, 8, src.offset + static_cast<uint64_t>(packed_row_offset(i, n)) * 8, "co-moment diagonal");
-    if (!std::isfinite(v)) fail(Code::NonFinite, src.path + ": non-finite co-moment on the diagonal at neuron " + std::to_string(i));
-    inv[i] = v > 0 ? 1.0 / std::sqrt(v) : 0.0;  // zero variance -> r = 0, as correlation_from_comoment
+    slack[i] = diagonal_slack(src.count, mean[i]);
+    var[i] = checked_variance(src.path, static_cast<size_t>(i), v, slack[i]);
+    inv[i] = var[i] > 0 ? 1.0 / std::sqrt(var[i]) : 0.0;  // zero variance -> r = 0, as correlation_from_comoment
   }
   std::vector<double> blk;
   for (int64_t i0 = 0; i0 < n;) {
@@ -147,17 +241,15 @@ void build_from_stats(const CorrSource& src, T* out, ThreadPool& pool, const Dis
     const size_t first = packed_row_offset(i0, n), count = packed_row_offset(i1, n) - first;
     blk.resize(count);
     file.pread_exact(blk.data(), count * 8, src.offset + first * 8, "co-moment rows");
-    std::atomic<int64_t> bad{-1};
+    std::vector<int64_t> bad(static_cast<size_t>(i1 - i0), -1);  // per row: first failing column
     pool.parallel_for(static_cast<size_t>(i1 - i0), [&](size_t t, size_t) {
       const int64_t i = i0 + static_cast<int64_t>(t);
       const double* row = blk.data() + (packed_row_offset(i, n) - first) - i;  // row[j] = M_ij, j >= i
       T* dst = out + condensed_row(n, i) - (i + 1);
       for (int64_t j = i + 1; j < n; ++j) {
         const double m = row[j];
-        if (!std::isfinite(m)) {
-          int64_t cur = bad.load();
-          while ((cur < 0 || i < cur) && !bad.compare_exchange_weak(cur, i)) {
-          }
+        if (!pair_ok(m, var[i], var[j], slack[i], slack[j])) {
+          bad[t] = j;
           return;
         }
         double r = row[j] * inv[i] * inv[j];
@@ -166,7 +258,12 @@ void build_from_stats(const CorrSource& src, T* out, ThreadPool& pool, const Dis
         dst[j] = static_cast<T>(1.0 - std::fabs(r));
       }
     });
-    if (bad.load() >= 0) fail(Code::NonFinite, src.path + ": non-finite co-moment in row " + std::to_string(bad.load()));
+    for (size_t t = 0; t < bad.size(); ++t) {
+      if (bad[t] < 0) continue;
+      const int64_t i = i0 + static_cast<int64_t>(t), j = bad[t];
+      fail_pair(src.path, static_cast<size_t>(i), static_cast<size_t>(j),
+                blk[packed_row_offset(i, n) - first + static_cast<size_t>(j - i)], var[i], var[j]);
+    }
     i0 = i1;
     if (hooks.progress) hooks.progress(i0);
   }

@@ -3,12 +3,17 @@
 // co-moment (read in row blocks). Never a float64 square copy: besides the output, memory is one block of
 // rows (~32 MiB) and, for stats files, the n inverse standard deviations.
 //
-// The method (shared/spec/method.md section 2, NeuroX's create_correlation_clusters): r NaN -> 0,
-// symmetrise (r + r^T) / 2, d = 1 - |r| (the diagonal is not stored). Exactly, per pair i < j:
+// The method (shared/spec/method.md section 2, NeuroX's create_correlation_clusters): symmetrise
+// (r + r^T) / 2, d = 1 - |r| (the diagonal is not stored). Exactly, per pair i < j:
 //     s = (double(r_ij) + double(r_ji)) / 2,  d = 1 - |s|   (in double), stored as T.
-// An infinite r is an error (E_NONFINITE naming row and column). A finite r beyond +-1 (rounding noise in a
-// matrix from elsewhere) is clipped to +-1 first, as np.corrcoef clips the r NeuroX clusters: distances
-// stay >= 0, which scipy's fcluster requires of a linkage.
+// A square matrix must be a correlation matrix, or it is refused naming the source and the first offending
+// (row, column) in reading order: no NaN (E_NONFINITE), |r| <= 1 + 1e-6, |r_ij - r_ji| <= 1e-6, and r_ii = 1
+// within 1e-6 -- or r_ii = 0 for a constant neuron whose off-diagonal row is all 0 (np.corrcoef's NaN row after
+// NeuroX's NaN -> 0). 1e-6 is ~8 float32 ulps at 1: every float32 or float64 Pearson matrix computed from data
+// passes, while a matrix that is not one fails. Within the tolerance, values beyond +-1 are clipped (as
+// np.corrcoef clips) so distances stay >= 0, which scipy's fcluster requires of a linkage. With `repair`
+// (NeuroX's behaviour): NaN -> 0, any value clipped to [-1, 1], any asymmetry averaged, the diagonal ignored,
+// each counted in RepairCounts. An infinite r is an error in both modes.
 //
 // The square matrix is read once, row block after row block: r_ij (j > i) is parked in the output slot of
 // (i, j) as T when row i is read, and finished with r_ji when row j is read. A float32 input (what
@@ -16,7 +21,8 @@
 // copysign(1 - |r_ij|, r_ij), rounded to float: an error of ~6e-8 relative to d rather than to r, so heights
 // stay within ~1e-7 relative of the float64 run even for d near 0.
 //
-// Stats file: r_ij = M_ij / sqrt(M_ii M_jj) by the same expression, clamp and zero-variance rule as
+// Stats file: checked as stats/check.h checks a state (finite means and co-moments, M_ii >= 0, Cauchy-Schwarz;
+// never repaired), then r_ij = M_ij / sqrt(M_ii M_jj) by the same expression, clamp and zero-variance rule as
 // correlation_from_comoment (stats/comoments.h), then, with T = float, rounded to float32 like the matrix
 // `neurosieve corr` writes, so that clustering a stats file and clustering its corr.npy give the same Z.
 // With T = double r is used unrounded.
@@ -39,11 +45,22 @@ struct CorrSource {
   std::string path;             // NpyFile / StatsFile
   uint64_t offset = 0;          // NpyFile: first data byte; StatsFile: first byte of the packed co-moment
   bool file_f64 = false;        // NpyFile: '<f8' instead of '<f4'
+  bool repair = false;          // square sources: NeuroX's silent repair instead of errors (see the top)
+  uint64_t count = 0;           // StatsFile: rows (for the diagonal's tolerance, stats/check.h)
+  uint64_t mean_offset = 0;     // StatsFile: first byte of the float64 means
+};
+
+// What repair mode changed (square sources): NaN entries set to 0, entries beyond +-(1 + 1e-6) clipped, pairs
+// i < j with |r_ij - r_ji| > 1e-6 averaged, diagonal entries that are neither 1 (within 1e-6) nor the 0 of a
+// constant neuron (ignored: the diagonal is never stored).
+struct RepairCounts {
+  int64_t nan = 0, clipped = 0, asymmetric = 0, diagonal = 0;
 };
 
 struct DistanceHooks {
   std::function<void(int64_t rows_done)> progress;  // called after each row block
   const std::atomic<bool>* cancel = nullptr;
+  RepairCounts* repairs = nullptr;  // filled (added to) with repair mode
 };
 
 // Fills out[condensed_size(n)]. Deterministic: each output element is computed by one task from the same

@@ -126,6 +126,23 @@ std::unique_ptr<Source> open_safetensors(const std::string& path) {
     tensors.push_back(std::move(t));
   }
   if (tensors.empty()) fail(Code::Format, path + ": the safetensors file holds no tensors");
+  // Each tensor owns its bytes: two tensors sharing bytes would read one's data as the other's (a corrupt or
+  // hostile header), so overlapping non-empty ranges are refused, naming both. Sorted by start, only
+  // neighbours can overlap first.
+  {
+    std::vector<const Tensor*> by_start;
+    for (const Tensor& t : tensors)
+      if (t.end > t.begin) by_start.push_back(&t);
+    std::stable_sort(by_start.begin(), by_start.end(), [](const Tensor* a, const Tensor* b) { return a->begin < b->begin; });
+    for (size_t i = 1; i < by_start.size(); ++i) {
+      const Tensor& a = *by_start[i - 1];
+      const Tensor& b = *by_start[i];
+      if (b.begin < a.end)
+        fail(Code::Format, path + ": corrupt safetensors header: tensors \"" + a.name + "\" (data_offsets [" +
+                               std::to_string(a.begin) + ", " + std::to_string(a.end) + "]) and \"" + b.name +
+                               "\" ([" + std::to_string(b.begin) + ", " + std::to_string(b.end) + "]) overlap");
+    }
+  }
 
   SourceInfo info;
   info.path = path;

@@ -49,6 +49,7 @@ struct ClusterJob {
   std::vector<std::vector<int32_t>> reps;
   BigOwned distances;  // correlationDistances: float32, handed to JS without a copy
   int64_t distance_count = 0;
+  RepairCounts repairs;  // what repair mode changed while building the distances
 
   static Napi::Value progress(Napi::Env env, const Event& e) {
     Napi::Object o = Napi::Object::New(env);
@@ -65,6 +66,12 @@ struct ClusterJob {
     for (size_t t = 0; t < reps.size(); ++t) r.Set(static_cast<uint32_t>(t), typed_copy<Napi::Int32Array>(env, reps[t]));
     o.Set("representatives", r);
     if (distances) o.Set("distances", float32_from_big(env, distances.release(), static_cast<size_t>(distance_count)));
+    Napi::Object rep = Napi::Object::New(env);
+    rep.Set("nan", static_cast<double>(repairs.nan));
+    rep.Set("clipped", static_cast<double>(repairs.clipped));
+    rep.Set("asymmetric", static_cast<double>(repairs.asymmetric));
+    rep.Set("diagonal", static_cast<double>(repairs.diagonal));
+    o.Set("repairs", rep);
     return o;
   }
 };
@@ -79,9 +86,10 @@ LinkageHooks linkage_hooks(const ClusterContext& job) {
 
 // The condensed distances of `src` into `D` (condensed_size(n) elements of T), with progress by rows.
 template <class T>
-void fill_distances(const CorrSource& src, size_t threads, const ClusterContext& job, T* D) {
+void fill_distances(const CorrSource& src, size_t threads, const ClusterContext& job, T* D, RepairCounts* repairs = nullptr) {
   ThreadPool pool(threads);
   DistanceHooks hooks;
+  hooks.repairs = repairs;
   hooks.cancel = job.cancel;
   hooks.progress = [&](int64_t rows) { job.report({0, static_cast<double>(rows), static_cast<double>(src.n)}); };
   build_distances(src, D, pool, hooks);
@@ -89,9 +97,9 @@ void fill_distances(const CorrSource& src, size_t threads, const ClusterContext&
 
 // Builds the condensed distances of `src` into a fresh buffer of T and hands it to `use`; frees it after.
 template <class T, class F>
-void with_distances(const CorrSource& src, size_t threads, const ClusterContext& job, F&& use) {
+void with_distances(const CorrSource& src, size_t threads, const ClusterContext& job, F&& use, RepairCounts* repairs = nullptr) {
   BigOwned buf(big_alloc_zeroed(static_cast<size_t>(condensed_size(src.n)) * sizeof(T)));
-  fill_distances(src, threads, job, buf.data<T>());
+  fill_distances(src, threads, job, buf.data<T>(), repairs);
   use(buf.data<T>());
 }
 
@@ -140,11 +148,16 @@ CorrSource parse_source(const Napi::Value& v, std::vector<Napi::Object>& keep) {
       fail(Code::Shape, "cluster: source.data must hold n * n values");
     }
     keep.push_back(d.As<Napi::Object>());
+    s.path = o.string_or("path", "");  // only names the matrix in messages
   } else if (kind == "npy" || kind == "stats") {
     s.kind = kind == "npy" ? CorrSource::Kind::NpyFile : CorrSource::Kind::StatsFile;
     s.path = o.string_or("path", "");
     s.offset = static_cast<uint64_t>(o.count("offset"));
     s.file_f64 = o.string_or("dtype", "f4") == "f8";
+    if (kind == "stats") {
+      s.count = static_cast<uint64_t>(o.count("count"));
+      s.mean_offset = static_cast<uint64_t>(o.count("meanOffset"));
+    }
   } else {
     fail(Code::Argument, "cluster: source.kind must be 'memory', 'npy' or 'stats'");
   }
@@ -156,6 +169,7 @@ struct SourceOptions {
   Method method = Method::Average;
   bool f64 = false;
   size_t threads = 0;
+  bool repair = false;
 };
 
 SourceOptions parse_source_options(const Napi::Value& v) {
@@ -165,6 +179,8 @@ SourceOptions parse_source_options(const Napi::Value& v) {
   j.method = parse_method(o.string_or("method", "average"));
   j.f64 = o.string_or("precision", "float32") == "float64";
   j.threads = o.count("threads");
+  const Napi::Value repair = v.As<Napi::Object>().Get("repair");
+  j.repair = repair.IsBoolean() && repair.As<Napi::Boolean>().Value();
   return j;
 }
 
@@ -176,6 +192,7 @@ struct SourceJob : ClusterJob {
   void parse(const Args& args, std::vector<Napi::Object>& keep) {
     src = parse_source(args[0], keep);
     opt = parse_source_options(args[1]);
+    src.repair = opt.repair;
   }
 };
 
@@ -188,12 +205,12 @@ struct CorrelationJob : SourceJob {
     if (only_distances) {
       distance_count = condensed_size(src.n);
       BigOwned d(big_alloc_zeroed(static_cast<size_t>(distance_count) * sizeof(float)));
-      fill_distances(src, opt.threads, job, d.data<float>());
+      fill_distances(src, opt.threads, job, d.data<float>(), &repairs);
       distances = std::move(d);
     } else if (opt.f64) {
-      with_distances<double>(src, opt.threads, job, [&](double* D) { Z = linkage(D, src.n, opt.method, linkage_hooks(job)); });
+      with_distances<double>(src, opt.threads, job, [&](double* D) { Z = linkage(D, src.n, opt.method, linkage_hooks(job)); }, &repairs);
     } else {
-      with_distances<float>(src, opt.threads, job, [&](float* D) { Z = linkage(D, src.n, opt.method, linkage_hooks(job)); });
+      with_distances<float>(src, opt.threads, job, [&](float* D) { Z = linkage(D, src.n, opt.method, linkage_hooks(job)); }, &repairs);
     }
   }
 };

@@ -7,6 +7,7 @@
 #include "ops/js_arrays.h"
 #include "ops/napi_util.h"
 #include "ops/ops.h"
+#include "stats/check.h"
 #include "stats/comoments.h"
 
 namespace ns {
@@ -83,10 +84,27 @@ Napi::Value CorrelationFromComoments(const Napi::CallbackInfo& info) {
   });
 }
 
+// checkStats(state, name, threads): throws unless the state can be a co-moment state (stats/check.h); `name`
+// (a file's path, or what the caller calls the object) starts the message. The count is checked in TS.
+Napi::Value CheckStats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guard(env, [&]() -> Napi::Value {
+    const StateView s = state_arg(info, 0, "checkStats");
+    const Args args(info, "checkStats");
+    if (info.Length() < 2 || !info[1].IsString()) fail(Code::Argument, "checkStats: name must be a string");
+    const double threads_d = args.number(2);
+    if (!(threads_d >= 0 && threads_d <= 1024)) fail(Code::Argument, "checkStats: threads must be in [0, 1024]");
+    ThreadPool pool(static_cast<size_t>(threads_d));
+    check_stats(info[1].As<Napi::String>().Utf8Value(), s.count, s.mean, s.comoment, s.cols, pool);
+    return env.Undefined();
+  });
+}
+
 }  // namespace
 
 void register_stats(Napi::Env env, Napi::Object exports) {
   exports.Set("mergeComoments", Napi::Function::New(env, MergeComoments, "mergeComoments"));
+  exports.Set("checkStats", Napi::Function::New(env, CheckStats, "checkStats"));
   exports.Set("correlationFromComoments", Napi::Function::New(env, CorrelationFromComoments, "correlationFromComoments"));
 }
 

@@ -20,6 +20,7 @@ export const clusterSpec: CommandSpec = {
     choice('precision', PRECISIONS, CLUSTER_DEFAULTS.precision, "distance storage: float32 (half scipy's memory) or float64 (scipy's Z exactly)"),
     backendOption(CLUSTER_DEFAULTS.backend, 'linkage: C++ NN-chain (default), WebGPU reciprocal nearest neighbours (same Z; exact ties hand over to native), or auto (WebGPU on a real GPU)'),
     choice('ties', TIES, CLUSTER_DEFAULTS.ties, "webgpu: 'exact' hands ties over to the C++ engine (the CPU's Z); 'any' breaks them on the device (a valid dendrogram, may differ where ties are)"),
+    { name: 'repair', kind: 'boolean', help: "repair a matrix that is not a correlation matrix as NeuroX does (NaN -> 0, clip to [-1, 1], symmetrise (r + r^T)/2, ignore the diagonal), counting each kind; default: refuse it naming the first bad (row, column). Tolerances 1e-6; stats files are never repaired" },
     neuronsOption('columns', 'cluster these neurons only (clusters.json names original ids)'),
     neuronsPerLayerOption(),
     threadsOption('worker threads, 0 = all cores (never changes the result)'),
