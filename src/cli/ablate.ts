@@ -3,11 +3,12 @@ import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
 import { openActivations } from '../io/dataset.js';
 import { ablate } from '../probe/ablate.js';
-import { readProbe } from '../probe/probe-file.js';
+import { checkOutputs } from '../io/output-paths.js';
+import { probeFiles, readProbe } from '../probe/probe-file.js';
 import { probePositions } from '../probe/restrict.js';
 import type { ActivationFormat } from '../types.js';
 import type { Command } from './command.js';
-import { loadWithProgress, resolveNeurons } from './options.js';
+import { expectProbeWidth, loadWithProgress, resolveNeurons, selectorFiles } from './options.js';
 import { ablateSpec as spec } from './specs/ablate.js';
 
 export const ablateCommand: Command = {
@@ -20,8 +21,10 @@ export const ablateCommand: Command = {
       throw new NeurosieveError('E_ARGUMENT', `Expected exactly one of --remove and --keep for 'neurosieve ablate' but received ${o.remove === undefined ? 'neither' : 'both'}`);
     }
     const [probePath, ...inputs] = ctx.positionals;
+    checkOutputs({ command: 'neurosieve ablate', outputs: { '-o': output }, inputs: [...probeFiles(probePath!), ...inputs, o.labels as string, ...selectorFiles(ctx, 'remove', 'keep')] });
     const probe = readProbe(probePath!);
     const dataset = openActivations(inputs, { format: o.format as ActivationFormat });
+    expectProbeWidth(ctx, probePath!, probe, inputs);
     const flag = o.remove !== undefined ? 'remove' : 'keep';
     const ids = resolveNeurons(ctx, flag, dataset.cols, inputs, dataset.layers)!;
     probePositions(probe, ids, `--${flag}`); // ids the probe does not see, named by the flag (the API names its option)

@@ -10,6 +10,7 @@ import { isSeedConfig, readSeedConfig } from '../analyze/seed-config.js';
 import { NeurosieveError } from '../core/errors.js';
 import type { Command } from './command.js';
 import { setDefined } from './options.js';
+import { checkOutputs } from '../io/output-paths.js';
 import { progressBar } from './progress.js';
 import { analyzeSpec as spec } from './specs/analyze.js';
 
@@ -18,6 +19,14 @@ function deltaPair(raw: string): [number, number] {
   const m = /^\s*([0-9.]+)\s*[:,]\s*([0-9.]+)\s*$/.exec(raw);
   if (!m) throw new NeurosieveError('E_ARGUMENT', `Expected δ_L:δ_N pairs in percent (e.g. 3:1) for --deltas of 'neurosieve analyze' but received '${raw}'`);
   return [Number(m[1]), Number(m[2])];
+}
+
+/** The files behind an activations or labels input of the analysis (in-memory data names none). */
+function pathsOf(input: unknown): string[] {
+  if (typeof input === 'string') return [input];
+  if (Array.isArray(input)) return input.filter((p): p is string => typeof p === 'string');
+  const files = (input as { files?: unknown } | null)?.files;
+  return Array.isArray(files) ? files.map((f: { path?: unknown }) => f.path).filter((p): p is string => typeof p === 'string') : [];
 }
 
 function looksLikeConfig(path: string): boolean {
@@ -64,10 +73,9 @@ export const analyzeCommand: Command = {
     }
     if (o['neurons-per-layer'] !== undefined) data.layers = o['neurons-per-layer'] as number;
     if (output === undefined) throw new NeurosieveError('E_ARGUMENT', "Expected -o <analysis.json> for 'neurosieve analyze' but received none");
-    const inputs = [...ctx.positionals, o.labels, o['dev-activations'], o['dev-labels'], o['test-activations'], o['test-labels']].flat().filter((p): p is string => typeof p === 'string');
-    if (inputs.some((p) => resolve(p) === resolve(output!))) {
-      throw new NeurosieveError('E_ARGUMENT', `Expected an output path that is not one of the inputs for -o of 'neurosieve analyze' but received ${output}`);
-    }
+    // What the analysis reads, however it was pointed at it (files, an output directory's manifest, a config).
+    const parts = [data.train, data.dev, data.test].filter((p) => p !== undefined);
+    checkOutputs({ command: 'neurosieve analyze', outputs: { '-o': output }, inputs: [...ctx.positionals, ...parts.flatMap((p) => [...pathsOf(p.activations), ...pathsOf(p.labels)])] });
 
     setDefined(options, o, {
       mode: 'mode', seeds: 'seeds', seed: 'seed', thresholds: 'thresholds', lcaPercentages: 'lca-percentages', metric: 'metric',

@@ -1,7 +1,8 @@
 /** neurosieve cluster: correlation clustering of neurons at one or more distance thresholds (src/cluster/correlation-clusters.ts). */
 import { correlationClusters, correlationSource, THRESHOLD_RANGE, type CorrelationClustersOptions } from '../cluster/correlation-clusters.js';
 import { CLUSTERS_FORMAT, CLUSTERS_VERSION } from '../cluster/clusters-file.js';
-import { resolveNeurons } from './options.js';
+import { resolveNeurons, selectorFiles } from './options.js';
+import { checkOutputs } from '../io/output-paths.js';
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
 import { writeNpy } from '../io/npy.js';
@@ -30,9 +31,7 @@ export const clusterCommand: Command = {
     const output = o.output as string;
     const linkageOut = o['linkage-out'] as string | undefined;
     const thresholds = parseThresholds(o.threshold as string[]);
-    if (output === input || linkageOut === input) {
-      throw new NeurosieveError('E_ARGUMENT', `Expected outputs different from the input for neurosieve cluster but received '${input}'`);
-    }
+    checkOutputs({ command: 'neurosieve cluster', outputs: { '-o': output, '--linkage-out': linkageOut }, inputs: [input, ...selectorFiles(ctx, 'columns')] });
     const columns = o.columns !== undefined ? resolveNeurons(ctx, 'columns', correlationSource(input).n, [input]) : undefined;
     const started = performance.now();
     let bar: ProgressBar | undefined;

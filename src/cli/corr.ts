@@ -4,10 +4,11 @@ import { openActivations } from '../io/dataset.js';
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
 import { writeNpy } from '../io/npy.js';
+import { checkOutputs } from '../io/output-paths.js';
 import { readStats, writeStats } from '../correlate/stats.js';
 import type { ActivationFormat, CorrelateOptions, Stats } from '../types.js';
 import type { Command } from './command.js';
-import { resolveNeurons } from './options.js';
+import { resolveNeurons, selectorFiles } from './options.js';
 import { progressBar } from './progress.js';
 import { corrSpec as spec } from './specs/corr.js';
 
@@ -27,6 +28,12 @@ export const corrCommand: Command = {
     if (fromStats && o.columns !== undefined) {
       throw new NeurosieveError('E_ARGUMENT', 'Expected no --columns with --from-stats for neurosieve corr (a stats file holds its columns already) but received both');
     }
+    // <output>.json is written beside the matrix, so it must not be an input or the stats file either.
+    checkOutputs({
+      command: 'neurosieve corr',
+      outputs: { '-o': output, '-o|.json summary': output === '' ? undefined : `${output}.json`, '--stats-out': o['stats-out'] as string | undefined },
+      inputs: [...ctx.positionals, fromStats, ...selectorFiles(ctx, 'columns')],
+    });
     const started = performance.now();
     let columns: number[] | undefined;
     let stats: Stats;

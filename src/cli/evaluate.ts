@@ -1,9 +1,10 @@
 /** neurosieve evaluate: a trained probe's metrics on activations + labels (its columns and normalisation applied). */
 import { writeTextAtomic } from '../io/atomic.js';
-import { readProbe } from '../probe/probe-file.js';
+import { checkOutputs } from '../io/output-paths.js';
+import { probeFiles, readProbe } from '../probe/probe-file.js';
 import { evaluate } from '../probe/train.js';
 import type { Command } from './command.js';
-import { loadWithProgress } from './options.js';
+import { expectProbeWidth, loadWithProgress } from './options.js';
 import { evaluateSpec as spec } from './specs/evaluate.js';
 
 
@@ -13,7 +14,9 @@ export const evaluateCommand: Command = {
     const o = ctx.options;
     const started = performance.now();
     const [probePath, ...inputs] = ctx.positionals;
+    checkOutputs({ command: 'neurosieve evaluate', outputs: { '-o': o.output as string | undefined }, inputs: [...probeFiles(probePath!), ...inputs, o.labels as string] });
     const probe = readProbe(probePath!);
+    expectProbeWidth(ctx, probePath!, probe, inputs);
     const acts = await loadWithProgress(ctx, 'evaluate: loading', inputs, probe.columns);
     const metrics = await evaluate(probe, acts, o.labels as string, {
       threads: o.threads as number,

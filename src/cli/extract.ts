@@ -2,6 +2,7 @@
 import { NeurosieveError } from '../core/errors.js';
 import { extractActivations, type ExtractOptions, type SplitSizes } from '../extract/index.js';
 import type { Command } from './command.js';
+import { checkOutputs } from '../io/output-paths.js';
 import { progressBar } from './progress.js';
 import { extractSpec as spec } from './specs/extract.js';
 
@@ -20,6 +21,8 @@ export const extractCommand: Command = {
   async run(ctx) {
     const o = ctx.options;
     const sources = [...((o.source as string[] | undefined) ?? []), ...ctx.positionals];
+    // The model directory and the sources are inputs; --overwrite replaces the output directory as a whole.
+    checkOutputs({ command: 'neurosieve extract', directories: { '-o': o.output as string }, inputs: [o.model as string, ...sources] });
     const bar = progressBar('extract', 'tokens', ctx.interactive);
     const warnings: string[] = [];
     let summary;

@@ -2,9 +2,12 @@
  * Option declarations several commands share. Choices and defaults come from the tables the API modules export,
  * never restated here; `--help` is generated from these declarations (args.ts).
  */
+import { statSync } from 'node:fs';
 import { DEFAULT_THREADS } from '../core/validate.js';
 import { BACKENDS, type BackendChoice } from '../gpu/backend.js';
-import { ACTIVATION_FORMATS, DEFAULT_FORMAT } from '../io/dataset.js';
+import { NeurosieveError } from '../core/errors.js';
+import { ACTIVATION_FORMATS, DEFAULT_FORMAT, openActivations } from '../io/dataset.js';
+import type { Probe } from '../probe/probe-file.js';
 import { DEFAULT_NAN, loadActivations, NAN_POLICIES, type LoadedActivations, type NanPolicy } from '../io/load.js';
 import { layerBlocks, layoutFromInputs, selectNeurons } from '../select/neuron-selectors.js';
 import type { ActivationFormat } from '../types.js';
@@ -96,4 +99,48 @@ export function resolveNeurons(
       ? layerBlocks(width, { neuronsPerLayer: H }, '--neurons-per-layer')
       : (layoutFromInputs(inputs, width) ?? (fileLayers > 1 ? layerBlocks(width, { neuronsPerLayer: width / fileLayers }) : undefined));
   return selectNeurons(values, { width, name: `--${flag}`, ...(blocks ? { blocks } : {}) });
+}
+
+/**
+ * Files named inside neuron-selector values (ranking.json#k, clusters.json@t), so the output check protects them
+ * too. A value that names no existing file (ids, ranges, layers) contributes nothing.
+ */
+export function selectorFiles(ctx: CommandContext, ...flags: string[]): string[] {
+  const files: string[] = [];
+  for (const flag of flags) {
+    for (const v of (ctx.options[flag] as string[] | undefined) ?? []) {
+      for (const candidate of [v, v.replace(/[#@][^#@/\\]*$/, '')]) {
+        if (isFile(candidate)) {
+          files.push(candidate);
+          break;
+        }
+      }
+    }
+  }
+  return files;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The activation files against the probe that will read them, checked on their headers before anything loads,
+ * so a mismatch names both the probe file and the activation files (the API sees loaded arrays only).
+ */
+export function expectProbeWidth(ctx: CommandContext, probePath: string, probe: Probe, inputs: readonly string[]): void {
+  const dataset = openActivations(inputs, { format: ctx.options.format as ActivationFormat });
+  const files = dataset.files.map((f) => f.path).join(', ');
+  if (probe.columns) {
+    const max = probe.columns.reduce((a, b) => Math.max(a, b), 0);
+    if (max >= dataset.cols) {
+      throw new NeurosieveError('E_SHAPE', `${files}: has ${dataset.cols} neurons per row, but probe ${probePath} reads neuron ${max} (its ${probe.neurons} inputs are ids of a wider layer)`);
+    }
+  } else if (dataset.cols !== probe.neurons) {
+    throw new NeurosieveError('E_SHAPE', `${files}: has ${dataset.cols} neurons per row, but probe ${probePath} was trained on ${probe.neurons}`);
+  }
 }

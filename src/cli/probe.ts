@@ -1,9 +1,11 @@
 /** neurosieve probe: train a linear probe (compat = NeuroX, exact = elastic net to a tolerance) and write probe.json. */
 import { NeurosieveError } from '../core/errors.js';
-import { writeProbe } from '../probe/probe-file.js';
+import { checkOutputs } from '../io/output-paths.js';
+import { probeFiles, sidecarName, writeProbe } from '../probe/probe-file.js';
+import { dirname, join } from 'node:path';
 import { TRAIN_PROBE_DEFAULTS, trainProbe, type TrainProbeOptions } from '../probe/train.js';
 import type { Command } from './command.js';
-import { loadWithProgress, resolveNeurons, setDefined } from './options.js';
+import { loadWithProgress, resolveNeurons, selectorFiles, setDefined } from './options.js';
 import { openActivations } from '../io/dataset.js';
 import type { ActivationFormat } from '../types.js';
 import { progressBar } from './progress.js';
@@ -20,6 +22,19 @@ export const probeCommand: Command = {
     if ((o['validation-activations'] === undefined) !== (o['validation-labels'] === undefined)) {
       throw new NeurosieveError('E_ARGUMENT', "Expected --validation-activations and --validation-labels together for 'neurosieve probe' but received only one");
     }
+    // The weights go to a sidecar beside -o (writeProbe's name for it), an output as much as the JSON is.
+    checkOutputs({
+      command: 'neurosieve probe',
+      outputs: { '-o': output, '-o|weights file': output.trim() === '' ? undefined : join(dirname(output), sidecarName(output)) },
+      inputs: [
+        ...ctx.positionals,
+        o.labels as string,
+        ...((o['validation-activations'] as string[] | undefined) ?? []),
+        o['validation-labels'] as string | undefined,
+        ...(o.init !== undefined ? probeFiles(o.init as string) : []),
+        ...selectorFiles(ctx, 'columns'),
+      ],
+    });
     const l1 = o.l1 as number[] | undefined;
     const l2 = o.l2 as number[] | undefined;
     if (!o.grid && ((l1?.length ?? 0) > 1 || (l2?.length ?? 0) > 1)) {

@@ -1,9 +1,10 @@
 /** neurosieve rank: rank a probe's neurons by weight mass, or a dataset's neurons by probeless / AP scores. */
 import { NeurosieveError } from '../core/errors.js';
-import { readProbe, type Probe } from '../probe/probe-file.js';
+import { checkOutputs } from '../io/output-paths.js';
+import { probeFiles, readProbe, type Probe } from '../probe/probe-file.js';
 import { rankNeurons, writeRanking, type RankMethod, type RankOptions } from '../rank/rank.js';
 import type { Command } from './command.js';
-import { loadWithProgress, resolveNeurons, setDefined } from './options.js';
+import { expectProbeWidth, loadWithProgress, resolveNeurons, selectorFiles, setDefined } from './options.js';
 import { openActivations } from '../io/dataset.js';
 import type { ActivationFormat, Dataset } from '../types.js';
 import { rankSpec as spec } from './specs/rank.js';
@@ -23,7 +24,13 @@ export const rankCommand: Command = {
     if (method === 'weights' && (o.activations || o.labels)) {
       throw new NeurosieveError('E_ARGUMENT', 'Expected no --activations or --labels for neurosieve rank --method weights (it reads the probe only)');
     }
+    checkOutputs({
+      command: 'neurosieve rank',
+      outputs: { '-o': output },
+      inputs: [...(probePath ? probeFiles(probePath) : []), ...((o.activations as string[] | undefined) ?? []), o.labels as string | undefined, ...selectorFiles(ctx, 'columns')],
+    });
     const probe: Probe | undefined = probePath ? readProbe(probePath) : undefined;
+    if (probe && method !== 'weights') expectProbeWidth(ctx, probePath!, probe, o.activations as string[]);
     const options: RankOptions = { method, threads: o.threads as number };
     setDefined(options, o, { selection: 'selection', fraction: 'fraction', stride: 'stride', granularity: 'granularity', divisor: 'divisor', seed: 'seed', target: 'class', zeroBelow: 'zero-below', unknown: 'unknown' });
     if (o.raw === true) options.zscore = false;

@@ -4,6 +4,7 @@ import { SEEDED_FRACTIONS, splitActivations, type SplitActivationsOptions } from
 import type { ActivationFormat } from '../types.js';
 import type { NanPolicy } from '../io/load.js';
 import type { Command } from './command.js';
+import { checkOutputs } from '../io/output-paths.js';
 import { progressBar } from './progress.js';
 import { splitSpec as spec } from './specs/split.js';
 
@@ -11,6 +12,7 @@ export const splitCommand: Command = {
   spec,
   async run(ctx) {
     const o = ctx.options;
+    checkOutputs({ command: 'neurosieve split', directories: { '-o': o.output as string }, inputs: [...ctx.positionals, o.labels as string, o['by-sentence'] as string | undefined] });
     const seeded = o.seed !== undefined && o.compat !== true;
     if (!seeded) {
       // The reference splits train/dev only (its official dev set serves as test).

@@ -1,5 +1,6 @@
 /** neurosieve stats merge: combine stats files of the same width exactly (Chan et al. 1982). */
 import { NeurosieveError } from '../core/errors.js';
+import { checkOutputs } from '../io/output-paths.js';
 import { expectDistinctStatsFiles, mergeStats, readStats, writeStats } from '../correlate/stats.js';
 import type { Command } from './command.js';
 import { statsMergeSpec } from './specs/stats-merge.js';
@@ -8,12 +9,18 @@ export const statsMergeCommand: Command = {
   spec: statsMergeSpec,
   async run(ctx) {
     const output = ctx.options.output as string;
-    if (ctx.positionals.includes(output)) {
-      throw new NeurosieveError('E_ARGUMENT', `Expected an output different from the inputs for neurosieve stats merge but received '${output}'`);
-    }
+    checkOutputs({ command: 'neurosieve stats merge', outputs: { '-o': output }, inputs: ctx.positionals });
     expectDistinctStatsFiles(ctx.positionals);
-    let merged = readStats(ctx.positionals[0]!);
-    for (const path of ctx.positionals.slice(1)) merged = mergeStats(merged, readStats(path));
+    const first = ctx.positionals[0]!;
+    let merged = readStats(first);
+    for (const path of ctx.positionals.slice(1)) {
+      const next = readStats(path);
+      // Checked here as well as in mergeStats, which sees only the statistics: this message can name the files.
+      if (next.cols !== merged.cols) {
+        throw new NeurosieveError('E_WIDTH', `${path}: has ${next.cols} neurons, but ${first} has ${merged.cols}; stats files merge only at the same width`);
+      }
+      merged = mergeStats(merged, next);
+    }
     writeStats(output, merged);
     ctx.log(`merged ${ctx.positionals.length} stats files: ${merged.count} rows, ${merged.cols} neurons -> ${output}`);
     return { output, count: merged.count, neurons: merged.cols, inputs: ctx.positionals };

@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { NeurosieveError } from '../core/errors.js';
 import { resolveSynthOptions, writeSynth, type SynthOptions } from '../synth/synth.js';
 import type { Command } from './command.js';
+import { checkOutputs } from '../io/output-paths.js';
 import { progressBar } from './progress.js';
 import { synthSpec as spec } from './specs/synth.js';
 
@@ -30,6 +31,9 @@ export const synthCommand: Command = {
   spec,
   async run(ctx) {
     const opt = ctx.options;
+    const out = opt.out as string;
+    // synth reads nothing; the check still refuses '' and a directory, and a truth file named like the data.
+    checkOutputs({ command: 'neurosieve synth', outputs: { '-o': out, '-o|truth file': out.trim() === '' ? undefined : `${out}.truth.json` }, inputs: [] });
     const options: SynthOptions = {
       out: opt.out as string,
       tokens: opt.tokens as number,

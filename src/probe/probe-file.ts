@@ -8,7 +8,7 @@
  * are not there.
  */
 import { readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
 import { readSafetensors, writeSafetensors, type Tensor } from '../io/safetensors.js';
@@ -116,22 +116,62 @@ export function writeProbe(path: string, probe: Probe): void {
   writeTextAtomic(path, JSON.stringify(json, null, 2) + '\n');
 }
 
+/**
+ * `weights` as written by writeProbe: a plain file name, resolved beside the probe file only. Anything else (an
+ * absolute path, `..`, a separator) is refused, so a probe file from elsewhere cannot make us open any file on
+ * the machine. Undefined when the name is not plain.
+ */
+function plainSidecarName(weights: string): string | undefined {
+  const plain = weights.length > 0 && weights !== '.' && weights !== '..' && !/[/\\\0]/.test(weights) && !isAbsolute(weights);
+  return plain ? weights : undefined;
+}
+
+/** A parse error's message without the file's bytes (Node quotes the text around the error, binary included). */
+function jsonError(err: unknown): string {
+  const m = (err as Error).message.replace(/[^\x20-\x7e]/g, '?');
+  return m.length > 120 ? `${m.slice(0, 117)}...` : m;
+}
+
+/** Names a binary file given where a probe JSON was expected, from its first bytes. */
+function notJson(head: Buffer): string {
+  if (head.subarray(0, 6).equals(Buffer.from('\x93NUMPY', 'latin1'))) return 'it is a .npy array, not JSON';
+  if (head.length >= 9 && head[8] === 0x7b) return 'it looks like a safetensors file, not JSON';
+  return 'it is not JSON';
+}
+
+/**
+ * The files reading the probe at `path` opens: the JSON and, when it names one acceptably, its sidecar. For the
+ * output check of commands that read a probe (an output must not replace its weights either); a file that is not
+ * a probe stands for itself, and readProbe reports it.
+ */
+export function probeFiles(path: string): string[] {
+  try {
+    const j = JSON.parse(readFileSync(path, 'utf8')) as Partial<ProbeJson> | null;
+    const name = typeof j?.weights === 'string' ? plainSidecarName(j.weights) : undefined;
+    return name !== undefined ? [path, join(dirname(path), name)] : [path];
+  } catch {
+    return [path];
+  }
+}
+
 /** Reads and checks probe.json and its sidecar. */
 export function readProbe(path: string): Probe {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (err) {
     throw new NeurosieveError('E_IO', `${path}: cannot read probe (${(err as Error).message})`, { cause: err });
   }
   const bad = (why: string): never => {
-    throw new NeurosieveError('E_FORMAT', `${path}: not a neurosieve probe (${why})`);
+    throw new NeurosieveError('E_FORMAT', `${path}: not a probe file (${why})`);
   };
+  const first = bytes.findIndex((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
+  if (first < 0 || bytes[first] !== 0x7b) bad(first < 0 ? 'the file is empty' : notJson(bytes.subarray(0, 16)));
   let j: Partial<ProbeJson>;
   try {
-    j = JSON.parse(text) as Partial<ProbeJson>;
+    j = JSON.parse(bytes.toString('utf8')) as Partial<ProbeJson>;
   } catch (err) {
-    return bad(`invalid JSON: ${(err as Error).message}`);
+    return bad(`invalid JSON: ${jsonError(err)}`);
   }
   if (typeof j !== 'object' || j === null) bad('expected a JSON object');
   if (j.format !== PROBE_FORMAT) bad(`format is ${JSON.stringify(j.format)}, expected "${PROBE_FORMAT}"`);
@@ -140,9 +180,12 @@ export function readProbe(path: string): Probe {
   if (!Number.isSafeInteger(j.neurons) || j.neurons! < 1) bad(`"neurons" is ${JSON.stringify(j.neurons)}`);
   if (j.mode !== 'compat' && j.mode !== 'exact') bad(`"mode" is ${JSON.stringify(j.mode)}`);
   if (typeof j.weights !== 'string' || j.weights.length === 0) bad('"weights" must name the sidecar safetensors file');
+  if (plainSidecarName(j.weights!) === undefined) {
+    bad(`"weights" must be a file name beside the probe file, but is ${JSON.stringify(j.weights)}`);
+  }
   const C = j.classes!.length;
   const D = j.neurons!;
-  const sidecar = resolve(dirname(path), j.weights!);
+  const sidecar = join(dirname(path), j.weights!);
   const { tensors } = readSafetensors(sidecar);
   const tensor = <T>(name: string, dtype: new (n: number) => T, dtypeName: string, shape: number[]): T => {
     const t = tensors.get(name);

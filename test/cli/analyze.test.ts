@@ -97,7 +97,7 @@ describe('neurosieve analyze', () => {
     // Exit code 2 for a wrong command line, 1 for data that do not fit (src/cli.ts).
     const cases: Array<[string[], string, number?]> = [
       [['analyze', x, '-o', join(dir, 'a.json')], "Expected --labels with activation files for 'neurosieve analyze'"],
-      [['analyze', x, '--labels', y, '-o', x], "Expected an output path that is not one of the inputs for -o of 'neurosieve analyze' but received"],
+      [['analyze', x, '--labels', y, '-o', x], "Expected an output that is not an input for -o of 'neurosieve analyze' but received"],
       [['analyze', x, '--labels', y, '--deltas', '3', '-o', join(dir, 'a.json')], "Expected δ_L:δ_N pairs in percent (e.g. 3:1) for --deltas of 'neurosieve analyze' but received '3'"],
       [['analyze', x, '--labels', y, '--dev-activations', x, '-o', join(dir, 'a.json')], "Expected --dev-activations and --dev-labels together for 'neurosieve analyze' but received only one"],
       [['analyze', x, '--labels', y, '--neurons-per-layer', '5', '-o', join(dir, 'a.json')], `Expected neurons per layer dividing the ${task.D} columns for layers but received 5`, 1],

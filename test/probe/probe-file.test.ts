@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { readProbe, writeProbe, type Probe } from '../../src/probe/probe-file.js';
 import { readSafetensors } from '../../src/io/safetensors.js';
 import { prng, randn } from '../helpers/formats.js';
@@ -99,19 +99,67 @@ describe('probe files', () => {
       throw new Error('expected an error');
     };
     const f1 = variant('f1.json', { format: 'other' });
-    expectFormat(f1, `${f1}: not a neurosieve probe (format is "other", expected "neurosieve-probe")`);
+    expectFormat(f1, `${f1}: not a probe file (format is "other", expected "neurosieve-probe")`);
     const f2 = variant('f2.json', { neurons: 4 });
-    expectFormat(f2, `${f2}: not a neurosieve probe (${join(dir, 'b.safetensors')}: tensor "weight" must be F32 of shape [2, 4])`);
+    expectFormat(f2, `${f2}: not a probe file (${join(dir, 'b.safetensors')}: tensor "weight" must be F32 of shape [2, 4])`);
     const f3 = variant('f3.json', { classes: ['a', 'b', 'c'] });
-    expectFormat(f3, `${f3}: not a neurosieve probe (${join(dir, 'b.safetensors')}: tensor "weight" must be F32 of shape [3, 3])`);
+    expectFormat(f3, `${f3}: not a probe file (${join(dir, 'b.safetensors')}: tensor "weight" must be F32 of shape [3, 3])`);
     const f4 = variant('f4.json', { version: 2 });
-    expectFormat(f4, `${f4}: not a neurosieve probe (unsupported version 2)`);
+    expectFormat(f4, `${f4}: not a probe file (unsupported version 2)`);
     const f5 = join(dir, 'f5.json');
     writeFileSync(f5, '{"format": ');
-    expect(() => readProbe(f5)).toThrow(/f5.json: not a neurosieve probe \(invalid JSON/);
+    expect(() => readProbe(f5)).toThrow(/f5.json: not a probe file \(invalid JSON/);
     const f6 = variant('f6.json', { weights: 'nowhere.safetensors' });
     expect(() => readProbe(f6)).toThrow(/nowhere.safetensors: cannot read/);
     const f7 = variant('f7.json', { columns: [0, 1] });
-    expectFormat(f7, `${f7}: not a neurosieve probe (columns must list 3 neuron ids)`);
+    expectFormat(f7, `${f7}: not a probe file (columns must list 3 neuron ids)`);
+  });
+
+  it('"weights" resolves beside the probe only: an absolute path, .. or a separator is refused before it is opened', () => {
+    const path = join(dir, 'w.json');
+    writeProbe(path, probe(2, 3));
+    const good = JSON.parse(readFileSync(path, 'utf8'));
+    // The writer writes the sidecar's plain name, which the reader accepts.
+    expect(good.weights).toBe('w.safetensors');
+    mkdtempSync(join(dir, 'sub-'));
+    const cases = [join(dir, 'w.safetensors'), '/etc/passwd', '../w.safetensors', `${basename(dir)}/../w.safetensors`, 'sub/w.safetensors', 'sub\\w.safetensors', '.', '..', 'w.safetensors\0'];
+    for (const [i, weights] of cases.entries()) {
+      const p = join(dir, `weights-${i}.json`);
+      writeFileSync(p, JSON.stringify({ ...good, weights }));
+      let err: unknown;
+      try {
+        readProbe(p);
+      } catch (e) {
+        err = e;
+      }
+      expect((err as { code: string }).code, weights).toBe('E_FORMAT');
+      expect((err as Error).message).toBe(`${p}: not a probe file ("weights" must be a file name beside the probe file, but is ${JSON.stringify(weights)})`);
+    }
+  });
+
+  it('a .npy, a safetensors file or binary bytes given as the probe: "not a probe file", no raw bytes in the message', () => {
+    const npy = join(dir, 'acts.npy');
+    writeFileSync(npy, Buffer.concat([Buffer.from('\x93NUMPY\x01\x00v\x00', 'latin1'), Buffer.from("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }"), Buffer.alloc(24, 0xff)]));
+    const st = join(dir, 'w.safetensors');
+    writeProbe(join(dir, 'w.json'), probe(2, 3));
+    const garbage = join(dir, 'garbage.json');
+    writeFileSync(garbage, Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x01, 0x93, 0xff, 0xfe, 0x00]));
+    const empty = join(dir, 'empty.json');
+    writeFileSync(empty, '  \n');
+    const expectMessage = (p: string, msg: string) => {
+      let err: unknown;
+      try {
+        readProbe(p);
+      } catch (e) {
+        err = e;
+      }
+      expect((err as { code: string }).code).toBe('E_FORMAT');
+      expect((err as Error).message).toMatch(msg);
+      expect((err as Error).message).toMatch(/^[\x20-\x7e]*$/);
+    };
+    expectMessage(npy, `${npy}: not a probe file (it is a .npy array, not JSON)`);
+    expectMessage(st, `${st}: not a probe file (it looks like a safetensors file, not JSON)`);
+    expectMessage(garbage, `${garbage}: not a probe file (invalid JSON: `);
+    expectMessage(empty, `${empty}: not a probe file (the file is empty)`);
   });
 });
