@@ -104,7 +104,8 @@ describe('analyze on planted data', () => {
     expect(lca!.neurons).toBe(results.lcaOnly[0]!.neurons.length);
     for (const r of results.summary) expect(r.reduction).toBeCloseTo(1 - r.neurons / task.D, 12);
     expect(all!.dev).toBeGreaterThan(results.oracle.dev * (1 - 0.04));
-    expect(results.warnings).toEqual([]);
+    // Nothing about the data or the seeds; at t = 0.9 (a cluster or two left) an LCA search may find no size.
+    expect(results.warnings.filter((w) => !w.startsWith('No size of the LCA grid reached the target for'))).toEqual([]);
   });
 
   it('the same results with one probe at a time on one thread, and with two threads per probe', async () => {
