@@ -2,11 +2,10 @@
  * Option declarations several commands share. Choices and defaults come from the tables the API modules export,
  * never restated here; `--help` is generated from these declarations (args.ts).
  */
-import { statSync } from 'node:fs';
 import { DEFAULT_THREADS } from '../core/validate.js';
 import { BACKENDS, type BackendChoice } from '../gpu/backend.js';
 import { NeurosieveError } from '../core/errors.js';
-import { ACTIVATION_FORMATS, DEFAULT_FORMAT, openActivations } from '../io/dataset.js';
+import { ACTIVATION_FORMATS, DEFAULT_FORMAT, isExistingFile, openActivations } from '../io/dataset.js';
 import type { Probe } from '../probe/probe-file.js';
 import { DEFAULT_NAN, loadActivations, NAN_POLICIES, type LoadedActivations, type NanPolicy } from '../io/load.js';
 import { layerBlocks, layoutFromInputs, selectNeurons } from '../select/neuron-selectors.js';
@@ -110,7 +109,7 @@ export function selectorFiles(ctx: CommandContext, ...flags: string[]): string[]
   for (const flag of flags) {
     for (const v of (ctx.options[flag] as string[] | undefined) ?? []) {
       for (const candidate of [v, v.replace(/[#@][^#@/\\]*$/, '')]) {
-        if (isFile(candidate)) {
+        if (isExistingFile(candidate)) {
           files.push(candidate);
           break;
         }
@@ -120,13 +119,6 @@ export function selectorFiles(ctx: CommandContext, ...flags: string[]): string[]
   return files;
 }
 
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The activation files against the probe that will read them, checked on their headers before anything loads,

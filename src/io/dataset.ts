@@ -37,8 +37,8 @@ export function resolveInputs(inputs: string | readonly string[]): string[] {
       const inside = activationFilesIn(input);
       if (inside.length === 0) throw new NeurosieveError('E_EMPTY', `${input}: directory holds no activation files (.npy, .safetensors, .jsonl)`);
       files.push(...inside);
-    } else if (hasGlobMagic(input) && !safeIsFile(input)) {
-      const matched = expandGlob(input).filter(safeIsFile);
+    } else if (hasGlobMagic(input) && !isExistingFile(input)) {
+      const matched = expandGlob(input).filter(isExistingFile);
       if (matched.length === 0) throw new NeurosieveError('E_EMPTY', `${input}: the pattern matches no files`);
       files.push(...matched);
     } else {
@@ -48,7 +48,8 @@ export function resolveInputs(inputs: string | readonly string[]): string[] {
   return files;
 }
 
-function safeIsFile(p: string): boolean {
+/** True when `p` is an existing regular file (false for a missing path, a directory, or one we cannot stat). */
+export function isExistingFile(p: string): boolean {
   try {
     return statSync(p).isFile();
   } catch {

@@ -27,6 +27,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { expectInteger, fail } from '../core/validate.js';
+import { isExistingFile } from '../io/dataset.js';
 import { readClustersIds } from '../cluster/clusters-file.js';
 import { RANKING_FORMAT, readRankingIds } from '../rank/ranking-file.js';
 
@@ -106,19 +107,12 @@ function manifestBlocks(path: string, width: number): LayerBlock[] | undefined {
   }
 }
 
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /** A value that names a file (whole, or with a #k / @t suffix): its path and suffix. */
 function asFileSelector(value: string): { path: string; suffix?: { kind: '#' | '@'; text: string } } | undefined {
-  if (isFile(value)) return { path: value };
+  if (isExistingFile(value)) return { path: value };
   const m = /^(.+)([#@])([^#@,]+)$/.exec(value); // a comma ends a suffix: `r.json#5,7` is two selectors
-  if (m && isFile(m[1]!)) return { path: m[1]!, suffix: { kind: m[2] as '#' | '@', text: m[3]! } };
+  if (m && isExistingFile(m[1]!)) return { path: m[1]!, suffix: { kind: m[2] as '#' | '@', text: m[3]! } };
   return undefined;
 }
 
