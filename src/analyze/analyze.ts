@@ -28,7 +28,7 @@ import { prefixCuts, trainCorrelation, type PrefixCut } from './correlation-cuts
 import { holdData, type AnalyzeData, type HeldData, type HeldPart } from './held-data.js';
 import { layerProbes, selectLayers } from './layer-selector.js';
 import { minimalSet, type MinimalSet } from './minimal-set.js';
-import { resolveAnalyzeOptions, type AnalyzeOptions, type ResolvedAnalyzeOptions } from './options.js';
+import { resolveAnalyzeOptions, type AnalyzeOptions } from './options.js';
 import { ProbeBench, type ProbeOutcome } from './probe-bench.js';
 import { safeProgress, type AnalyzeStep } from './progress.js';
 import { ANALYSIS_FORMAT, ANALYSIS_VERSION, type AnalysisResults, type CutResult, type MinimalSetResult, type PipelineEntry } from './results.js';
@@ -59,11 +59,6 @@ function cutResult(cut: PrefixCut, probe: ProbeOutcome): CutResult {
 
 function minimalSetResult(m: MinimalSet): MinimalSetResult {
   return { deltaN: m.deltaN, target: m.target, passed: m.passed, p: m.p, neurons: Array.from(m.neurons), curve: m.curve, dev: m.dev, ...(m.test !== undefined ? { test: m.test } : {}) };
-}
-
-/** The options as recorded in the results (no callbacks). */
-function recorded(o: ResolvedAnalyzeOptions): Record<string, unknown> {
-  return { ...o };
 }
 
 export async function analyze(data: AnalyzeData & { source?: Record<string, unknown> }, options: AnalyzeOptions = {}): Promise<AnalysisResults> {
@@ -167,7 +162,7 @@ export async function analyze(data: AnalyzeData & { source?: Record<string, unkn
     version: ANALYSIS_VERSION,
     created: new Date().toISOString(),
     inputs: data.source ?? {},
-    options: recorded(o),
+    options: { ...o }, // resolved: no callbacks or signal
     metric: o.metric,
     mode: o.mode,
     data: {

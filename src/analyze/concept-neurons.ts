@@ -11,7 +11,7 @@
 import { runJob } from '../core/native-job.js';
 import { native } from '../core/native.js';
 import { topNeurons } from '../rank/weight-mass.js';
-import type { HeldData, Layer } from './held-data.js';
+import { copyColumns, type HeldData, type Layer } from './held-data.js';
 import type { ProbeOutcome } from './probe-bench.js';
 
 /** NeuroX's min_threshold on the normalised word score. */
@@ -37,7 +37,7 @@ export interface ConceptNeurons {
   perLayer: Array<{ layer: string; neurons: number }>;
 }
 
-export function layerOf(layers: Layer[], neuron: number): Layer {
+function layerOf(layers: Layer[], neuron: number): Layer {
   return layers.find((l) => neuron >= l.offset && neuron < l.offset + l.width)!;
 }
 
@@ -48,11 +48,7 @@ async function topWords(data: HeldData, neurons: number[], count: number, thread
   const { train, D } = data;
   const columns = Uint32Array.from(neurons);
   const m = columns.length;
-  const x = await runJob(async () => {
-    const { promise, out: gathered } = native().gatherColumns({ x: train.x, stride: D, columns }, train.rows, m, threads);
-    await promise;
-    return gathered;
-  });
+  const x = await copyColumns(train, D, columns, threads);
   // z-scored already, or z-score these columns now (population std, as NeuroX's np.std).
   let mean: Float64Array = new Float64Array(m);
   let std: Float64Array = new Float64Array(m).fill(1);
@@ -69,7 +65,8 @@ async function topWords(data: HeldData, neurons: number[], count: number, thread
       } else sums.set(words[t]!, { sum: z, n: 1 });
     }
     const scored = [...sums].map(([word, e]) => ({ word, score: e.sum / e.n }));
-    const best = Math.max(...scored.map((w) => w.score));
+    // reduce, not Math.max(...): a corpus has more word types than a call takes arguments.
+    const best = scored.reduce((m, w) => Math.max(m, w.score), 0);
     const kept = scored
       .map((w) => ({ word: w.word, score: best > 0 ? w.score / best : 0 }))
       .filter((w) => w.score > WORD_SCORE_FLOOR)

@@ -55,8 +55,9 @@ export async function prefixCuts(corr: Float32Array, D: number, k: number, o: Re
       ...(signal ? { signal } : {}),
     });
     for (const cut of clusters.cuts) {
-      // Positions in the prefix are neuron ids: the prefix starts at neuron 0.
-      byThreshold.set(cut.threshold, { threshold: cut.threshold, kept: Uint32Array.from(cut.kept).sort(), clusters: cut.clusters, largest: Math.max(...cut.sizes) });
+      // Positions in the prefix are neuron ids: the prefix starts at neuron 0. (reduce, not Math.max(...sizes):
+      // a spread of ~10^5 values overflows the call stack.)
+      byThreshold.set(cut.threshold, { threshold: cut.threshold, kept: Uint32Array.from(cut.kept).sort(), clusters: cut.clusters, largest: cut.sizes.reduce((a, b) => Math.max(a, b), 0) });
     }
   } else {
     for (const t of positive) byThreshold.set(t, { threshold: t, kept: all, clusters: k, largest: 1 });

@@ -50,6 +50,15 @@ export interface HeldData {
   zscore?: { mean: Float64Array; std: Float64Array };
 }
 
+/** The rows × columns.length copy of a held part's `columns` (native gather; the exact solver and small subsets). */
+export async function copyColumns(part: HeldPart, D: number, columns: Uint32Array, threads: number): Promise<Float32Array> {
+  return runJob(async () => {
+    const { promise, out } = native().gatherColumns({ x: part.x, stride: D, columns }, part.rows, columns.length, threads);
+    await promise;
+    return out;
+  });
+}
+
 /** What `analyze` is given: activations and labels per split (dev and test optional), the layout, the words. */
 export interface AnalyzeData {
   /**

@@ -12,13 +12,11 @@
  *  - counts probes and their time for the results.
  */
 import { createHash } from 'node:crypto';
-import { runJob } from '../core/native-job.js';
-import { native } from '../core/native.js';
 import { computeMetrics, type Metrics } from '../probe/metrics.js';
 import { predictLinear, predictOnView } from '../probe/linear-predict.js';
 import { trainCompat, trainCompatOnView } from '../probe/train-compat.js';
 import { trainExact } from '../probe/train-exact.js';
-import type { HeldData, HeldPart } from './held-data.js';
+import { copyColumns, type HeldData, type HeldPart } from './held-data.js';
 import type { AnalyzeMetric, ResolvedAnalyzeOptions } from './options.js';
 
 export interface ProbeOutcome {
@@ -104,13 +102,13 @@ export class ProbeBench {
     let trained: { weight: Float32Array; bias: Float32Array };
     const small = !all && k * 8 * o.concurrency <= data.D;
     if (mode === 'compat' && small) {
-      const x = await this.gather(data.train, columns);
+      const x = await copyColumns(data.train, data.D, columns, o.threads);
       trained = await trainCompat({ x, rows: data.train.rows, cols: k, y: data.train.y }, C, { ...o.compat, seed }, { threads: o.threads, ...(this.signal ? { signal: this.signal } : {}) });
     } else if (mode === 'compat') {
       const v = view(data.train) as Parameters<typeof trainCompatOnView>[0];
       trained = await trainCompatOnView(v, C, { ...o.compat, seed }, { threads: o.threads, ...(this.signal ? { signal: this.signal } : {}) });
     } else {
-      const x = all ? data.train.x : await this.gather(data.train, columns);
+      const x = all ? data.train.x : await copyColumns(data.train, data.D, columns, o.threads);
       trained = await trainExact({ x, rows: data.train.rows, cols: k, y: data.train.y }, C, o.exact, { threads: o.threads, backend: 'native', ...(this.signal ? { signal: this.signal } : {}) });
     }
     const metricsOn = async (part: HeldPart): Promise<Metrics> => {
@@ -135,13 +133,5 @@ export class ProbeBench {
       score: scoreOf(dev, o.metric),
       seconds,
     };
-  }
-
-  private async gather(part: HeldPart, columns: Uint32Array): Promise<Float32Array> {
-    return runJob(async () => {
-      const { promise, out } = native().gatherColumns({ x: part.x, stride: this.data.D, columns }, part.rows, columns.length, this.o.threads);
-      await promise;
-      return out;
-    });
   }
 }
