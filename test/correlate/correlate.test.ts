@@ -67,16 +67,24 @@ describe('correlate against a float64 reference', () => {
     const ref = referenceCorrelation(p.x, rows, 40);
     expect(p.offset.length).toBeGreaterThan(1);
     expect(maxAbsDiff(res.corr, ref.r)).toBeLessThanOrEqual(bound(rows));
-    // The test is sensitive: the one-pass formula in float32 arithmetic is off by far more than the bound here.
-    const [a, b] = [p.offset[0]!, p.offset[1]!];
-    let sa = 0, sb = 0, sab = 0, saa = 0, sbb = 0;
-    for (let t = 0; t < rows; t++) {
-      const xa = p.x[t * 40 + a]!, xb = p.x[t * 40 + b]!;
-      sa = Math.fround(sa + xa); sb = Math.fround(sb + xb);
-      sab = Math.fround(sab + Math.fround(xa * xb)); saa = Math.fround(saa + Math.fround(xa * xa)); sbb = Math.fround(sbb + Math.fround(xb * xb));
+    // The test is sensitive: the one-pass variance E[x²] − E[x]² with float32 sums is wrong by more than 100% on
+    // some offset column (over 1,487 seeds the worst column was off by ≥ 12× its variance, median 250×), where
+    // ours stays within 1e-5. The one-pass r between two offset columns is no such witness: both its numerator and
+    // its denominator are garbage and for some seeds it lands near the true r ≈ 0 by chance.
+    let worst = 0;
+    for (const a of p.offset) {
+      let s = 0, ss = 0, mean = 0, centred = 0;
+      for (let t = 0; t < rows; t++) {
+        const v = p.x[t * 40 + a]!;
+        s = Math.fround(s + v); ss = Math.fround(ss + Math.fround(v * v)); mean += v;
+      }
+      mean /= rows;
+      for (let t = 0; t < rows; t++) centred += (p.x[t * 40 + a]! - mean) ** 2;
+      const variance = centred / rows;
+      worst = Math.max(worst, Math.abs(ss / rows - (s / rows) ** 2 - variance) / variance);
+      expect(Math.abs(res.stds[a]! - Math.sqrt(variance))).toBeLessThanOrEqual(1e-5 * Math.sqrt(variance));
     }
-    const onePass = (sab / rows - (sa / rows) * (sb / rows)) / Math.sqrt(Math.abs((saa / rows - (sa / rows) ** 2) * (sbb / rows - (sb / rows) ** 2)));
-    expect(Math.abs(onePass - ref.r[a * 40 + b]!)).toBeGreaterThan(100 * bound(rows));
+    expect(worst).toBeGreaterThan(1);
   });
 });
 
