@@ -12,6 +12,7 @@ import type { Layer } from './held-data.js';
 import type { LayerScore, LayerSelection } from './layer-selector.js';
 import type { MinimalSetStep } from './minimal-set.js';
 import type { Stability } from './stability.js';
+import type { AnalysisViews } from './views-format.js';
 
 export const ANALYSIS_FORMAT = 'neurosieve-analysis';
 export const ANALYSIS_VERSION = 1;
@@ -92,6 +93,8 @@ export interface AnalysisResults {
   concepts: ConceptNeurons;
   warnings: string[];
   timings: { seconds: Record<string, number>; probes: number; probeSeconds: number };
+  /** What the report draws beyond the tables (views-format.ts); absent parts are left out of the report. */
+  views?: AnalysisViews;
 }
 
 export function writeAnalysis(path: string, results: AnalysisResults): void {
