@@ -21,6 +21,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ns::register_label_merges(env, exports);
   ns::register_probe_exact(env, exports);
   ns::register_in_memory(env, exports);
+  ns::register_views(env, exports);
   return exports;
 }
 

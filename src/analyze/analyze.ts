@@ -11,7 +11,8 @@
  *      them (CC), then the minimal set (minimal-set.ts);
  *   6. the CC-only rows (all layers, every threshold) and the LCA-only rows (all layers, no clustering);
  *   7. concept neurons of the kept oracle with their layers and top words (concept-neurons.ts);
- *   8. the paper's summary rows, warnings, timings (results.ts, warnings.ts).
+ *   8. what the report draws (views.ts): clusters of every neuron, heatmaps, the top of the tree, per-neuron data;
+ *   9. the paper's summary rows, warnings, timings (results.ts, warnings.ts).
  * Every decision is made on dev scores; test scores are only reported. Probes run concurrently on column views
  * of the held matrices (probe-bench.ts); results do not depend on the concurrency or thread count.
  *
@@ -24,6 +25,7 @@ import { availableParallelism } from 'node:os';
 import { NeurosieveError } from '../core/errors.js';
 import type { Metrics } from '../probe/metrics.js';
 import { conceptNeurons } from './concept-neurons.js';
+import { analysisViews } from './views.js';
 import { prefixCuts, trainCorrelation, type PrefixCut } from './correlation-cuts.js';
 import { holdData, type AnalyzeData, type HeldData, type HeldPart } from './held-data.js';
 import { layerProbes, selectLayers } from './layer-selector.js';
@@ -114,7 +116,12 @@ export async function analyze(data: AnalyzeData & { source?: Record<string, unkn
   const widths = [...new Set([...ls.map((s) => layers[s.layer]!.offset + layers[s.layer]!.width), D])];
   const ccCount = counter('cc', widths.length * o.thresholds.length);
   const cutsByWidth = new Map<number, PrefixCut[]>();
-  for (const k of widths) cutsByWidth.set(k, await prefixCuts(corr, D, k, o, signal));
+  let networkLinkage: Float64Array | undefined;
+  for (const k of widths) {
+    const { cuts, linkage } = await prefixCuts(corr, D, k, o, signal);
+    cutsByWidth.set(k, cuts);
+    if (k === D) networkLinkage = linkage;
+  }
   const ccProbe = (cut: PrefixCut) => bench.probe(cut.kept, oracle.seed).then((p) => (ccCount.tick(`t = ${cut.threshold}`), p));
   const ccProbes = new Map<PrefixCut, Promise<ProbeOutcome>>();
   for (const cuts of cutsByWidth.values()) for (const cut of cuts) ccProbes.set(cut, awaitedLater(ccProbe(cut)));
@@ -151,7 +158,16 @@ export async function analyze(data: AnalyzeData & { source?: Record<string, unkn
   progress({ step: 'concepts', done: 1, total: 1 });
   endStep('concepts');
 
-  // 8. The paper's rows (summary-rows.ts).
+  // 8. What the report draws beyond the tables.
+  let views: AnalysisResults['views'];
+  if (o.views) {
+    progress({ step: 'views', done: 0, total: 1 });
+    views = await analysisViews({ held, corr, cuts: cutsByWidth.get(D)!, ...(networkLinkage ? { linkage: networkLinkage } : {}), oracle, threads: o.threads * o.concurrency });
+    progress({ step: 'views', done: 1, total: 1 });
+    endStep('views');
+  }
+
+  // 9. The paper's rows (summary-rows.ts).
   const summary = summaryRows({ D, layers, oracle: { neurons: D, ...scored(oracle) }, oracleSetting: o.mode === 'compat' ? `seed ${oracle.seed} (best of ${seeds.length} on dev)` : 'exact', ls, ccOnly, lcaOnly, pipeline, deltaN: Math.min(...deltaNs) });
 
   const majorityClass = countsOf(held.train, C).reduce((b, n, c, a) => (n > a[b]! ? c : b), 0);
@@ -186,6 +202,7 @@ export async function analyze(data: AnalyzeData & { source?: Record<string, unkn
     summary,
     concepts,
     timings: { seconds: { ...seconds, total: Number(((performance.now() - started) / 1000).toFixed(3)) }, probes: bench.trained, probeSeconds: Number(bench.trainSeconds.toFixed(3)) },
+    ...(views ? { views } : {}),
   };
   return { ...partial, warnings: analysisWarnings(partial) };
 }

@@ -26,6 +26,14 @@ export interface PrefixCut {
   clusters: number;
   /** Size of the largest cluster. */
   largest: number;
+  /** The cluster (1 … clusters, fcluster's numbering) of each neuron of the prefix; absent without clustering. */
+  labels?: Int32Array;
+}
+
+/** The cuts of one prefix, and its linkage (scipy's Z, (k − 1) × 4) when it was clustered. */
+export interface PrefixClustering {
+  cuts: PrefixCut[];
+  linkage?: Float64Array;
 }
 
 /**
@@ -39,10 +47,11 @@ export async function trainCorrelation(data: HeldData, threads: number, signal?:
 }
 
 /** The cuts of the prefix of the first k neurons at every threshold of the options (−1 included). */
-export async function prefixCuts(corr: Float32Array, D: number, k: number, o: ResolvedAnalyzeOptions, signal?: AbortSignal): Promise<PrefixCut[]> {
+export async function prefixCuts(corr: Float32Array, D: number, k: number, o: ResolvedAnalyzeOptions, signal?: AbortSignal): Promise<PrefixClustering> {
   const positive = o.thresholds.filter((t) => t >= 0);
   const all = Uint32Array.from({ length: k }, (_, j) => j);
   const byThreshold = new Map<number, PrefixCut>([[-1, { threshold: -1, kept: all, clusters: k, largest: 1 }]]);
+  let linkage: Float64Array | undefined;
   if (positive.length > 0 && k >= 2) {
     // The prefix's block is read in place from the full matrix (no k × k copy).
     const clusters = await correlationClusters({ data: corr, n: k, stride: D }, {
@@ -57,10 +66,11 @@ export async function prefixCuts(corr: Float32Array, D: number, k: number, o: Re
     for (const cut of clusters.cuts) {
       // Positions in the prefix are neuron ids: the prefix starts at neuron 0. (reduce, not Math.max(...sizes):
       // a spread of ~10^5 values overflows the call stack.)
-      byThreshold.set(cut.threshold, { threshold: cut.threshold, kept: Uint32Array.from(cut.kept).sort(), clusters: cut.clusters, largest: cut.sizes.reduce((a, b) => Math.max(a, b), 0) });
+      byThreshold.set(cut.threshold, { threshold: cut.threshold, kept: Uint32Array.from(cut.kept).sort(), clusters: cut.clusters, largest: cut.sizes.reduce((a, b) => Math.max(a, b), 0), labels: cut.labels });
     }
+    linkage = clusters.linkage;
   } else {
     for (const t of positive) byThreshold.set(t, { threshold: t, kept: all, clusters: k, largest: 1 });
   }
-  return o.thresholds.map((t) => byThreshold.get(t)!);
+  return { cuts: o.thresholds.map((t) => byThreshold.get(t)!), ...(linkage ? { linkage } : {}) };
 }

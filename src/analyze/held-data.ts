@@ -19,6 +19,7 @@ import type { ActivationsInput } from '../probe/train.js';
 import type { Labels } from '../probe/labels.js';
 import { balance, compatSplit, COMPAT_SEED } from '../split/split-rows.js';
 import type { Dataset } from '../types.js';
+import { checkRowIds, locateRows, type Corpus } from './corpus.js';
 
 /** A block of columns: one layer (method.md §1: columns [l·H, (l+1)·H) are layer l). */
 export interface Layer {
@@ -48,6 +49,8 @@ export interface HeldData {
   split: ({ kind: 'given' } | { kind: 'compat'; seed: number; trainFraction: number }) & { balanced?: { seed: number; train: number; dev: number } };
   /** The train statistics every split was z-scored with; absent when zscore is off. */
   zscore?: { mean: Float64Array; std: Float64Array };
+  /** The task's text, and the task row of each held row (followed through split and balancing) where known. */
+  corpus?: Corpus & { rowIds: { train: Int32Array; dev?: Int32Array; test?: Int32Array } };
 }
 
 /** The rows × columns.length copy of a held part's `columns` (native gather; the exact solver and small subsets). */
@@ -72,6 +75,8 @@ export interface AnalyzeData {
   layers?: Layer[] | number;
   /** Dev and test labels the train set does not have map to this class (default: an error). */
   unknown?: string;
+  /** The task's text (the report shows top-activating rows in their sentences). */
+  corpus?: Corpus;
 }
 
 /** Activations in memory, with the layer count their files declare (1 when in memory already). */
@@ -142,6 +147,13 @@ export async function holdData(data: AnalyzeData, zscore: boolean, threads: numb
     throw new NeurosieveError('E_SHAPE', `Expected one word per train row (${train.rows}) for words but received ${words.length}`);
   }
   const layers = layersOf(data.layers, D, train.fileLayers);
+  // Task row of each train / dev row, permuted and filtered with the rows below.
+  const taskRows = data.corpus ? locateRows(data.corpus).rows : 0;
+  let trainIds = data.corpus ? (data.corpus.rows?.train ?? Int32Array.from({ length: train.rows }, (_, i) => i)) : undefined;
+  let devIds = data.corpus?.rows?.dev;
+  if (trainIds && trainIds.length !== train.rows) throw new NeurosieveError('E_SHAPE', `Expected a task row for each of the ${train.rows} train rows but received ${trainIds.length}`);
+  if (trainIds) checkRowIds(trainIds, taskRows, 'train rows');
+  if (devIds) checkRowIds(devIds, taskRows, 'dev rows');
 
   let held: Pick<HeldData, 'train' | 'dev' | 'test' | 'split'>;
   if (data.dev) {
@@ -162,6 +174,10 @@ export async function holdData(data: AnalyzeData, zscore: boolean, threads: numb
     const y = Int32Array.from(perm, (i) => trainLabels.ids[i]!);
     if (words) words = Array.from(perm.subarray(0, trainIdx.length), (i) => words![i]!);
     const n = trainIdx.length;
+    if (trainIds) {
+      const ids = Int32Array.from(perm, (i) => trainIds![i]!);
+      [trainIds, devIds] = [ids.subarray(0, n), ids.subarray(n)];
+    }
     held = {
       train: { x: train.x.subarray(0, n * D), rows: n, y: y.subarray(0, n) },
       dev: { x: train.x.subarray(n * D), rows: train.rows - n, y: y.subarray(n) },
@@ -172,6 +188,8 @@ export async function holdData(data: AnalyzeData, zscore: boolean, threads: numb
     const t = await balancePart(held.train, D, classes.length, balanceSeed);
     const d = await balancePart(held.dev, D, classes.length, balanceSeed);
     if (words) words = Array.from(t.kept, (i) => words![i]!);
+    if (trainIds) trainIds = Int32Array.from(t.kept, (i) => trainIds![i]!);
+    if (devIds) devIds = Int32Array.from(d.kept, (i) => devIds![i]!);
     held.train = t.part;
     held.dev = d.part;
     held.split = { ...held.split, balanced: { seed: balanceSeed, train: t.part.rows, dev: d.part.rows } };
@@ -195,5 +213,13 @@ export async function holdData(data: AnalyzeData, zscore: boolean, threads: numb
       });
     }
   }
-  return { D, classes, layers, ...held, ...(words ? { words } : {}), ...(stats ? { zscore: stats } : {}) };
+  let corpus: HeldData['corpus'];
+  if (data.corpus && trainIds) {
+    const testIds = held.test ? data.corpus.rows?.test : undefined;
+    if (devIds && devIds.length !== held.dev.rows) throw new NeurosieveError('E_SHAPE', `Expected a task row for each of the ${held.dev.rows} dev rows but received ${devIds.length}`);
+    if (testIds && testIds.length !== held.test!.rows) throw new NeurosieveError('E_SHAPE', `Expected a task row for each of the ${held.test!.rows} test rows but received ${testIds.length}`);
+    if (testIds) checkRowIds(testIds, taskRows, 'test rows');
+    corpus = { ...data.corpus, rowIds: { train: trainIds, ...(devIds ? { dev: devIds } : {}), ...(testIds ? { test: testIds } : {}) } };
+  }
+  return { D, classes, layers, ...held, ...(words ? { words } : {}), ...(stats ? { zscore: stats } : {}), ...(corpus ? { corpus } : {}) };
 }

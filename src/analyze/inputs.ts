@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { NeurosieveError } from '../core/errors.js';
 import { readNpyIntegers } from '../io/npy-int.js';
 import type { Labels } from '../probe/labels.js';
+import type { Corpus } from './corpus.js';
 import type { AnalyzeData, Layer } from './held-data.js';
 
 export const MANIFEST_TASKS = ['tokens', 'sentences'] as const;
@@ -62,14 +63,17 @@ function namedLabels(path: string, names: string[]): Labels {
   return { ids: Int32Array.from(raw, (v) => remap[v]!), classes: present.map((c) => names[c]!), counts: present.map((c) => counts[c]!) };
 }
 
-/** The words of the NeuroX .in file, one per row: whitespace-separated tokens (tokens) or whole lines (sentences). */
-function wordsOf(path: string, task: (typeof MANIFEST_TASKS)[number], rows: number): string[] {
-  const text = readFileSync(path, 'utf8');
-  const lines = text.split('\n');
+/**
+ * The NeuroX .in file as a corpus: one sentence per line, its words separated by single spaces (tokens), or the
+ * whole line as the one row of its sentence (sentences).
+ */
+function corpusOf(path: string, task: (typeof MANIFEST_TASKS)[number], rows: number): Corpus {
+  const lines = readFileSync(path, 'utf8').split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
-  const words = task === 'sentences' ? lines : lines.flatMap((l) => l.split(' ').filter((w) => w.length > 0));
-  if (words.length !== rows) throw new NeurosieveError('E_FORMAT', `${path}: holds ${words.length} ${task === 'sentences' ? 'lines' : 'words'} but the task has ${rows} rows`);
-  return words;
+  const sentences = task === 'sentences' ? lines.map((l) => [l]) : lines.map((l) => l.split(' ').filter((w) => w.length > 0));
+  const count = sentences.reduce((n, s) => n + s.length, 0);
+  if (count !== rows) throw new NeurosieveError('E_FORMAT', `${path}: holds ${count} ${task === 'sentences' ? 'lines' : 'words'} but the task has ${rows} rows`);
+  return { sentences, unit: task };
 }
 
 /** AnalyzeData from an extract / split output directory. */
@@ -84,22 +88,28 @@ export function outputDirectoryData(dir: string, task: (typeof MANIFEST_TASKS)[n
   const at = (p: string) => resolve(dir, p);
   const blocks = manifest.blocks as Layer[] | undefined;
   const layers = Array.isArray(blocks) ? blocks.map((b) => ({ name: b.name, offset: b.offset, width: b.width })) : undefined;
-  const words = entry.neurox?.in && existsSync(at(entry.neurox.in)) ? wordsOf(at(entry.neurox.in), task, entry.rows) : undefined;
+  const corpus = entry.neurox?.in && existsSync(at(entry.neurox.in)) ? corpusOf(at(entry.neurox.in), task, entry.rows) : undefined;
+  const words = corpus?.sentences.flat();
   if (splits === 'compat' && !Array.isArray(entry.shards)) throw new NeurosieveError('E_FORMAT', `${manifestPath}: lists no activation shards of the whole task; use its splits (splits 'manifest')`);
   const source = { directory: resolve(dir), task, splits };
   if (splits === 'compat') {
     return {
       train: { activations: entry.shards.map((s) => at(s.file)), labels: namedLabels(at(entry.labelsFile), entry.labels), ...(words ? { words } : {}) },
       ...(layers ? { layers } : {}),
+      ...(corpus ? { corpus } : {}),
       source,
     };
   }
   const s = entry.splits;
   if (!s || !s.train || !s.dev) throw new NeurosieveError('E_FORMAT', `${manifestPath}: the '${task}' task has no train and dev splits; use splits 'compat' to split its rows`);
   const part = (e: SplitEntry) => ({ activations: at(e.activations), labels: namedLabels(at(e.labels), entry.labels) });
+  // The task row of each split row (its index file), for the words and the report's context.
+  const ids = (e: SplitEntry | undefined) => (e?.index ? Int32Array.from(readNpyIntegers(at(e.index))) : undefined);
+  const rowIds = { train: ids(s.train), dev: ids(s.dev), test: ids(s.test) };
   let trainWords: string[] | undefined;
-  if (words && s.train.index) {
-    const index = readNpyIntegers(at(s.train.index));
+  if (words && rowIds.train) {
+    const index = rowIds.train;
+    for (const i of index) if (!(i >= 0 && i < words.length)) throw new NeurosieveError('E_FORMAT', `${at(s.train.index!)}: names row ${i} but the task has ${words.length} rows`);
     trainWords = Array.from(index, (i) => words[i]!);
   }
   return {
@@ -107,6 +117,8 @@ export function outputDirectoryData(dir: string, task: (typeof MANIFEST_TASKS)[n
     dev: part(s.dev),
     ...(s.test ? { test: part(s.test) } : {}),
     ...(layers ? { layers } : {}),
+    // Without the train rows' task rows the context of a row is unknown: no corpus then.
+    ...(corpus && rowIds.train ? { corpus: { ...corpus, rows: Object.fromEntries(Object.entries(rowIds).filter(([, v]) => v)) } } : {}),
     source,
   };
 }

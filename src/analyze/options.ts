@@ -50,6 +50,7 @@ export const ANALYZE_DEFAULTS = {
   l1: 1e-5,
   l2: 1e-5,
   topWords: 5,
+  views: true,
 } as const;
 
 export interface AnalyzeOptions {
@@ -82,6 +83,8 @@ export interface AnalyzeOptions {
   orderingStride?: number;
   /** Compat mode: also train one exact oracle and compare its concept neurons (default true). */
   compareExact?: boolean;
+  /** Compute the report's views (results `views`: clusters, heatmaps, per-neuron data; default true). */
+  views?: boolean;
   /** Compat probe settings. */
   optimizer?: (typeof OPTIMIZERS)[number];
   learningRate?: number;
@@ -115,6 +118,7 @@ export interface ResolvedAnalyzeOptions {
   topWords: number;
   orderingStride: number;
   compareExact: boolean;
+  views: boolean;
   compat: { optimizer: 'adam' | 'sgd'; learningRate: number; epochs: number; batchSize: number; l1: number; l2: number };
   exact: ExactOptions;
   concurrency: number;
@@ -123,7 +127,7 @@ export interface ResolvedAnalyzeOptions {
 
 const KEYS = [
   'mode', 'seeds', 'seed', 'thresholds', 'deltas', 'lcaPercentages', 'metric', 'zscore', 'balance', 'representative', 'linkage',
-  'conceptFraction', 'topWords', 'orderingStride', 'compareExact', 'optimizer', 'learningRate', 'epochs', 'batchSize', 'l1', 'l2',
+  'conceptFraction', 'topWords', 'orderingStride', 'compareExact', 'views', 'optimizer', 'learningRate', 'epochs', 'batchSize', 'l1', 'l2',
   'exact', 'concurrency', 'threads', 'onProgress', 'signal',
 ] as const;
 
@@ -174,6 +178,7 @@ export function resolveAnalyzeOptions(options: AnalyzeOptions, cores: number): R
     topWords: expectInteger(options.topWords ?? d.topWords, 'topWords', 0, 1000),
     orderingStride: expectInteger(options.orderingStride ?? d.orderingStride, 'orderingStride', 1, 1e6),
     compareExact: expectBoolean(options.compareExact ?? d.compareExact, 'compareExact'),
+    views: expectBoolean(options.views ?? d.views, 'views'),
     compat: compatSettings(options),
     // A looser tolerance than `probe`'s default (1e-6) unless asked: ~4× faster on the demo's oracle (10 s against
     // 38 s), whose top 50 neurons are the same at both; pass exact.tol to tighten.

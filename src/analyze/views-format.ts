@@ -5,20 +5,12 @@
  * renders whatever a results file holds and leaves the rest out.
  *
  * Large arrays are packed (PackedArray): little-endian bytes in base64, exact and ~4× smaller than JSON numbers.
- * Sizes at the paper's scale (D = 9,984 neurons, 25 classes, k = 10 top rows, window 8): weights 1.0 MB, histograms
- * 0.8 MB, top rows 1.2 MB, their context activations 1.7 MB, heatmaps 1.0 MB (before base64's 4/3).
+ * Sizes at the paper's scale (D = 9,984 neurons, 25 classes, k = 10 top rows, window 6): weights 1.0 MB, histograms
+ * 1.3 MB, top rows 0.8 MB, their context activations 1.3 MB, heatmaps 0.9 MB (before base64's 4/3).
  */
+import type { PackedArray } from '../io/packed-array.js';
 
-/** Element types a PackedArray may hold. */
-export const PACKED_DTYPES = ['uint8', 'int8', 'uint16', 'int32', 'uint32', 'float32'] as const;
-export type PackedDtype = (typeof PACKED_DTYPES)[number];
-
-/** A typed array in JSON: `shape` row-major, `base64` its little-endian bytes. */
-export interface PackedArray {
-  dtype: PackedDtype;
-  shape: number[];
-  base64: string;
-}
+export type { PackedArray };
 
 /** Flat clusters of all D neurons at one threshold of the whole-network linkage (the `ccOnly` cuts). */
 export interface ViewCut {

@@ -97,7 +97,7 @@ export const analyzeCommand: Command = {
       if (p.step !== step) {
         bar?.done();
         step = p.step;
-        bar = progressBar(`analyze: ${p.step}`, p.step === 'load' || p.step === 'correlate' || p.step === 'concepts' ? 'steps' : 'probes', ctx.interactive);
+        bar = progressBar(`analyze: ${p.step}`, p.step === 'load' || p.step === 'correlate' || p.step === 'concepts' || p.step === 'views' ? 'steps' : 'probes', ctx.interactive);
       }
       bar!.update(p.done, p.total, p.detail);
     };

@@ -348,10 +348,14 @@ export interface NativeAddonProbeCompat {
   ): NativeJob<NativeCompatResult>;
   /** argmax_c (x·w_c + b_c) per row, ties to the lowest id (native/src/probe/linear_predict.h). */
   probePredict(x: Float32Array | NativeFeatureView, rows: number, cols: number, weight: Float32Array, bias: Float32Array, classes: number, threads: number): Promise<Int32Array>;
-  /** The rows × cols matrix of a column view, copied out (native/src/ops/gather_columns.cc). */
+  /** The rows × cols matrix of a column view, copied out (native/src/ops/in_memory.cc). */
   gatherColumns(view: NativeFeatureView, rows: number, cols: number, threads: number): { promise: Promise<void>; out: Float32Array };
   /** x's rows rearranged in place: new row i = old row order[i] (native/src/ops/in_memory.cc). */
   permuteRows(x: Float32Array, rows: number, cols: number, order: Uint32Array): Promise<void>;
   /** The first NaN/±Inf of a row-major rows × cols float32 matrix, in row-major order, or null (native/src/ops/find_nonfinite.cc). */
   findNonFinite(x: Float32Array, rows: number, cols: number, threads: number): Promise<{ row: number; col: number; value: number } | null>;
+  /** Per column: range, equal-width histogram [cols, bins], the k highest rows [cols, k] (native/src/ops/views.cc). */
+  columnProfiles(x: Float32Array, rows: number, cols: number, bins: number, k: number, threads: number): Promise<{ min: Float32Array; max: Float32Array; counts: Uint32Array; topRows: Int32Array; topValues: Float32Array }>;
+  /** Mean |r| over blocks of neurons, [blocks, blocks]; blockOf −1 leaves a neuron out (native/src/ops/views.cc). */
+  blockMeanAbs(corr: Float32Array, n: number, stride: number, blockOf: Int32Array, blocks: number, threads: number): Promise<Float64Array>;
 }

@@ -20,4 +20,5 @@ void register_find_nonfinite(Napi::Env env, Napi::Object exports);  // ops/find_
 void register_label_merges(Napi::Env env, Napi::Object exports);  // ops/label_merges.cc: merge list -> scipy's Z (WebGPU linkage)
 void register_probe_exact(Napi::Env env, Napi::Object exports);  // ops/probe_exact.cc: exact probe solver, z-scoring
 void register_in_memory(Napi::Env env, Napi::Object exports);  // ops/in_memory.cc: gather columns, permute rows of a matrix in memory
+void register_views(Napi::Env env, Napi::Object exports);  // ops/views.cc: column profiles and block means for the report
 }  // namespace ns

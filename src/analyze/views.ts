@@ -1,0 +1,52 @@
+/**
+ * The `views` section of the results (views-format.ts): what the report draws beyond the tables, computed at the
+ * end of `analyze` from what it holds (X, the Pearson matrix, the whole-network linkage and cuts, the oracle).
+ * Sizes follow D, never the row count: per neuron a histogram and k top rows, block-averaged heatmaps, the top of
+ * the tree.
+ */
+import { pack } from '../io/packed-array.js';
+import type { PrefixCut } from './correlation-cuts.js';
+import type { HeldData } from './held-data.js';
+import type { ProbeOutcome } from './probe-bench.js';
+import type { AnalysisViews } from './views-format.js';
+import { correlationHeatmaps } from './views-heatmaps.js';
+import { neuronViews } from './views-neurons.js';
+import { leafOrder, topMerges } from './views-tree.js';
+
+/** Merges shown in the dendrogram (scipy's lastp = 128 leaves). */
+export const DENDROGRAM_MERGES = 127;
+
+export interface ViewInputs {
+  held: HeldData;
+  /** D × D Pearson r of the train rows. */
+  corr: Float32Array;
+  /** The whole-network cuts (threshold −1 included) and linkage, when clustered. */
+  cuts: PrefixCut[];
+  linkage?: Float64Array;
+  oracle: ProbeOutcome;
+  threads: number;
+}
+
+export async function analysisViews(v: ViewInputs): Promise<AnalysisViews> {
+  const { held, corr, linkage, threads } = v;
+  const D = held.D;
+  const views: AnalysisViews = {};
+  const clustered = v.cuts.filter((c) => c.labels);
+  if (clustered.length > 0) views.cuts = clustered.map((c) => ({ threshold: c.threshold, labels: pack(c.labels!), kept: keptByCluster(c) }));
+  if (linkage) views.dendrogram = topMerges(linkage, D, held.layers, DENDROGRAM_MERGES);
+  const leaves = linkage ? leafOrder(linkage, D) : Int32Array.from({ length: D }, (_, j) => j);
+  views.heatmaps = await correlationHeatmaps(corr, D, held.layers, leaves, threads);
+  const n = await neuronViews(held, v.oracle, threads);
+  views.neurons = n.neurons;
+  if (n.text) views.text = n.text;
+  const blocks = views.heatmaps.network.edges.length - 1;
+  views.sampling = `${n.sampling}; correlation maps average |r| over ${blocks} blocks of the whole network and up to 256 per layer; the dendrogram shows the last ${Math.min(DENDROGRAM_MERGES, D - 1)} merges.`;
+  return views;
+}
+
+/** The kept neuron of cluster c at c − 1 (a cut's kept ids are sorted; its labels say which cluster each is). */
+function keptByCluster(cut: PrefixCut): number[] {
+  const out = new Array<number>(cut.clusters).fill(-1);
+  for (const id of cut.kept) out[cut.labels![id]! - 1] = id;
+  return out;
+}
