@@ -5,7 +5,7 @@
  * Columns (POSITION_COLUMNS): the source's index into the manifest's `sources`, then the span as Python's
  * tokenize reports it: 1-based start line, 0-based start column, 1-based end line, 0-based end column
  * (exclusive). Like Python's, columns count code points (not UTF-16 units or bytes) in the text Python reads
- * (UTF-8, BOM dropped, \r\n and \r read as \n), so `lines[endLine - 1][startCol:endCol]` in Python (or
+ * (UTF-8, BOM dropped, \r\n and \r read as \n), so `lines[startLine - 1][startCol:endCol]` in Python (or
  * `[...line].slice(startCol, endCol)` in JS) is the row's text for a one-line span. A multi-line span (a
  * triple-quoted string, a statement spread over lines) ends on its end line.
  *
