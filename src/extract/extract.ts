@@ -8,7 +8,8 @@
  * 3. run-windows.ts runs the windows through onnxruntime in batches; each subword's activations come from the
  *    window that owns it (windows.ts); words aggregate their subwords (first | last | average), statements theirs
  *    (mean | first). Rows stream into .npy files (task-output.ts, row-writer.ts).
- * 4. task-files.ts writes labels, split indices and NeuroX text files; manifest.ts the manifest.
+ * 4. task-files.ts writes labels, split indices and NeuroX text files; positions.ts each row's span in its source
+ *    (for showing a row in context); manifest.ts the manifest.
  * Everything is written into a temporary directory next to the output, renamed into place only at the end: an
  * error or Ctrl-C leaves nothing behind.
  */
@@ -19,6 +20,7 @@ import { loadModel, type LoadedModel } from './model.js';
 import { EXTRACT_OPTION_KEYS, resolveExtractOptions, windowStride, type ExtractOptions, type ResolvedOptions } from './options.js';
 import { createTempDir, discardTempDir, moveIntoPlace } from './output-dir.js';
 import { numberRows, planSources, windowJobs, type PlannedSources, type RowNumbering } from './plan.js';
+import { sentencePositions, tokenPositions, writePositions } from './positions.js';
 import { runWindows } from './run-windows.js';
 import { resolveSourceFiles } from './sources.js';
 import { STATEMENT_LABELS } from './statements.js';
@@ -107,6 +109,8 @@ async function extractInto(tmp: string, writers: TaskOutput[], x: Extraction): P
 
   const tokSplits = writeTaskFiles(tmp, 'tokens', x.tokenTask, tokenTaskLines(planned.docs, rows.tokenRowOfWord, x.tokenTask, rows.tokenRowOfSub));
   const sentSplits = writeTaskFiles(tmp, 'sentences', x.sentTask, sentenceTaskLines(planned.docs));
+  const tokPositions = writePositions(tmp, 'tokens', tokenPositions(planned.docs, rows));
+  const sentPositions = writePositions(tmp, 'sentences', sentencePositions(planned.docs, rows));
   const seconds = (performance.now() - x.t0) / 1000;
   const manifest = buildManifest({
     model,
@@ -119,8 +123,8 @@ async function extractInto(tmp: string, writers: TaskOutput[], x: Extraction): P
     modelSeconds: stats.modelSeconds,
     windows: jobs.length,
     seconds,
-    tokens: { task: x.tokenTask, sub: 'tokens', output: tokOut, splits: tokSplits },
-    sentences: { task: x.sentTask, sub: 'sentences', output: sentOut, splits: sentSplits },
+    tokens: { task: x.tokenTask, sub: 'tokens', output: tokOut, splits: tokSplits, positions: tokPositions },
+    sentences: { task: x.sentTask, sub: 'sentences', output: sentOut, splits: sentSplits, positions: sentPositions },
   });
   writeManifest(tmp, manifest);
 

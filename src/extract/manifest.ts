@@ -8,6 +8,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import type { ColumnBlock, LoadedModel } from './model.js';
 import type { ResolvedOptions } from './options.js';
 import type { RowNumbering } from './plan.js';
+import { POSITION_COLUMNS } from './positions.js';
 import type { TaskOutput } from './task-output.js';
 import { countBy, type Task } from './tasks.js';
 
@@ -21,6 +22,8 @@ export interface TaskRecord {
   output: TaskOutput;
   /** `splits` from writeTaskFiles. */
   splits: Record<string, unknown>;
+  /** The rows' source spans (positions.ts), relative to the output directory. */
+  positions: string;
 }
 
 export interface ManifestInput {
@@ -48,6 +51,8 @@ function taskManifest(r: TaskRecord, extra: Record<string, unknown>) {
     shards: r.output.all.shards.map((s) => ({ file: s.file, rows: s.rows })),
     labelsFile: `${r.sub}/labels.npy`,
     neurox: { in: `${r.sub}/${r.sub}.in`, label: `${r.sub}/${r.sub}.label` },
+    positions: r.positions,
+    positionsColumns: POSITION_COLUMNS,
     splits: r.splits,
     splitClasses: t.split.included.map((c) => t.labels[c]),
     excludedClasses: t.split.excluded.map((c) => t.labels[c]),
