@@ -10,6 +10,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { NeurosieveError } from '../core/errors.js';
+import { readNpy } from '../io/npy.js';
 import { readNpyIntegers } from '../io/npy-int.js';
 import type { Labels } from '../probe/labels.js';
 import type { Corpus } from './corpus.js';
@@ -33,6 +34,8 @@ interface TaskEntry {
   shards: Array<{ file: string; rows: number }>;
   labelsFile: string;
   neurox?: { in?: string };
+  /** int32 [rows, 5]: source, startLine, startCol, endLine, endCol of each row (src/extract/positions.ts). */
+  positions?: string;
   splits?: Record<string, SplitEntry>;
 }
 
@@ -76,6 +79,28 @@ function corpusOf(path: string, task: (typeof MANIFEST_TASKS)[number], rows: num
   return { sentences, unit: task };
 }
 
+/**
+ * "path:line" of each sentence, from the extraction's row positions (the line of the sentence's first row), or
+ * undefined when the manifest records none.
+ */
+function sentenceSources(manifest: Record<string, unknown>, entry: TaskEntry, corpus: Corpus, at: (p: string) => string): string[] | undefined {
+  const sources = manifest.sources as Array<{ path?: unknown }> | undefined;
+  if (!entry.positions || !Array.isArray(sources) || !existsSync(at(entry.positions))) return undefined;
+  const file = readNpy(at(entry.positions));
+  const rows = corpus.sentences.reduce((n, s) => n + (corpus.unit === 'tokens' ? s.length : 1), 0);
+  if (!(file.data instanceof Int32Array) || file.shape.length !== 2 || file.shape[0] !== rows || file.shape[1] !== 5) {
+    throw new NeurosieveError('E_FORMAT', `${at(entry.positions)}: expected int32 positions of shape (${rows}, 5), found ${file.descr} (${file.shape.join(', ')})`);
+  }
+  const out: string[] = [];
+  let row = 0;
+  for (const s of corpus.sentences) {
+    const source = sources[file.data[row * 5]!]?.path;
+    out.push(typeof source === 'string' ? `${source}:${file.data[row * 5 + 1]}` : '');
+    row += corpus.unit === 'tokens' ? s.length : 1;
+  }
+  return out;
+}
+
 /** AnalyzeData from an extract / split output directory. */
 export function outputDirectoryData(dir: string, task: (typeof MANIFEST_TASKS)[number] = 'tokens', splits: (typeof MANIFEST_SPLITS)[number] = 'manifest'): SourcedData {
   const manifestPath = join(dir, 'manifest.json');
@@ -89,6 +114,8 @@ export function outputDirectoryData(dir: string, task: (typeof MANIFEST_TASKS)[n
   const blocks = manifest.blocks as Layer[] | undefined;
   const layers = Array.isArray(blocks) ? blocks.map((b) => ({ name: b.name, offset: b.offset, width: b.width })) : undefined;
   const corpus = entry.neurox?.in && existsSync(at(entry.neurox.in)) ? corpusOf(at(entry.neurox.in), task, entry.rows) : undefined;
+  const sources = corpus && sentenceSources(manifest, entry, corpus, at);
+  if (corpus && sources) corpus.sources = sources;
   const words = corpus?.sentences.flat();
   if (splits === 'compat' && !Array.isArray(entry.shards)) throw new NeurosieveError('E_FORMAT', `${manifestPath}: lists no activation shards of the whole task; use its splits (splits 'manifest')`);
   const source = { directory: resolve(dir), task, splits };

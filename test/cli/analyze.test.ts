@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAnalysis } from '../../src/analyze/results.js';
 import { writeNpy } from '../../src/io/npy.js';
+import { unpack } from '../../src/io/packed-array.js';
 import { filesIn, runCli, tempDir } from '../helpers/cli.js';
 import { npyBytes } from '../helpers/formats.js';
 import { TEST_SEED } from '../helpers/planted.js';
@@ -40,10 +41,14 @@ function outputDirectory(): string {
   const lines: string[] = [];
   for (let t = 0; t < task.rows; t += 5) lines.push(task.words.slice(t, t + 5).join(' '));
   writeFileSync(join(dir, 'tokens/tokens.in'), lines.join('\n') + '\n');
+  // Row positions as extract records them: every sentence on its own line of one source file.
+  const positions = new Int32Array(task.rows * 5);
+  for (let t = 0; t < task.rows; t++) positions.set([0, Math.floor(t / 5) + 1, 2 * (t % 5), Math.floor(t / 5) + 1, 2 * (t % 5) + 1], t * 5);
+  writeNpy(join(dir, 'tokens/positions.npy'), positions, [task.rows, 5]);
   const blocks = Array.from({ length: task.L }, (_, l) => ({ name: `hidden_${l}`, offset: l * task.H, width: task.H }));
   writeFileSync(
     join(dir, 'manifest.json'),
-    JSON.stringify({ format: 'neurosieve-activations', version: 1, blocks, tokens: { labels: task.classes, rows: task.rows, shards: [], labelsFile: 'tokens/labels.npy', neurox: { in: 'tokens/tokens.in' }, splits } }),
+    JSON.stringify({ format: 'neurosieve-activations', version: 1, blocks, sources: [{ path: 'a.py' }], tokens: { labels: task.classes, rows: task.rows, shards: [], labelsFile: 'tokens/labels.npy', neurox: { in: 'tokens/tokens.in' }, positions: 'tokens/positions.npy', splits } }),
   );
   return dir;
 }
@@ -65,6 +70,14 @@ describe('neurosieve analyze', () => {
     const top = results.concepts.perClass.one![0]!;
     expect(top.layer).toBe('hidden_1');
     expect(top.topWords![0]!.word.startsWith('w1_')).toBe(true);
+    // The report's context: top rows are task rows of the train split, in their sentence, with its source line.
+    const v = results.views!;
+    const rows = unpack(v.neurons!.top!.row);
+    expect(rows.every((r) => r >= 0 && r < 1600)).toBe(true);
+    for (const sentence of v.text!.sentences) {
+      expect(sentence.source).toBe(`a.py:${sentence.index + 1}`);
+      expect(sentence.words.map((w) => v.text!.vocabulary[w]).join(' ')).toBe(task.words.slice(5 * sentence.index, 5 * sentence.index + 5).join(' '));
+    }
     // A written document reads back equal, and its JSON is what the file holds.
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(results);
   });
