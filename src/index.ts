@@ -42,3 +42,6 @@ export type { AnalysisResults, SummaryRow, PipelineEntry, CutResult, MinimalSetR
 export { ANALYZE_DEFAULTS, ANALYZE_METRICS, PAPER_THRESHOLDS, PAPER_DELTAS, LCA_PERCENTAGES, type AnalyzeOptions, type AnalyzeMetric } from './analyze/options.js';
 export type { AnalyzeData, Layer } from './analyze/held-data.js';
 export type { AnalyzeProgress, AnalyzeStep } from './analyze/progress.js';
+export type { AnalysisViews, ViewCut, ViewDendrogram, ViewHeatmap, ViewHeatmaps, ViewNeurons, ViewText, ViewSentence, ViewCka } from './analyze/views-format.js';
+export type { Corpus } from './analyze/corpus.js';
+export { pack, unpack, type PackedArray } from './io/packed-array.js';

@@ -86,6 +86,7 @@ export const analyzeCommand: Command = {
     if (o.zscore === true) options.zscore = true;
     if (o['no-zscore'] === true) options.zscore = false;
     if (o['no-compare-exact'] === true) options.compareExact = false;
+    if (o['no-views'] === true) options.views = false;
     if (o.balance === true) options.balance = true;
     const exact: Record<string, number> = {};
     setDefined(exact, o, { alpha: 'alpha', lambda: 'lambda', tol: 'tol' });
