@@ -19,6 +19,11 @@ export interface ViewCut {
   labels: PackedArray;
   /** The kept neuron (representative) of cluster c at index c − 1. */
   kept: number[];
+  /**
+   * The |r| of every pair of members, per cluster of two or more neurons: `bins` equal bins on [0, 1] (|r| = 1 in
+   * the last). clusters: int32 [m] the cluster ids, counts: uint32 [m, bins].
+   */
+  within?: { bins: number; clusters: PackedArray; counts: PackedArray };
 }
 
 /**

@@ -358,4 +358,6 @@ export interface NativeAddonProbeCompat {
   columnProfiles(x: Float32Array, rows: number, cols: number, bins: number, k: number, threads: number): Promise<{ min: Float32Array; max: Float32Array; counts: Uint32Array; topRows: Int32Array; topValues: Float32Array }>;
   /** Mean |r| over blocks of neurons, [blocks, blocks]; blockOf −1 leaves a neuron out (native/src/ops/views.cc). */
   blockMeanAbs(corr: Float32Array, n: number, stride: number, blockOf: Int32Array, blocks: number, threads: number): Promise<Float64Array>;
+  /** Per cluster (labels 1 … clusters), the histogram of |r| over its member pairs, [clusters, bins] (native/src/ops/views.cc). */
+  clusterPairHistograms(corr: Float32Array, n: number, stride: number, labels: Int32Array, clusters: number, bins: number, threads: number): Promise<Uint32Array>;
 }

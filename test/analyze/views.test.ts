@@ -79,6 +79,26 @@ describe('block means of |r|', () => {
   });
 });
 
+describe('within-cluster |r| histograms', () => {
+  it('count every member pair once, in the bin of its |r|', async () => {
+    const p = planted(500, 50, TEST_SEED + 5);
+    const corr = Float32Array.from(referenceCorrelation(p.x, p.rows, p.cols).r);
+    const rand = prng(TEST_SEED + 6);
+    const clusters = 7, bins = 10;
+    const labels = Int32Array.from({ length: 50 }, () => 1 + Math.floor(rand() * clusters));
+    const got = await native().clusterPairHistograms(corr, 50, 50, labels, clusters, bins, 3);
+    const want = new Uint32Array(clusters * bins);
+    for (let i = 0; i < 50; i++) {
+      for (let j = i + 1; j < 50; j++) {
+        if (labels[i] !== labels[j]) continue;
+        const r = Math.min(1, Math.abs(corr[i * 50 + j]!));
+        want[(labels[i]! - 1) * bins + Math.min(bins - 1, Math.floor(r * bins))]!++;
+      }
+    }
+    expect(Array.from(got)).toEqual(Array.from(want));
+  });
+});
+
 describe('the top of the tree', () => {
   it('leaves are the clusters at p = leaves; leaf order keeps every merge contiguous', async () => {
     const p = planted(400, 60, TEST_SEED + 3);
@@ -152,6 +172,12 @@ describe('views in analyze', () => {
         expect([...cut.kept].sort((a, b) => a - b)).toEqual(cc.neurons);
         const labels = unpack(cut.labels);
         cut.kept.forEach((id, c) => expect(labels[id]).toBe(c + 1));
+        // Every cluster of two or more has a histogram of all its member pairs.
+        const sizes = new Map<number, number>();
+        for (const c of labels) sizes.set(c, (sizes.get(c) ?? 0) + 1);
+        const ids = unpack(cut.within!.clusters), counts = unpack(cut.within!.counts);
+        expect(Array.from(ids)).toEqual([...sizes].filter(([, n]) => n >= 2).map(([c]) => c).sort((a, b) => a - b));
+        ids.forEach((c, i) => expect(counts.subarray(i * cut.within!.bins, (i + 1) * cut.within!.bins).reduce((a, b) => a + b, 0)).toBe((sizes.get(c)! * (sizes.get(c)! - 1)) / 2));
       }
       expect(unpack(v.heatmaps!.order).length).toBe(D);
       expect(v.heatmaps!.layers.map((m) => m.span)).toEqual([0, 1, 2, 3].map((l) => [l * task.H, (l + 1) * task.H]));

@@ -4,6 +4,8 @@
 //     (Int32Array / Float32Array [cols, k], highest first, ties to the lower row).
 //   blockMeanAbs(corr, n, stride, blockOf, blocks, threads) -> Promise<Float64Array [blocks, blocks]>: mean |r|
 //     over blocks of neurons (blockOf: Int32Array [n], −1 leaves a neuron out).
+//   clusterPairHistograms(corr, n, stride, labels, clusters, bins, threads) -> Promise<Uint32Array [clusters, bins]>:
+//     per cluster, the histogram of |r| over its member pairs (labels 1 … clusters, bins equal on [0, 1]).
 #include <utility>
 #include <vector>
 
@@ -14,6 +16,7 @@
 #include "ops/napi_util.h"
 #include "ops/ops.h"
 #include "views/block_means.h"
+#include "views/cluster_pairs.h"
 #include "views/profiles.h"
 
 namespace ns {
@@ -98,10 +101,45 @@ Napi::Value BlockMeanAbs(const Args& args) {
   return queue_job(args.env(), std::move(job), {corr});
 }
 
+struct PairHistogramsJob {
+  static constexpr JobInfo kJob{"neurosieve.clusterPairHistograms", "out of memory while counting cluster pairs"};
+
+  const float* corr = nullptr;  // a kept JS array
+  size_t n = 0, stride = 0, clusters = 0, bins = 0, threads = 0;
+  std::vector<int32_t> labels;
+  std::vector<uint32_t> out;
+
+  void execute(const JobContext<NoEvent>&) {
+    ThreadPool pool(threads);
+    views::within_cluster_histograms(corr, n, stride, labels.data(), clusters, bins, pool, out.data());
+  }
+
+  Napi::Value result(Napi::Env env) { return typed_copy<Napi::Uint32Array>(env, out); }
+};
+
+Napi::Value ClusterPairHistograms(const Args& args) {
+  const auto corr = args.typed<Napi::Float32Array>(0);
+  PairHistogramsJob job;
+  job.n = args.count(1);
+  job.stride = args.count(2);
+  const auto labels = args.typed<Napi::Int32Array>(3);
+  job.clusters = args.count(4);
+  job.bins = args.count(5, 65536);
+  job.threads = args.count(6, 1024);
+  if (job.n == 0 || job.bins == 0 || job.stride < job.n || corr.ElementLength() < (job.n - 1) * job.stride + job.n || labels.ElementLength() != job.n)
+    fail(Code::Shape, "clusterPairHistograms: corr must hold n rows of stride >= n floats, labels one cluster per neuron, bins >= 1");
+  job.labels.assign(labels.Data(), labels.Data() + job.n);
+  for (int32_t c : job.labels)
+    if (c < 1 || c > static_cast<int64_t>(job.clusters)) fail(Code::Argument, "clusterPairHistograms: labels must be in 1 … clusters");
+  job.corr = corr.Data();
+  job.out.resize(job.clusters * job.bins);
+  return queue_job(args.env(), std::move(job), {corr});
+}
+
 }  // namespace
 
 void register_views(Napi::Env env, Napi::Object exports) {
-  export_functions(env, exports, {{"columnProfiles", ColumnProfiles}, {"blockMeanAbs", BlockMeanAbs}});
+  export_functions(env, exports, {{"columnProfiles", ColumnProfiles}, {"blockMeanAbs", BlockMeanAbs}, {"clusterPairHistograms", ClusterPairHistograms}});
 }
 
 }  // namespace ns
