@@ -7,8 +7,10 @@ import * as Plot from '@observablehq/plot';
 import { chartCard, int } from './dom.js';
 import type { Model } from './model.js';
 
-export const CHART_WIDTH = 580;
+export const CHART_WIDTH = 520;
 const HEIGHT = 340;
+/** Larger than Plot's 10 px default: the charts are read on a page, not glanced at in a notebook cell. */
+export const CHART_STYLE = { fontSize: '12px' };
 
 /** Neurons kept (one per cluster) at each threshold of the CC-only cuts. */
 export function neuronsVsThreshold(m: Model): HTMLElement | null {
@@ -17,6 +19,7 @@ export function neuronsVsThreshold(m: Model): HTMLElement | null {
   const { card, body } = chartCard('neurons-vs-threshold', 'Neurons kept vs clustering threshold', `One neuron kept per cluster of the whole-network ${String(m.r.options.linkage ?? 'average')}-linkage tree; the dashed line is all ${int(m.D)} neurons.`);
   body.append(
     Plot.plot({
+      style: CHART_STYLE,
       width: CHART_WIDTH,
       height: HEIGHT,
       marginLeft: 56,
@@ -46,6 +49,7 @@ export function scoreVsNeurons(m: Model): HTMLElement | null {
   const all = [...lca, ...cc];
   body.append(
     Plot.plot({
+      style: CHART_STYLE,
       width: CHART_WIDTH,
       height: HEIGHT,
       marginLeft: 56,
@@ -90,6 +94,7 @@ export function layerProbes(m: Model): HTMLElement | null {
   const { card, body } = chartCard('layer-probes', `Dev ${metric} per layer`, 'A probe on each layer alone, and on each prefix of layers 0 … l; ringed: where the layer selector (LS) stops for each δ_L. Dashed: the oracle.');
   body.append(
     Plot.plot({
+      style: CHART_STYLE,
       width: CHART_WIDTH,
       height: HEIGHT,
       marginLeft: 56,
@@ -103,7 +108,7 @@ export function layerProbes(m: Model): HTMLElement | null {
         Plot.line(rows, { x: 'layer', y: 'dev', stroke: 'series', strokeWidth: 2, marker: 'circle' }),
         Plot.dot(rows, { x: 'layer', y: 'dev', fill: 'series', r: 3, title: (d: (typeof rows)[number]) => `${d.series}: ${d.name} (${int(d.neurons)} neurons) → ${d.dev.toFixed(2)}%` }),
         Plot.dot(ls, { x: 'layer', y: 'dev', r: 9, stroke: 'var(--warn)', strokeWidth: 2 }),
-        Plot.text(ls, { x: 'layer', y: 'dev', text: 'label', dy: 20, fontSize: 10, fill: 'var(--warn)', fontWeight: 'bold' }),
+        Plot.text(ls, { x: 'layer', y: 'dev', text: 'label', dy: -18, fontSize: 10, fill: 'var(--warn)', fontWeight: 'bold' }),
       ],
     }),
   );

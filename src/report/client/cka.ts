@@ -1,5 +1,6 @@
 /** Linear CKA between layers (views.cka, issue 14): a layers × layers grid of similarities, undefined cells blank. */
 import * as Plot from '@observablehq/plot';
+import { CHART_STYLE } from './charts.js';
 import { chartCard } from './dom.js';
 import type { Model } from './model.js';
 
@@ -11,6 +12,7 @@ export function ckaHeatmap(m: Model): HTMLElement | null {
   const side = Math.min(520, 60 + 44 * cka.layers.length);
   body.append(
     Plot.plot({
+      style: CHART_STYLE,
       width: side + 90,
       height: side,
       marginLeft: 90,
@@ -21,7 +23,7 @@ export function ckaHeatmap(m: Model): HTMLElement | null {
       color: { type: 'linear', domain: [0, 1], scheme: 'viridis', legend: true, label: 'CKA' },
       marks: [
         Plot.cell(cells, { x: 'b', y: 'a', fill: 'v', title: (c: (typeof cells)[number]) => `${c.a} × ${c.b}: ${c.v === null ? 'undefined' : c.v.toFixed(3)}` }),
-        ...(cka.layers.length <= 14 ? [Plot.text(cells, { x: 'b', y: 'a', text: (c: (typeof cells)[number]) => (c.v === null ? '—' : c.v.toFixed(2)), fill: (c: (typeof cells)[number]) => (c.v !== null && c.v > 0.6 ? 'black' : 'white'), fontSize: 10 })] : []),
+        ...(cka.layers.length <= 14 ? [Plot.text(cells, { x: 'b', y: 'a', text: (c: (typeof cells)[number]) => (c.v === null ? '—' : c.v.toFixed(2)), fill: (c: (typeof cells)[number]) => (c.v === null ? 'currentColor' : c.v > 0.6 ? 'black' : 'white'), fontSize: 10 })] : []),
       ],
     }),
   );

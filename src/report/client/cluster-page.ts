@@ -4,7 +4,7 @@
  * grows as t rises). The results carry no pairwise r, so no within-cluster |r| distribution is drawn.
  */
 import * as Plot from '@observablehq/plot';
-import { CHART_WIDTH } from './charts.js';
+import { CHART_STYLE, CHART_WIDTH } from './charts.js';
 import { chartCard, h, int, neuronLink, section } from './dom.js';
 import type { Model } from './model.js';
 
@@ -17,6 +17,7 @@ function layerComposition(m: Model, members: number[]): HTMLElement {
   const { card, body } = chartCard('cluster-layers', 'Members per layer', 'How many of the cluster’s neurons each layer holds.');
   body.append(
     Plot.plot({
+      style: CHART_STYLE,
       width: CHART_WIDTH,
       height: 240,
       marginLeft: 50,

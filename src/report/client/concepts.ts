@@ -4,7 +4,7 @@
  * union spreads over the layers.
  */
 import * as Plot from '@observablehq/plot';
-import { CHART_WIDTH } from './charts.js';
+import { CHART_STYLE, CHART_WIDTH } from './charts.js';
 import { chartCard, h, int, neuronLink, section } from './dom.js';
 import type { Model } from './model.js';
 
@@ -14,6 +14,7 @@ function perLayerChart(m: Model): HTMLElement | null {
   const { card, body } = chartCard('concepts-per-layer', 'Concept neurons per layer', `The union over classes: ${int(m.r.concepts.neurons.length)} neurons.`);
   body.append(
     Plot.plot({
+      style: CHART_STYLE,
       width: CHART_WIDTH,
       height: 260,
       marginLeft: 50,

@@ -6,7 +6,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import type { ViewDendrogram } from '../../analyze/views-format.js';
-import { CHART_WIDTH } from './charts.js';
+import { CHART_STYLE, CHART_WIDTH } from './charts.js';
 import { chartCard, int } from './dom.js';
 import type { Model } from './model.js';
 
@@ -70,7 +70,8 @@ export function dendrogram(m: Model): HTMLElement | null {
   );
   body.append(
     Plot.plot({
-      width: CHART_WIDTH * 2 + 24,
+      style: CHART_STYLE,
+      width: CHART_WIDTH * 2 + 60,
       height: 360,
       marginLeft: 56,
       marginBottom: 36,

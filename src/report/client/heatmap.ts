@@ -11,6 +11,11 @@ import type { Model } from './model.js';
 
 const SIZE = 520;
 
+/** mean |r| → colour: magma, running from the page's background (low |r| fades out) to the strongest colour. */
+function colour(v: number): string {
+  return d3.interpolateMagma(matchMedia('(prefers-color-scheme: dark)').matches ? 0.08 + 0.92 * v : 1 - v);
+}
+
 /** Position in `order` → pixel, following the map's own block edges (blocks need not be equal). */
 function scaleOf(map: ViewHeatmap): (pos: number) => number {
   const [start, end] = map.span;
@@ -27,7 +32,7 @@ function draw(canvas: HTMLCanvasElement, m: Model, map: ViewHeatmap, key: string
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   const x = scaleOf(map);
   // One colour per byte value, looked up instead of interpolated per cell.
-  const palette = Array.from({ length: 256 }, (_, v) => d3.interpolateMagma(1 - v / 255));
+  const palette = Array.from({ length: 256 }, (_, v) => colour(v / 255));
   for (let a = 0; a < bins; a++) {
     const y0 = x(map.edges[a]!);
     const y1 = x(map.edges[a + 1]!);
@@ -94,7 +99,7 @@ export function correlationHeatmap(m: Model): HTMLElement | null {
     const rect = canvas.getBoundingClientRect();
     info.textContent = readout(m, current.map, current.key, e.clientX - rect.left, e.clientY - rect.top);
   });
-  const legend = Plot.legend({ color: { type: 'linear', domain: [0, 1], interpolate: (t: number) => d3.interpolateMagma(1 - t), label: 'mean |r| (block average)' }, width: 260 });
+  const legend = Plot.legend({ color: { type: 'linear', domain: [0, 1], interpolate: colour, label: 'mean |r| (block average)' }, width: 260 });
   body.append(h('div', { class: 'controls' }, h('label', {}, 'Show ', select)), canvas, h('div', { class: 'legend-row' }, legend), info);
   // Drawn once attached, so the CSS variables of the theme are readable.
   requestAnimationFrame(() => draw(canvas, m, current.map, current.key, current.boundaries));

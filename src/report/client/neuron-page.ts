@@ -5,7 +5,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { sentenceLine } from './activation-text.js';
-import { CHART_WIDTH } from './charts.js';
+import { CHART_STYLE, CHART_WIDTH } from './charts.js';
 import { chartCard, h, int, neuronLink, section } from './dom.js';
 import type { Model } from './model.js';
 
@@ -51,6 +51,7 @@ function weights(m: Model, j: number): HTMLElement | null {
   const { card, body } = chartCard('neuron-weights', 'Probe weight per class', `The oracle probe’s weight on this neuron for each class${m.r.data.zscore ? ' (inputs z-scored)' : ''}.`);
   body.append(
     Plot.plot({
+      style: CHART_STYLE,
       width: CHART_WIDTH,
       height: Math.max(140, 40 + 22 * data.length),
       marginLeft: 110,
@@ -75,6 +76,7 @@ function histogram(m: Model, j: number): HTMLElement | null {
   const { card, body } = chartCard('neuron-histogram', 'Activation histogram', `${hist.bins} equal bins from the neuron’s minimum (${lo.toPrecision(3)}) to its maximum (${hi.toPrecision(3)}) over the train rows; raw activations.`);
   body.append(
     Plot.plot({
+      style: CHART_STYLE,
       width: CHART_WIDTH,
       height: 260,
       marginLeft: 56,
