@@ -9,16 +9,10 @@
  * 0.8 MB, top rows 1.2 MB, their context activations 1.7 MB, heatmaps 1.0 MB (before base64's 4/3).
  */
 
-/** Element types a PackedArray may hold. */
-export const PACKED_DTYPES = ['uint8', 'int8', 'uint16', 'int32', 'uint32', 'float32'] as const;
-export type PackedDtype = (typeof PACKED_DTYPES)[number];
-
-/** A typed array in JSON: `shape` row-major, `base64` its little-endian bytes. */
-export interface PackedArray {
-  dtype: PackedDtype;
-  shape: number[];
-  base64: string;
-}
+// PackedArray, its dtypes and PACKED_DTYPES are declared by the io layer that packs them (io/ may import nothing
+// above it: test/core/layout.test.ts), and are part of this contract as re-exported here.
+import type { PackedArray } from '../io/packed-array.js';
+export { PACKED_DTYPES, type PackedArray, type PackedDtype } from '../io/packed-array.js';
 
 /** Flat clusters of all D neurons at one threshold of the whole-network linkage (the `ccOnly` cuts). */
 export interface ViewCut {

@@ -1,9 +1,19 @@
 /**
- * PackedArray (src/analyze/views-format.ts): a typed array as little-endian base64 in JSON. Exact (no decimal
- * round trip) and about a quarter of the size of the same numbers as JSON text.
+ * PackedArray (the packed arrays of the analysis views, src/analyze/views-format.ts): a typed array as little-endian
+ * base64 in JSON. Exact (no decimal round trip) and about a quarter of the size of the same numbers as JSON text.
  */
 import { NeurosieveError } from '../core/errors.js';
-import type { PackedArray, PackedDtype } from '../analyze/views-format.js';
+
+/** Element types a PackedArray may hold. */
+export const PACKED_DTYPES = ['uint8', 'int8', 'uint16', 'int32', 'uint32', 'float32'] as const;
+export type PackedDtype = (typeof PACKED_DTYPES)[number];
+
+/** A typed array in JSON: `shape` row-major, `base64` its little-endian bytes. */
+export interface PackedArray {
+  dtype: PackedDtype;
+  shape: number[];
+  base64: string;
+}
 
 export type PackableArray = Uint8Array | Int8Array | Uint16Array | Int32Array | Uint32Array | Float32Array;
 
