@@ -7,4 +7,5 @@ declare module 'd3' {
   export function interpolateRdBu(t: number): string;
   export function interpolateViridis(t: number): string;
   export const schemeTableau10: readonly string[];
+  export function color(specifier: string): { rgb(): { r: number; g: number; b: number } } | null;
 }
