@@ -38,6 +38,7 @@ export { analyze } from './analyze/analyze.js';
 export { outputDirectoryData, fileData, type SourcedData } from './analyze/inputs.js';
 export { readSeedConfig, type SeedConfig } from './analyze/seed-config.js';
 export { readAnalysis, writeAnalysis, summaryTable, ANALYSIS_FORMAT, ANALYSIS_VERSION } from './analyze/results.js';
+export { writeReport, type ReportResult } from './report/write-report.js';
 export type { AnalysisResults, SummaryRow, PipelineEntry, CutResult, MinimalSetResult } from './analyze/results.js';
 export { ANALYZE_DEFAULTS, ANALYZE_METRICS, PAPER_THRESHOLDS, PAPER_DELTAS, LCA_PERCENTAGES, type AnalyzeOptions, type AnalyzeMetric } from './analyze/options.js';
 export type { AnalyzeData, Layer } from './analyze/held-data.js';

@@ -55,6 +55,12 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./analyze.js')).analyzeCommand,
   },
   {
+    name: "report",
+    summary: 'one self-contained offline HTML page of an analysis: tables, curves, heatmaps, dendrogram, neuron pages',
+    spec: async () => (await import('./specs/report.js')).reportSpec,
+    load: async () => (await import('./report.js')).reportCommand,
+  },
+  {
     name: "cluster",
     summary: 'hierarchical clustering of neurons by correlation (d = 1 - |r|), flat clusters at each threshold',
     spec: async () => (await import('./specs/cluster.js')).clusterSpec,

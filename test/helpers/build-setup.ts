@@ -1,4 +1,7 @@
-/** vitest global setup: compile src/ to dist/ so CLI tests run the same JavaScript users run. */
+/**
+ * vitest global setup: compile src/ to dist/ so CLI tests run the same JavaScript users run, and bundle the report's
+ * browser code (dist/report/client.js), which every report inlines.
+ */
 import { execFileSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,4 +12,5 @@ export default function setup(): void {
     cwd: root,
     stdio: 'inherit',
   });
+  execFileSync(process.execPath, [resolve(root, 'scripts/build-report-client.mjs')], { cwd: root, stdio: 'inherit' });
 }

@@ -1,0 +1,35 @@
+/**
+ * writeReport: one self-contained HTML page per analysis (README "Report"). It reads a results document (a path,
+ * checked by readAnalysis, or the object `analyze` returned), inlines it with d3, Observable Plot and the report's
+ * browser code, and writes the page atomically. Nothing in the page is fetched when it is viewed.
+ */
+import { ANALYSIS_FORMAT, ANALYSIS_VERSION, readAnalysis, type AnalysisResults } from '../analyze/results.js';
+import { NeurosieveError } from '../core/errors.js';
+import { writeTextAtomic } from '../io/atomic.js';
+import { reportHtml } from './html-page.js';
+import { readReportAssets } from './libraries.js';
+
+export interface ReportResult {
+  output: string;
+  /** Size of the page written. */
+  bytes: number;
+}
+
+/** The same format and version check readAnalysis makes on a file, for a results object handed over in memory. */
+function checked(results: AnalysisResults): AnalysisResults {
+  const d = results as Partial<AnalysisResults> | null;
+  if (typeof d !== 'object' || d === null || d.format !== ANALYSIS_FORMAT) {
+    throw new NeurosieveError('E_ARGUMENT', `Expected analysis results (format '${ANALYSIS_FORMAT}') for writeReport but received format '${String(d?.format)}'`);
+  }
+  if (d.version !== ANALYSIS_VERSION) {
+    throw new NeurosieveError('E_ARGUMENT', `Expected analysis results version ${ANALYSIS_VERSION} for writeReport but received version ${String(d.version)}`);
+  }
+  return results;
+}
+
+export function writeReport(results: string | AnalysisResults, outPath: string): ReportResult {
+  const doc = typeof results === 'string' ? readAnalysis(results) : checked(results);
+  const html = reportHtml(doc, readReportAssets());
+  writeTextAtomic(outPath, html);
+  return { output: outPath, bytes: Buffer.byteLength(html, 'utf8') };
+}
