@@ -10,7 +10,7 @@
  *      sources (data/python-sample), with Python token labels;
  *   4. neurosieve analyze on the token-type task: the paper's whole analysis (oracle and its stability over seeds,
  *      layer probes, LS → CC → LCA, concept neurons with their top words), its summary table, then a few lines
- *      read from its results file.
+ *      read from its results file; it also writes the HTML report (demo-output/analysis.html).
  * Outputs go to ./demo-output/ (git-ignored).
  */
 import { spawnSync } from 'node:child_process';
@@ -102,4 +102,5 @@ for (const [cls, list] of Object.entries(concepts.perClass)) {
 }
 for (const w of results.warnings) console.log(`  warning: ${w}`);
 console.log(`  analysis: ${results.timings.probes} probes in ${results.timings.seconds.total} s; results in ${analysis}`);
+console.log(`  report: ${analysis.replace(/\.json$/, '.html')} (open it in a browser; it needs no network)`);
 console.log(`  outputs in ${out}`);

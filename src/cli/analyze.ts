@@ -10,7 +10,9 @@ import { isSeedConfig, readSeedConfig } from '../analyze/seed-config.js';
 import { NeurosieveError } from '../core/errors.js';
 import type { Command } from './command.js';
 import { setDefined } from './options.js';
+import { writeTextAtomic } from '../io/atomic.js';
 import { checkOutputs } from '../io/output-paths.js';
+import { reportPage, reportPathFor } from '../report/write-report.js';
 import { progressBar } from './progress.js';
 import { analyzeSpec as spec } from './specs/analyze.js';
 
@@ -75,7 +77,8 @@ export const analyzeCommand: Command = {
     if (output === undefined) throw new NeurosieveError('E_ARGUMENT', "Expected -o <analysis.json> for 'neurosieve analyze' but received none");
     // What the analysis reads, however it was pointed at it (files, an output directory's manifest, a config).
     const parts = [data.train, data.dev, data.test].filter((p) => p !== undefined);
-    checkOutputs({ command: 'neurosieve analyze', outputs: { '-o': output }, inputs: [...ctx.positionals, ...parts.flatMap((p) => [...pathsOf(p.activations), ...pathsOf(p.labels)])] });
+    const report = o['no-report'] === true ? undefined : ((o.report as string | undefined) ?? reportPathFor(output));
+    checkOutputs({ command: 'neurosieve analyze', outputs: { '-o': output, ...(report ? { '--report': report } : {}) }, inputs: [...ctx.positionals, ...parts.flatMap((p) => [...pathsOf(p.activations), ...pathsOf(p.labels)])] });
 
     setDefined(options, o, {
       mode: 'mode', seeds: 'seeds', seed: 'seed', thresholds: 'thresholds', lcaPercentages: 'lca-percentages', metric: 'metric',
@@ -109,10 +112,13 @@ export const analyzeCommand: Command = {
     } finally {
       bar?.done();
     }
+    // The page is built before anything is written, so a failure there leaves no results without their report.
+    const page = report ? reportPage(results) : undefined;
     writeAnalysis(output, results);
+    if (report) writeTextAtomic(report, page!);
     ctx.log(summaryTable(results));
     for (const w of results.warnings) process.stderr.write(`neurosieve analyze: warning: ${w}\n`);
-    ctx.log(`${results.timings.probes} probes in ${results.timings.seconds.total} s -> ${output}`);
-    return { output, summary: results.summary, warnings: results.warnings, seconds: results.timings.seconds.total, probes: results.timings.probes };
+    ctx.log(`${results.timings.probes} probes in ${results.timings.seconds.total} s -> ${output}${report ? `, report ${report}` : ''}`);
+    return { output, ...(report ? { report } : {}), summary: results.summary, warnings: results.warnings, seconds: results.timings.seconds.total, probes: results.timings.probes };
   },
 };

@@ -3,6 +3,7 @@
  * checked by readAnalysis, or the object `analyze` returned), inlines it with d3, Observable Plot and the report's
  * browser code, and writes the page atomically. Nothing in the page is fetched when it is viewed.
  */
+import { extname } from 'node:path';
 import { ANALYSIS_FORMAT, ANALYSIS_VERSION, readAnalysis, type AnalysisResults } from '../analyze/results.js';
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
@@ -27,9 +28,19 @@ function checked(results: AnalysisResults): AnalysisResults {
   return results;
 }
 
-export function writeReport(results: string | AnalysisResults, outPath: string): ReportResult {
+/** The page of a results document (a path or the object), as a string. */
+export function reportPage(results: string | AnalysisResults): string {
   const doc = typeof results === 'string' ? readAnalysis(results) : checked(results);
-  const html = reportHtml(doc, readReportAssets());
+  return reportHtml(doc, readReportAssets());
+}
+
+export function writeReport(results: string | AnalysisResults, outPath: string): ReportResult {
+  const html = reportPage(results);
   writeTextAtomic(outPath, html);
   return { output: outPath, bytes: Buffer.byteLength(html, 'utf8') };
+}
+
+/** The report's default path beside a results file: analysis.json → analysis.html (other names get .html added). */
+export function reportPathFor(resultsPath: string): string {
+  return extname(resultsPath).toLowerCase() === '.json' ? `${resultsPath.slice(0, -'.json'.length)}.html` : `${resultsPath}.html`;
 }

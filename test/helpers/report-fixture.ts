@@ -128,6 +128,21 @@ export interface ReportFixture {
   conceptNeuron: number;
 }
 
+/** The within-cluster |r| histograms of views-format.ts (10 bins on [0, 1]) for clusters of two or more. */
+function withinOf(absR: Float64Array, members: number[][]): NonNullable<ViewCut['within']> {
+  const bins = 10;
+  const ids: number[] = [];
+  const counts: number[] = [];
+  members.forEach((m, c) => {
+    if (m.length < 2) return;
+    ids.push(c + 1);
+    const row = new Array<number>(bins).fill(0);
+    for (let a = 0; a < m.length; a++) for (let b = a + 1; b < m.length; b++) row[Math.min(bins - 1, Math.floor(absR[m[a]! * FIXTURE.D + m[b]!]! * bins))]!++;
+    counts.push(...row);
+  });
+  return { bins, clusters: pack(Int32Array.from(ids)), counts: pack(Uint32Array.from(counts), [ids.length, bins]) };
+}
+
 export function reportFixture(seed = 1234): ReportFixture {
   const rand = prng(seed);
   const { D, L, H, classes, thresholds, k, window, bins } = FIXTURE;
@@ -179,7 +194,7 @@ export function reportFixture(seed = 1234): ReportFixture {
   classes.forEach((cls, c) => concept[cls]!.forEach((j, i) => (weights[c * D + j] = 1.6 - 0.3 * i)));
 
   const views: AnalysisViews = {
-    cuts: cuts.map(({ threshold, labels, kept }) => ({ threshold, labels, kept })),
+    cuts: cuts.map(({ threshold, labels, kept, members }) => ({ threshold, labels, kept, within: withinOf(absR, members) })),
     dendrogram: dendrogramOf(Z, D, 20),
     heatmaps: { order: pack(order), network, layers: layerMaps },
     cka: { estimator: 'linear', layers: layers.map((l) => l.name), matrix: [[1, 0.62, 0.31], [0.62, 1, null], [0.31, null, 1]] },

@@ -42,6 +42,8 @@ export const analyzeSpec: CommandSpec = {
     { name: 'top-words', kind: 'int', value: 'n', help: `words listed per concept neuron (default ${d.topWords})` },
     { name: 'ordering-stride', kind: 'int', value: 'n', help: `LCA ordering stride (default ${d.orderingStride})` },
     { name: 'no-compare-exact', kind: 'boolean', help: 'compat: skip the exact oracle the ranking is compared with' },
+    { name: 'report', kind: 'string', value: 'page.html', help: 'where the HTML report goes (default: the results path with .html)' },
+    { name: 'no-report', kind: 'boolean', help: 'write the results only, no HTML report' },
     { name: 'no-views', kind: 'boolean', help: "leave out the report's views (clusters, heatmaps, per-neuron data) from the results" },
     choice('optimizer', OPTIMIZERS, undefined, `compat: optimiser (default ${d.optimizer})`),
     { name: 'lr', kind: 'number', value: 'rate', help: `compat: learning rate (default ${shown(d.learningRate)})` },

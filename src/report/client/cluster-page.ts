@@ -1,12 +1,48 @@
 /**
  * A cluster's page (#cluster/<threshold>/<cluster>): its size, the representative CC keeps, every member, which
  * layers the members come from, and the cluster holding the representative at each other threshold (how the group
- * grows as t rises). The results carry no pairwise r, so no within-cluster |r| distribution is drawn.
+ * grows as t rises), and the |r| of every pair of members (views cuts[].within) when the results carry it.
  */
 import * as Plot from '@observablehq/plot';
 import { CHART_STYLE, CHART_WIDTH } from './charts.js';
 import { chartCard, h, int, neuronLink, section } from './dom.js';
 import type { Model } from './model.js';
+import { decode } from './packed.js';
+import type { ViewCut } from '../../analyze/views-format.js';
+
+/** The histogram of |r| over the cluster's member pairs, or null when the cut carries none for it. */
+function withinCorrelation(cut: ViewCut, cluster: number, threshold: number): HTMLElement | null {
+  const within = cut.within;
+  if (!within) return null;
+  const ids = decode(within.clusters);
+  const i = ids.indexOf(cluster);
+  if (i < 0) return null;
+  const counts = Array.from(decode(within.counts).subarray(i * within.bins, (i + 1) * within.bins));
+  const pairs = counts.reduce((a, b) => a + b, 0);
+  const bars = counts.map((n, b) => ({ x1: b / within.bins, x2: (b + 1) / within.bins, n }));
+  const { card, body } = chartCard(
+    'cluster-within',
+    '|r| between members',
+    `All ${int(pairs)} pairs of members, in ${within.bins} bins of |r|. Average linkage joins groups whose mean distance is at most t, so single pairs may lie below |r| = ${(1 - threshold).toFixed(2)}.`,
+  );
+  body.append(
+    Plot.plot({
+      style: CHART_STYLE,
+      width: CHART_WIDTH,
+      height: 240,
+      marginLeft: 50,
+      marginBottom: 44,
+      x: { label: '|r| between two members →', domain: [0, 1] },
+      y: { label: '↑ pairs', grid: true },
+      marks: [
+        Plot.rectY(bars, { x1: 'x1', x2: 'x2', y: 'n', fill: 'var(--accent)', title: (d: (typeof bars)[number]) => `|r| ${d.x1.toFixed(2)}–${d.x2.toFixed(2)}: ${d.n} pairs` }),
+        Plot.ruleX([1 - threshold], { stroke: 'currentColor', strokeDasharray: '4 3' }),
+        Plot.ruleY([0]),
+      ],
+    }),
+  );
+  return card;
+}
 
 function layerComposition(m: Model, members: number[]): HTMLElement {
   const counts = m.layers.map((l) => ({ layer: l.name, n: 0 }));
@@ -57,7 +93,7 @@ export function clusterPage(m: Model, threshold: number, cluster: number): HTMLE
         h('div', { class: 'fact' }, h('span', { class: 'fact-label' }, 'clusters at this t'), h('span', { class: 'fact-value' }, int(cut.kept.length))),
       ),
     ),
-    h('div', { class: 'grid' }, layerComposition(m, ref.members)),
+    h('div', { class: 'grid' }, layerComposition(m, ref.members), withinCorrelation(cut, cluster, threshold)),
     section('cluster-members', 'Members', h('p', { class: 'members-list' }, ...ref.members.flatMap((j) => [j === rep ? h('strong', {}, neuronLink(j)) : neuronLink(j), ' ']))),
     history.length > 1
       ? section(
