@@ -11,8 +11,9 @@
  *      them (CC), then the minimal set (minimal-set.ts);
  *   6. the CC-only rows (all layers, every threshold) and the LCA-only rows (all layers, no clustering);
  *   7. concept neurons of the kept oracle with their layers and top words (concept-neurons.ts);
- *   8. what the report draws (views.ts): clusters of every neuron, heatmaps, the top of the tree, per-neuron data;
- *   9. the paper's summary rows, warnings, timings (results.ts, warnings.ts).
+ *   8. the control task (control-task.ts): the oracle's probe on a random label per word type; selectivity;
+ *   9. what the report draws (views.ts): clusters of every neuron, heatmaps, the top of the tree, per-neuron data;
+ *  10. the paper's summary rows, warnings, timings (results.ts, warnings.ts).
  * Every decision is made on dev scores; test scores are only reported. Probes run concurrently on column views
  * of the held matrices (probe-bench.ts); results do not depend on the concurrency or thread count.
  *
@@ -26,6 +27,7 @@ import { NeurosieveError } from '../core/errors.js';
 import type { Metrics } from '../probe/metrics.js';
 import { conceptNeurons } from './concept-neurons.js';
 import { analysisViews } from './views.js';
+import { controlTask } from './control-task.js';
 import { prefixCuts, trainCorrelation, type PrefixCut } from './correlation-cuts.js';
 import { holdData, type AnalyzeData, type HeldData, type HeldPart } from './held-data.js';
 import { layerProbes, selectLayers } from './layer-selector.js';
@@ -158,7 +160,16 @@ export async function analyze(data: AnalyzeData & { source?: Record<string, unkn
   progress({ step: 'concepts', done: 1, total: 1 });
   endStep('concepts');
 
-  // 8. What the report draws beyond the tables.
+  // 8. The control task: the oracle's probe on random labels per word type; selectivity.
+  let control: AnalysisResults['control'];
+  if (o.controlTask) {
+    progress({ step: 'control', done: 0, total: 1 });
+    control = await controlTask(held, oracle, o.metric, (d) => new ProbeBench(d, o, signal));
+    progress({ step: 'control', done: 1, total: 1 });
+    endStep('control');
+  }
+
+  // 9. What the report draws beyond the tables.
   let views: AnalysisResults['views'];
   if (o.views) {
     progress({ step: 'views', done: 0, total: 1 });
@@ -167,7 +178,7 @@ export async function analyze(data: AnalyzeData & { source?: Record<string, unkn
     endStep('views');
   }
 
-  // 9. The paper's rows (summary-rows.ts).
+  // 10. The paper's rows (summary-rows.ts).
   const summary = summaryRows({ D, layers, oracle: { neurons: D, ...scored(oracle) }, oracleSetting: o.mode === 'compat' ? `seed ${oracle.seed} (best of ${seeds.length} on dev)` : 'exact', ls, ccOnly, lcaOnly, pipeline, deltaN: Math.min(...deltaNs) });
 
   const majorityClass = countsOf(held.train, C).reduce((b, n, c, a) => (n > a[b]! ? c : b), 0);
@@ -201,6 +212,7 @@ export async function analyze(data: AnalyzeData & { source?: Record<string, unkn
     lcaOnly,
     summary,
     concepts,
+    ...(control ? { control } : {}),
     timings: { seconds: { ...seconds, total: Number(((performance.now() - started) / 1000).toFixed(3)) }, probes: bench.trained, probeSeconds: Number(bench.trainSeconds.toFixed(3)) },
     ...(views ? { views } : {}),
   };

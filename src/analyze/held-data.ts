@@ -45,6 +45,9 @@ export interface HeldData {
   test?: HeldPart;
   /** The word (or sentence) of each train row, when the inputs carry them: top words of concept neurons. */
   words?: string[];
+  /** The words of the dev and test rows, where known (the control task labels every row by its word type). */
+  devWords?: string[];
+  testWords?: string[];
   /** How dev was obtained (given, or the reference's split of the train rows), and the balancing, if any. */
   split: ({ kind: 'given' } | { kind: 'compat'; seed: number; trainFraction: number }) & { balanced?: { seed: number; train: number; dev: number } };
   /** The train statistics every split was z-scored with; absent when zscore is off. */
@@ -156,6 +159,7 @@ export async function holdData(data: AnalyzeData, zscore: boolean, threads: numb
   if (devIds) checkRowIds(devIds, taskRows, 'dev rows');
 
   let held: Pick<HeldData, 'train' | 'dev' | 'test' | 'split'>;
+  let devWords: string[] | undefined;
   if (data.dev) {
     const dev = await load(data.dev.activations, 'dev', signal);
     if (dev.cols !== D) throw new NeurosieveError('E_SHAPE', `Expected dev activations with the train set's ${D} neurons but received ${dev.cols}`);
@@ -172,7 +176,7 @@ export async function holdData(data: AnalyzeData, zscore: boolean, threads: numb
     perm.set(devIdx, trainIdx.length);
     await runJob(() => native().permuteRows(train.x, train.rows, D, perm));
     const y = Int32Array.from(perm, (i) => trainLabels.ids[i]!);
-    if (words) words = Array.from(perm.subarray(0, trainIdx.length), (i) => words![i]!);
+    if (words) [words, devWords] = [Array.from(perm.subarray(0, trainIdx.length), (i) => words![i]!), Array.from(perm.subarray(trainIdx.length), (i) => words![i]!)];
     const n = trainIdx.length;
     if (trainIds) {
       const ids = Int32Array.from(perm, (i) => trainIds![i]!);
@@ -188,6 +192,7 @@ export async function holdData(data: AnalyzeData, zscore: boolean, threads: numb
     const t = await balancePart(held.train, D, classes.length, balanceSeed);
     const d = await balancePart(held.dev, D, classes.length, balanceSeed);
     if (words) words = Array.from(t.kept, (i) => words![i]!);
+    if (devWords) devWords = Array.from(d.kept, (i) => devWords![i]!);
     if (trainIds) trainIds = Int32Array.from(t.kept, (i) => trainIds![i]!);
     if (devIds) devIds = Int32Array.from(d.kept, (i) => devIds![i]!);
     held.train = t.part;
@@ -221,5 +226,16 @@ export async function holdData(data: AnalyzeData, zscore: boolean, threads: numb
     if (testIds) checkRowIds(testIds, taskRows, 'test rows');
     corpus = { ...data.corpus, rowIds: { train: trainIds, ...(devIds ? { dev: devIds } : {}), ...(testIds ? { test: testIds } : {}) } };
   }
-  return { D, classes, layers, ...held, ...(words ? { words } : {}), ...(stats ? { zscore: stats } : {}), ...(corpus ? { corpus } : {}) };
+  // Dev and test words from the task's text where the rows' task rows are known.
+  let testWords: string[] | undefined;
+  if (corpus) {
+    const all = corpus.sentences.flat();
+    if (!devWords && corpus.rowIds.dev) devWords = Array.from(corpus.rowIds.dev, (i) => all[i]!);
+    if (corpus.rowIds.test) testWords = Array.from(corpus.rowIds.test, (i) => all[i]!);
+  }
+  return {
+    D, classes, layers, ...held,
+    ...(words ? { words } : {}), ...(devWords ? { devWords } : {}), ...(testWords ? { testWords } : {}),
+    ...(stats ? { zscore: stats } : {}), ...(corpus ? { corpus } : {}),
+  };
 }

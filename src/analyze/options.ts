@@ -51,6 +51,7 @@ export const ANALYZE_DEFAULTS = {
   l2: 1e-5,
   topWords: 5,
   views: true,
+  controlTask: true,
 } as const;
 
 export interface AnalyzeOptions {
@@ -83,6 +84,9 @@ export interface AnalyzeOptions {
   orderingStride?: number;
   /** Compat mode: also train one exact oracle and compare its concept neurons (default true). */
   compareExact?: boolean;
+  /** Train the oracle's probe on a control task (a random label per word type) and report selectivity, when
+   * the words of every split are known (default true). */
+  controlTask?: boolean;
   /** Compute the report's views (results `views`: clusters, heatmaps, per-neuron data; default true). */
   views?: boolean;
   /** Compat probe settings. */
@@ -119,6 +123,7 @@ export interface ResolvedAnalyzeOptions {
   orderingStride: number;
   compareExact: boolean;
   views: boolean;
+  controlTask: boolean;
   compat: { optimizer: 'adam' | 'sgd'; learningRate: number; epochs: number; batchSize: number; l1: number; l2: number };
   exact: ExactOptions;
   concurrency: number;
@@ -127,7 +132,7 @@ export interface ResolvedAnalyzeOptions {
 
 const KEYS = [
   'mode', 'seeds', 'seed', 'thresholds', 'deltas', 'lcaPercentages', 'metric', 'zscore', 'balance', 'representative', 'linkage',
-  'conceptFraction', 'topWords', 'orderingStride', 'compareExact', 'views', 'optimizer', 'learningRate', 'epochs', 'batchSize', 'l1', 'l2',
+  'conceptFraction', 'topWords', 'orderingStride', 'compareExact', 'views', 'controlTask', 'optimizer', 'learningRate', 'epochs', 'batchSize', 'l1', 'l2',
   'exact', 'concurrency', 'threads', 'onProgress', 'signal',
 ] as const;
 
@@ -179,6 +184,7 @@ export function resolveAnalyzeOptions(options: AnalyzeOptions, cores: number): R
     orderingStride: expectInteger(options.orderingStride ?? d.orderingStride, 'orderingStride', 1, 1e6),
     compareExact: expectBoolean(options.compareExact ?? d.compareExact, 'compareExact'),
     views: expectBoolean(options.views ?? d.views, 'views'),
+    controlTask: expectBoolean(options.controlTask ?? d.controlTask, 'controlTask'),
     compat: compatSettings(options),
     // A looser tolerance than `probe`'s default (1e-6) unless asked: ~4× faster on the demo's oracle (10 s against
     // 38 s), whose top 50 neurons are the same at both; pass exact.tol to tighten.

@@ -1,5 +1,5 @@
 /** Progress of `analyze`: which step runs and how many of its probes are done. */
-export const ANALYZE_STEPS = ['load', 'correlate', 'oracle', 'layers', 'cc', 'lca', 'concepts', 'views'] as const;
+export const ANALYZE_STEPS = ['load', 'correlate', 'oracle', 'layers', 'cc', 'lca', 'concepts', 'control', 'views'] as const;
 export type AnalyzeStep = (typeof ANALYZE_STEPS)[number];
 
 export interface AnalyzeProgress {

@@ -8,6 +8,7 @@ import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
 import type { Metrics } from '../probe/metrics.js';
 import type { ConceptNeurons } from './concept-neurons.js';
+import type { ControlTaskResult } from './control-task.js';
 import type { Layer } from './held-data.js';
 import type { LayerScore, LayerSelection } from './layer-selector.js';
 import type { MinimalSetStep } from './minimal-set.js';
@@ -91,6 +92,8 @@ export interface AnalysisResults {
   lcaOnly: MinimalSetResult[];
   summary: SummaryRow[];
   concepts: ConceptNeurons;
+  /** The control task and the oracle's selectivity, when every split's words are known. */
+  control?: ControlTaskResult;
   warnings: string[];
   timings: { seconds: Record<string, number>; probes: number; probeSeconds: number };
   /** What the report draws beyond the tables (views-format.ts); absent parts are left out of the report. */

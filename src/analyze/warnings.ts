@@ -5,7 +5,9 @@
  *  - a dev set too small to resolve one point (under 100 rows): the 1% decisions (δ_N = 1) hinge on single rows;
  *  - a class with fewer than 50 rows in some split: its per-class numbers and concept neurons are noise;
  *  - seeds that disagree: the compat oracles of different seeds share under half of their top neurons;
- *  - zero-variance neurons (reported, kept; they correlate 0 with everything and form singleton clusters).
+ *  - zero-variance neurons (reported, kept; they correlate 0 with everything and form singleton clusters);
+ *  - low selectivity: the control task (random labels per word type) scores within 10 points of the task, so the
+ *    probe can reach its score by memorising word identity (Hewitt & Liang 2019).
  */
 import type { AnalysisResults } from './results.js';
 
@@ -13,6 +15,7 @@ const MAJORITY_MARGIN = 0.05;
 const MIN_DEV_ROWS = 100;
 const MIN_CLASS_ROWS = 50;
 const MIN_TOP_OVERLAP = 0.5;
+const MIN_SELECTIVITY = 0.1;
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
@@ -39,6 +42,9 @@ export function analysisWarnings(r: Omit<AnalysisResults, 'warnings'>): string[]
   for (const s of r.ls) if (!s.passed) out.push(`No prefix of layers passed the layer selector at δ_L = ${s.deltaL}%: all layers kept.`);
   const failed = r.pipeline.filter((e) => !e.lca.passed).map((e) => `δ_L ${e.deltaL}%, t = ${e.cc.threshold}`);
   if (failed.length > 0) out.push(`No size of the LCA grid reached the target for ${failed.join('; ')}: the whole set was kept there.`);
+  if (r.control && r.control.selectivity.dev < MIN_SELECTIVITY) {
+    out.push(`The control task (a random label per word type) reaches ${pct(r.control.dev)} on dev, ${pct(r.control.selectivity.dev)} below the task: the probe can score by memorising word identity, so its accuracy says little about what the representation encodes.`);
+  }
   if (data.zeroVariance.length > 0) out.push(`${data.zeroVariance.length} neurons are constant over the train rows (zero variance): they correlate 0 with every other neuron and stay singleton clusters.`);
   return out;
 }

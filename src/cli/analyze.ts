@@ -90,6 +90,7 @@ export const analyzeCommand: Command = {
     if (o['no-zscore'] === true) options.zscore = false;
     if (o['no-compare-exact'] === true) options.compareExact = false;
     if (o['no-views'] === true) options.views = false;
+    if (o['no-control-task'] === true) options.controlTask = false;
     if (o.balance === true) options.balance = true;
     const exact: Record<string, number> = {};
     setDefined(exact, o, { alpha: 'alpha', lambda: 'lambda', tol: 'tol' });
@@ -101,7 +102,7 @@ export const analyzeCommand: Command = {
       if (p.step !== step) {
         bar?.done();
         step = p.step;
-        bar = progressBar(`analyze: ${p.step}`, p.step === 'load' || p.step === 'correlate' || p.step === 'concepts' || p.step === 'views' ? 'steps' : 'probes', ctx.interactive);
+        bar = progressBar(`analyze: ${p.step}`, p.step === 'load' || p.step === 'correlate' || p.step === 'concepts' || p.step === 'control' || p.step === 'views' ? 'steps' : 'probes', ctx.interactive);
       }
       bar!.update(p.done, p.total, p.detail);
     };

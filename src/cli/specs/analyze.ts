@@ -44,6 +44,7 @@ export const analyzeSpec: CommandSpec = {
     { name: 'no-compare-exact', kind: 'boolean', help: 'compat: skip the exact oracle the ranking is compared with' },
     { name: 'report', kind: 'string', value: 'page.html', help: 'where the HTML report goes (default: the results path with .html)' },
     { name: 'no-report', kind: 'boolean', help: 'write the results only, no HTML report' },
+    { name: 'no-control-task', kind: 'boolean', help: 'skip the control task (random labels per word type) and selectivity' },
     { name: 'no-views', kind: 'boolean', help: "leave out the report's views (clusters, heatmaps, per-neuron data) from the results" },
     choice('optimizer', OPTIMIZERS, undefined, `compat: optimiser (default ${d.optimizer})`),
     { name: 'lr', kind: 'number', value: 'rate', help: `compat: learning rate (default ${shown(d.learningRate)})` },
