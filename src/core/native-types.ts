@@ -282,6 +282,8 @@ export interface NativeAddonGpu {
   TileComoments: new (cols: number, threads: number) => NativeTileComoments;
   /** Points fd 2 at /dev/null while `quiet` (around Dawn's adapter enumeration, which warns on lavapipe). */
   quietStderr(quiet: boolean): boolean;
+  /** dlopen(name, RTLD_NODELETE): the library stays mapped for the rest of the process; true if it loaded. */
+  pinSharedLibrary(name: string): boolean;
   /** float32 -> IEEE float16 bits, round to nearest even (exact for values that came from float16). */
   toHalf(src: Float32Array, dst: Uint16Array): void;
 }

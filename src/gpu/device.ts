@@ -146,6 +146,23 @@ async function quietly<T>(request: () => Promise<T>): Promise<T> {
   return p;
 }
 
+/**
+ * Keeps Mesa's EGL driver (and libgallium, which it links) loaded for the rest of the process. Dawn's OpenGL
+ * backend creates an EGL display, whose llvmpipe screen starts worker threads that eglTerminate does not join,
+ * then dlcloses libEGL when the adapter is dropped (inside requestAdapter when no adapter matches
+ * NEUROSIEVE_ADAPTER, or when the instance is released); glvnd then unloads libEGL_mesa and libgallium under
+ * those threads. A thread that had not been scheduled yet, or wakes later, jumps into unmapped code: SIGSEGV,
+ * about 1 run in 300, usually while the process exits. Pinned, the code stays mapped and the idle threads end
+ * with the process. Mesa's vendor library under glvnd; Mesa's own libEGL where there is no glvnd.
+ */
+let eglPinned = false;
+function pinEglDriver(): void {
+  if (eglPinned || process.platform !== 'linux') return;
+  eglPinned = true;
+  const n = native();
+  if (!n.pinSharedLibrary('libEGL_mesa.so.0')) n.pinSharedLibrary('libEGL.so.1');
+}
+
 interface Found {
   adapter: GPUAdapter;
   summary: GpuAdapterSummary;
@@ -158,7 +175,10 @@ async function findAdapter(dawn: DawnModule): Promise<Found> {
   for (const backend of backends()) {
     const options = [`backend=${backend}`];
     if (name) options.push(`adapter=${name}`);
-    if (backend === 'opengl') process.env.EGL_PLATFORM ??= 'surfaceless'; // no display server on compute machines
+    if (backend === 'opengl') {
+      process.env.EGL_PLATFORM ??= 'surfaceless'; // no display server on compute machines
+      pinEglDriver();
+    }
     const featureLevel = backend === 'opengl' ? 'compatibility' : 'core';
     let gpu: GPU;
     let adapter: GPUAdapter | null;
@@ -292,7 +312,10 @@ export async function listAdapters(): Promise<{ adapters: GpuAdapterSummary[]; p
   const adapters: GpuAdapterSummary[] = [];
   const problems: string[] = [];
   for (const backend of backends()) {
-    if (backend === 'opengl') process.env.EGL_PLATFORM ??= 'surfaceless';
+    if (backend === 'opengl') {
+      process.env.EGL_PLATFORM ??= 'surfaceless';
+      pinEglDriver();
+    }
     const featureLevel = backend === 'opengl' ? 'compatibility' : 'core';
     for (const forceFallbackAdapter of [false, true]) {
       try {
