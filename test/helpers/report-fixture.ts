@@ -254,6 +254,7 @@ export function reportFixture(seed = 1234): ReportFixture {
       { row: 'LCA', neurons: lca.neurons.length, reduction: 1 - lca.neurons.length / D, dev: lca.dev, test: lca.test, setting: 'δ_N = 1%' },
       { row: 'LS+CC+LCA', neurons: 6, reduction: 1 - 6 / D, dev: 0.88, test: 0.87, setting: 'δ_L = 3%, t = 0.2, δ_N = 1%' },
     ],
+    control: { seed: 2, types: 120, dev: 0.41, test: 0.4, selectivity: { dev: 0.495, test: 0.5 } },
     concepts: { fraction: 0.05, seed: 2, perClass, neurons: allConcepts, perLayer: layers.map((l) => ({ layer: l.name, neurons: allConcepts.filter((j) => j >= l.offset && j < l.offset + l.width).length })) },
     warnings: ['dev has 200 rows: a difference of 1% is 2 rows, within the noise between two probes'],
     timings: { seconds: { total: 12.5 }, probes: 40, probeSeconds: 10.2 },

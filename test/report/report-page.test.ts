@@ -90,6 +90,7 @@ describe('report page in a browser', () => {
       expect(await p.locator('aside.warnings').textContent()).toContain('dev has 200 rows');
       const facts = await p.locator('.facts').textContent();
       for (const f of ['tokens', '1,800 train', '3 × 16 neurons', 'accuracy', 'compat']) expect(facts).toContain(f);
+      expect(await p.locator('dl.stability').textContent()).toContain('control task (random label per word type, 120 types): dev accuracy, selectivity41.0%, 49.5%; test 40.0%, selectivity 50.0%');
       const drawn = await drawnCharts(p);
       expect(Object.keys(drawn).sort()).toEqual([...SUMMARY_CHARTS].sort());
       expect(Object.entries(drawn).filter(([, ok]) => !ok)).toEqual([]);

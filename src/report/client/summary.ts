@@ -76,5 +76,11 @@ export function stability(m: Model): HTMLElement | null {
   const items: Array<[string, string]> = [[`oracle dev ${m.r.metric} over ${s.seeds.length} seed${s.seeds.length > 1 ? 's' : ''}`, `${pct(s.dev.min)} … ${pct(s.dev.max)} (median ${pct(s.dev.median)})`]];
   if (s.pairs) items.push([`concept-neuron Jaccard between seeds (mean / min)`, `${s.pairs.mean.conceptJaccard.toFixed(2)} / ${s.pairs.min.conceptJaccard.toFixed(2)}`], [`top-${s.topN} overlap between seeds (mean / min)`, `${s.pairs.mean.topOverlap.toFixed(2)} / ${s.pairs.min.topOverlap.toFixed(2)}`]);
   if (s.exact) items.push([`exact oracle: dev ${m.r.metric}, concept Jaccard, top-${s.topN} overlap`, `${pct(s.exact.dev)}, ${s.exact.conceptJaccard.toFixed(2)}, ${s.exact.topOverlap.toFixed(2)}`]);
+  // The control task (Hewitt & Liang 2019): how much of the score a probe reaches by memorising word types.
+  const c = m.r.control;
+  if (c) {
+    const test = c.test !== undefined && c.selectivity.test !== undefined ? `; test ${pct(c.test)}, selectivity ${pct(c.selectivity.test)}` : '';
+    items.push([`control task (random label per word type, ${c.types} types): dev ${m.r.metric}, selectivity`, `${pct(c.dev)}, ${pct(c.selectivity.dev)}${test}`]);
+  }
   return h('dl', { class: 'stability' }, ...items.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
