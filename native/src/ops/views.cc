@@ -6,6 +6,7 @@
 //     over blocks of neurons (blockOf: Int32Array [n], −1 leaves a neuron out).
 //   clusterPairHistograms(corr, n, stride, labels, clusters, bins, threads) -> Promise<Uint32Array [clusters, bins]>:
 //     per cluster, the histogram of |r| over its member pairs (labels 1 … clusters, bins equal on [0, 1]).
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -67,6 +68,22 @@ Napi::Value ColumnProfiles(const Args& args) {
   return queue_job(args.env(), std::move(job), {x});
 }
 
+// Arguments 0–3 of the matrix ops: a correlation matrix (n rows of `stride` floats) and one int32 per neuron.
+struct MatrixArgs {
+  Napi::Float32Array corr;
+  size_t n, stride;
+  std::vector<int32_t> per_neuron;
+};
+
+MatrixArgs matrix_args(const Args& args, const char* what) {
+  MatrixArgs m{args.typed<Napi::Float32Array>(0), args.count(1), args.count(2), {}};
+  const auto per_neuron = args.typed<Napi::Int32Array>(3);
+  if (m.n == 0 || m.stride < m.n || m.corr.ElementLength() < (m.n - 1) * m.stride + m.n || per_neuron.ElementLength() != m.n)
+    fail(Code::Shape, std::string(args.fn()) + ": corr must hold n rows of stride >= n floats, and " + what + " one value per neuron");
+  m.per_neuron.assign(per_neuron.Data(), per_neuron.Data() + m.n);
+  return m;
+}
+
 struct BlockMeansJob {
   static constexpr JobInfo kJob{"neurosieve.blockMeanAbs", "out of memory while averaging correlation blocks"};
 
@@ -84,21 +101,18 @@ struct BlockMeansJob {
 };
 
 Napi::Value BlockMeanAbs(const Args& args) {
-  const auto corr = args.typed<Napi::Float32Array>(0);
+  MatrixArgs m = matrix_args(args, "blockOf");
   BlockMeansJob job;
-  job.n = args.count(1);
-  job.stride = args.count(2);
-  const auto block_of = args.typed<Napi::Int32Array>(3);
+  job.n = m.n;
+  job.stride = m.stride;
+  job.block_of = std::move(m.per_neuron);
   job.blocks = args.count(4, 65536);
   job.threads = args.count(5, 1024);
-  if (job.n == 0 || job.stride < job.n || corr.ElementLength() < (job.n - 1) * job.stride + job.n || block_of.ElementLength() != job.n)
-    fail(Code::Shape, "blockMeanAbs: corr must hold n rows of stride >= n floats and blockOf one block per neuron");
-  job.block_of.assign(block_of.Data(), block_of.Data() + job.n);
   for (int32_t b : job.block_of)
     if (b >= static_cast<int64_t>(job.blocks)) fail(Code::Argument, "blockMeanAbs: blockOf holds a block >= blocks");
-  job.corr = corr.Data();
+  job.corr = m.corr.Data();
   job.out.resize(job.blocks * job.blocks);
-  return queue_job(args.env(), std::move(job), {corr});
+  return queue_job(args.env(), std::move(job), {m.corr});
 }
 
 struct PairHistogramsJob {
@@ -118,22 +132,20 @@ struct PairHistogramsJob {
 };
 
 Napi::Value ClusterPairHistograms(const Args& args) {
-  const auto corr = args.typed<Napi::Float32Array>(0);
+  MatrixArgs m = matrix_args(args, "labels");
   PairHistogramsJob job;
-  job.n = args.count(1);
-  job.stride = args.count(2);
-  const auto labels = args.typed<Napi::Int32Array>(3);
+  job.n = m.n;
+  job.stride = m.stride;
+  job.labels = std::move(m.per_neuron);
   job.clusters = args.count(4);
   job.bins = args.count(5, 65536);
   job.threads = args.count(6, 1024);
-  if (job.n == 0 || job.bins == 0 || job.stride < job.n || corr.ElementLength() < (job.n - 1) * job.stride + job.n || labels.ElementLength() != job.n)
-    fail(Code::Shape, "clusterPairHistograms: corr must hold n rows of stride >= n floats, labels one cluster per neuron, bins >= 1");
-  job.labels.assign(labels.Data(), labels.Data() + job.n);
+  if (job.bins == 0) fail(Code::Argument, "clusterPairHistograms: bins must be >= 1");
   for (int32_t c : job.labels)
     if (c < 1 || c > static_cast<int64_t>(job.clusters)) fail(Code::Argument, "clusterPairHistograms: labels must be in 1 … clusters");
-  job.corr = corr.Data();
+  job.corr = m.corr.Data();
   job.out.resize(job.clusters * job.bins);
-  return queue_job(args.env(), std::move(job), {corr});
+  return queue_job(args.env(), std::move(job), {m.corr});
 }
 
 }  // namespace
