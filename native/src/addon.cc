@@ -22,6 +22,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ns::register_probe_exact(env, exports);
   ns::register_in_memory(env, exports);
   ns::register_views(env, exports);
+  ns::register_cka(env, exports);
   return exports;
 }
 

@@ -21,4 +21,5 @@ void register_label_merges(Napi::Env env, Napi::Object exports);  // ops/label_m
 void register_probe_exact(Napi::Env env, Napi::Object exports);  // ops/probe_exact.cc: exact probe solver, z-scoring
 void register_in_memory(Napi::Env env, Napi::Object exports);  // ops/in_memory.cc: gather columns, permute rows of a matrix in memory
 void register_views(Napi::Env env, Napi::Object exports);  // ops/views.cc: column profiles and block means for the report
+void register_cka(Napi::Env env, Napi::Object exports);  // ops/cka.cc: layer-block Frobenius norms for linear CKA
 }  // namespace ns
