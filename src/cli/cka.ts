@@ -1,0 +1,63 @@
+/** neurosieve cka: CKA between every pair of layers as a JSON document (src/cka/). */
+import { cka, isStatsFile } from '../cka/cka.js';
+import { NeurosieveError } from '../core/errors.js';
+import { writeTextAtomic } from '../io/atomic.js';
+import { checkOutputs } from '../io/output-paths.js';
+import { writeStats } from '../correlate/stats.js';
+import type { ActivationFormat, CorrelateOptions } from '../types.js';
+import type { Command } from './command.js';
+import { progressBar } from './progress.js';
+import { ckaSpec as spec } from './specs/cka.js';
+
+export const ckaCommand: Command = {
+  spec,
+  async run(ctx) {
+    const o = ctx.options;
+    const output = o.output as string;
+    const statsOut = o['stats-out'] as string | undefined;
+    const stats = ctx.positionals.filter((p) => isStatsFile(p));
+    if (stats.length > 0 && ctx.positionals.length > 1) {
+      throw new NeurosieveError('E_ARGUMENT', `Expected one stats file or activation inputs for neurosieve cka but received ${ctx.positionals.length} inputs including the stats file '${stats[0]}' (merge stats files first: neurosieve stats merge)`);
+    }
+    if (stats.length > 0 && statsOut !== undefined) {
+      throw new NeurosieveError('E_ARGUMENT', 'Expected no --stats-out with a stats file input for neurosieve cka (there is no data pass) but received both');
+    }
+    checkOutputs({ command: 'neurosieve cka', outputs: { '-o': output, '--stats-out': statsOut }, inputs: ctx.positionals });
+    const started = performance.now();
+    const bar = progressBar('cka', 'rows', ctx.interactive);
+    let r;
+    try {
+      r = await cka(ctx.positionals, {
+        estimator: o.debiased ? 'debiased' : 'linear',
+        ...(o['layer-width'] !== undefined ? { layerWidth: o['layer-width'] as number } : {}),
+        threads: o.threads as number,
+        ...(o['chunk-rows'] !== undefined ? { chunkRows: o['chunk-rows'] as number } : {}),
+        nan: o.nan as CorrelateOptions['nan'],
+        format: o.format as ActivationFormat,
+        signal: ctx.signal,
+        onProgress: (p) => bar.update(p.rows, p.totalRows),
+      });
+    } finally {
+      bar.done();
+    }
+    // Undefined entries are null in the matrix; the HSIC values behind them (negative or zero) are listed.
+    const undefinedLayers = r.layers.flatMap((name, a) => (r.hsic[a]![a]! > 0 ? [] : [{ layer: name, hsic: r.hsic[a]![a]! }]));
+    const doc = {
+      format: 'neurosieve-cka',
+      version: 1,
+      estimator: r.estimator,
+      layers: r.layers,
+      matrix: r.matrix,
+      hsic: r.hsic,
+      undefinedLayers,
+      rows: r.rows,
+      sources: r.stats.sources,
+    };
+    if (statsOut) writeStats(statsOut, r.stats);
+    writeTextAtomic(output, JSON.stringify(doc) + '\n');
+    const seconds = (performance.now() - started) / 1000;
+    ctx.log(`${r.estimator} CKA of ${r.layers.length} layers over ${r.rows} rows -> ${output} (${seconds.toFixed(2)} s)`);
+    for (const u of undefinedLayers) ctx.log(`  ${u.layer}: HSIC(a, a) = ${u.hsic} is not positive; its CKA is undefined (null)`);
+    return { output, estimator: r.estimator, layers: r.layers, rows: r.rows, undefinedLayers, statsOut: statsOut ?? null, seconds: Number(seconds.toFixed(3)) };
+  },
+};
