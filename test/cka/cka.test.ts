@@ -3,7 +3,7 @@
  * (exact statistics fed in, 1e-9), the native pass (float32 products: 1e-5), invariances, exact merging of the
  * layer sums, and stats files of version 2. Seed: TEST_SEED (printed in the first test's name).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cka, ckaFromStats } from '../../src/cka/cka.js';
@@ -12,6 +12,7 @@ import { computeStats } from '../../src/correlate/correlate.js';
 import { mergeStats, readStats, writeStats } from '../../src/correlate/stats.js';
 import { prng, randn } from '../helpers/formats.js';
 import { npyBytes } from '../helpers/formats.js';
+import { writeNpy } from '../../src/io/npy.js';
 import { TEST_SEED } from '../helpers/planted.js';
 import { scratchDir } from '../helpers/tmp.js';
 import { block, exactStats, kornblithCka, randomOrthogonal, songHsic } from './reference.js';
@@ -164,6 +165,20 @@ describe(`cka (seed ${TEST_SEED})`, () => {
     expect(() => ckaFromStats(readStats(v1), { estimator: 'debiased', layerWidth: W }, v1)).toThrow(
       `${v1}: Expected stats with layer sums (version 2: layer_q, layer_P, layer_R, layer_shift) for debiased CKA but received statistics without them`,
     );
+  });
+
+  it("an extract output directory: every row of the task, the manifest's blocks as layers", async () => {
+    const out = join(dir, 'extract');
+    mkdirSync(join(out, 'tokens'), { recursive: true });
+    writeFileSync(join(out, 'tokens/all.npy'), npyBytes(x, [N, D], 'float32'));
+    writeNpy(join(out, 'tokens/labels.npy'), Int32Array.from({ length: N }, (_, i) => i % 2), [N]);
+    const blocks = OFFSETS.slice(0, L).map((o, l) => ({ name: `hidden_${l}`, offset: o, width: W }));
+    const manifest = { blocks, tokens: { labels: ['A', 'B'], rows: N, shards: [{ file: 'tokens/all.npy', rows: N }], labelsFile: 'tokens/labels.npy' } };
+    writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest));
+    const r = await cka(out, { estimator: 'debiased' });
+    expect(r.layers).toEqual(blocks.map((b) => b.name));
+    expect(r.rows).toBe(N);
+    expect(maxDiff(r.matrix, kDebiased)).toBeLessThan(1e-5);
   });
 
   it('a constant layer has no CKA (null), never NaN', () => {
