@@ -5,7 +5,10 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { NeurosieveError } from '../core/errors.js';
-import { expectKnownKeys, expectOneOf, expectThreads } from '../core/validate.js';
+import { expectInteger, expectKnownKeys, expectOneOf, expectThreads } from '../core/validate.js';
+import { CHUNK_ROWS_RANGE, defaultChunkRows } from '../io/chunk-rows.js';
+import { DEFAULT_NAN, NAN_POLICIES } from '../io/load.js';
+import { minibatchCka, MINIBATCH_DEFAULTS } from './minibatch.js';
 import { asDataset, type OpenOptions } from '../io/dataset.js';
 import { computeStats } from '../correlate/correlate.js';
 import { readStats, readStatsHeader } from '../correlate/stats.js';
@@ -14,12 +17,21 @@ import type { CorrelateOptions, Dataset, Stats } from '../types.js';
 import { debiasedCka, linearCka } from './estimators.js';
 import { blocksOf, equalLayers, type CkaLayer, type LayerBlocks } from './layers.js';
 
-export const CKA_ESTIMATORS = ['linear', 'debiased'] as const;
+export const CKA_ESTIMATORS = ['linear', 'debiased', 'minibatch'] as const;
 export type CkaEstimator = (typeof CKA_ESTIMATORS)[number];
 
 export interface CkaOptions extends Omit<CorrelateOptions, 'columns' | 'backend'> {
-  /** 'linear' (default): Kornblith et al.'s linear CKA; 'debiased': with Song et al.'s unbiased HSIC. */
+  /**
+   * 'linear' (default): Kornblith et al.'s linear CKA; 'debiased': with Song et al.'s unbiased HSIC over all rows;
+   * 'minibatch': the unbiased HSIC averaged over seeded batches (Nguyen et al. 2021; activations only).
+   */
   estimator?: CkaEstimator;
+  /** Minibatch: number of batches (default 5). */
+  batches?: number;
+  /** Minibatch: rows per batch (default 5,000). */
+  batchSize?: number;
+  /** Minibatch: seed of the row draw (default 0). */
+  seed?: number;
   /** The layers, contiguous in column order; default: from layerWidth, the input's manifest, stats or file. */
   layers?: CkaLayer[];
   /** Neurons per layer: equal layers of this width. */
@@ -36,11 +48,13 @@ export interface CkaResult {
   hsic: number[][];
   /** Rows the statistics are over. */
   rows: number;
-  /** The statistics (with layer sums for 'debiased'): save them to skip the pass next time. */
-  stats: Stats;
+  /** The statistics (with layer sums for 'debiased'): save them to skip the pass next time. Not for 'minibatch'. */
+  stats?: Stats;
+  /** Minibatch: the batches drawn. */
+  minibatch?: { batches: number; batchSize: number; seed: number };
 }
 
-const OPTION_KEYS = ['estimator', 'layers', 'layerWidth', 'threads', 'chunkRows', 'nan', 'onProgress', 'signal', 'format'] as const;
+const OPTION_KEYS = ['estimator', 'layers', 'layerWidth', 'batches', 'batchSize', 'seed', 'threads', 'chunkRows', 'nan', 'onProgress', 'signal', 'format'] as const;
 
 /** True when `path` is a neurosieve stats file (rather than activations). */
 export function isStatsFile(path: string): boolean {
@@ -70,6 +84,9 @@ function resolveLayers(cols: number, options: CkaOptions, fallback: LayerBlocks 
 export function ckaFromStats(stats: Stats, options: Pick<CkaOptions, 'estimator' | 'layers' | 'layerWidth' | 'threads'> = {}, name = 'the statistics'): CkaResult {
   expectKnownKeys(options, ['estimator', 'layers', 'layerWidth', 'threads'], 'ckaFromStats');
   const estimator = expectOneOf(options.estimator ?? 'linear', 'estimator', CKA_ESTIMATORS);
+  if (estimator === 'minibatch') {
+    throw new NeurosieveError('E_ARGUMENT', `${name}: Expected activations for minibatch CKA (it draws rows) but received statistics; use the linear or debiased estimator with a stats file`);
+  }
   const threads = expectThreads(options.threads);
   const sums = stats.layerSums;
   const blocks = resolveLayers(stats.cols, options, sums && { names: sums.names, offsets: sums.offsets }, stats.layers);
@@ -110,7 +127,7 @@ function directoryInput(dir: string): { files: string[]; blocks?: LayerBlocks } 
  */
 export async function cka(input: Stats | Dataset | string | readonly string[], options: CkaOptions & OpenOptions = {}): Promise<CkaResult> {
   expectKnownKeys(options, OPTION_KEYS, 'cka');
-  const { estimator, layers, layerWidth, ...pass } = options;
+  const { estimator, layers, layerWidth, batches, batchSize, seed, ...pass } = options;
   const statsOptions = { ...(estimator !== undefined ? { estimator } : {}), ...(layers !== undefined ? { layers } : {}), ...(layerWidth !== undefined ? { layerWidth } : {}), ...(options.threads !== undefined ? { threads: options.threads } : {}) };
   if (typeof input === 'object' && input !== null && 'comoment' in input) return ckaFromStats(input, statsOptions);
   const paths = typeof input === 'string' ? [input] : Array.isArray(input) ? (input as readonly string[]) : undefined;
@@ -125,6 +142,24 @@ export async function cka(input: Stats | Dataset | string | readonly string[], o
   const dataset = asDataset(dataInput, { format: options.format });
   const kind = expectOneOf(estimator ?? 'linear', 'estimator', CKA_ESTIMATORS);
   const blocks = resolveLayers(dataset.cols, options, manifestBlocks, dataset.layers);
+  if (kind === 'minibatch') {
+    const mb = {
+      batches: expectInteger(batches ?? MINIBATCH_DEFAULTS.batches, 'batches', 1, 1e6),
+      batchSize: expectInteger(batchSize ?? MINIBATCH_DEFAULTS.batchSize, 'batchSize', 4), // n(n−3) > 0
+      seed: expectInteger(seed ?? MINIBATCH_DEFAULTS.seed, 'seed', 0, 2 ** 32 - 1),
+    };
+    const r = await minibatchCka(dataset, blocks, {
+      ...mb,
+      threads: expectThreads(options.threads),
+      chunkRows: expectInteger(options.chunkRows ?? defaultChunkRows(dataset.cols), 'chunkRows', ...CHUNK_ROWS_RANGE),
+      nan: expectOneOf(options.nan ?? DEFAULT_NAN, 'nan', NAN_POLICIES),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return { estimator: kind, layers: blocks.names, matrix: r.matrix, hsic: r.hsic, rows: r.rows, minibatch: mb };
+  }
+  if (batches !== undefined || batchSize !== undefined || seed !== undefined) {
+    throw new NeurosieveError('E_ARGUMENT', `Expected batches, batchSize and seed only with estimator 'minibatch' but received estimator '${kind}'`);
+  }
   const { stats } = await computeStats(dataset, pass, kind === 'debiased' ? blocks : undefined);
   // The blocks are resolved now, so the stats step needs only them (and not the dataset's own layer count).
   return ckaFromStats(stats, { estimator: kind, layers: blocks.names.map((name, i) => ({ name, offset: blocks.offsets[i]!, width: blocks.offsets[i + 1]! - blocks.offsets[i]! })), ...(options.threads !== undefined ? { threads: options.threads } : {}) });

@@ -22,13 +22,23 @@ export const ckaCommand: Command = {
     if (stats.length > 0 && statsOut !== undefined) {
       throw new NeurosieveError('E_ARGUMENT', 'Expected no --stats-out with a stats file input for neurosieve cka (there is no data pass) but received both');
     }
+    if (o.debiased && o.minibatch) throw new NeurosieveError('E_ARGUMENT', 'Expected one of --debiased and --minibatch for neurosieve cka but received both');
+    if (o.minibatch && statsOut !== undefined) {
+      throw new NeurosieveError('E_ARGUMENT', 'Expected no --stats-out with --minibatch for neurosieve cka (the minibatch estimator keeps no mergeable statistics) but received both');
+    }
+    if (!o.minibatch && (o.batches !== undefined || o['batch-size'] !== undefined || o.seed !== undefined)) {
+      throw new NeurosieveError('E_ARGUMENT', 'Expected --batches, --batch-size and --seed only with --minibatch for neurosieve cka');
+    }
     checkOutputs({ command: 'neurosieve cka', outputs: { '-o': output, '--stats-out': statsOut }, inputs: ctx.positionals });
     const started = performance.now();
     const bar = progressBar('cka', 'rows', ctx.interactive);
     let r;
     try {
       r = await cka(ctx.positionals, {
-        estimator: o.debiased ? 'debiased' : 'linear',
+        estimator: o.minibatch ? 'minibatch' : o.debiased ? 'debiased' : 'linear',
+        ...(o.batches !== undefined ? { batches: o.batches as number } : {}),
+        ...(o['batch-size'] !== undefined ? { batchSize: o['batch-size'] as number } : {}),
+        ...(o.seed !== undefined ? { seed: o.seed as number } : {}),
         ...(o['layer-width'] !== undefined ? { layerWidth: o['layer-width'] as number } : {}),
         threads: o.threads as number,
         ...(o['chunk-rows'] !== undefined ? { chunkRows: o['chunk-rows'] as number } : {}),
@@ -51,9 +61,10 @@ export const ckaCommand: Command = {
       hsic: r.hsic,
       undefinedLayers,
       rows: r.rows,
-      sources: r.stats.sources,
+      ...(r.minibatch ? { minibatch: r.minibatch } : {}),
+      sources: r.stats?.sources ?? null,
     };
-    if (statsOut) writeStats(statsOut, r.stats);
+    if (statsOut && r.stats) writeStats(statsOut, r.stats);
     writeTextAtomic(output, JSON.stringify(doc) + '\n');
     const seconds = (performance.now() - started) / 1000;
     ctx.log(`${r.estimator} CKA of ${r.layers.length} layers over ${r.rows} rows -> ${output} (${seconds.toFixed(2)} s)`);

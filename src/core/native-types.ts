@@ -226,6 +226,8 @@ export interface NativeAddon extends NativeAddonRows, NativeAddonRank, NativeAdd
   correlationFromComoments(comoment: Float64Array, cols: number, threads: number): Float32Array;
   /** ‖M_ab‖²_F of the layer blocks [offsets[a], offsets[a+1]) of a packed co-moment (L × L, row-major). */
   ckaBlockNorms(comoment: Float64Array, offsets: Uint32Array, threads: number): Float64Array;
+  /** Debiased CKA's per-row layer sums of a finite in-memory matrix, about its column means. */
+  ckaLayerSums(x: Float32Array, rows: number, cols: number, offsets: Uint32Array, threads: number): { shift: Float64Array; q: Float64Array; P: Float64Array; R: Float64Array };
 
   /** The roles and parameters synthWrite would use for these options (cheap: no data). */
   synthPlan(options: NativeSynthOptions): NativeSynthPlan;

@@ -46,6 +46,21 @@ describe('neurosieve cka', () => {
     for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) expect(Math.abs((a[i]![j] ?? NaN) - (b[i]![j] ?? NaN))).toBeLessThan(1e-12);
   });
 
+  it('--minibatch records its batches; --debiased with it, or --stats-out with it, is bad usage', () => {
+    const { dir, path } = dataDir();
+    const out = join(dir, 'mb.json');
+    expect(runCli(['cka', path, '--layer-width', '4', '--minibatch', '--batches', '2', '--batch-size', '30', '--seed', '3', '-o', out, '-q']).code).toBe(0);
+    expect(read(out)).toMatchObject({ estimator: 'minibatch', rows: 80, minibatch: { batches: 2, batchSize: 30, seed: 3 } });
+    const both = runCli(['cka', path, '--layer-width', '4', '--minibatch', '--debiased', '-o', join(dir, 'x.json')]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('Expected one of --debiased and --minibatch for neurosieve cka but received both');
+    expect(runCli(['cka', path, '--layer-width', '4', '--minibatch', '--stats-out', join(dir, 's.stats'), '-o', join(dir, 'x.json')]).code).toBe(2);
+    const few = runCli(['cka', path, '--layer-width', '4', '--minibatch', '-o', join(dir, 'x.json')]);
+    expect(few.code).toBe(2);
+    expect(few.stderr).toContain('Expected at least 25000 rows for 5 minibatches of 5000 rows but received 80');
+    expect(filesIn(dir)).toEqual(['data.npy', 'mb.json']);
+  });
+
   describe('bad input: clear error, exit code, nothing written', () => {
     it('debiased CKA from a version 1 stats file names the missing sums', () => {
       const { dir, path } = dataDir();
