@@ -9,6 +9,7 @@ import { expectInteger, expectKnownKeys, expectOneOf, expectThreads } from '../c
 import { CHUNK_ROWS_RANGE, defaultChunkRows } from '../io/chunk-rows.js';
 import { DEFAULT_NAN, NAN_POLICIES } from '../io/load.js';
 import { minibatchCka, MINIBATCH_DEFAULTS } from './minibatch.js';
+import { jointStats } from './between.js';
 import { asDataset, type OpenOptions } from '../io/dataset.js';
 import { computeStats } from '../correlate/correlate.js';
 import { readStats, readStatsHeader } from '../correlate/stats.js';
@@ -163,4 +164,74 @@ export async function cka(input: Stats | Dataset | string | readonly string[], o
   const { stats } = await computeStats(dataset, pass, kind === 'debiased' ? blocks : undefined);
   // The blocks are resolved now, so the stats step needs only them (and not the dataset's own layer count).
   return ckaFromStats(stats, { estimator: kind, layers: blocks.names.map((name, i) => ({ name, offset: blocks.offsets[i]!, width: blocks.offsets[i + 1]! - blocks.offsets[i]! })), ...(options.threads !== undefined ? { threads: options.threads } : {}) });
+}
+
+export interface CkaBetweenOptions extends Omit<CkaOptions, 'batches' | 'batchSize' | 'seed'> {
+  /** The other model's layers; default: otherLayerWidth, its manifest or file, else layerWidth. */
+  otherLayers?: CkaLayer[];
+  /** The other model's neurons per layer. */
+  otherLayerWidth?: number;
+}
+
+export interface CkaBetweenResult extends Omit<CkaResult, 'minibatch'> {
+  /** The other model's layer names: matrix[a][b] is CKA(layer a of the first, layer b of the other). */
+  otherLayers: string[];
+  /** HSIC(a, a) of the first model's layers and HSIC(b, b) of the other's (the denominators). */
+  hsicSelf: number[];
+  hsicOtherSelf: number[];
+}
+
+/** Activation inputs (or an extract output directory) as a dataset and the layer blocks it names, if any. */
+function activationInput(input: string | readonly string[], format: OpenOptions['format']): { dataset: Dataset; blocks?: LayerBlocks } {
+  const paths = typeof input === 'string' ? [input] : input;
+  if (paths.length === 1 && isStatsFile(paths[0]!)) {
+    throw new NeurosieveError('E_ARGUMENT', `${paths[0]}: Expected activations for CKA between two models (a stats file holds no products with the other model's neurons) but received a stats file`);
+  }
+  if (paths.length === 1 && isOutputDirectory(paths[0]!)) {
+    const d = directoryInput(paths[0]!);
+    return { dataset: asDataset(d.files, { format }), ...(d.blocks ? { blocks: d.blocks } : {}) };
+  }
+  return { dataset: asDataset(paths, { format }) };
+}
+
+/**
+ * CKA between every layer of one model and every layer of another over the same rows (between.ts): one lockstep
+ * pass over both inputs. Linear or debiased.
+ */
+export async function ckaBetween(input: string | readonly string[], other: string | readonly string[], options: CkaBetweenOptions & OpenOptions = {}): Promise<CkaBetweenResult> {
+  expectKnownKeys(options, [...OPTION_KEYS.filter((k) => !['batches', 'batchSize', 'seed'].includes(k)), 'otherLayers', 'otherLayerWidth'], 'ckaBetween');
+  const estimator = expectOneOf(options.estimator ?? 'linear', 'estimator', CKA_ESTIMATORS);
+  if (estimator === 'minibatch') throw new NeurosieveError('E_ARGUMENT', "Expected estimator 'linear' or 'debiased' for CKA between two models but received 'minibatch'");
+  const threads = expectThreads(options.threads);
+  const a = activationInput(input, options.format);
+  const b = activationInput(other, options.format);
+  const blocksA = resolveLayers(a.dataset.cols, options, a.blocks, a.dataset.layers);
+  const otherOptions: CkaOptions = options.otherLayers !== undefined ? { layers: options.otherLayers } : options.otherLayerWidth !== undefined ? { layerWidth: options.otherLayerWidth } : b.blocks || b.dataset.layers > 1 ? {} : { ...(options.layerWidth !== undefined ? { layerWidth: options.layerWidth } : {}) };
+  const blocksB = resolveLayers(b.dataset.cols, otherOptions, b.blocks, b.dataset.layers);
+  const LA = blocksA.names.length;
+  const joint: LayerBlocks = {
+    names: [...blocksA.names.map((n) => `a:${n}`), ...blocksB.names.map((n) => `b:${n}`)],
+    offsets: [...blocksA.offsets, ...blocksB.offsets.slice(1).map((o) => o + a.dataset.cols)],
+  };
+  const cols = a.dataset.cols + b.dataset.cols;
+  const stats = await jointStats(a.dataset, b.dataset, {
+    threads,
+    chunkRows: expectInteger(options.chunkRows ?? defaultChunkRows(cols), 'chunkRows', ...CHUNK_ROWS_RANGE),
+    nan: expectOneOf(options.nan ?? DEFAULT_NAN, 'nan', NAN_POLICIES),
+    ...(estimator === 'debiased' ? { layerSums: joint } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const layers = joint.names.map((name, i) => ({ name, offset: joint.offsets[i]!, width: joint.offsets[i + 1]! - joint.offsets[i]! }));
+  const r = ckaFromStats(stats, { estimator, layers, threads });
+  return {
+    estimator,
+    layers: blocksA.names,
+    otherLayers: blocksB.names,
+    matrix: r.matrix.slice(0, LA).map((row) => row.slice(LA)),
+    hsic: r.hsic.slice(0, LA).map((row) => row.slice(LA)),
+    hsicSelf: blocksA.names.map((_, i) => r.hsic[i]![i]!),
+    hsicOtherSelf: blocksB.names.map((_, j) => r.hsic[LA + j]![LA + j]!),
+    rows: stats.count,
+    stats,
+  };
 }

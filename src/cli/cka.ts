@@ -1,5 +1,5 @@
 /** neurosieve cka: CKA between every pair of layers as a JSON document (src/cka/). */
-import { cka, isStatsFile } from '../cka/cka.js';
+import { cka, ckaBetween, isStatsFile, type CkaBetweenResult, type CkaResult } from '../cka/cka.js';
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
 import { checkOutputs } from '../io/output-paths.js';
@@ -22,6 +22,9 @@ export const ckaCommand: Command = {
     if (stats.length > 0 && statsOut !== undefined) {
       throw new NeurosieveError('E_ARGUMENT', 'Expected no --stats-out with a stats file input for neurosieve cka (there is no data pass) but received both');
     }
+    const other = o.other as string[] | undefined;
+    if (other !== undefined && o.minibatch) throw new NeurosieveError('E_ARGUMENT', 'Expected --other with the linear or --debiased estimator for neurosieve cka but received --minibatch');
+    if (other === undefined && o['other-layer-width'] !== undefined) throw new NeurosieveError('E_ARGUMENT', 'Expected --other-layer-width only with --other for neurosieve cka');
     if (o.debiased && o.minibatch) throw new NeurosieveError('E_ARGUMENT', 'Expected one of --debiased and --minibatch for neurosieve cka but received both');
     if (o.minibatch && statsOut !== undefined) {
       throw new NeurosieveError('E_ARGUMENT', 'Expected no --stats-out with --minibatch for neurosieve cka (the minibatch estimator keeps no mergeable statistics) but received both');
@@ -29,46 +32,62 @@ export const ckaCommand: Command = {
     if (!o.minibatch && (o.batches !== undefined || o['batch-size'] !== undefined || o.seed !== undefined)) {
       throw new NeurosieveError('E_ARGUMENT', 'Expected --batches, --batch-size and --seed only with --minibatch for neurosieve cka');
     }
-    checkOutputs({ command: 'neurosieve cka', outputs: { '-o': output, '--stats-out': statsOut }, inputs: ctx.positionals });
+    checkOutputs({ command: 'neurosieve cka', outputs: { '-o': output, '--stats-out': statsOut }, inputs: [...ctx.positionals, ...(other ?? [])] });
     const started = performance.now();
     const bar = progressBar('cka', 'rows', ctx.interactive);
-    let r;
+    let r: CkaResult | CkaBetweenResult;
+    const common = {
+      ...(o['layer-width'] !== undefined ? { layerWidth: o['layer-width'] as number } : {}),
+      threads: o.threads as number,
+      ...(o['chunk-rows'] !== undefined ? { chunkRows: o['chunk-rows'] as number } : {}),
+      nan: o.nan as CorrelateOptions['nan'],
+      format: o.format as ActivationFormat,
+      signal: ctx.signal,
+    };
     try {
-      r = await cka(ctx.positionals, {
-        estimator: o.minibatch ? 'minibatch' : o.debiased ? 'debiased' : 'linear',
-        ...(o.batches !== undefined ? { batches: o.batches as number } : {}),
-        ...(o['batch-size'] !== undefined ? { batchSize: o['batch-size'] as number } : {}),
-        ...(o.seed !== undefined ? { seed: o.seed as number } : {}),
-        ...(o['layer-width'] !== undefined ? { layerWidth: o['layer-width'] as number } : {}),
-        threads: o.threads as number,
-        ...(o['chunk-rows'] !== undefined ? { chunkRows: o['chunk-rows'] as number } : {}),
-        nan: o.nan as CorrelateOptions['nan'],
-        format: o.format as ActivationFormat,
-        signal: ctx.signal,
-        onProgress: (p) => bar.update(p.rows, p.totalRows),
-      });
+      r = other !== undefined
+        ? await ckaBetween(ctx.positionals, other, {
+            ...common,
+            estimator: o.debiased ? 'debiased' : 'linear',
+            ...(o['other-layer-width'] !== undefined ? { otherLayerWidth: o['other-layer-width'] as number } : {}),
+          })
+        : await cka(ctx.positionals, {
+            ...common,
+            estimator: o.minibatch ? 'minibatch' : o.debiased ? 'debiased' : 'linear',
+            ...(o.batches !== undefined ? { batches: o.batches as number } : {}),
+            ...(o['batch-size'] !== undefined ? { batchSize: o['batch-size'] as number } : {}),
+            ...(o.seed !== undefined ? { seed: o.seed as number } : {}),
+            onProgress: (p) => bar.update(p.rows, p.totalRows),
+          });
     } finally {
       bar.done();
     }
     // Undefined entries are null in the matrix; the HSIC values behind them (negative or zero) are listed.
-    const undefinedLayers = r.layers.flatMap((name, a) => (r.hsic[a]![a]! > 0 ? [] : [{ layer: name, hsic: r.hsic[a]![a]! }]));
+    const between = 'otherLayers' in r ? r : undefined;
+    const selfHsic = between ? between.hsicSelf : r.layers.map((_, a) => r.hsic[a]![a]!);
+    const undefinedLayers = [
+      ...r.layers.flatMap((name, a) => (selfHsic[a]! > 0 ? [] : [{ layer: name, hsic: selfHsic[a]! }])),
+      ...(between ? between.otherLayers.flatMap((name, b) => (between.hsicOtherSelf[b]! > 0 ? [] : [{ otherLayer: name, hsic: between.hsicOtherSelf[b]! }])) : []),
+    ];
     const doc = {
       format: 'neurosieve-cka',
       version: 1,
       estimator: r.estimator,
       layers: r.layers,
+      ...(between ? { otherLayers: between.otherLayers } : {}),
       matrix: r.matrix,
       hsic: r.hsic,
+      ...(between ? { hsicSelf: between.hsicSelf, hsicOtherSelf: between.hsicOtherSelf } : {}),
       undefinedLayers,
       rows: r.rows,
-      ...(r.minibatch ? { minibatch: r.minibatch } : {}),
+      ...('minibatch' in r && r.minibatch ? { minibatch: r.minibatch } : {}),
       sources: r.stats?.sources ?? null,
     };
     if (statsOut && r.stats) writeStats(statsOut, r.stats);
     writeTextAtomic(output, JSON.stringify(doc) + '\n');
     const seconds = (performance.now() - started) / 1000;
     ctx.log(`${r.estimator} CKA of ${r.layers.length} layers over ${r.rows} rows -> ${output} (${seconds.toFixed(2)} s)`);
-    for (const u of undefinedLayers) ctx.log(`  ${u.layer}: HSIC(a, a) = ${u.hsic} is not positive; its CKA is undefined (null)`);
-    return { output, estimator: r.estimator, layers: r.layers, rows: r.rows, undefinedLayers, statsOut: statsOut ?? null, seconds: Number(seconds.toFixed(3)) };
+    for (const u of undefinedLayers) ctx.log(`  ${'layer' in u ? u.layer : `other ${u.otherLayer}`}: HSIC(a, a) = ${u.hsic} is not positive; its CKA is undefined (null)`);
+    return { output, estimator: r.estimator, layers: r.layers, ...(between ? { otherLayers: between.otherLayers } : {}), rows: r.rows, undefinedLayers, statsOut: statsOut ?? null, seconds: Number(seconds.toFixed(3)) };
   },
 };

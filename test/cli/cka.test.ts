@@ -61,6 +61,25 @@ describe('neurosieve cka', () => {
     expect(filesIn(dir)).toEqual(['data.npy', 'mb.json']);
   });
 
+  it('--other: CKA between two models over the same rows, rows × columns = first × other layers', () => {
+    const { dir, path } = dataDir();
+    const out = join(dir, 'ab.json');
+    const r = runCli(['cka', path, '--layer-width', '6', '--other', path, '--other-layer-width', '4', '--debiased', '-o', out, '-q']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = read(out);
+    expect(doc).toMatchObject({ estimator: 'debiased', layers: ['layer 0', 'layer 1'], otherLayers: ['layer 0', 'layer 1', 'layer 2'], rows: 80 });
+    expect(doc.matrix).toHaveLength(2);
+    expect(doc.matrix[0]).toHaveLength(3);
+    expect(doc.hsicSelf).toHaveLength(2);
+    const stats = runCli(['corr', path, '-o', join(dir, 'c.npy'), '--stats-out', join(dir, 'v1.stats'), '-q']);
+    expect(stats.code).toBe(0);
+    const bad = runCli(['cka', path, '--layer-width', '6', '--other', join(dir, 'v1.stats'), '-o', join(dir, 'x.json')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("v1.stats: Expected activations for CKA between two models (a stats file holds no products with the other model's neurons) but received a stats file");
+    expect(filesIn(dir)).toEqual(['ab.json', 'c.npy', 'c.npy.json', 'data.npy', 'v1.stats']);
+  });
+
   describe('bad input: clear error, exit code, nothing written', () => {
     it('debiased CKA from a version 1 stats file names the missing sums', () => {
       const { dir, path } = dataDir();

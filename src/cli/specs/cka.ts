@@ -8,7 +8,7 @@ import { MINIBATCH_DEFAULTS } from '../../cka/minibatch.js';
 export const ckaSpec: CommandSpec = {
   name: 'cka',
   summary: 'CKA between every pair of layers (linear or debiased), from activations or a stats file',
-  usage: 'neurosieve cka <inputs... | run.stats | extract-dir> -o cka.json [--debiased | --minibatch] [--layer-width H] [options]',
+  usage: 'neurosieve cka <inputs... | run.stats | extract-dir> -o cka.json [--debiased | --minibatch] [--layer-width H] [--other <inputs...>] [options]',
   positionals: { name: 'activation files, directories or globs, an extract output directory, or one stats file', min: 1 },
   options: [
     { name: 'output', short: 'o', kind: 'string', value: 'cka.json', help: 'output JSON: { format: neurosieve-cka, estimator, layers, matrix, hsic, rows }', required: true },
@@ -17,6 +17,8 @@ export const ckaSpec: CommandSpec = {
     { name: 'batches', kind: 'int', value: 'K', help: `--minibatch: number of batches (default ${MINIBATCH_DEFAULTS.batches})` },
     { name: 'batch-size', kind: 'int', value: 'M', help: `--minibatch: rows per batch (default ${MINIBATCH_DEFAULTS.batchSize})` },
     { name: 'seed', kind: 'int', value: 'S', help: `--minibatch: seed of the row draw (default ${MINIBATCH_DEFAULTS.seed})` },
+    { name: 'other', kind: 'list', value: 'inputs...', help: "a second model's activations over the same rows: CKA between each layer of the first and each of the other (linear or --debiased)" },
+    { name: 'other-layer-width', kind: 'int', value: 'H', help: "--other: the other model's neurons per layer (default: its manifest blocks or file's layers, else --layer-width)" },
     { name: 'layer-width', kind: 'int', value: 'H', help: "neurons per layer (default: an extract directory's manifest blocks, the stats file's layers, or the file's layer count)" },
     { name: 'stats-out', kind: 'string', value: 'run.stats', help: 'also save the mergeable statistics (with --debiased: version 2, with the layer sums)' },
     threadsOption(),
