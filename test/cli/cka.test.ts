@@ -36,6 +36,22 @@ describe('neurosieve cka', () => {
     expect(filesIn(dir)).toEqual(['again.json', 'cka.json', 'data.npy', 'run.stats']);
   });
 
+  it('stats merge of version 2 shards keeps the layer sums: debiased CKA as from one pass (1e-6)', () => {
+    const { dir } = dataDir();
+    const p = planted(80, 12, TEST_SEED + 11);
+    writeFileSync(join(dir, 's1.npy'), npyBytes(p.x.subarray(0, 30 * 12), [30, 12], 'float32'));
+    writeFileSync(join(dir, 's2.npy'), npyBytes(p.x.subarray(30 * 12), [50, 12], 'float32'));
+    for (const s of ['s1', 's2']) {
+      expect(runCli(['cka', join(dir, `${s}.npy`), '--layer-width', '4', '--debiased', '-o', join(dir, `${s}.json`), '--stats-out', join(dir, `${s}.stats`), '-q']).code).toBe(0);
+    }
+    expect(runCli(['stats', 'merge', join(dir, 's1.stats'), join(dir, 's2.stats'), '-o', join(dir, 'm.stats'), '-q']).code).toBe(0);
+    expect(runCli(['cka', join(dir, 'm.stats'), '--debiased', '-o', join(dir, 'm.json'), '-q']).code).toBe(0);
+    expect(runCli(['cka', join(dir, 'data.npy'), '--layer-width', '4', '--debiased', '-o', join(dir, 'one.json'), '-q']).code).toBe(0);
+    const [m, one] = [read(join(dir, 'm.json')), read(join(dir, 'one.json'))];
+    expect(m.rows).toBe(80);
+    (one.matrix as number[][]).forEach((row, i) => row.forEach((v, j) => expect(Math.abs(m.matrix[i][j] - v)).toBeLessThan(1e-6)));
+  });
+
   it('linear CKA from a version 1 stats file (corr --stats-out)', () => {
     const { dir, path } = dataDir();
     expect(runCli(['corr', path, '-o', join(dir, 'c.npy'), '--stats-out', join(dir, 'v1.stats'), '-q']).code).toBe(0);
