@@ -3,6 +3,8 @@ export { NeurosieveError, type ErrorCode } from './core/errors.js';
 export { openActivations, resolveInputs, type OpenOptions } from './io/dataset.js';
 export { correlate, computeStats, correlationFromStats, defaultChunkRows } from './correlate/correlate.js';
 export { mergeStats, readStats, writeStats } from './correlate/stats.js';
+export { cka, ckaBetween, ckaFromStats, CKA_ESTIMATORS, type CkaBetweenOptions, type CkaBetweenResult, type CkaEstimator, type CkaOptions, type CkaResult } from './cka/cka.js';
+export type { CkaLayer } from './cka/layers.js';
 export { writeNpy, readNpy, type NpyArray, type NpyFile } from './io/npy.js';
 export type * from './types.js';
 export { kernelInfo } from './core/kernel-info.js';

@@ -70,6 +70,28 @@ export interface Stats {
   dtype: string;
   /** Source files and their row counts, in order. */
   sources: { path: string; rows: number }[];
+  /** Debiased CKA's per-row layer sums (stats file version 2; src/cka/layer-sums.ts), when the pass kept them. */
+  layerSums?: LayerSums;
+}
+
+/**
+ * Per-row sums of squared layer norms, beyond the co-moment, that the unbiased HSIC of every pair of layers
+ * needs (src/cka/). With x' = x − shift and n_a(r) = ‖x'_r restricted to layer a‖²: q_a = Σ_r n_a(r),
+ * P_ab = Σ_r n_a(r)·n_b(r), R_a = Σ_r n_a(r)·x'_r. Plain float64 sums: they merge exactly at a common shift.
+ */
+export interface LayerSums {
+  /** Layer names, one per layer. */
+  names: string[];
+  /** L + 1 increasing column boundaries, 0 … cols. */
+  offsets: number[];
+  /** The shift subtracted from every row (D). */
+  shift: Float64Array;
+  /** L. */
+  q: Float64Array;
+  /** L × L, row-major. */
+  P: Float64Array;
+  /** L × D, row-major. */
+  R: Float64Array;
 }
 
 export interface CorrelationResult {

@@ -23,6 +23,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ns::register_in_memory(env, exports);
   ns::register_views(env, exports);
   ns::register_pin_library(env, exports);
+  ns::register_cka(env, exports);
   return exports;
 }
 

@@ -14,6 +14,7 @@ import type { AnalysisViews, ViewCut } from './views-format.js';
 import { correlationHeatmaps } from './views-heatmaps.js';
 import { neuronViews } from './views-neurons.js';
 import { leafOrder, topMerges } from './views-tree.js';
+import { linearCkaFromCorrelation } from '../cka/from-correlation.js';
 
 /** Merges shown in the dendrogram (scipy's lastp = 128 leaves). */
 export const DENDROGRAM_MERGES = 127;
@@ -38,6 +39,7 @@ export async function analysisViews(v: ViewInputs): Promise<AnalysisViews> {
     views.cuts = [];
     for (const c of clustered) views.cuts.push({ threshold: c.threshold, labels: pack(c.labels!), kept: keptByCluster(c), within: await withinCluster(corr, D, c, threads) });
   }
+  if (held.layers.length >= 2) views.cka = await layerCka(held, corr, threads);
   if (linkage) views.dendrogram = topMerges(linkage, D, held.layers, DENDROGRAM_MERGES);
   const leaves = linkage ? leafOrder(linkage, D) : Int32Array.from({ length: D }, (_, j) => j);
   views.heatmaps = await correlationHeatmaps(corr, D, held.layers, leaves, threads);
@@ -47,6 +49,17 @@ export async function analysisViews(v: ViewInputs): Promise<AnalysisViews> {
   const blocks = views.heatmaps.network.edges.length - 1;
   views.sampling = `${n.sampling}; correlation maps average |r| over ${blocks} blocks of the whole network and up to 256 per layer; the dendrogram shows the last ${Math.min(DENDROGRAM_MERGES, D - 1)} merges.`;
   return views;
+}
+
+/**
+ * Linear CKA between the layers of the raw train activations from the Pearson matrix already held and the train
+ * stds (cov = r·σ_i·σ_j; src/cka/from-correlation.ts): no second pass over the rows. Pearson r is the same for
+ * z-scored rows, whose raw stds held.zscore keeps; without z-scoring the rows are raw and measured here.
+ */
+async function layerCka(held: HeldData, corr: Float32Array, threads: number): Promise<NonNullable<AnalysisViews['cka']>> {
+  const std = held.zscore?.std ?? (await runJob(() => native().columnMoments(held.train.x, held.train.rows, held.D, threads))).std;
+  const offsets = [0, ...held.layers.map((l) => l.offset + l.width)];
+  return { estimator: 'linear', layers: held.layers.map((l) => l.name), matrix: linearCkaFromCorrelation(corr, held.D, std, offsets).matrix };
 }
 
 /** Bins of the within-cluster |r| histograms. */

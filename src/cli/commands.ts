@@ -37,6 +37,12 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./corr.js')).corrCommand,
   },
   {
+    name: "cka",
+    summary: 'CKA between every pair of layers (linear or debiased), from activations or a stats file',
+    spec: async () => (await import('./specs/cka.js')).ckaSpec,
+    load: async () => (await import('./cka.js')).ckaCommand,
+  },
+  {
     name: "extract",
     summary: 'activations + Python token/statement labels from an ONNX code model',
     spec: async () => (await import('./specs/extract.js')).extractSpec,

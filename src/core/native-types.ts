@@ -34,6 +34,8 @@ export interface NativeCorrelateOptions {
   nan: 'error' | 'zero';
   /** Columns to keep, in output order (original ids, distinct, < the width: checked in TS); all when absent. */
   columns?: Uint32Array;
+  /** L + 1 layer boundaries over the kept columns: also fold debiased CKA's per-row layer sums (src/cka/). */
+  layerOffsets?: Uint32Array;
 }
 
 export interface NativeCorrelateProgress {
@@ -46,6 +48,8 @@ export interface NativeCorrelateResult extends NativeComoments {
   nonFinite: number;
   /** Rows read from each file, in order. */
   rowsPerFile: number[];
+  /** With options.layerOffsets: the per-row layer sums about `shift` (the first chunk's mean). */
+  layerSums?: { shift: Float64Array; q: Float64Array; P: Float64Array; R: Float64Array };
 }
 
 export interface NativeJob<T> {
@@ -220,6 +224,10 @@ export interface NativeAddon extends NativeAddonRows, NativeAddonRank, NativeAdd
   checkStats(state: NativeComoments, name: string, threads: number): void;
   /** Pearson r as a full symmetric float32 D×D matrix; zero-variance neurons get r = 0 off the diagonal and 1 on it. */
   correlationFromComoments(comoment: Float64Array, cols: number, threads: number): Float32Array;
+  /** ‖M_ab‖²_F of the layer blocks [offsets[a], offsets[a+1]) of a packed co-moment (L × L, row-major). */
+  ckaBlockNorms(comoment: Float64Array, offsets: Uint32Array, threads: number): Float64Array;
+  /** Debiased CKA's per-row layer sums of a finite in-memory matrix, about its column means. */
+  ckaLayerSums(x: Float32Array, rows: number, cols: number, offsets: Uint32Array, threads: number): { shift: Float64Array; q: Float64Array; P: Float64Array; R: Float64Array };
 
   /** The roles and parameters synthWrite would use for these options (cheap: no data). */
   synthPlan(options: NativeSynthOptions): NativeSynthPlan;

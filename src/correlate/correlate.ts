@@ -7,7 +7,8 @@ import { asDataset, type OpenOptions } from '../io/dataset.js';
 import { callNativeSync, NeurosieveError } from '../core/errors.js';
 import { runJob } from '../core/native-job.js';
 import { native } from '../core/native.js';
-import { gpuComoments, type GpuPassOptions, type GpuPassResult } from './pass-webgpu.js';
+import { gpuComoments, type GpuPassOptions } from './pass-webgpu.js';
+import type { NativeCorrelateResult } from '../core/native-types.js';
 import { BACKENDS, chooseBackend } from '../gpu/backend.js';
 import type { ComputeBackend, CorrelateOptions, CorrelationResult, Dataset, Stats } from '../types.js';
 import { DEFAULT_THREADS, expectInteger, expectKnownKeys, expectOneOf, expectThreads } from '../core/validate.js';
@@ -22,10 +23,15 @@ export const CORRELATE_DEFAULTS = { nan: DEFAULT_NAN, backend: 'auto' } as const
 
 const OPTION_KEYS = ['threads', 'chunkRows', 'nan', 'onProgress', 'signal', 'format', 'backend', 'columns'] as const;
 
-/** One pass over the data: the mergeable statistics (no correlation matrix yet). */
+/**
+ * One pass over the data: the mergeable statistics (no correlation matrix yet). `layerSums` (internal, from
+ * src/cka/: validated layer boundaries over the kept columns) also folds debiased CKA's per-row layer sums into
+ * the same pass; they are accumulated natively only, so the pass then runs on the native backend.
+ */
 export async function computeStats(
   input: Dataset | string | readonly string[],
   options: CorrelateOptions & OpenOptions = {},
+  layerSums?: { names: string[]; offsets: number[] },
 ): Promise<{ stats: Stats; nonFinite: number; backend: ComputeBackend }> {
   expectKnownKeys(options, OPTION_KEYS, 'correlate');
   const dataset = asDataset(input, { format: options.format });
@@ -38,9 +44,10 @@ export async function computeStats(
   const { signal, onProgress } = options;
   if (signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'cancelled before the pass started');
 
-  const backend = await chooseBackend(requested);
+  const backend = layerSums ? 'native' : await chooseBackend(requested);
   const pass = { threads, chunkRows, nan, onProgress, signal, ...(columns ? { columns } : {}) };
-  const r = backend === 'webgpu' ? await gpuComoments(dataset, pass) : await nativeComoments(dataset, pass);
+  const layerOffsets = layerSums && Uint32Array.from(layerSums.offsets);
+  const r = backend === 'webgpu' ? await gpuComoments(dataset, pass) : await nativeComoments(dataset, pass, layerOffsets);
   if (r.count < 2) {
     throw new NeurosieveError('E_EMPTY', `Expected at least 2 rows to correlate but received ${r.count} (${dataset.files.map((f) => f.path).join(', ')})`);
   }
@@ -54,18 +61,19 @@ export async function computeStats(
     comoment: r.comoment,
     dtype: dtypes.size === 1 ? [...dtypes][0]! : 'mixed',
     sources: dataset.files.map((f, i) => ({ path: f.path, rows: r.rowsPerFile[i] ?? 0 })),
+    ...(layerSums && 'layerSums' in r && r.layerSums ? { layerSums: { names: layerSums.names, offsets: layerSums.offsets, ...r.layerSums } } : {}),
   };
   return { stats, nonFinite: r.nonFinite, backend };
 }
 
 
-async function nativeComoments(dataset: Dataset, o: GpuPassOptions): Promise<GpuPassResult> {
+async function nativeComoments(dataset: Dataset, o: GpuPassOptions, layerOffsets?: Uint32Array): Promise<NativeCorrelateResult> {
   const { signal, onProgress } = o;
   const totalRows = dataset.rows >= 0 ? dataset.rows : undefined;
   return runJob(
     () =>
       native().correlate(
-        { files: dataset.files.map((f) => ({ path: f.path, format: f.format })), threads: o.threads, chunkRows: o.chunkRows, nan: o.nan, ...(o.columns ? { columns: o.columns } : {}) },
+        { files: dataset.files.map((f) => ({ path: f.path, format: f.format })), threads: o.threads, chunkRows: o.chunkRows, nan: o.nan, ...(o.columns ? { columns: o.columns } : {}), ...(layerOffsets ? { layerOffsets } : {}) },
         (p) => onProgress?.({ rows: p.rows, totalRows, file: p.file }),
       ),
     signal,

@@ -5,6 +5,11 @@
  *
  * Layout: tensors "mean" F64 [D] and "comoment" F64 [D(D+1)/2] (upper triangle, row-major packed:
  * (i, j>=i) at i(2D-i+1)/2 + j - i); __metadata__.format = "neurosieve-stats", version "1".
+ *
+ * Version "2" adds debiased CKA's per-row layer sums (types.ts LayerSums, src/cka/layer-sums.ts) as optional
+ * tensors "layer_shift" F64 [D], "layer_q" F64 [L], "layer_P" F64 [L*L], "layer_R" F64 [L*D], with the layers in
+ * __metadata__.layer_names / layer_offsets (JSON). A file without them is written as version "1", so readers of
+ * version 1 keep reading everything that has no layer sums; both versions are read.
  */
 import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { callNativeSync, NeurosieveError } from '../core/errors.js';
@@ -12,9 +17,15 @@ import { writeWithAtomic } from '../io/atomic.js';
 import { expectDisjointRanges } from '../io/safetensors.js';
 import { native } from '../core/native.js';
 import type { Stats } from '../types.js';
+import { mergeLayerSums, sameLayers } from '../cka/layer-sums.js';
 
 const FORMAT = 'neurosieve-stats';
 const VERSION = '1';
+const VERSION_LAYER_SUMS = '2';
+const LAYER_TENSORS = ['layer_shift', 'layer_q', 'layer_P', 'layer_R'] as const;
+
+/** Lengths of the layer-sum tensors of a width and layer count, in LAYER_TENSORS order. */
+const layerTensorSizes = (D: number, L: number): number[] => [D, L, L * L, L * D];
 
 export const packedSize = (d: number): number => (d * (d + 1)) / 2;
 
@@ -40,7 +51,25 @@ export function expectValidStats(s: Stats, name: string, threads = 0): void {
     throw new NeurosieveError('E_SHAPE', `${name}: Expected ${String(s.cols)} float64 means and ${Number.isSafeInteger(s.cols) ? packedSize(s.cols) : '?'} co-moments (Float64Array) but received ${s.mean?.length} and ${s.comoment?.length}`);
   }
   callNativeSync(() => native().checkStats(s, name, threads));
+  if (s.layerSums) expectValidLayerSums(s, name);
   checked.add(s);
+}
+
+function expectValidLayerSums(s: Stats, name: string): void {
+  const l = s.layerSums!;
+  const o = l.offsets;
+  const L = o.length - 1;
+  const bounds = Array.isArray(o) && L >= 1 && o[0] === 0 && o[L] === s.cols && o.every((v, i) => Number.isSafeInteger(v) && (i === 0 || v > o[i - 1]!));
+  if (!bounds || !Array.isArray(l.names) || l.names.length !== L) {
+    throw new NeurosieveError('E_FORMAT', `${name}: Expected layer sums over increasing layer boundaries 0 … ${s.cols} with one name per layer but received boundaries ${JSON.stringify(o)} and ${l.names?.length} names`);
+  }
+  const sizes = layerTensorSizes(s.cols, L);
+  [l.shift, l.q, l.P, l.R].forEach((t, i) => {
+    if (!(t instanceof Float64Array) || t.length !== sizes[i]) {
+      throw new NeurosieveError('E_SHAPE', `${name}: Expected ${sizes[i]} float64 values in ${LAYER_TENSORS[i]} but received ${t?.length}`);
+    }
+    if (!t.every(Number.isFinite)) throw new NeurosieveError('E_FORMAT', `${name}: ${LAYER_TENSORS[i]} holds a NaN or infinite value`);
+  });
 }
 
 /** Chan et al. (1982) merge of two statistics of the same width: the statistics of the concatenated rows. */
@@ -60,6 +89,9 @@ export function mergeStats(a: Stats, b: Stats): Stats {
     dtype: a.dtype === b.dtype ? a.dtype : 'mixed',
     sources: [...a.sources, ...b.sources],
   };
+  // Layer sums survive a merge only when both sides kept them over the same layers (else debiased CKA of the
+  // merged rows is not computable, and saying so later beats inventing it).
+  if (a.layerSums && b.layerSums && sameLayers(a.layerSums, b.layerSums)) merged.layerSums = mergeLayerSums(a, b, m.mean);
   checked.add(merged); // Chan's update of two valid states is a valid state
   return merged;
 }
@@ -105,10 +137,12 @@ export function writeStats(path: string, s: Stats): void {
   const D = s.cols;
   const meanBytes = D * 8;
   const comBytes = packedSize(D) * 8;
+  const l = s.layerSums;
+  const extra = l ? [l.shift, l.q, l.P, l.R] : [];
   const header: Record<string, unknown> = {
     __metadata__: {
       format: FORMAT,
-      version: VERSION,
+      version: l ? VERSION_LAYER_SUMS : VERSION,
       count: String(s.count),
       cols: String(D),
       layers: String(s.layers),
@@ -119,6 +153,16 @@ export function writeStats(path: string, s: Stats): void {
     mean: { dtype: 'F64', shape: [D], data_offsets: [0, meanBytes] },
     comoment: { dtype: 'F64', shape: [packedSize(D)], data_offsets: [meanBytes, meanBytes + comBytes] },
   };
+  if (l) {
+    const meta = header.__metadata__ as Record<string, string>;
+    meta.layer_names = JSON.stringify(l.names);
+    meta.layer_offsets = JSON.stringify(l.offsets);
+    let at = meanBytes + comBytes;
+    extra.forEach((t, i) => {
+      header[LAYER_TENSORS[i]!] = { dtype: 'F64', shape: [t.length], data_offsets: [at, at + t.length * 8] };
+      at += t.length * 8;
+    });
+  }
   let text = JSON.stringify(header);
   text += ' '.repeat((8 - (text.length % 8)) % 8); // keeps the tensors 8-byte aligned for readers that mmap
   const json = Buffer.from(text, 'utf8');
@@ -130,6 +174,7 @@ export function writeStats(path: string, s: Stats): void {
     write(s.mean);
     const step = 8 << 20; // 64 MiB per write
     for (let i = 0; i < s.comoment.length; i += step) write(s.comoment.subarray(i, Math.min(s.comoment.length, i + step)));
+    for (const t of extra) write(t);
   });
 }
 
@@ -157,6 +202,8 @@ export interface StatsHeader {
   sources: Stats['sources'];
   meanOffset: number;
   comomentOffset: number;
+  /** Version "2" files with layer sums: the layers and the byte offsets of their tensors (LAYER_TENSORS order). */
+  layerSums?: { names: string[]; offsets: number[]; tensorOffsets: number[] };
 }
 
 function withStatsFile<T>(path: string, fn: (fd: number, header: StatsHeader) => T): T {
@@ -186,7 +233,7 @@ function withStatsFile<T>(path: string, fn: (fd: number, header: StatsHeader) =>
     }
     const meta = (header.__metadata__ ?? {}) as Record<string, string>;
     if (meta.format !== FORMAT) bad(`metadata format is ${JSON.stringify(meta.format)}, expected "${FORMAT}"`);
-    if (meta.version !== VERSION) bad(`unsupported version ${JSON.stringify(meta.version)}`);
+    if (meta.version !== VERSION && meta.version !== VERSION_LAYER_SUMS) bad(`unsupported version ${JSON.stringify(meta.version)}`);
     const count = Number(meta.count);
     const cols = Number(meta.cols);
     const layers = Number(meta.layers ?? '1');
@@ -204,7 +251,26 @@ function withStatsFile<T>(path: string, fn: (fd: number, header: StatsHeader) =>
     const meanOffset = tensorOffset('mean', cols);
     const comomentOffset = tensorOffset('comoment', packedSize(cols));
     const range = (name: string) => ({ name, begin: (header[name] as TensorEntry).data_offsets[0], end: (header[name] as TensorEntry).data_offsets[1] });
-    expectDisjointRanges([range('mean'), range('comoment')], bad);
+    let layerSums: StatsHeader['layerSums'];
+    const ranges = [range('mean'), range('comoment')];
+    if (meta.version === VERSION_LAYER_SUMS && meta.layer_offsets !== undefined) {
+      let names: unknown;
+      let offsets: unknown;
+      try {
+        names = JSON.parse(meta.layer_names ?? 'null');
+        offsets = JSON.parse(meta.layer_offsets);
+      } catch {
+        bad('metadata "layer_names" or "layer_offsets" is not valid JSON');
+      }
+      if (!Array.isArray(offsets) || offsets.length < 2 || !offsets.every((v) => Number.isSafeInteger(v)) || !Array.isArray(names) || names.length !== offsets.length - 1 || !names.every((x) => typeof x === 'string')) {
+        bad('metadata "layer_offsets" must be L + 1 integers and "layer_names" L strings');
+      }
+      const o = offsets as number[];
+      const sizes = layerTensorSizes(cols, o.length - 1);
+      layerSums = { names: names as string[], offsets: o, tensorOffsets: LAYER_TENSORS.map((t, i) => tensorOffset(t, sizes[i]!)) };
+      ranges.push(...LAYER_TENSORS.map(range));
+    }
+    expectDisjointRanges(ranges, bad);
     let sources: Stats['sources'] = [];
     try {
       sources = JSON.parse(meta.sources ?? '[]') as Stats['sources'];
@@ -219,6 +285,7 @@ function withStatsFile<T>(path: string, fn: (fd: number, header: StatsHeader) =>
       sources,
       meanOffset,
       comomentOffset,
+      ...(layerSums ? { layerSums } : {}),
     };
     return fn(fd, h);
   } finally {
@@ -242,6 +309,11 @@ export function readStats(path: string): Stats {
     const mean = tensor(h.meanOffset, h.cols);
     const comoment = tensor(h.comomentOffset, packedSize(h.cols));
     const s: Stats = { count: h.count, cols: h.cols, layers: h.layers, mean, comoment, dtype: h.dtype, sources: h.sources };
+    if (h.layerSums) {
+      const L = h.layerSums.offsets.length - 1;
+      const [shift, q, P, R] = layerTensorSizes(h.cols, L).map((n, i) => tensor(h.layerSums!.tensorOffsets[i]!, n));
+      s.layerSums = { names: h.layerSums.names, offsets: h.layerSums.offsets, shift: shift!, q: q!, P: P!, R: R! };
+    }
     expectValidStats(s, path);
     return s;
   });

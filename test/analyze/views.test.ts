@@ -184,5 +184,11 @@ describe('views in analyze', () => {
     }
     // Same top rows with and without z-scoring (a monotone map per neuron).
     expect(zs.views!.neurons!.top!.row).toEqual(plain.views!.neurons!.top!.row);
+    // Linear CKA of the raw train rows between layers, the same from z-scored rows (r and the raw stds kept).
+    const [a, b] = [zs.views!.cka!, plain.views!.cka!];
+    expect(a.estimator).toBe('linear');
+    expect(a.layers).toHaveLength(4);
+    a.matrix.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v! - b.matrix[i]![j]!)).toBeLessThan(1e-5)));
+    a.matrix.forEach((row, i) => expect(row[i]).toBeCloseTo(1, 6));
   });
 });

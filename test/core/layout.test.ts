@@ -61,7 +61,7 @@ function runtimeCycles(g: Map<string, Edge[]>): string[] {
   return cycles;
 }
 
-const OPERATIONS = ['correlate', 'cluster', 'probe', 'rank', 'extract', 'synth', 'split', 'select', 'analyze', 'report'];
+const OPERATIONS = ['correlate', 'cka', 'cluster', 'probe', 'rank', 'extract', 'synth', 'split', 'select', 'analyze', 'report'];
 /** Folders (or top-level files, '') each layer may import from, type imports included. */
 const ALLOWED: Record<string, (to: string) => boolean> = {
   core: (to) => folder(to) === 'core',

@@ -3,6 +3,8 @@
 // without a copy. Progress { rows, file } is delivered on the JS thread, coalesced by node-addon-api.
 // Options arrive validated from src/correlate/correlate.ts (threads, chunkRows in CHUNK_ROWS_RANGE, nan, and
 // columns: an optional Uint32Array of distinct neuron ids, the statistics' columns in that order).
+// options.layerOffsets (Uint32Array, L + 1 boundaries checked in src/cka/) also folds debiased CKA's per-row
+// layer sums into the pass and resolves them as layerSums { shift, q, P, R } (cka/layer_sums.h).
 // comoments(x, rows, cols, chunkRows, threads, asCorrelation?) -> { promise, cancel }: the same statistics of a
 // finite row-major matrix already in memory (`analyze` holds its train rows once and correlates them without a
 // second read), folded in chunks of chunkRows rows exactly as the file pass folds its chunks. With
@@ -51,6 +53,15 @@ struct CorrelateJob {
     for (size_t i = 0; i < out.rows_per_file.size(); ++i)
       rows.Set(static_cast<uint32_t>(i), static_cast<double>(out.rows_per_file[i]));
     o.Set("rowsPerFile", rows);
+    if (out.layer_sums) {
+      const LayerSums& ls = *out.layer_sums;
+      Napi::Object l = Napi::Object::New(env);
+      l.Set("shift", float64_copy(env, ls.shift()));
+      l.Set("q", float64_copy(env, ls.q()));
+      l.Set("P", float64_copy(env, ls.P()));
+      l.Set("R", float64_copy(env, ls.R()));
+      o.Set("layerSums", l);
+    }
     out = StreamResult{};
     return o;
   }
@@ -69,6 +80,12 @@ Napi::Value Correlate(const Args& args) {
     if (!is_typed<Napi::Uint32Array>(cols)) fail(Code::Argument, "correlate: options.columns must be a Uint32Array");
     const Napi::Uint32Array c = cols.As<Napi::Uint32Array>();
     job.options.columns.assign(c.Data(), c.Data() + c.ElementLength());
+  }
+  const Napi::Value lo = o.Get("layerOffsets");
+  if (!lo.IsUndefined()) {
+    if (!is_typed<Napi::Uint32Array>(lo)) fail(Code::Argument, "correlate: options.layerOffsets must be a Uint32Array");
+    const Napi::Uint32Array l = lo.As<Napi::Uint32Array>();
+    job.options.layer_offsets.assign(l.Data(), l.Data() + l.ElementLength());
   }
   return start_job(args.env(), std::move(job), {}, args.callback(1));
 }

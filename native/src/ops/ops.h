@@ -22,4 +22,5 @@ void register_probe_exact(Napi::Env env, Napi::Object exports);  // ops/probe_ex
 void register_in_memory(Napi::Env env, Napi::Object exports);  // ops/in_memory.cc: gather columns, permute rows of a matrix in memory
 void register_views(Napi::Env env, Napi::Object exports);  // ops/views.cc: column profiles and block means for the report
 void register_pin_library(Napi::Env env, Napi::Object exports);  // ops/pin_library.cc: keep Mesa's EGL driver mapped (Dawn's OpenGL backend)
+void register_cka(Napi::Env env, Napi::Object exports);  // ops/cka.cc: layer-block Frobenius norms for linear CKA
 }  // namespace ns

@@ -117,6 +117,10 @@ StreamResult accumulate_files(const StreamOptions& o, const std::atomic<bool>& c
   StreamResult result;
   result.stats = std::make_unique<Comoments>(D);
   result.rows_per_file.assign(o.files.size(), 0);
+  if (!o.layer_offsets.empty()) {
+    if (o.layer_offsets.back() != D) fail(Code::Internal, "accumulate_files: layer offsets do not end at the width");
+    result.layer_sums = std::make_unique<LayerSums>(o.layer_offsets);
+  }
   ThreadPool pool(o.threads);
   ChunkReader reader(o, D, W);
 
@@ -148,6 +152,7 @@ StreamResult accumulate_files(const StreamOptions& o, const std::atomic<bool>& c
         }
       }
       result.stats->add_chunk(X, cur->rows, D, chunk_mean.data(), pool);
+      if (result.layer_sums) result.layer_sums->add_chunk(X, cur->rows, D, chunk_mean.data(), pool);
     } catch (...) {
       pending.wait();  // never leave the reader thread running on our buffers
       throw;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cka/layer_sums.h"
 #include "io/source.h"
 #include "stats/comoments.h"
 
@@ -22,10 +23,14 @@ struct StreamOptions {
   // Columns to keep, in output order (original neuron ids < the files' width, distinct, checked in TypeScript);
   // empty = all. The statistics are those of the kept columns only: D = columns.size().
   std::vector<uint32_t> columns;
+  // Layer boundaries (L + 1, over the kept columns) for debiased CKA's per-row sums (cka/layer_sums.h), folded
+  // in the same pass; empty = none.
+  std::vector<size_t> layer_offsets;
 };
 
 struct StreamResult {
   std::unique_ptr<Comoments> stats;
+  std::unique_ptr<LayerSums> layer_sums;  // when options.layer_offsets is set
   uint64_t non_finite = 0;
   std::vector<int64_t> rows_per_file;
 };
