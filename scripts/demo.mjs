@@ -92,6 +92,7 @@ const { data: task, stability, concepts } = results;
 console.log('\nSummary (real activations)');
 console.log(`  ${task.rows.train} train / ${task.rows.dev} dev words × ${task.neurons} neurons (${task.layers.length} layers of ${task.layers[0].width}); classes ${task.classes.join(', ')}`);
 console.log(`  oracle: dev accuracy ${pct(results.oracle.dev)} (seeds ${stability.seeds.join(', ')}: ${pct(stability.dev.min)} … ${pct(stability.dev.max)}); exact oracle ${pct(stability.exact.dev)}`);
+if (results.control) console.log(`  control task (a random label per word type): ${pct(results.control.dev)} on dev, selectivity ${pct(results.control.selectivity.dev)}`);
 console.log(`  seeds share ${pct(stability.pairs.mean.topOverlap)} of their top ${stability.topN} neurons on average; the exact oracle shares ${pct(stability.exact.topOverlap)} with the kept one`);
 const cc = results.ccOnly.map((c) => `${c.threshold < 0 ? 'none' : c.threshold}: ${c.neurons.length}`).join(', ');
 console.log(`  neurons kept by correlation clustering of all layers, per threshold: ${cc}`);
