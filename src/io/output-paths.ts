@@ -1,8 +1,8 @@
 /**
  * checkOutputs: the one check every writing command makes before any work, so that no output can replace an
  * input (an atomic rename over an input would leave exit 0 and the input gone), two outputs of one run cannot
- * name the same file, and an empty or directory path is refused as bad usage (exit 2) rather than failing at the
- * final rename after all the work is done.
+ * name the same file, and an empty or directory path, or one whose directory does not exist, is refused as bad
+ * usage (exit 2) rather than failing at the final rename after all the work is done.
  *
  * Paths are compared by where they land, not by how they are spelled: an existing path by its realpath (links
  * and `..` resolved), a path that does not exist yet by its parent's realpath plus its own name (the rename
@@ -97,6 +97,9 @@ export function checkOutputs(check: OutputCheck): void {
     if (path.endsWith('/') || path.endsWith(sep) || isDirectory(path)) {
       usage(`Expected a file path for ${where(flag)} but received '${path}', which is a directory`);
     }
+    // A missing parent would only fail at the final write, after all the work: refuse it now.
+    const parent = dirname(resolve(path));
+    if (!isDirectory(parent)) usage(`Expected an output in an existing directory for ${where(flag)} but received '${path}': '${parent}' is not a directory`);
     const landing = landingPath(path);
     const input = inputs.get(landing);
     if (input !== undefined) {

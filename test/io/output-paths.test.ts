@@ -71,6 +71,11 @@ describe('checkOutputs', () => {
       `Expected a file path for -o of 'neurosieve rank' but received '${join(d, 'b')}', which is a directory`,
     );
     expect(refusal({ command: 'c', outputs: { '-o': `${d}/new/` }, inputs: [] })).toMatch(/which is a directory$/);
+    // A parent that does not exist (or is a file) is refused before any work, not at the final write.
+    expect(refusal({ command: 'neurosieve analyze', outputs: { '-o': join(d, 'missing', 'r.json') }, inputs: [] })).toBe(
+      `Expected an output in an existing directory for -o of 'neurosieve analyze' but received '${join(d, 'missing', 'r.json')}': '${join(d, 'missing')}' is not a directory`,
+    );
+    expect(refusal({ command: 'c', outputs: { '-o': join(d, 'a', 'x.npy', 'r.json') }, inputs: [] })).toMatch(/is not a directory$/);
     const o = join(d, 'c.npy');
     expect(refusal({ command: 'neurosieve corr', outputs: { '-o': o, '--stats-out': `${d}/a/../c.npy` }, inputs: [] })).toBe(
       `Expected different files for -o and --stats-out of 'neurosieve corr' but received '${d}/a/../c.npy' for both`,

@@ -432,12 +432,12 @@ describe('neurosieve synth (CLI)', () => {
     }
   });
 
-  it('an output in a missing directory fails with exit code 1 and E_IO', () => {
+  it('an output in a missing directory is refused before any work: exit code 2, E_ARGUMENT', () => {
     const sub = tempDir('synth-io');
     try {
       const r = runCli(['synth', '-o', join(sub, 'missing', 'x.npy'), '--tokens', '10', '--neurons', '10']);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/error E_IO: .*x\.npy: cannot create output file/);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/error E_ARGUMENT: Expected an output in an existing directory for -o of 'neurosieve synth' but received '.*x\.npy': '.*missing' is not a directory/);
       expect(filesIn(sub)).toEqual([]);
     } finally {
       rmSync(sub, { recursive: true, force: true });
