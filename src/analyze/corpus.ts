@@ -26,8 +26,18 @@ export interface RowLocations {
   position: Int32Array;
 }
 
+/** Rows of each sentence: its words (tokens task) or 1 (sentences task). */
+function rowsPerSentence(corpus: Corpus): number[] {
+  return corpus.sentences.map((s) => (corpus.unit === 'tokens' ? s.length : 1));
+}
+
+/** The task's row count. */
+export function corpusRows(corpus: Corpus): number {
+  return rowsPerSentence(corpus).reduce((a, b) => a + b, 0);
+}
+
 export function locateRows(corpus: Corpus): RowLocations {
-  const counts = corpus.sentences.map((s) => (corpus.unit === 'tokens' ? s.length : 1));
+  const counts = rowsPerSentence(corpus);
   const rows = counts.reduce((a, b) => a + b, 0);
   const sentence = new Int32Array(rows);
   const position = new Int32Array(rows);

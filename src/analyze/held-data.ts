@@ -19,7 +19,7 @@ import type { ActivationsInput } from '../probe/train.js';
 import type { Labels } from '../probe/labels.js';
 import { balance, compatSplit, COMPAT_SEED } from '../split/split-rows.js';
 import type { Dataset } from '../types.js';
-import { checkRowIds, locateRows, type Corpus } from './corpus.js';
+import { checkRowIds, corpusRows, type Corpus } from './corpus.js';
 
 /** A block of columns: one layer (method.md §1: columns [l·H, (l+1)·H) are layer l). */
 export interface Layer {
@@ -151,7 +151,7 @@ export async function holdData(data: AnalyzeData, zscore: boolean, threads: numb
   }
   const layers = layersOf(data.layers, D, train.fileLayers);
   // Task row of each train / dev row, permuted and filtered with the rows below.
-  const taskRows = data.corpus ? locateRows(data.corpus).rows : 0;
+  const taskRows = data.corpus ? corpusRows(data.corpus) : 0;
   let trainIds = data.corpus ? (data.corpus.rows?.train ?? Int32Array.from({ length: train.rows }, (_, i) => i)) : undefined;
   let devIds = data.corpus?.rows?.dev;
   if (trainIds && trainIds.length !== train.rows) throw new NeurosieveError('E_SHAPE', `Expected a task row for each of the ${train.rows} train rows but received ${trainIds.length}`);

@@ -13,7 +13,7 @@ import { NeurosieveError } from '../core/errors.js';
 import { readNpy } from '../io/npy.js';
 import { readNpyIntegers } from '../io/npy-int.js';
 import type { Labels } from '../probe/labels.js';
-import type { Corpus } from './corpus.js';
+import { corpusRows, type Corpus } from './corpus.js';
 import type { AnalyzeData, Layer } from './held-data.js';
 
 export const MANIFEST_TASKS = ['tokens', 'sentences'] as const;
@@ -74,9 +74,10 @@ function corpusOf(path: string, task: (typeof MANIFEST_TASKS)[number], rows: num
   const lines = readFileSync(path, 'utf8').split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   const sentences = task === 'sentences' ? lines.map((l) => [l]) : lines.map((l) => l.split(' ').filter((w) => w.length > 0));
-  const count = sentences.reduce((n, s) => n + s.length, 0);
+  const corpus: Corpus = { sentences, unit: task };
+  const count = corpusRows(corpus);
   if (count !== rows) throw new NeurosieveError('E_FORMAT', `${path}: holds ${count} ${task === 'sentences' ? 'lines' : 'words'} but the task has ${rows} rows`);
-  return { sentences, unit: task };
+  return corpus;
 }
 
 /**
@@ -87,7 +88,7 @@ function sentenceSources(manifest: Record<string, unknown>, entry: TaskEntry, co
   const sources = manifest.sources as Array<{ path?: unknown }> | undefined;
   if (!entry.positions || !Array.isArray(sources) || !existsSync(at(entry.positions))) return undefined;
   const file = readNpy(at(entry.positions));
-  const rows = corpus.sentences.reduce((n, s) => n + (corpus.unit === 'tokens' ? s.length : 1), 0);
+  const rows = corpusRows(corpus);
   if (!(file.data instanceof Int32Array) || file.shape.length !== 2 || file.shape[0] !== rows || file.shape[1] !== 5) {
     throw new NeurosieveError('E_FORMAT', `${at(entry.positions)}: expected int32 positions of shape (${rows}, 5), found ${file.descr} (${file.shape.join(', ')})`);
   }
