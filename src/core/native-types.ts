@@ -194,6 +194,8 @@ export interface NativeProbeExactResult {
 /** The exact probe solver and the z-scoring passes (native/src/ops/probe_exact.cc). */
 export interface NativeAddonProbe {
   probeExact(x: Float32Array, rows: number, cols: number, y: Int32Array, classes: number, classWeights: Float64Array, options: NativeProbeExactOptions, onProgress: (p: { done: number; total: number; objective: number }) => void): NativeJob<NativeProbeExactResult>;
+  /** The same λ path for the squared-error datafit (native/src/probe/datafit_quadratic.h): targets rows × outputs. */
+  regressionExact(x: Float32Array, rows: number, cols: number, targets: Float64Array, outputs: number, options: NativeProbeExactOptions, onProgress: (p: { done: number; total: number; objective: number }) => void): NativeJob<NativeProbeExactResult>;
   probeExactSetup(x: Float32Array, rows: number, cols: number, y: Int32Array, classes: number, classWeights: Float64Array, alpha: number, threads: number): Promise<NativeProbeExactSetup>;
   /** Column means and population stds in float64 (NaN/Inf: E_NONFINITE naming row and neuron). */
   columnMoments(x: Float32Array, rows: number, cols: number, threads: number): Promise<{ mean: Float64Array; std: Float64Array }>;
@@ -320,6 +322,11 @@ export interface NativeCompatOptions {
   patience: number;
   /** 0 = every hardware thread; never changes the result. */
   threads: number;
+  /**
+   * NeuroX's linear regression probe (classes 1): torch's MSELoss instead of the cross-entropy; train / validation
+   * carry `target` instead of `y`, and validationAccuracy holds the validation mean squared error.
+   */
+  regression?: boolean;
 }
 
 export interface NativeCompatProgress {
@@ -350,14 +357,16 @@ export interface NativeAddonProbeCompat {
   /** Trains from `init` (copied); x arrays are held, not copied, until the job ends. */
   probeCompatTrain(
     options: NativeCompatOptions,
-    train: NativeFeatureView & { y: Int32Array },
+    train: NativeFeatureView & ({ y: Int32Array } | { target: Float32Array }),
     init: { weight: Float32Array; bias: Float32Array },
-    validation: (NativeFeatureView & { y: Int32Array }) | null,
+    validation: (NativeFeatureView & ({ y: Int32Array } | { target: Float32Array })) | null,
     classWeights: Float64Array | null,
     onProgress: (p: NativeCompatProgress) => void,
   ): NativeJob<NativeCompatResult>;
   /** argmax_c (x·w_c + b_c) per row, ties to the lowest id (native/src/probe/linear_predict.h). */
   probePredict(x: Float32Array | NativeFeatureView, rows: number, cols: number, weight: Float32Array, bias: Float32Array, classes: number, threads: number): Promise<Int32Array>;
+  /** The outputs x·w_c + b_c themselves, rows × classes float64 (a regression probe's predictions). */
+  probeOutputs(x: Float32Array | NativeFeatureView, rows: number, cols: number, weight: Float32Array, bias: Float32Array, classes: number, threads: number): Promise<Float64Array>;
   /** The rows × cols matrix of a column view, copied out (native/src/ops/in_memory.cc). */
   gatherColumns(view: NativeFeatureView, rows: number, cols: number, threads: number): { promise: Promise<void>; out: Float32Array };
   /** x's rows rearranged in place: new row i = old row order[i] (native/src/ops/in_memory.cc). */

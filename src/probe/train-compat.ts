@@ -22,7 +22,7 @@ import { native } from '../core/native.js';
 import type { NativeCompatOptions, NativeCompatProgress, NativeFeatureView } from '../core/native-types.js';
 import { expectInteger, expectKnownKeys, expectNumber, expectOneOf, expectOptions, show } from '../core/validate.js';
 import { checkFiniteFeatures, checkHooks, checkProbeData } from './checks.js';
-import type { CompatOptions, ProbeData, ProbeView, TrainedLinear, TrainHooks } from './train-types.js';
+import type { CompatOptions, ProbeData, ProbeView, RegressionData, TrainedLinear, TrainHooks } from './train-types.js';
 
 /** The paper's grid for λ1 and λ2 (method.md §3). */
 export const PAPER_GRID: readonly number[] = [0, 1e-5, 1e-4, 1e-3, 1e-2, 0.1];
@@ -43,7 +43,7 @@ async function checkData(data: ProbeData, what: string, classes: number, threads
 }
 
 /** CompatOptions checked and completed: the native trainer's options plus the initialisation seed. */
-type ResolvedCompat = Pick<NativeCompatOptions, 'optimizer' | 'learningRate' | 'epochs' | 'batchSize' | 'l1' | 'l2'> & {
+export type ResolvedCompat = Pick<NativeCompatOptions, 'optimizer' | 'learningRate' | 'epochs' | 'batchSize' | 'l1' | 'l2'> & {
   seed: number;
   patience: number | undefined;
   init: CompatOptions['init'];
@@ -156,14 +156,22 @@ export async function trainCompatOnView(
   return run(train, classes, o, hooks);
 }
 
-/** The native trainer's view of a problem: a plain matrix, or a column view of a bigger one. */
-function featureView(d: ProbeData | ProbeView): NativeFeatureView & { y: Int32Array } {
+/**
+ * The native trainer's view of a problem: a plain matrix, or a column view of a bigger one, with class ids — or,
+ * for a regression problem (regression.ts), its float32 targets (NeuroX trains on float32 targets).
+ */
+function featureView(d: ProbeData | ProbeView | RegressionData): NativeFeatureView & ({ y: Int32Array } | { target: Float32Array }) {
   const v = d as Partial<ProbeView>;
-  return v.columns ? { x: d.x, y: d.y, stride: v.stride!, columns: v.columns } : { x: d.x, y: d.y };
+  const labels = 'targets' in d ? { target: Float32Array.from(d.targets) } : { y: (d as ProbeData).y };
+  return v.columns ? { x: d.x, ...labels, stride: v.stride!, columns: v.columns } : { x: d.x, ...labels };
 }
 
-/** Trains once, on options, hooks and data checked by checkRun (grid search checks them once for all cells). */
-async function run(train: ProbeData, classes: number, o: ResolvedCompat, hooks: TrainHooks & { validation?: ProbeData }): Promise<TrainedLinear> {
+/**
+ * Trains once, on options, hooks and data checked by checkRun (grid search checks them once for all cells) — or by
+ * regression.ts for a regression problem (one output, squared error: native/src/probe/squared_error.h).
+ */
+export async function run(train: ProbeData | RegressionData, classes: number, o: ResolvedCompat, hooks: TrainHooks & { validation?: ProbeData | RegressionData }): Promise<TrainedLinear> {
+  const regression = 'targets' in train;
   if (hooks.signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'trainCompat cancelled');
   const threads = hooks.threads ?? 0;
   const validation = hooks.validation;
@@ -181,6 +189,7 @@ async function run(train: ProbeData, classes: number, o: ResolvedCompat, hooks: 
     l2: o.l2,
     patience: o.patience ?? 0,
     threads,
+    ...(regression ? { regression } : {}),
   };
   const onProgress = quietProgress(hooks.onProgress);
   const progress = (p: NativeCompatProgress) => onProgress({ unit: 'epoch', done: p.epoch, total: p.total, loss: p.loss });
@@ -216,7 +225,7 @@ async function run(train: ProbeData, classes: number, o: ResolvedCompat, hooks: 
     stoppedEarly: r.stoppedEarly,
     converged: null,
   };
-  if (validation) solver.validationAccuracy = Array.from(r.validationAccuracy);
+  if (validation) solver[regression ? 'validationMse' : 'validationAccuracy'] = Array.from(r.validationAccuracy);
   return { weight: r.weight, bias: r.bias, solver };
 }
 

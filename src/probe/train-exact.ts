@@ -44,7 +44,7 @@ export const EXACT_DEFAULTS = { alpha: 0.5, lambdaRatio: 1e-2, pathSteps: 10, to
 export const PATH_TOL_FACTOR = 1000;
 
 /** Iterations between two evaluations of the stopping criterion (each costs one extra pass over X). */
-const CHECK_EVERY = 5;
+export const CHECK_EVERY = 5;
 
 /**
  * The WebGPU backend's device phase stops at max(tol, GPU_TOL)·s (float32 reaches ≈ 1e-5·s; a margin of 10 keeps
@@ -52,7 +52,8 @@ const CHECK_EVERY = 5;
  */
 export const GPU_TOL = 1e-4;
 
-type Resolved = ReturnType<typeof validateExactOptions>;
+export type ResolvedExact = ReturnType<typeof validateExactOptions>;
+type Resolved = ResolvedExact;
 
 export function validateExactOptions(options: ExactOptions): Required<Omit<ExactOptions, 'lambda'>> & { lambda?: number } {
   expectOptions(options, KEYS, 'trainExact');
@@ -176,7 +177,7 @@ async function trainExactWebgpu(train: ProbeData, classes: number, o: Resolved, 
 }
 
 /** The solver report of a native result (the whole path, or the polish). */
-function finishReport(r: NativeProbeExactResult, o: Resolved): TrainedLinear {
+export function finishReport(r: NativeProbeExactResult, o: Resolved): TrainedLinear {
   const last = r.path[r.path.length - 1]!;
   const threshold = o.tol * r.scale;
   const failed = r.path.filter((s) => !s.converged);

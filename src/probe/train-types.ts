@@ -17,6 +17,18 @@ export interface ProbeData {
 }
 
 /**
+ * One regression problem in memory (src/probe/regression.ts): real targets instead of class ids, `outputs` per row
+ * (row-major rows × outputs; default 1). The compatible trainer takes one output, as NeuroX's regression probe.
+ */
+export interface RegressionData {
+  x: Float32Array;
+  rows: number;
+  cols: number;
+  targets: Float64Array;
+  outputs?: number;
+}
+
+/**
  * A column subset of a bigger in-memory matrix, read in place by the native trainer and predictor
  * (native/src/probe/feature_view.h): `x` holds `rows` rows of `stride` floats and the probe's `cols` features are
  * the x columns `columns` (cols ids, in feature order). What `analyze` trains its hundreds of probes on, so X is

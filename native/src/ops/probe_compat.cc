@@ -1,7 +1,9 @@
 // The NeuroX-compatible probe trainer (probe/compat_trainer.h):
 //   probeCompatInit(classes, cols, seed) -> { weight, bias }                      (sync: the seeded init)
 //   probeCompatTrain(options, train, init, validation, classWeights, onProgress) -> { promise, cancel }
-//     options { cols, classes, optimizer: 'adam' | 'sgd', learningRate, epochs, batchSize, l1, l2, patience, threads }
+//     options { cols, classes, optimizer: 'adam' | 'sgd', learningRate, epochs, batchSize, l1, l2, patience, threads,
+//     regression? } (regression: classes 1, train / validation carry `target` Float32Array instead of y, and
+//     validationAccuracy holds the validation mean squared error)
 //     train / validation { x: Float32Array, y: Int32Array, stride?, columns?: Uint32Array } (validation may be
 //     null; a column view of a bigger matrix, read in place: probe/feature_view.h), init { weight, bias }
 //     (copied), classWeights Float64Array | null; progress events { epoch, total, loss, accuracy }.
@@ -86,17 +88,32 @@ Napi::Value ProbeCompatInit(const Args& args) {
   return o;
 }
 
-// { x, y, stride?, columns? }: features as a column view (ops/args.h feature_view) and one class id per row;
-// `what` names it in messages.
-LabelledRows labelled_rows(const Napi::Value& v, size_t D, const char* what, std::vector<Napi::Object>& keep) {
+// { x, y, stride?, columns? }: features as a column view (ops/args.h feature_view) and one class id per row — or,
+// for regression, { x, target: Float32Array, ... } with one real target per row; `what` names it in messages.
+LabelledRows labelled_rows(const Napi::Value& v, size_t D, bool regression, const char* what,
+                           std::vector<Napi::Object>& keep) {
   const std::string name = std::string("probeCompatTrain: ") + what;
   const Fields f(v.IsObject() ? v.As<Napi::Object>() : Napi::Object::New(v.Env()), name + ".");
   const auto [view, rows] = feature_view(f, D, name, keep);
-  const auto y = f.typed<Napi::Int32Array>("y");
-  if (y.ElementLength() != rows || rows == 0)
-    fail(Code::Shape, name + ".x must hold rows * stride floats and " + what + ".y one id per row");
-  keep.push_back(y);
-  return LabelledRows{view.x, y.Data(), rows, view.stride, view.columns};
+  LabelledRows r;
+  r.x = view.x;
+  r.rows = rows;
+  r.stride = view.stride;
+  r.columns = view.columns;
+  if (regression) {
+    const auto y = f.typed<Napi::Float32Array>("target");
+    if (y.ElementLength() != rows || rows == 0)
+      fail(Code::Shape, name + ".x must hold rows * stride floats and " + what + ".target one value per row");
+    keep.push_back(y);
+    r.target = y.Data();
+  } else {
+    const auto y = f.typed<Napi::Int32Array>("y");
+    if (y.ElementLength() != rows || rows == 0)
+      fail(Code::Shape, name + ".x must hold rows * stride floats and " + what + ".y one id per row");
+    keep.push_back(y);
+    r.y = y.Data();
+  }
+  return r;
 }
 
 // probeCompatTrain(options, train, init, validation, classWeights, onProgress)
@@ -117,21 +134,26 @@ Napi::Value ProbeCompatTrain(const Args& args) {
   cfg.l2 = o.number("l2");
   cfg.patience = o.count("patience");
   cfg.threads = o.count("threads");
-  if (cfg.cols == 0 || cfg.classes < 2 || cfg.batch == 0) fail(Code::Argument, "probeCompatTrain: cols, batchSize must be >= 1 and classes >= 2");
+  const Napi::Value regression = o["regression"];
+  cfg.regression = regression.IsBoolean() && regression.As<Napi::Boolean>().Value();
+  if (cfg.cols == 0 || cfg.batch == 0 || (cfg.regression ? cfg.classes != 1 : cfg.classes < 2))
+    fail(Code::Argument, "probeCompatTrain: cols, batchSize must be >= 1, classes >= 2 (1 with regression)");
 
   const size_t D = cfg.cols, C = cfg.classes;
   std::vector<Napi::Object> keep;
-  job.train = labelled_rows(args[1], D, "train", keep);
+  job.train = labelled_rows(args[1], D, cfg.regression, "train", keep);
   const Fields init(args[2].IsObject() ? args[2].As<Napi::Object>() : Napi::Object::New(env), "probeCompatTrain: ");
   const auto w0 = init.typed<Napi::Float32Array>("weight");
   const auto b0 = init.typed<Napi::Float32Array>("bias");
   if (w0.ElementLength() != C * D || b0.ElementLength() != C)
     fail(Code::Shape, "probeCompatTrain: init.weight must hold classes * cols floats and init.bias classes");
-  if (args[3].IsObject()) job.val = labelled_rows(args[3], D, "validation", keep);
+  if (args[3].IsObject()) job.val = labelled_rows(args[3], D, cfg.regression, "validation", keep);
   for (const LabelledRows* r : {&job.train, &job.val})
-    for (size_t t = 0; t < r->rows; ++t)
-      if (r->y[t] < 0 || static_cast<size_t>(r->y[t]) >= C) fail(Code::Argument, "probeCompatTrain: class id out of range");
-  if (args[4].IsTypedArray()) {
+    for (size_t t = 0; t < r->rows; ++t) {
+      if (cfg.regression ? !std::isfinite(r->target[t]) : (r->y[t] < 0 || static_cast<size_t>(r->y[t]) >= C))
+        fail(Code::Argument, cfg.regression ? "probeCompatTrain: target not finite" : "probeCompatTrain: class id out of range");
+    }
+  if (args[4].IsTypedArray() && !cfg.regression) {
     const auto cw = args.typed<Napi::Float64Array>(4);
     if (cw.ElementLength() != C) fail(Code::Shape, "probeCompatTrain: classWeights must hold one weight per class");
     job.class_w.assign(cw.Data(), cw.Data() + C);  // positive and finite: checkHooks (src/probe/checks.ts)

@@ -11,9 +11,12 @@
 //   columnMoments(x, T, D, threads) -> Promise<{ mean, std }>          (float64, population std)
 //   zscoreApply(x, T, D, mean, std, threads, inPlace?) -> { promise, out }   ((x − mean) / std, std 0 → 1; with
 //       inPlace, out is x itself: `analyze` z-scores its one copy of X without a second one)
+//   regressionExact(x, T, D, targets, K, options, onProgress) -> { promise, cancel }: the same path for the
+//       squared-error datafit (probe/datafit_quadratic.h), targets T×K float64; weight is K×D.
 // The worker holds references to the JS arrays it reads until it ends.
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +27,7 @@
 #include "ops/napi_util.h"
 #include "ops/ops.h"
 #include "probe/datafit_multinomial.h"
+#include "probe/datafit_quadratic.h"
 #include "probe/solver_fista.h"
 #include "probe/zscore.h"
 #include "stats/nonfinite.h"
@@ -44,11 +48,18 @@ void check_finite(const float* x, size_t T, size_t D, ThreadPool& pool, const ch
 
 // x (T×D float32, row-major), y (T class ids in [0, C)), classWeights (C): the arguments 1–6 of probeExact and
 // probeExactSetup. x and y point into JS arrays the job keeps; the weights are copied.
+// A regression problem (regressionExact) has targets (T×C float64, C outputs) instead of y and weights.
 struct Problem {
   const float* x = nullptr;
   const int32_t* y = nullptr;
+  const double* targets = nullptr;
   size_t T = 0, D = 0, C = 0;
   std::vector<double> weights;
+
+  std::unique_ptr<probe::LinearDatafit> datafit(ThreadPool& pool) const {
+    if (targets) return std::make_unique<probe::QuadraticDatafit>(x, T, D, targets, C, pool);
+    return std::make_unique<probe::MultinomialDatafit>(x, T, D, y, C, weights.data(), pool);
+  }
 };
 
 Problem parse_problem(const Args& args, std::vector<Napi::Object>& keep) {
@@ -57,7 +68,23 @@ Problem parse_problem(const Args& args, std::vector<Napi::Object>& keep) {
   if (a.x.ElementLength() != a.T * a.D || a.y.ElementLength() != a.T || cw.ElementLength() != a.C || a.C < 2 || a.T == 0 || a.D == 0)
     fail(Code::Shape, std::string(args.fn()) + ": x must hold T*D values, y T ids, classWeights C >= 2 weights");
   check_class_ids(a.y.Data(), a.T, a.C, args.fn());
-  return Problem{a.x.Data(), a.y.Data(), a.T, a.D, a.C, std::vector<double>(cw.Data(), cw.Data() + a.C)};
+  return Problem{a.x.Data(), a.y.Data(), nullptr, a.T, a.D, a.C, std::vector<double>(cw.Data(), cw.Data() + a.C)};
+}
+
+// regressionExact's arguments 0–4: x (T×D float32), T, D, targets (T×K float64, finite), K.
+Problem parse_regression(const Args& args, std::vector<Napi::Object>& keep) {
+  const auto x = args.typed<Napi::Float32Array>(0);
+  const size_t T = args.count(1), D = args.count(2);
+  const auto y = args.typed<Napi::Float64Array>(3);
+  const size_t K = args.count(4);
+  if (x.ElementLength() != T * D || y.ElementLength() != T * K || T == 0 || D == 0 || K == 0)
+    fail(Code::Shape, std::string(args.fn()) + ": x must hold T*D values and targets T*K, with T, D, K > 0");
+  for (size_t i = 0; i < T * K; ++i)
+    if (!std::isfinite(y.Data()[i]))
+      fail(Code::NonFinite, std::string(args.fn()) + ": target " + std::to_string(i / K) + " is not finite");
+  keep.push_back(x);
+  keep.push_back(y);
+  return Problem{x.Data(), nullptr, y.Data(), T, D, K, {}};
 }
 
 // probeExact: the λ path of the exact solver (probe/solver_fista.h).
@@ -75,13 +102,13 @@ struct ExactJob {
   void execute(const JobContext<Event>& job) {
     ThreadPool pool(threads);
     check_finite(p.x, p.T, p.D, pool, "trainExact");
-    probe::MultinomialDatafit f(p.x, p.T, p.D, p.y, p.C, p.weights.data(), pool);
+    const auto f = p.datafit(pool);
     probe::FistaHooks hooks;
     hooks.cancel = job.cancel;
     hooks.progress = [&](size_t done, size_t total, double objective) {
       job.report({static_cast<double>(done), static_cast<double>(total), objective});
     };
-    out = probe::solve_path(f, opt, pool, hooks);
+    out = probe::solve_path(*f, opt, pool, hooks);
   }
 
   static Napi::Value progress(Napi::Env env, const Event& e) {
@@ -115,12 +142,10 @@ struct ExactJob {
   }
 };
 
-Napi::Value ProbeExact(const Args& args) {
-  std::vector<Napi::Object> keep;
-  ExactJob job;
-  job.p = parse_problem(args, keep);
+// The options object (argument `at`) and onProgress (at + 1) that follow the problem in probeExact and regressionExact.
+Napi::Value start_exact(const Args& args, size_t at, ExactJob job, std::vector<Napi::Object>& keep) {
   const size_t C = job.p.C, D = job.p.D;
-  const Fields o(args.object(6, "an options object"), "probeExact: options.");
+  const Fields o(args.object(at, "an options object"), std::string(args.fn()) + ": options.");
   probe::FistaOptions& opt = job.opt;
   opt.alpha = o.number("alpha");
   opt.lambda = o.number("lambda");
@@ -135,13 +160,27 @@ Napi::Value ProbeExact(const Args& args) {
   if (!ww.IsUndefined() || !wb.IsUndefined()) {
     if (!is_typed<Napi::Float64Array>(ww) || ww.As<Napi::Float64Array>().ElementLength() != C * D ||
         !is_typed<Napi::Float64Array>(wb) || wb.As<Napi::Float64Array>().ElementLength() != C)
-      fail(Code::Shape, "probeExact: options.warmWeight must be a Float64Array of C*D values and warmBias of C");
+      fail(Code::Shape, std::string(args.fn()) + ": options.warmWeight must be a Float64Array of C*D values and warmBias of C");
     const auto a = ww.As<Napi::Float64Array>();
     const auto b = wb.As<Napi::Float64Array>();
     opt.warm_W.assign(a.Data(), a.Data() + C * D);
     opt.warm_b.assign(b.Data(), b.Data() + C);
   }
-  return start_job(args.env(), std::move(job), keep, args.callback(7));
+  return start_job(args.env(), std::move(job), keep, args.callback(at + 1));
+}
+
+Napi::Value ProbeExact(const Args& args) {
+  std::vector<Napi::Object> keep;
+  ExactJob job;
+  job.p = parse_problem(args, keep);
+  return start_exact(args, 6, std::move(job), keep);
+}
+
+Napi::Value RegressionExact(const Args& args) {
+  std::vector<Napi::Object> keep;
+  ExactJob job;
+  job.p = parse_regression(args, keep);
+  return start_exact(args, 5, std::move(job), keep);
 }
 
 // probeExactSetup: λ_max, s, b*, μ and the Lipschitz estimates of the centred datafit.
@@ -158,11 +197,11 @@ struct SetupJob {
   void execute(const JobContext<NoEvent>&) {
     ThreadPool pool(threads);
     check_finite(p.x, p.T, p.D, pool, "trainExact");
-    probe::MultinomialDatafit f(p.x, p.T, p.D, p.y, p.C, p.weights.data(), pool);
-    start = probe::path_start(f, alpha, pool);
-    mean = f.means();
-    lipschitz = f.lipschitz(pool);
-    lipschitz_upper = f.lipschitz_upper();
+    const auto f = p.datafit(pool);
+    start = probe::path_start(*f, alpha, pool);
+    mean = f->means();
+    lipschitz = f->lipschitz(pool);
+    lipschitz_upper = f->lipschitz_upper();
   }
 
   Napi::Value result(Napi::Env env) {
@@ -254,6 +293,7 @@ Napi::Value ZscoreApply(const Args& args) {
 void register_probe_exact(Napi::Env env, Napi::Object exports) {
   export_functions(env, exports,
                    {{"probeExact", ProbeExact},
+                    {"regressionExact", RegressionExact},
                     {"probeExactSetup", ProbeExactSetup},
                     {"columnMoments", ColumnMoments},
                     {"zscoreApply", ZscoreApply}});

@@ -1,5 +1,5 @@
 // probePredict(x, rows, cols, weight, bias, classes, threads) -> Promise<Int32Array>: argmax_c (x·w_c + b_c) of
-// every row (probe/linear_predict.h), on a worker thread holding references to the arrays. x is a Float32Array of
+// every row; probeOutputs(the same) -> Promise<Float64Array>: the rows × classes outputs themselves (probe/linear_predict.h), on a worker thread holding references to the arrays. x is a Float32Array of
 // rows × cols, or a column view { x, stride, columns? } of a bigger matrix (probe/feature_view.h). Inputs arrive
 // validated from src/probe/linear-predict.ts; shapes are re-checked here because a wrong length would read out
 // of bounds.
@@ -25,20 +25,31 @@ struct PredictJob {
   probe::FeatureView x;  // over kept JS arrays
   size_t rows = 0, threads = 0;
   std::vector<float> w, b;   // copied
+  bool raw = false;  // probeOutputs: the outputs, not their argmax
   std::vector<int32_t> out;
+  std::vector<double> outputs;
 
   void execute(const JobContext<NoEvent>&) {
     ThreadPool pool(threads);
-    out.resize(rows);
-    probe::predict_linear(x, rows, w.data(), b.data(), b.size(), out.data(), pool);
+    if (raw) {
+      outputs.resize(rows * b.size());
+      probe::linear_outputs(x, rows, w.data(), b.data(), b.size(), outputs.data(), pool);
+    } else {
+      out.resize(rows);
+      probe::predict_linear(x, rows, w.data(), b.data(), b.size(), out.data(), pool);
+    }
   }
 
-  Napi::Value result(Napi::Env env) { return typed_copy<Napi::Int32Array>(env, out); }
+  Napi::Value result(Napi::Env env) {
+    if (raw) return float64_copy(env, outputs);
+    return typed_copy<Napi::Int32Array>(env, out);
+  }
 };
 
-// probePredict(x, rows, cols, weight, bias, classes, threads)
-Napi::Value ProbePredict(const Args& args) {
+// probePredict / probeOutputs(x, rows, cols, weight, bias, classes, threads)
+Napi::Value Predict(const Args& args, bool raw) {
   PredictJob job;
+  job.raw = raw;
   job.rows = args.count(1);
   const size_t cols = args.count(2, 4294967295.0);
   const auto w = args.typed<Napi::Float32Array>(3);
@@ -65,10 +76,13 @@ Napi::Value ProbePredict(const Args& args) {
   return queue_job(args.env(), std::move(job), keep);
 }
 
+Napi::Value ProbePredict(const Args& args) { return Predict(args, false); }
+Napi::Value ProbeOutputs(const Args& args) { return Predict(args, true); }
+
 }  // namespace
 
 void register_probe_predict(Napi::Env env, Napi::Object exports) {
-  export_functions(env, exports, {{"probePredict", ProbePredict}});
+  export_functions(env, exports, {{"probePredict", ProbePredict}, {"probeOutputs", ProbeOutputs}});
 }
 
 }  // namespace ns

@@ -10,6 +10,7 @@
 #include "probe/linear_predict.h"
 #include "probe/optimizer.h"
 #include "probe/softmax_ce.h"
+#include "probe/squared_error.h"
 
 namespace ns {
 namespace probe {
@@ -51,6 +52,18 @@ double accuracy(const LabelledRows& val, size_t cols, const std::vector<float>& 
   return static_cast<double>(correct) / static_cast<double>(val.rows);
 }
 
+// Regression: the validation mean squared error (one output).
+double mean_squared_error(const LabelledRows& val, size_t cols, const std::vector<float>& w,
+                          const std::vector<float>& b, std::vector<double>& outputs, ThreadPool& pool) {
+  linear_outputs(val.view(cols), val.rows, w.data(), b.data(), 1, outputs.data(), pool);
+  double se = 0;
+  for (size_t t = 0; t < val.rows; ++t) {
+    const double e = outputs[t] - static_cast<double>(val.target[t]);
+    se += e * e;
+  }
+  return se / static_cast<double>(val.rows);
+}
+
 }  // namespace
 
 CompatResult train_compat(const CompatConfig& cfg, const LabelledRows& train, const LabelledRows& validation,
@@ -76,7 +89,8 @@ CompatResult train_compat(const CompatConfig& cfg, const LabelledRows& train, co
   const bool fused = pool.size() < kRowParallelFrom;
   std::vector<float> grad(fused ? C * D : 0);  // the data gradient of W, filled group by group (fused path)
   std::vector<std::vector<float>> scratch(pool.size(), std::vector<float>(kMaxClassTile * kBlockCols));
-  std::vector<int32_t> predicted(validation.rows);
+  std::vector<int32_t> predicted(cfg.regression ? 0 : validation.rows);
+  std::vector<double> val_outputs(cfg.regression ? validation.rows : 0);
   // A column view of a bigger matrix: each minibatch is gathered here first (probe/feature_view.h).
   const FeatureView features = train.view(D);
   std::vector<float> batch_rows(features.contiguous() ? 0 : B * D);
@@ -122,22 +136,29 @@ CompatResult train_compat(const CompatConfig& cfg, const LabelledRows& train, co
       n = std::min(B, T - start);
       xb = features.rows(start, n, batch_rows.data());
 
-      const int32_t* yb = train.y + start;
-      const double omega = batch_weight(yb, n, class_weight);
+      const int32_t* yb = cfg.regression ? nullptr : train.y + start;
+      const float* tb = cfg.regression ? train.target + start : nullptr;
+      // The loss's denominator: Σ of the rows' class weights, or the row count (regression).
+      const double omega = cfg.regression ? static_cast<double>(n) : batch_weight(yb, n, class_weight);
       double ce_sum = 0;
+      // The loss head of rows [r0, r0 + rn) of the minibatch, whose logits/outputs are at s + r0·C.
+      const auto head = [&](size_t r0, size_t rn) {
+        if (cfg.regression) squared_error(s.data() + r0, out.bias.data(), tb + r0, rn, n, g.data() + r0, ce_sum);
+        else softmax_cross_entropy(s.data() + r0 * C, out.bias.data(), yb + r0, rn, C, class_weight, omega,
+                                   g.data() + r0 * C, ce_sum);
+      };
       if (fused) {
         // Forward, softmax and Gᵀ·X per row group, on the calling thread.
         for (size_t g0 = 0; g0 < n; g0 += kGroupRows) {
           const size_t gn = std::min(kGroupRows, n - g0);
           k.dots(xb + g0 * D, gn, D, out.weight.data(), C, s.data() + g0 * C);
-          softmax_cross_entropy(s.data() + g0 * C, out.bias.data(), yb + g0, gn, C, class_weight, omega,
-                                g.data() + g0 * C, ce_sum);
+          head(g0, gn);
           k.accumulate(xb + g0 * D, gn, D, g.data() + g0 * C, C, grad.data(), g0 == 0);
         }
       } else {
         // Forward: s = X_b·Wᵀ, rows in parallel; Gᵀ·X comes with the update pass below.
         pool.parallel_for((n + kForwardRows - 1) / kForwardRows, forward);
-        softmax_cross_entropy(s.data(), out.bias.data(), yb, n, C, class_weight, omega, g.data(), ce_sum);
+        head(0, n);
       }
       const double ce = ce_sum / omega;
       const double norm = std::sqrt(sq_sum);
@@ -181,12 +202,15 @@ CompatResult train_compat(const CompatConfig& cfg, const LabelledRows& train, co
     out.epochs_run = epoch + 1;
     double acc = NAN;
     if (validation.rows) {
-      acc = accuracy(validation, D, out.weight, out.bias, C, predicted, pool);
+      acc = cfg.regression ? mean_squared_error(validation, D, out.weight, out.bias, val_outputs, pool)
+                           : accuracy(validation, D, out.weight, out.bias, C, predicted, pool);
       out.val_accuracy.push_back(acc);
     }
     if (hooks.progress) hooks.progress(epoch + 1, cfg.epochs, epoch_loss, acc);
     if (cfg.patience && validation.rows) {
-      if (acc > best) best = acc;
+      // Higher accuracy is better; for regression, lower mean squared error.
+      const double score = cfg.regression ? -acc : acc;
+      if (score > best) best = score;
       else ++out.non_improving;  // never reset (the paper's variant)
       if (out.non_improving >= cfg.patience) {
         out.stopped_early = epoch + 1 < cfg.epochs;

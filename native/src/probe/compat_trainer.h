@@ -42,6 +42,10 @@ struct CompatConfig {
   double l2 = 0;
   size_t patience = 0;  // 0: fixed epochs
   size_t threads = 0;   // 0: all hardware threads
+  // NeuroX's train_linear_regression_probe: one output (classes = 1), torch's MSELoss (mean over the minibatch's
+  // rows) instead of the cross-entropy, the same penalty and optimizer (probe/squared_error.h). Validation then
+  // records the mean squared error, and early stopping counts epochs whose error is not strictly below the best.
+  bool regression = false;
 };
 
 // Rows of float32 features and a class id in [0, classes) per row. rows = 0: absent. The features are x's rows
@@ -50,6 +54,7 @@ struct CompatConfig {
 struct LabelledRows {
   const float* x = nullptr;
   const int32_t* y = nullptr;
+  const float* target = nullptr;  // regression (CompatConfig::regression): one real target per row, instead of y
   size_t rows = 0;
   size_t stride = 0;
   const uint32_t* columns = nullptr;
@@ -60,7 +65,7 @@ struct LabelledRows {
 struct CompatResult {
   std::vector<float> weight, bias;
   std::vector<double> epoch_loss;    // per epoch: mean over its minibatches of the minibatch loss (penalty included)
-  std::vector<double> val_accuracy;  // per epoch, when validation rows were given
+  std::vector<double> val_accuracy;  // per epoch, when validation rows were given (regression: the mean squared error)
   size_t epochs_run = 0;
   size_t non_improving = 0;  // the early-stopping counter at the end
   bool stopped_early = false;  // the counter reached patience before the last epoch

@@ -17,6 +17,9 @@ void predict_linear(const float* x, size_t rows, size_t cols, const float* weigh
 // The same on a column view (each block of rows gathered first): the same bytes as on a copied matrix.
 void predict_linear(const FeatureView& x, size_t rows, const float* weight, const float* bias, size_t classes,
                     int32_t* predicted, ThreadPool& pool);
+// The outputs themselves, x·w_c + b_c (rows × outputs, float64): a regression probe's predictions.
+void linear_outputs(const FeatureView& x, size_t rows, const float* weight, const float* bias, size_t outputs,
+                    double* out, ThreadPool& pool);
 
 }  // namespace probe
 }  // namespace ns

@@ -47,7 +47,7 @@ void check_cancel(const FistaHooks& hooks) {
 }
 
 // FISTA at one λ from the warm start in ws (W, b; Z must hold its logits). Returns the step's record.
-PathStep solve_one(const MultinomialDatafit& f, const ElasticNet& h, double threshold, const FistaOptions& o,
+PathStep solve_one(const LinearDatafit& f, const ElasticNet& h, double threshold, const FistaOptions& o,
                    double& L, double L_max, Workspace& ws, ThreadPool& pool, const FistaHooks& hooks) {
   const double L_min = L_max * 1e-6;
   PathStep step;
@@ -147,15 +147,10 @@ PathStep solve_one(const MultinomialDatafit& f, const ElasticNet& h, double thre
 
 }  // namespace
 
-PathStart path_start(const MultinomialDatafit& f, double alpha, ThreadPool& pool) {
+PathStart path_start(const LinearDatafit& f, double alpha, ThreadPool& pool) {
   const size_t T = f.rows(), D = f.cols(), C = f.classes();
   PathStart p;
-  // W = 0 and the optimal intercept for it: softmax(b*) = each class's share of the loss weight.
-  const auto& mass = f.class_mass();
-  double total = 0;
-  for (double m : mass) total += m;
-  p.b.resize(C);
-  for (size_t c = 0; c < C; ++c) p.b[c] = std::log(mass[c] / total);
+  p.b = f.zero_model_intercept();
   std::vector<double> Z(T * C), R(T * C), gb(C), GW(C * D);
   for (size_t t = 0; t < T; ++t) std::copy(p.b.begin(), p.b.end(), Z.begin() + t * C);
   f.value_residual(Z.data(), R.data(), gb.data(), pool);
@@ -167,7 +162,7 @@ PathStart path_start(const MultinomialDatafit& f, double alpha, ThreadPool& pool
   return p;
 }
 
-FistaResult solve_path(const MultinomialDatafit& f, const FistaOptions& o, ThreadPool& pool, const FistaHooks& hooks) {
+FistaResult solve_path(const LinearDatafit& f, const FistaOptions& o, ThreadPool& pool, const FistaHooks& hooks) {
   const size_t T = f.rows(), D = f.cols(), C = f.classes();
   Workspace ws(T, D, C);
   FistaResult r;

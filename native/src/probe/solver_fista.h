@@ -1,4 +1,5 @@
-// The exact probe solver: minimise  F(W, b) = f(W, b) + h(W)  (probe/datafit_multinomial.h, probe/penalty_elastic_net.h)
+// The exact probe solver: minimise  F(W, b) = f(W, b) + h(W)  (a datafit of probe/datafit_linear.h — multinomial
+// cross-entropy or squared error — and probe/penalty_elastic_net.h)
 // along a geometric λ path from λ_max with warm starts.
 //
 // Why accelerated proximal gradient (FISTA, Beck & Teboulle 2009) and not coordinate descent: the full-batch
@@ -30,7 +31,7 @@
 #include <vector>
 
 #include "core/thread_pool.h"
-#include "probe/datafit_multinomial.h"
+#include "probe/datafit_linear.h"
 
 namespace ns {
 namespace probe {
@@ -53,13 +54,13 @@ struct FistaOptions {
 };
 
 // Where every path starts: λ_max, the scale s of the stopping rule, and the centred intercept b* optimal for
-// W = 0 (softmax(b*) = each class's share of the loss weight). Two passes over X.
+// W = 0 (the datafit's zero_model_intercept). Two passes over X.
 struct PathStart {
   double lambda_max = 0;
   double scale = 1;
   std::vector<double> b;  // centred (probe/datafit_multinomial.h)
 };
-PathStart path_start(const MultinomialDatafit& f, double alpha, ThreadPool& pool);
+PathStart path_start(const LinearDatafit& f, double alpha, ThreadPool& pool);
 
 struct PathStep {
   double lambda = 0;
@@ -87,7 +88,7 @@ struct FistaHooks {
   std::function<void(size_t done, size_t total, double objective)> progress;
 };
 
-FistaResult solve_path(const MultinomialDatafit& f, const FistaOptions& options, ThreadPool& pool,
+FistaResult solve_path(const LinearDatafit& f, const FistaOptions& options, ThreadPool& pool,
                        const FistaHooks& hooks);
 
 }  // namespace probe
