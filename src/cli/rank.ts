@@ -4,6 +4,7 @@ import { checkOutputs } from '../io/output-paths.js';
 import { probeFiles, readProbe, type Probe } from '../probe/probe-file.js';
 import { rankNeurons, writeRanking, type RankMethod, type RankOptions } from '../rank/rank.js';
 import type { Command } from './command.js';
+import { progressBar } from './progress.js';
 import { expectProbeWidth, loadWithProgress, resolveNeurons, selectorFiles, setDefined } from './options.js';
 import { openActivations } from '../io/dataset.js';
 import type { ActivationFormat, Dataset } from '../types.js';
@@ -32,7 +33,7 @@ export const rankCommand: Command = {
     const probe: Probe | undefined = probePath ? readProbe(probePath) : undefined;
     if (probe && method !== 'weights') expectProbeWidth(ctx, probePath!, probe, o.activations as string[]);
     const options: RankOptions = { method, threads: o.threads as number };
-    setDefined(options, o, { selection: 'selection', fraction: 'fraction', stride: 'stride', granularity: 'granularity', divisor: 'divisor', seed: 'seed', target: 'class', zeroBelow: 'zero-below', unknown: 'unknown' });
+    setDefined(options, o, { selection: 'selection', fraction: 'fraction', stride: 'stride', granularity: 'granularity', divisor: 'divisor', seed: 'seed', target: 'class', zeroBelow: 'zero-below', select: 'select', unknown: 'unknown' });
     if (o.raw === true) options.zscore = false;
     let dataset: Dataset | undefined;
     if (o.columns !== undefined) {
@@ -44,7 +45,14 @@ export const rankCommand: Command = {
     }
     // The API loads the probe's (or the subset's) columns itself; in memory it would need them already sliced.
     const activations = method !== 'weights' ? (dataset ?? (await loadWithProgress(ctx, 'rank: loading', o.activations as string[], probe?.columns))) : undefined;
-    const ranking = await rankNeurons({ probe, activations, labels: o.labels as string | undefined }, options);
+    const bar = method === 'gaussian' ? progressBar('rank (gaussian)', 'neurons', ctx.interactive) : undefined;
+    if (bar) options.onProgress = (p) => bar.update(p.done, p.total);
+    let ranking;
+    try {
+      ranking = await rankNeurons({ probe, activations, labels: o.labels as string | undefined }, options);
+    } finally {
+      bar?.done();
+    }
     writeRanking(output, ranking);
     const seconds = (performance.now() - started) / 1000;
     const list = ranking.ordering ?? ranking.selected ?? [];
@@ -63,6 +71,12 @@ export const rankCommand: Command = {
     const what = ranking.selected ? `${ranking.selected.length} of ${ranking.neurons} neurons selected` : `${list.length} of ${ranking.neurons} neurons ranked`;
     ctx.log(`${method}${ranking.selection ? ` ${ranking.selection}` : ''}: ${what} -> ${output} (${seconds.toFixed(2)} s)`);
     if (list.length > 0) ctx.log(`  first: ${list.slice(0, 10).join(', ')}${list.length > 10 ? ', …' : ''}`);
+    const g = ranking.gaussian;
+    if (g && g.informationBits.length > 0) {
+      const k = g.informationBits.length;
+      ctx.log(`  train mutual information ${g.informationBits[k - 1]!.toFixed(4)} of ${g.entropyBits.toFixed(4)} bits, accuracy ${g.accuracy[k - 1]!.toFixed(4)} with ${k} neurons`);
+      if (g.degenerate.length > 0) ctx.log(`  ${g.degenerate.length} neuron(s) without variance within some class were not eligible`);
+    }
     if (ranking.unranked && ranking.unranked.length > 0) ctx.log(`  ${ranking.unranked.length} neuron(s) with zero weight in every class are not ranked`);
     return summary;
   },

@@ -283,6 +283,8 @@ export interface NativeAddonRank {
   /** Indices of scores, larger first, ties by ascending index. */
   argsortDescending(scores: Float64Array): Int32Array;
   probelessScores(x: Float32Array, rows: number, cols: number, ids: Int32Array, classes: number, threads: number): Promise<{ means: Float64Array; counts: Float64Array; overall: Float64Array; perClass: Float64Array }>;
+  /** Greedy Gaussian selection of `select` neurons (native/src/rank/gaussian.h); progress after each selection. */
+  gaussianRanking(x: Float32Array, rows: number, cols: number, ids: Int32Array, classes: number, select: number, threads: number, onProgress: (p: { done: number; total: number }) => void): NativeJob<{ order: Int32Array; information: Float64Array; accuracy: Float64Array; entropy: number; degenerate: Int32Array; dependentSkips: number }>;
   /** C×D average precision of every neuron as a one-vs-rest detector of every class, after zeroing |x| < zeroBelow; with mean/std, of (x − mean) / std. */
   averagePrecision(x: Float32Array, rows: number, cols: number, ids: Int32Array, classes: number, zeroBelow: number, threads: number, mean?: Float64Array, std?: Float64Array): Promise<Float64Array>;
 }

@@ -18,11 +18,12 @@ import type { Dataset } from '../types.js';
 import { DEFAULT_THREADS, expectBoolean, expectOneOf, expectOptions } from '../core/validate.js';
 import { RANKING_FORMAT, RANKING_VERSION } from './ranking-file.js';
 import { averagePrecisionRanking, DEFAULT_ZERO_BELOW } from './average-precision.js';
+import { GAUSSIAN_DEFAULT_SELECT, gaussianRanking } from './gaussian.js';
 import { probelessRanking } from './probeless.js';
 import { bottomNeurons, granularOrdering, hardThresholdNeurons, neuronOrdering, randomNeurons, topNeurons, WEIGHT_DEFAULTS } from './weight-mass.js';
 
 /** The ranking families of RankOptions.method. */
-export const RANK_METHODS = ['weights', 'probeless', 'iou'] as const;
+export const RANK_METHODS = ['weights', 'probeless', 'iou', 'gaussian'] as const;
 export type RankMethod = (typeof RANK_METHODS)[number];
 /** What method 'weights' computes (RankOptions.selection). */
 export const WEIGHT_SELECTIONS = ['ordering', 'granular', 'top', 'bottom', 'threshold', 'random'] as const;
@@ -58,6 +59,10 @@ export interface RankOptions {
   zeroBelow?: number;
   /** 'iou': rank by this class's AP only. */
   target?: string;
+  /** 'gaussian': neurons to select greedily (default min(50, D); src/rank/gaussian.ts). */
+  select?: number;
+  /** 'gaussian': called after each selected neuron. */
+  onProgress?: (p: { done: number; total: number }) => void;
   /**
    * 'probeless' / 'iou' with a z-scoring probe: rank the features the probe sees, (x − mean) / std with its train
    * statistics (default true when the probe has normalization 'zscore'; false ranks raw activations).
@@ -100,10 +105,15 @@ export interface Ranking {
   overall?: unknown;
   /** 'probeless': rows per class. */
   counts?: number[];
+  /**
+   * 'gaussian': the train-set mutual information (bits) and accuracy after each selection, H(class) in bits, the
+   * neurons never eligible (no variance within a class) and the dependent candidates skipped.
+   */
+  gaussian?: { informationBits: number[]; accuracy: number[]; entropyBits: number; degenerate: number[]; dependentSkips: number };
   options: Record<string, unknown>;
 }
 
-const KEYS = ['method', 'selection', 'fraction', 'stride', 'granularity', 'divisor', 'seed', 'zeroBelow', 'target', 'zscore', 'unknown', 'nan', 'columns', 'threads'] as const;
+const KEYS = ['method', 'selection', 'fraction', 'stride', 'granularity', 'divisor', 'seed', 'zeroBelow', 'target', 'select', 'onProgress', 'zscore', 'unknown', 'nan', 'columns', 'threads'] as const;
 
 /** Options that belong to other methods or selections are refused by name, so a typo never silently does nothing. */
 function refuse(options: RankOptions, keys: (keyof RankOptions)[], why: string): void {
@@ -125,14 +135,17 @@ export async function rankNeurons(data: RankData, options: RankOptions): Promise
   const probe = data.probe && subset ? restrictProbe(data.probe, probePositions(data.probe, subset, 'columns')) : data.probe;
   if (method === 'weights') {
     if (!probe) throw new NeurosieveError('E_ARGUMENT', "Expected a probe for method 'weights' but received none");
-    refuse(options, ['zeroBelow', 'target', 'zscore', 'unknown', 'nan'], "method 'weights'");
+    refuse(options, ['zeroBelow', 'target', 'select', 'onProgress', 'zscore', 'unknown', 'nan'], "method 'weights'");
     if (data.activations !== undefined || data.labels !== undefined) {
       throw new NeurosieveError('E_ARGUMENT', "Expected no activations or labels for method 'weights' (it reads the probe's weights only)");
     }
     return rankByWeights(probe, options);
   }
   refuse(options, ['selection', 'fraction', 'stride', 'granularity', 'divisor', 'seed'], `method '${method}'`);
-  if (method === 'probeless') refuse(options, ['zeroBelow', 'target'], "method 'probeless'");
+  if (method === 'probeless') refuse(options, ['zeroBelow', 'target', 'select', 'onProgress'], "method 'probeless'");
+  if (method === 'iou') refuse(options, ['select', 'onProgress'], "method 'iou'");
+  // Per-neuron affine maps (z-scoring) leave the Gaussian posteriors unchanged: the option would do nothing.
+  if (method === 'gaussian') refuse(options, ['zeroBelow', 'target', 'zscore'], "method 'gaussian'");
   if (data.activations === undefined) throw new NeurosieveError('E_ARGUMENT', `Expected activations for method '${method}' but received none`);
   if (data.labels === undefined) throw new NeurosieveError('E_ARGUMENT', `Expected labels for method '${method}' but received none`);
   const threads = options.threads ?? DEFAULT_THREADS;
@@ -166,6 +179,17 @@ export async function rankNeurons(data: RankData, options: RankOptions): Promise
   const columns = probe?.columns ?? (acts.columns ? Array.from(acts.columns) : undefined);
   const map = idMapper(columns);
   const base = { classes: [...labels.classes], neurons: acts.cols, ...(columns ? { columns } : {}) };
+  if (method === 'gaussian') {
+    const r = await gaussianRanking(acts, labels, { threads, ...(options.select !== undefined ? { select: options.select } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    return {
+      method,
+      ...base,
+      ordering: r.ordering.map(map),
+      scores: r.scores,
+      gaussian: { informationBits: r.scores, accuracy: r.accuracy, entropyBits: r.entropy, degenerate: r.degenerate.map(map), dependentSkips: r.dependentSkips },
+      options: { select: options.select ?? Math.min(GAUSSIAN_DEFAULT_SELECT, acts.cols) },
+    };
+  }
   if (method === 'probeless') {
     const r = await probelessRanking(acts, labels, { threads, zscore });
     return {

@@ -93,6 +93,28 @@ describe('neurosieve rank', () => {
     expect(JSON.parse(c.stdout).top[0]).toBe(7);
   });
 
+  it('--method gaussian selects the planted neurons first, reports information and accuracy, same bytes on 1 and 2 threads', () => {
+    const { dir } = taskDir();
+    const outs = ['1', '2'].map((threads) => {
+      const out = join(dir, `gaussian-${threads}.json`);
+      const r = runCli(['rank', '--method', 'gaussian', '--select', '4', '--activations', join(dir, 'acts.npy'), '--labels', join(dir, 'labels.label'), '-o', out, '--threads', threads]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/gaussian: 4 of 12 neurons ranked/);
+      expect(r.stdout).toMatch(/train mutual information [0-9.]+ of 1\.[0-9]+ bits, accuracy [0-9.]+ with 4 neurons/);
+      return out;
+    });
+    expect(readFileSync(outs[1]!, 'utf8')).toBe(readFileSync(outs[0]!, 'utf8'));
+    const ranking = JSON.parse(readFileSync(outs[0]!, 'utf8'));
+    expect(ranking.ordering.slice(0, 3).sort((a: number, b: number) => a - b)).toEqual([1, 4, 7]);
+    expect(ranking.gaussian.informationBits).toHaveLength(4);
+    expect(ranking.gaussian.accuracy[2]).toBeGreaterThan(0.9);
+    expect(ranking.options).toEqual({ select: 4 });
+    const bad = runCli(['rank', '--method', 'gaussian', '--zero-below', '0.1', '--activations', join(dir, 'acts.npy'), '--labels', join(dir, 'labels.label'), '-o', join(dir, 'no.json')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("Expected no zeroBelow for method 'gaussian'");
+  });
+
   it('bad input: a clear message, a nonzero exit, nothing written', () => {
     const { dir, x } = taskDir(40, 6);
     const probe = probeDir();

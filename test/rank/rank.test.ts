@@ -115,7 +115,7 @@ describe('weight mass (Dalvi et al. 2019, NeuroX linear_probe)', () => {
     await expect(rankNeurons({ probe: probe() }, { method: 'weights', fraction: 0.1, stride: 10 })).rejects.toThrow("Expected no stride for selection 'top' but received 10");
     await expect(rankNeurons({ probe: probe() }, { method: 'weights', selection: 'threshold', divisor: 0 })).rejects.toThrow('Expected a positive number for divisor but received 0');
     await expect(rankNeurons({}, { method: 'weights' })).rejects.toThrow("Expected a probe for method 'weights' but received none");
-    await expect(rankNeurons({ probe: probe() }, { method: 'mass' as never })).rejects.toThrow("Expected one of 'weights', 'probeless', 'iou' for method but received 'mass'");
+    await expect(rankNeurons({ probe: probe() }, { method: 'mass' as never })).rejects.toThrow("Expected one of 'weights', 'probeless', 'iou', 'gaussian' for method but received 'mass'");
     await expect(rankNeurons({ probe: probe() }, { method: 'weights', strid: 3 } as never)).rejects.toThrow(/Expected one of the options .* for rankNeurons but received 'strid'/);
   });
 });

@@ -3,6 +3,9 @@
 //   argsortDescending(scores) -> Int32Array                                           (sync)
 //   probelessScores(x, T, D, ids, C, threads) -> Promise<{ means, counts, overall, perClass }>
 //   averagePrecision(x, T, D, ids, C, zeroBelow, threads, mean?, std?) -> Promise<Float64Array C×D>
+//   gaussianRanking(x, T, D, ids, C, select, threads, onProgress) -> { promise, cancel }: resolves { order,
+//       information, accuracy, entropy, degenerate, dependentSkips } (rank/gaussian.h); progress { done, total }
+//       after each selected neuron.
 // The O(T·D) passes run in ops/job.h jobs holding references to the input arrays; inputs arrive validated from
 // src/rank/ (shapes are re-checked here because a wrong length would read out of bounds).
 #include <string>
@@ -14,8 +17,10 @@
 #include "ops/js_arrays.h"
 #include "ops/napi_util.h"
 #include "ops/ops.h"
+#include "stats/nonfinite.h"
 #include "rank/argsort.h"
 #include "rank/average_precision.h"
+#include "rank/gaussian.h"
 #include "rank/probeless.h"
 #include "rank/weight_mass.h"
 
@@ -132,6 +137,50 @@ Napi::Value AveragePrecision(const Args& args) {
   return queue_job(args.env(), std::move(job), keep);
 }
 
+// gaussianRanking(x, T, D, ids, C, select, threads, onProgress)
+struct GaussianJob : RankJob {
+  struct Event {
+    double done, total;
+  };
+  size_t select = 0;
+  GaussianRanking out;
+
+  void execute(const JobContext<Event>& job) {
+    ThreadPool pool(a.threads);
+    const NonFiniteHit hit = find_nonfinite(a.x, a.T, a.D, a.D, pool);
+    if (hit.found)
+      fail(Code::NonFinite, "activations: non-finite value at row " + std::to_string(hit.row) + ", neuron " + std::to_string(hit.col));
+    out = gaussian_ranking(a.x, a.T, a.D, a.ids, a.C, select, pool, job.cancel, [&](size_t done, size_t total) {
+      job.report({static_cast<double>(done), static_cast<double>(total)});
+    });
+  }
+
+  static Napi::Value progress(Napi::Env env, const Event& e) {
+    return numbers_object(env, {{"done", e.done}, {"total", e.total}});
+  }
+
+  Napi::Value result(Napi::Env env) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("order", typed_copy<Napi::Int32Array>(env, out.order));
+    o.Set("information", float64_copy(env, out.information));
+    o.Set("accuracy", float64_copy(env, out.accuracy));
+    o.Set("entropy", out.entropy);
+    o.Set("degenerate", typed_copy<Napi::Int32Array>(env, out.degenerate));
+    o.Set("dependentSkips", static_cast<double>(out.dependent_skips));
+    return o;
+  }
+};
+
+Napi::Value GaussianRankingOp(const Args& args) {
+  std::vector<Napi::Object> keep;
+  GaussianJob job;
+  job.a = parse_pass(args, keep);
+  job.select = args.count(5, static_cast<double>(job.a.D));
+  job.a.threads = args.count(6, 1024);
+  if (job.select == 0) fail(Code::Argument, "gaussianRanking: select must be in [1, D]");
+  return start_job(args.env(), std::move(job), keep, args.callback(7));
+}
+
 }  // namespace
 
 void register_rank(Napi::Env env, Napi::Object exports) {
@@ -139,6 +188,7 @@ void register_rank(Napi::Env env, Napi::Object exports) {
                    {{"weightMassPrefixes", WeightMassPrefixes},
                     {"argsortDescending", ArgsortDescending},
                     {"probelessScores", ProbelessScores},
+                    {"gaussianRanking", GaussianRankingOp},
                     {"averagePrecision", AveragePrecision}});
 }
 
