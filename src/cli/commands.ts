@@ -80,7 +80,7 @@ export const commands: CommandEntry[] = [
   },
   {
     name: "evaluate",
-    summary: "a probe's accuracy, F1, Matthews correlation, per-class scores and confusion matrix on labelled activations",
+    summary: "a probe's accuracy, F1, Matthews correlation, per-class scores and confusion matrix on labelled activations (regression probes: MSE, R², Pearson r)",
     spec: async () => (await import('./specs/evaluate.js')).evaluateSpec,
     load: async () => (await import('./evaluate.js')).evaluateCommand,
   },
@@ -92,7 +92,7 @@ export const commands: CommandEntry[] = [
   },
   {
     name: "rank",
-    summary: 'rank neurons: probe weight mass, probeless class means, or average precision',
+    summary: 'rank neurons: probe weight mass, probeless class means, average precision, or Gaussian selection',
     spec: async () => (await import('./specs/rank.js')).rankSpec,
     load: async () => (await import('./rank.js')).rankCommand,
   },

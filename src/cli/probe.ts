@@ -19,8 +19,15 @@ export const probeCommand: Command = {
     const output = o.output as string;
     const started = performance.now();
     if (o.zscore === true && o['no-zscore'] === true) throw new NeurosieveError('E_ARGUMENT', "Expected one of --zscore and --no-zscore for 'neurosieve probe' but received both");
-    if ((o['validation-activations'] === undefined) !== (o['validation-labels'] === undefined)) {
-      throw new NeurosieveError('E_ARGUMENT', "Expected --validation-activations and --validation-labels together for 'neurosieve probe' but received only one");
+    const regression = o.targets !== undefined;
+    if ((o.labels === undefined) === !regression) {
+      throw new NeurosieveError('E_ARGUMENT', `Expected one of --labels (classification) and --targets (regression) for 'neurosieve probe' but received ${regression ? 'both' : 'neither'}`);
+    }
+    const held = regression ? 'validation-targets' : 'validation-labels';
+    const other = regression ? 'validation-labels' : 'validation-targets';
+    if (o[other] !== undefined) throw new NeurosieveError('E_ARGUMENT', `Expected --${held} rather than --${other} with --${regression ? 'targets' : 'labels'} for 'neurosieve probe'`);
+    if ((o['validation-activations'] === undefined) !== (o[held] === undefined)) {
+      throw new NeurosieveError('E_ARGUMENT', `Expected --validation-activations and --${held} together for 'neurosieve probe' but received only one`);
     }
     // The weights go to a sidecar beside -o (writeProbe's name for it), an output as much as the JSON is.
     checkOutputs({
@@ -28,9 +35,9 @@ export const probeCommand: Command = {
       outputs: { '-o': output, '-o|weights file': output.trim() === '' ? undefined : join(dirname(output), sidecarName(output)) },
       inputs: [
         ...ctx.positionals,
-        o.labels as string,
+        (o.labels ?? o.targets) as string,
         ...((o['validation-activations'] as string[] | undefined) ?? []),
-        o['validation-labels'] as string | undefined,
+        o[held] as string | undefined,
         ...(o.init !== undefined ? probeFiles(o.init as string) : []),
         ...selectorFiles(ctx, 'columns'),
       ],
@@ -61,29 +68,33 @@ export const probeCommand: Command = {
     const load = (inputs: string[], what: string) => loadWithProgress(ctx, `probe: loading ${what}`, inputs, columns);
     const activations = await load(ctx.positionals, 'train');
     const validation = o['validation-activations']
-      ? { activations: await load(o['validation-activations'] as string[], 'validation'), labels: o['validation-labels'] as string }
+      ? { activations: await load(o['validation-activations'] as string[], 'validation'), ...(regression ? { targets: o[held] as string } : { labels: o[held] as string }) }
       : undefined;
     const bar = progressBar(`probe (${options.mode})`, options.mode === 'exact' ? 'λ' : 'steps', ctx.interactive);
     options.onProgress = (p) => bar.update(p.done, p.total, p.loss !== undefined ? `loss ${p.loss.toPrecision(5)}` : undefined);
     let probe;
     try {
-      probe = await trainProbe({ activations, labels: o.labels as string, ...(validation ? { validation } : {}) }, options);
+      probe = await trainProbe({ activations, ...(regression ? { targets: o.targets as string } : { labels: o.labels as string }), ...(validation ? { validation } : {}) }, options);
     } finally {
       bar.done();
     }
     writeProbe(output, probe);
     const seconds = (performance.now() - started) / 1000;
-    const metrics = probe.metrics as { train: { accuracy: number }; validation?: { accuracy: number } };
     const solver = probe.solver ?? {};
     const nonzeros = probe.weight.reduce((n, w) => n + (w !== 0 ? 1 : 0), 0);
+    // Classification: accuracy; regression: R² (and the mean squared error in the log).
+    const metrics = probe.metrics as Record<'train' | 'validation', { accuracy?: number; r2?: number; mse?: number } | undefined>;
+    const score = (m: { accuracy?: number; r2?: number } | undefined) => (m ? (regression ? m.r2! : m.accuracy!) : null);
     const summary = {
       output,
       mode: probe.mode,
-      classes: probe.classes.length,
+      task: regression ? 'regression' : 'classification',
+      ...(regression ? { outputs: probe.classes.length } : { classes: probe.classes.length }),
       neurons: probe.neurons,
       rows: activations.rows,
-      trainAccuracy: metrics.train.accuracy,
-      validationAccuracy: metrics.validation?.accuracy ?? null,
+      ...(regression
+        ? { trainR2: score(metrics.train), validationR2: score(metrics.validation), trainMse: metrics.train!.mse, validationMse: metrics.validation?.mse ?? null }
+        : { trainAccuracy: score(metrics.train), validationAccuracy: score(metrics.validation) }),
       nonzeros,
       objective: solver.objective ?? null,
       iterations: solver.iterations ?? solver.epochs ?? null,
@@ -91,8 +102,14 @@ export const probeCommand: Command = {
       warning: solver.warning ?? null,
       seconds: Number(seconds.toFixed(3)),
     };
-    ctx.log(`${probe.mode} probe: ${probe.classes.length} classes × ${probe.neurons} neurons, ${nonzeros} nonzero weights -> ${output} (${seconds.toFixed(2)} s)`);
-    ctx.log(`  train accuracy ${metrics.train.accuracy.toFixed(4)}${metrics.validation ? `, validation accuracy ${metrics.validation.accuracy.toFixed(4)}` : ''}`);
+    const shape = regression ? `regression probe: ${probe.classes.length} output${probe.classes.length > 1 ? 's' : ''}` : `probe: ${probe.classes.length} classes`;
+    ctx.log(`${probe.mode} ${shape} × ${probe.neurons} neurons, ${nonzeros} nonzero weights -> ${output} (${seconds.toFixed(2)} s)`);
+    if (regression) {
+      const v = metrics.validation;
+      ctx.log(`  train R² ${metrics.train!.r2!.toFixed(4)} (MSE ${metrics.train!.mse!.toPrecision(4)})${v ? `, validation R² ${v.r2!.toFixed(4)} (MSE ${v.mse!.toPrecision(4)})` : ''}`);
+    } else {
+      ctx.log(`  train accuracy ${metrics.train!.accuracy!.toFixed(4)}${metrics.validation ? `, validation accuracy ${metrics.validation.accuracy!.toFixed(4)}` : ''}`);
+    }
     if (solver.objective !== undefined) ctx.log(`  objective ${Number(solver.objective).toPrecision(10)} after ${String(summary.iterations)} iterations${solver.converged === false ? ' (NOT converged)' : ''}`);
     if (solver.warning) process.stderr.write(`neurosieve probe: warning: ${String(solver.warning)}\n`);
     return summary;

@@ -17,6 +17,11 @@ export const PROBE_FORMAT = 'neurosieve-probe';
 export const PROBE_VERSION = 1;
 
 export interface Probe {
+  /**
+   * 'regression' for a regression probe (src/probe/regression.ts): `classes` then names its outputs (at least one)
+   * and row c of `weight` predicts output c. Absent: a classification probe.
+   */
+  task?: 'regression';
   /** Class names; row c of `weight` scores classes[c]. */
   classes: string[];
   /** D: inputs of the probe (columns of `weight`). */
@@ -43,6 +48,7 @@ export interface Probe {
 export interface ProbeJson {
   format: typeof PROBE_FORMAT;
   version: typeof PROBE_VERSION;
+  task?: 'regression';
   classes: string[];
   neurons: number;
   columns?: number[];
@@ -64,7 +70,11 @@ function checkProbe(p: Probe, where: string): void {
   const bad = (why: string): never => {
     throw new NeurosieveError('E_ARGUMENT', `Expected a valid probe for ${where} but ${why}`);
   };
-  if (!Array.isArray(p.classes) || p.classes.length < 2 || !p.classes.every((c) => typeof c === 'string')) bad('classes must be at least 2 class names');
+  if (p.task !== undefined && p.task !== 'regression') bad(`task is ${JSON.stringify(p.task)}`);
+  const least = p.task === 'regression' ? 1 : 2;
+  if (!Array.isArray(p.classes) || p.classes.length < least || !p.classes.every((c) => typeof c === 'string')) {
+    bad(p.task === 'regression' ? 'classes must name at least 1 output' : 'classes must be at least 2 class names');
+  }
   if (new Set(p.classes).size !== p.classes.length) bad('classes lists a class more than once');
   if (!Number.isSafeInteger(p.neurons) || p.neurons < 1) bad(`neurons is ${String(p.neurons)}`);
   const C = p.classes.length;
@@ -103,6 +113,7 @@ export function writeProbe(path: string, probe: Probe): void {
   const json: ProbeJson = {
     format: PROBE_FORMAT,
     version: PROBE_VERSION,
+    ...(probe.task ? { task: probe.task } : {}),
     classes: probe.classes,
     neurons: D,
     ...(probe.columns ? { columns: probe.columns } : {}),
@@ -176,7 +187,11 @@ export function readProbe(path: string): Probe {
   if (typeof j !== 'object' || j === null) bad('expected a JSON object');
   if (j.format !== PROBE_FORMAT) bad(`format is ${JSON.stringify(j.format)}, expected "${PROBE_FORMAT}"`);
   if (j.version !== PROBE_VERSION) bad(`unsupported version ${JSON.stringify(j.version)}`);
-  if (!Array.isArray(j.classes) || j.classes.length < 2 || !j.classes.every((c) => typeof c === 'string')) bad('"classes" must list at least 2 class names');
+  if (j.task !== undefined && j.task !== 'regression') bad(`"task" is ${JSON.stringify(j.task)}`);
+  const least = j.task === 'regression' ? 1 : 2;
+  if (!Array.isArray(j.classes) || j.classes.length < least || !j.classes.every((c) => typeof c === 'string')) {
+    bad(j.task === 'regression' ? '"classes" must name at least 1 output' : '"classes" must list at least 2 class names');
+  }
   if (!Number.isSafeInteger(j.neurons) || j.neurons! < 1) bad(`"neurons" is ${JSON.stringify(j.neurons)}`);
   if (j.mode !== 'compat' && j.mode !== 'exact') bad(`"mode" is ${JSON.stringify(j.mode)}`);
   if (typeof j.weights !== 'string' || j.weights.length === 0) bad('"weights" must name the sidecar safetensors file');
@@ -198,6 +213,7 @@ export function readProbe(path: string): Probe {
   const bias = tensor('bias', Float32Array, 'F32', [C]);
   for (let i = 0; i < weight.length; i++) if (!Number.isFinite(weight[i]!)) bad(`${sidecar}: weight[${Math.floor(i / D)}, ${i % D}] is ${weight[i]}`);
   const probe: Probe = {
+    ...(j.task ? { task: j.task } : {}),
     classes: j.classes!,
     neurons: D,
     mode: j.mode!,

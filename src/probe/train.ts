@@ -29,7 +29,10 @@ import { computeMetrics, type Metrics } from './metrics.js';
 import { readProbe, type Probe } from './probe-file.js';
 import { gridSearchCompat, trainCompat } from './train-compat.js';
 import { trainExact } from './train-exact.js';
-import type { CompatOptions, ExactOptions, ProbeData, TrainHooks, TrainedLinear, TrainProgress } from './train-types.js';
+import { predictOutputs, trainRegressionCompat, trainRegressionExact } from './regression.js';
+import { regressionMetrics, type RegressionMetrics } from './regression-metrics.js';
+import { checkTargets, readTargets, type Targets } from './targets.js';
+import type { CompatOptions, ExactOptions, ProbeData, RegressionData, TrainHooks, TrainedLinear, TrainProgress } from './train-types.js';
 
 export type ActivationsInput = LoadedActivations | Dataset | string | readonly string[];
 
@@ -43,10 +46,15 @@ export const TRAIN_PROBE_DEFAULTS = { mode: 'compat', backend: 'auto' } as const
 
 export interface TrainProbeData {
   activations: ActivationsInput;
-  /** Labels (readLabels / labelsFromArray) or a labels file: one per row. */
-  labels: Labels | string;
-  /** Held-out rows: metrics, compat early stopping (`patience`) and grid search. */
-  validation?: { activations: ActivationsInput; labels: Labels | string };
+  /** Labels (readLabels / labelsFromArray) or a labels file: one per row. A classification probe. */
+  labels?: Labels | string;
+  /**
+   * Instead of labels: real targets (readTargets, or a targets file) — a regression probe (regression.ts): exact
+   * mode is scikit-learn's ElasticNet, compat mode NeuroX's train_linear_regression_probe (one output).
+   */
+  targets?: Targets | string;
+  /** Held-out rows: metrics, compat early stopping (`patience`) and grid search. Labels or targets, as above. */
+  validation?: { activations: ActivationsInput; labels?: Labels | string; targets?: Targets | string };
 }
 
 export interface TrainProbeOptions extends Omit<CompatOptions, 'init'>, ExactOptions {
@@ -223,6 +231,8 @@ export async function trainProbe(data: TrainProbeData, options: TrainProbeOption
   const zscore = options.zscore === undefined ? mode === 'exact' : expectBoolean(options.zscore, 'zscore');
   const threads = expectThreads(options.threads);
   if (data.activations === undefined) throw new NeurosieveError('E_ARGUMENT', 'Expected activations for trainProbe but received none');
+  if (data.labels !== undefined && data.targets !== undefined) throw new NeurosieveError('E_ARGUMENT', 'Expected labels (classification) or targets (regression) for trainProbe but received both');
+  if (data.targets !== undefined) return trainRegressionProbe(data, options, mode, zscore, threads);
   if (data.labels === undefined) throw new NeurosieveError('E_ARGUMENT', 'Expected labels for trainProbe but received none');
 
   const acts = await activations(data.activations, options.columns, options, 'train');
@@ -233,6 +243,7 @@ export async function trainProbe(data: TrainProbeData, options: TrainProbeOption
   if (data.validation !== undefined) {
     const va = await activations(data.validation.activations, columns && !isLoaded(data.validation.activations) ? columns : undefined, options, 'validation');
     if (va.cols !== acts.cols) throw new NeurosieveError('E_SHAPE', `Expected validation activations with the train set's ${acts.cols} neurons but received ${va.cols}`);
+    if (data.validation.labels === undefined) throw new NeurosieveError('E_ARGUMENT', 'Expected validation labels for trainProbe but received none');
     val = { acts: va, labels: labelsFor(data.validation.labels, va.rows, 'validation labels', classes, options.unknown) };
   }
 
@@ -302,6 +313,15 @@ export interface EvaluateOptions {
 /** Metrics of a probe on activations + labels: its columns and normalisation applied, labels mapped onto its classes. */
 export async function evaluate(probe: Probe, activationsInput: ActivationsInput, labelsInput: Labels | string, options: EvaluateOptions = {}): Promise<Metrics> {
   expectKnownKeys(options, ['unknown', 'nan', 'threads', 'signal'], 'evaluate');
+  if (probe.task === 'regression') throw new NeurosieveError('E_ARGUMENT', 'Expected a classification probe for evaluate but received a regression probe (use evaluateRegression with targets)');
+  const { acts, x, threads } = await probeFeatures(probe, activationsInput, options);
+  const labels = labelsFor(labelsInput, acts.rows, 'labels', probe.classes, options.unknown);
+  const predicted = await predictLinear({ x, rows: acts.rows, cols: acts.cols }, probe, { threads });
+  return computeMetrics(predicted, labels.ids, probe.classes);
+}
+
+/** The activations a probe reads (its columns loaded, its width checked) and the features it sees (normalised). */
+async function probeFeatures(probe: Probe, activationsInput: ActivationsInput, options: Omit<EvaluateOptions, 'unknown'>): Promise<{ acts: LoadedActivations; x: Float32Array; threads: number }> {
   const threads = expectThreads(options.threads);
   let acts: LoadedActivations;
   if (isLoaded(activationsInput)) {
@@ -316,13 +336,89 @@ export async function evaluate(probe: Probe, activationsInput: ActivationsInput,
   if (acts.cols !== probe.neurons) {
     throw new NeurosieveError('E_SHAPE', `Expected activations with the probe's ${probe.neurons} neurons but received ${acts.cols} columns`);
   }
-  const labels = labelsFor(labelsInput, acts.rows, 'labels', probe.classes, options.unknown);
   let x = acts.x;
   if (probe.normalization === 'zscore') x = await zscored(acts, probe.mean!, probe.std!, threads);
   else {
     // The trainer refused NaN; evaluation must too (a NaN row would silently predict class 0).
     await runJob(() => native().columnMoments(acts.x, acts.rows, acts.cols, threads));
   }
-  const predicted = await predictLinear({ x, rows: acts.rows, cols: acts.cols }, probe, { threads });
-  return computeMetrics(predicted, labels.ids, probe.classes);
+  return { acts, x, threads };
+}
+
+/** Targets of `rows` rows: a file, or Targets in memory. */
+function targetsFor(input: Targets | string, rows: number, what: string): Targets {
+  return typeof input === 'string' ? readTargets(input, rows) : checkTargets(input, rows, what);
+}
+
+/** Names of a regression probe's outputs (its `classes`). */
+function outputNames(outputs: number): string[] {
+  return outputs === 1 ? ['target'] : Array.from({ length: outputs }, (_, k) => `target${k}`);
+}
+
+/**
+ * trainProbe with targets: the same loading, z-scoring and probe file as a classification probe, the regression
+ * trainers (regression.ts) and regression metrics. What has no meaning for real targets is refused by name.
+ */
+async function trainRegressionProbe(data: TrainProbeData, options: TrainProbeOptions, mode: (typeof PROBE_MODES)[number], zscore: boolean, threads: number): Promise<Probe> {
+  for (const k of ['classWeights', 'unknown', 'grid', 'l1Grid', 'l2Grid', 'init'] as const) {
+    if (options[k] !== undefined) throw new NeurosieveError('E_ARGUMENT', `Expected no ${k} for a regression probe but received ${String(options[k])}`);
+  }
+  if (options.backend === 'webgpu') throw new NeurosieveError('E_ARGUMENT', "Expected backend 'auto' or 'native' for a regression probe (it trains natively) but received 'webgpu'");
+  const acts = await activations(data.activations, options.columns, options, 'train');
+  const targets = targetsFor(data.targets!, acts.rows, 'targets');
+  const columns = acts.columns ? Array.from(acts.columns) : undefined;
+  let val: { acts: LoadedActivations; targets: Targets } | undefined;
+  if (data.validation !== undefined) {
+    if (data.validation.targets === undefined) throw new NeurosieveError('E_ARGUMENT', 'Expected validation targets for a regression probe but received none');
+    const va = await activations(data.validation.activations, columns && !isLoaded(data.validation.activations) ? columns : undefined, options, 'validation');
+    if (va.cols !== acts.cols) throw new NeurosieveError('E_SHAPE', `Expected validation activations with the train set's ${acts.cols} neurons but received ${va.cols}`);
+    val = { acts: va, targets: targetsFor(data.validation.targets, va.rows, 'validation targets') };
+    if (val.targets.outputs !== targets.outputs) throw new NeurosieveError('E_SHAPE', `Expected ${targets.outputs} targets per row (as train) for validation targets but received ${val.targets.outputs}`);
+  }
+  let mean: Float64Array | undefined;
+  let std: Float64Array | undefined;
+  let x = acts.x;
+  let vx = val?.acts.x;
+  if (zscore) {
+    const m = await runJob(() => native().columnMoments(acts.x, acts.rows, acts.cols, threads));
+    mean = m.mean;
+    std = m.std.map((s) => (s > 0 ? s : 1));
+    x = await zscored(acts, mean, std, threads);
+    if (val) vx = await zscored(val.acts, mean, std, threads);
+  }
+  const K = targets.outputs;
+  const train: RegressionData = { x, rows: acts.rows, cols: acts.cols, targets: targets.values, outputs: K };
+  const validation: RegressionData | undefined = val ? { x: vx!, rows: val.acts.rows, cols: val.acts.cols, targets: val.targets.values, outputs: K } : undefined;
+  const hooks = { threads, ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+  const opts = options as Record<string, unknown>;
+  const trained =
+    mode === 'exact'
+      ? await trainRegressionExact(train, pick(opts, EXACT_KEYS) as ExactOptions, hooks)
+      : await trainRegressionCompat(train, pick(opts, COMPAT_KEYS) as CompatOptions, { ...hooks, ...(validation ? { validation } : {}) });
+  const metrics: Record<string, RegressionMetrics> = { train: regressionMetrics(await predictOutputs(train, trained, { threads }), train.targets, K) };
+  if (validation) metrics.validation = regressionMetrics(await predictOutputs(validation, trained, { threads }), validation.targets, K);
+  return {
+    task: 'regression',
+    classes: outputNames(K),
+    neurons: acts.cols,
+    ...(columns ? { columns } : {}),
+    mode,
+    options: recordOptions(options, mode),
+    ...(zscore ? { normalization: 'zscore' as const, mean, std } : {}),
+    metrics,
+    solver: trained.solver,
+    weight: trained.weight,
+    bias: trained.bias,
+  };
+}
+
+/** Regression metrics of a regression probe on activations + targets (its columns and normalisation applied). */
+export async function evaluateRegression(probe: Probe, activationsInput: ActivationsInput, targetsInput: Targets | string, options: Omit<EvaluateOptions, 'unknown'> = {}): Promise<RegressionMetrics> {
+  expectKnownKeys(options, ['nan', 'threads', 'signal'], 'evaluateRegression');
+  if (probe.task !== 'regression') throw new NeurosieveError('E_ARGUMENT', 'Expected a regression probe for evaluateRegression but received a classification probe (use evaluate with labels)');
+  const { acts, x, threads } = await probeFeatures(probe, activationsInput, options);
+  const targets = targetsFor(targetsInput, acts.rows, 'targets');
+  if (targets.outputs !== probe.classes.length) throw new NeurosieveError('E_SHAPE', `Expected ${probe.classes.length} targets per row (the probe's outputs) but received ${targets.outputs}`);
+  const predicted = await predictOutputs({ x, rows: acts.rows, cols: acts.cols }, probe, { threads });
+  return regressionMetrics(predicted, targets.values, targets.outputs);
 }

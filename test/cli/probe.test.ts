@@ -123,3 +123,63 @@ describe('neurosieve probe --init', () => {
     expect(existsSync(other)).toBe(false);
   });
 });
+
+/** y = 2·x1 − x4 + 0.5·x7 + 3 + noise (features with offsets); targets as a float64 .npy [rows]. */
+function regressionFiles(dir: string, name: string, T: number, D: number, seed: number) {
+  const rand = prng(seed);
+  const noise = randn(T * D, rand);
+  const eps = randn(T, rand, 0.2);
+  const x = new Float32Array(T * D);
+  const y = new Float64Array(T);
+  for (let t = 0; t < T; t++) {
+    for (let j = 0; j < D; j++) x[t * D + j] = 4 + noise[t * D + j]!;
+    y[t] = 2 * x[t * D + 1]! - x[t * D + 4]! + 0.5 * x[t * D + 7]! + 3 + eps[t]!;
+  }
+  writeFileSync(join(dir, `${name}.npy`), npyBytes(x, [T, D], 'float32'));
+  writeFileSync(join(dir, `${name}-y.npy`), npyBytes(y, [T], 'float64'));
+}
+
+describe('neurosieve probe --targets (regression)', () => {
+  const dir = tempDir('cli-regression');
+  regressionFiles(dir, 'train', 500, 10, TEST_SEED + 41);
+  regressionFiles(dir, 'dev', 200, 10, TEST_SEED + 42);
+
+  for (const mode of ['exact', 'compat']) {
+    it(`--mode ${mode}: a regression probe file; evaluate --targets agrees; rank reads its weights`, () => {
+      const out = join(dir, `${mode}.json`);
+      const extra = mode === 'compat' ? ['--zscore', '--lr', '0.05', '--epochs', '30'] : [];
+      const r = runCli(['probe', join(dir, 'train.npy'), '--targets', join(dir, 'train-y.npy'), '--mode', mode, '--validation-activations', join(dir, 'dev.npy'), '--validation-targets', join(dir, 'dev-y.npy'), '-o', out, '--json', ...extra]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const summary = JSON.parse(r.stdout);
+      expect(summary).toMatchObject({ task: 'regression', outputs: 1, neurons: 10, rows: 500 });
+      expect(summary.validationR2).toBeGreaterThan(0.95);
+      const probe = readProbe(out);
+      expect(probe.task).toBe('regression');
+      expect(probe.classes).toEqual(['target']);
+      const e = runCli(['evaluate', out, join(dir, 'dev.npy'), '--targets', join(dir, 'dev-y.npy'), '--json']);
+      expect(e.code).toBe(0);
+      expect(JSON.parse(e.stdout).r2).toBeCloseTo(summary.validationR2, 12);
+      const k = runCli(['rank', out, '--method', 'weights', '--selection', 'top', '--fraction', '0.8', '-o', join(dir, `${mode}-rank.json`), '--json']);
+      expect(k.code).toBe(0);
+      expect(JSON.parse(readFileSync(join(dir, `${mode}-rank.json`), 'utf8')).selected).toEqual(expect.arrayContaining([1, 4]));
+    });
+  }
+
+  it('bad input: labels and targets together, a classification probe given targets, NaN targets', () => {
+    const both = runCli(['probe', join(dir, 'train.npy'), '--targets', join(dir, 'train-y.npy'), '--labels', join(dir, 'train-y.npy'), '-o', join(dir, 'x.json')]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("Expected one of --labels (classification) and --targets (regression) for 'neurosieve probe' but received both");
+    const y = new Float64Array(500).fill(1);
+    y[123] = NaN;
+    writeFileSync(join(dir, 'nan-y.npy'), npyBytes(y, [500], 'float64'));
+    const nan = runCli(['probe', join(dir, 'train.npy'), '--targets', join(dir, 'nan-y.npy'), '--mode', 'exact', '-o', join(dir, 'nan.json')]);
+    expect(nan.code).not.toBe(0);
+    expect(nan.stderr).toContain('nan-y.npy');
+    expect(nan.stderr).toContain('row 123');
+    expect(existsSync(join(dir, 'nan.json'))).toBe(false);
+    const wrong = runCli(['evaluate', join(dir, 'exact.json'), join(dir, 'dev.npy'), '--labels', join(dir, 'dev-y.npy')]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('Expected --targets (and not --labels) for the regression probe');
+  });
+});

@@ -9,14 +9,18 @@ import { activationOptions, backendOption, choice, neuronsOption, neuronsPerLaye
 export const probeSpec: CommandSpec = {
   name: 'probe',
   summary: 'train a linear probe on activations and labels (compat: NeuroX; exact: elastic net to a tolerance)',
-  usage: 'neurosieve probe <activations...> --labels <labels> [--mode compat|exact] [--validation-activations ... --validation-labels ...] -o probe.json',
+  usage:
+    'neurosieve probe <activations...> --labels <labels> [--mode compat|exact] [--validation-activations ... --validation-labels ...] -o probe.json\n' +
+    '       neurosieve probe <activations...> --targets <targets> [--mode compat|exact] [--validation-activations ... --validation-targets ...] -o probe.json',
   positionals: { name: 'activation inputs', min: 1 },
   options: [
     { name: 'output', short: 'o', kind: 'string', value: 'probe.json', help: 'output probe (JSON; weights in a sidecar .safetensors next to it)', required: true },
-    { name: 'labels', kind: 'string', value: 'labels', help: 'one label per row (.json, integer .npy or NeuroX .label)', required: true },
+    { name: 'labels', kind: 'string', value: 'labels', help: 'one label per row (.json, integer .npy or NeuroX .label): a classification probe' },
+    { name: 'targets', kind: 'string', value: 'targets', help: 'instead of --labels, real targets per row (float .npy [rows] or [rows, outputs], .json numbers, or text): a regression probe' },
     choice('mode', PROBE_MODES, TRAIN_PROBE_DEFAULTS.mode, 'compat: NeuroX trainer (Adam/SGD, minibatches); exact: elastic net solved to --tol'),
     { name: 'validation-activations', kind: 'list', value: 'inputs...', help: 'held-out activations (metrics, --patience, --grid)' },
     { name: 'validation-labels', kind: 'string', value: 'labels', help: 'labels of the held-out activations' },
+    { name: 'validation-targets', kind: 'string', value: 'targets', help: 'regression: targets of the held-out activations' },
     { name: 'l1', kind: 'numbers', value: 'λ1...', help: 'compat: L1 penalty λ1 (several values with --grid)' },
     { name: 'l2', kind: 'numbers', value: 'λ2...', help: 'compat: L2 (Frobenius norm) penalty λ2 (several values with --grid)' },
     { name: 'grid', kind: 'boolean', help: 'compat: grid search over --l1 × --l2 on validation accuracy (default grid: method.md §3)' },
