@@ -13,7 +13,7 @@ import { TEST_SEED } from '../helpers/planted.js';
 
 console.log(`cli-probe.test.ts seed ${TEST_SEED} (set NEUROSIEVE_TEST_SEED to reproduce)`);
 
-/** Neuron 3k+1 shifts by +2 on class k's rows (offset activations); labels as NeuroX .label text. */
+/** Neuron 3k+1 shifts by +3 on class k's rows (offset activations); labels as NeuroX .label text. */
 function taskFiles(dir: string, name: string, T: number, D: number, seed: number) {
   const rand = prng(seed);
   const noise = randn(T * D, rand);
@@ -23,7 +23,7 @@ function taskFiles(dir: string, name: string, T: number, D: number, seed: number
   for (let t = 0; t < T; t++) {
     const y = Math.floor(rand() * 3);
     ids.push(y);
-    for (let j = 0; j < D; j++) x[t * D + j] = 5 + noise[t * D + j]! + (j === 3 * y + 1 ? 2 : 0);
+    for (let j = 0; j < D; j++) x[t * D + j] = 5 + noise[t * D + j]! + (j === 3 * y + 1 ? 3 : 0);
   }
   writeFileSync(join(dir, `${name}.npy`), npyBytes(x, [T, D], 'float32'));
   const lines: string[] = [];
