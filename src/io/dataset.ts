@@ -15,7 +15,7 @@ export interface OpenOptions {
 }
 
 /** The activation formats of OpenOptions.format; 'auto' (the default) decides by extension, then by the first bytes. */
-export const ACTIVATION_FORMATS = ['auto', 'npy', 'safetensors', 'neurox-jsonl'] as const satisfies readonly ActivationFormat[];
+export const ACTIVATION_FORMATS = ['auto', 'npy', 'safetensors', 'neurox-jsonl', 'neurox-hdf5'] as const satisfies readonly ActivationFormat[];
 export const DEFAULT_FORMAT: ActivationFormat = 'auto';
 
 /** Expands inputs (files, directories, globs) into an ordered list of files. */
@@ -35,7 +35,7 @@ export function resolveInputs(inputs: string | readonly string[]): string[] {
     }
     if (isDirectory) {
       const inside = activationFilesIn(input);
-      if (inside.length === 0) throw new NeurosieveError('E_EMPTY', `${input}: directory holds no activation files (.npy, .safetensors, .jsonl)`);
+      if (inside.length === 0) throw new NeurosieveError('E_EMPTY', `${input}: directory holds no activation files (.npy, .safetensors, .jsonl, .hdf5)`);
       files.push(...inside);
     } else if (hasGlobMagic(input) && !isExistingFile(input)) {
       const matched = expandGlob(input).filter(isExistingFile);
@@ -69,7 +69,8 @@ function formatOf(options: OpenOptions): ActivationFormat {
 
 /** openActivations with a checked format (internal). */
 function openChecked(inputs: string | readonly string[], format: ActivationFormat): Dataset {
-  const files: SourceInfo[] = resolveInputs(inputs).map((path) => callNativeSync(() => native().inspect(path, format)));
+  const paths = format === 'auto' || format === 'neurox-hdf5' ? groupLayerFiles(resolveInputs(inputs)) : resolveInputs(inputs);
+  const files: SourceInfo[] = paths.map((path) => callNativeSync(() => native().inspect(path, format)));
   const first = files[0]!;
   for (const f of files) {
     if (f.cols !== first.cols) {
@@ -84,6 +85,38 @@ function openChecked(inputs: string | readonly string[], format: ActivationForma
   const rows = files.some((f) => f.rows < 0) ? -1 : files.reduce((s, f) => s + f.rows, 0);
   if (rows === 0) throw new NeurosieveError('E_EMPTY', `${files.map((f) => f.path).join(', ')}: no rows (0 tokens) in the input`);
   return { files, cols: first.cols, layers, rows };
+}
+
+const LAYER_FILE = /^(.*)-layer(\d+)\.hdf5$/;
+
+/**
+ * NeuroX's decompose_layers writes one file per layer, <base>-layer<N>.hdf5: the same tokens, other columns. Read
+ * as shards they would stack one layer's rows under another's, so each run of two or more such files with one
+ * base becomes a single input "<base>-layer{0,1,…}.hdf5" (layers in the order given, which natural sorting of a
+ * directory or glob makes ascending), which the native reader opens as the files joined side by side.
+ */
+export function groupLayerFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < paths.length; ) {
+    const m = LAYER_FILE.exec(paths[i]!);
+    let j = i + 1;
+    const layers = m ? [m[2]!] : [];
+    while (m && j < paths.length) {
+      const n = LAYER_FILE.exec(paths[j]!);
+      if (!n || n[1] !== m[1]) break;
+      layers.push(n[2]!);
+      j++;
+    }
+    if (m && layers.length >= 2) {
+      const repeated = layers.find((l, k) => layers.indexOf(l) !== k);
+      if (repeated !== undefined) throw new NeurosieveError('E_ARGUMENT', `${m[1]}-layer${repeated}.hdf5: given more than once`);
+      out.push(`${m[1]}-layer{${layers.join(',')}}.hdf5`);
+    } else {
+      out.push(...paths.slice(i, j));
+    }
+    i = j;
+  }
+  return out;
 }
 
 /** Accepts either an opened Dataset or inputs to open. */

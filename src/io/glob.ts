@@ -5,7 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const ACTIVATION_EXTENSIONS = ['.npy', '.safetensors', '.jsonl', '.json'];
+export const ACTIVATION_EXTENSIONS = ['.npy', '.safetensors', '.jsonl', '.json', '.hdf5', '.h5'];
 
 // Created on first use: building an ICU collator takes ~10 ms, which every CLI start would otherwise pay.
 let collator: Intl.Collator | undefined;
@@ -88,7 +88,7 @@ function safeReaddir(dir: string): string[] {
 }
 
 /**
- * The activation files directly inside a directory, naturally sorted: .npy, .safetensors and .jsonl files; plain
+ * The activation files directly inside a directory, naturally sorted: .npy, .safetensors, .jsonl and .hdf5/.h5 files; plain
  * .json files (NeuroX's extractor writes its JSON lines as .json) only when there is nothing else, and never
  * neurosieve's own manifest.json or *.truth.json.
  */
@@ -97,7 +97,7 @@ export function activationFilesIn(dir: string): string[] {
     .filter((e) => !e.startsWith('.') && !isDir(join(dir, e)))
     .sort(naturalCompare);
   const lower = (e: string) => e.toLowerCase();
-  const primary = entries.filter((e) => ['.npy', '.safetensors', '.jsonl'].some((x) => lower(e).endsWith(x)));
+  const primary = entries.filter((e) => ['.npy', '.safetensors', '.jsonl', '.hdf5', '.h5'].some((x) => lower(e).endsWith(x)));
   const json = entries.filter((e) => lower(e).endsWith('.json') && lower(e) !== 'manifest.json' && !lower(e).endsWith('.truth.json'));
   return (primary.length > 0 ? primary : json).map((e) => join(dir, e));
 }

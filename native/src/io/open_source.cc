@@ -2,9 +2,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <vector>
 
 #include "common/error.h"
 #include "io/file.h"
+#include "io/neurox_hdf5_source.h"
 #include "io/neurox_jsonl_source.h"
 #include "io/npy_source.h"
 #include "io/safetensors_source.h"
@@ -17,6 +19,7 @@ const char* format_name(Format f) {
     case Format::Npy: return "npy";
     case Format::Safetensors: return "safetensors";
     case Format::NeuroxJsonl: return "neurox-jsonl";
+    case Format::NeuroxHdf5: return "neurox-hdf5";
     default: return "auto";
   }
 }
@@ -34,6 +37,7 @@ Format by_extension(const std::string& path) {
   if (ends_with(lower, ".npy")) return Format::Npy;
   if (ends_with(lower, ".safetensors")) return Format::Safetensors;
   if (ends_with(lower, ".jsonl") || ends_with(lower, ".json")) return Format::NeuroxJsonl;
+  if (ends_with(lower, ".hdf5") || ends_with(lower, ".h5")) return Format::NeuroxHdf5;
   return Format::Auto;
 }
 
@@ -44,6 +48,7 @@ Format by_magic(const std::string& path) {
   if (got == 0)
     fail(Code::Format, path + ": empty file (0 bytes) with no known extension (.npy, .safetensors, .jsonl, .json)");
   if (got >= 6 && std::memcmp(head, "\x93NUMPY", 6) == 0) return Format::Npy;
+  if (got >= 8 && std::memcmp(head, "\x89HDF\r\n\x1a\n", 8) == 0) return Format::NeuroxHdf5;
   if (got >= 9) {
     uint64_t n = 0;
     for (int i = 7; i >= 0; --i) n = (n << 8) | head[i];
@@ -54,18 +59,42 @@ Format by_magic(const std::string& path) {
   while (i < got && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) ++i;
   if (i < got && head[i] == '{') return Format::NeuroxJsonl;
   fail(Code::Format, path + ": cannot tell the format from the extension or the first bytes (expected a .npy, "
-                            ".safetensors or NeuroX .jsonl file); pass the format explicitly");
+                            ".safetensors, NeuroX .jsonl or NeuroX .hdf5 file); pass the format explicitly");
+}
+
+// "<base>-layer{0,1,2}.hdf5" → <base>-layer0.hdf5, <base>-layer1.hdf5, <base>-layer2.hdf5; false when path is
+// not of that form.
+bool layer_group(const std::string& path, std::vector<std::string>* files) {
+  const size_t open = path.rfind("-layer{");
+  if (open == std::string::npos || !ends_with(path, "}.hdf5")) return false;
+  const std::string base = path.substr(0, open) + "-layer";
+  const std::string list = path.substr(open + 7, path.size() - open - 7 - 6);
+  size_t i = 0;
+  while (i <= list.size()) {
+    size_t j = list.find(',', i);
+    if (j == std::string::npos) j = list.size();
+    const std::string n = list.substr(i, j - i);
+    if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos) return false;
+    files->push_back(base + n + ".hdf5");
+    i = j + 1;
+  }
+  return files->size() >= 2;
 }
 
 }  // namespace
 
 std::unique_ptr<Source> open_source(const std::string& path, Format format) {
+  std::vector<std::string> layer_files;
+  if ((format == Format::Auto || format == Format::NeuroxHdf5) && layer_group(path, &layer_files)) {
+    return open_neurox_hdf5_layers(path, layer_files);
+  }
   if (format == Format::Auto) format = by_extension(path);
   if (format == Format::Auto) format = by_magic(path);
   switch (format) {
     case Format::Npy: return open_npy(path);
     case Format::Safetensors: return open_safetensors(path);
     case Format::NeuroxJsonl: return open_neurox_jsonl(path);
+    case Format::NeuroxHdf5: return open_neurox_hdf5(path);
     default: break;
   }
   fail(Code::Internal, path + ": unknown format");
