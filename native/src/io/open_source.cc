@@ -1,10 +1,13 @@
 // Format detection and dispatch: an explicit format wins; Auto decides by extension, then by magic bytes.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <vector>
 
 #include "common/error.h"
+#include "io/arrow_source.h"
 #include "io/file.h"
 #include "io/neurox_hdf5_source.h"
 #include "io/neurox_jsonl_source.h"
@@ -20,6 +23,7 @@ const char* format_name(Format f) {
     case Format::Safetensors: return "safetensors";
     case Format::NeuroxJsonl: return "neurox-jsonl";
     case Format::NeuroxHdf5: return "neurox-hdf5";
+    case Format::Arrow: return "arrow";
     default: return "auto";
   }
 }
@@ -38,6 +42,7 @@ Format by_extension(const std::string& path) {
   if (ends_with(lower, ".safetensors")) return Format::Safetensors;
   if (ends_with(lower, ".jsonl") || ends_with(lower, ".json")) return Format::NeuroxJsonl;
   if (ends_with(lower, ".hdf5") || ends_with(lower, ".h5")) return Format::NeuroxHdf5;
+  if (ends_with(lower, ".arrow") || ends_with(lower, ".arrows") || ends_with(lower, ".feather")) return Format::Arrow;
   return Format::Auto;
 }
 
@@ -49,6 +54,9 @@ Format by_magic(const std::string& path) {
     fail(Code::Format, path + ": empty file (0 bytes) with no known extension (.npy, .safetensors, .jsonl, .json)");
   if (got >= 6 && std::memcmp(head, "\x93NUMPY", 6) == 0) return Format::Npy;
   if (got >= 8 && std::memcmp(head, "\x89HDF\r\n\x1a\n", 8) == 0) return Format::NeuroxHdf5;
+  // Arrow: the file format's magic, or a stream's first message (continuation marker 0xFFFFFFFF).
+  if (got >= 6 && std::memcmp(head, "ARROW1", 6) == 0) return Format::Arrow;
+  if (got >= 8 && std::memcmp(head, "\xFF\xFF\xFF\xFF", 4) == 0) return Format::Arrow;
   if (got >= 9) {
     uint64_t n = 0;
     for (int i = 7; i >= 0; --i) n = (n << 8) | head[i];
@@ -59,7 +67,12 @@ Format by_magic(const std::string& path) {
   while (i < got && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) ++i;
   if (i < got && head[i] == '{') return Format::NeuroxJsonl;
   fail(Code::Format, path + ": cannot tell the format from the extension or the first bytes (expected a .npy, "
-                            ".safetensors, NeuroX .jsonl or NeuroX .hdf5 file); pass the format explicitly");
+                            ".safetensors, NeuroX .jsonl, NeuroX .hdf5 or Arrow file); pass the format explicitly");
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
 }
 
 // "<base>-layer{0,1,2}.hdf5" → <base>-layer0.hdf5, <base>-layer1.hdf5, <base>-layer2.hdf5; false when path is
@@ -88,6 +101,12 @@ std::unique_ptr<Source> open_source(const std::string& path, Format format) {
   if ((format == Format::Auto || format == Format::NeuroxHdf5) && layer_group(path, &layer_files)) {
     return open_neurox_hdf5_layers(path, layer_files);
   }
+  // "<file>#<column>": a column of an Arrow file, when no file has that exact name.
+  const size_t hash = path.rfind('#');
+  if ((format == Format::Auto || format == Format::Arrow) && hash != std::string::npos && !exists(path)) {
+    const std::string file = path.substr(0, hash);
+    return open_arrow(file, path.substr(hash + 1), path);
+  }
   if (format == Format::Auto) format = by_extension(path);
   if (format == Format::Auto) format = by_magic(path);
   switch (format) {
@@ -95,6 +114,7 @@ std::unique_ptr<Source> open_source(const std::string& path, Format format) {
     case Format::Safetensors: return open_safetensors(path);
     case Format::NeuroxJsonl: return open_neurox_jsonl(path);
     case Format::NeuroxHdf5: return open_neurox_hdf5(path);
+    case Format::Arrow: return open_arrow(path, "", path);
     default: break;
   }
   fail(Code::Internal, path + ": unknown format");
