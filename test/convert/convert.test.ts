@@ -16,6 +16,7 @@ import { correlate } from '../../src/correlate/correlate.js';
 import type { NeurosieveError } from '../../src/core/errors.js';
 import { scratchDir } from '../helpers/tmp.js';
 import { runCli } from '../helpers/cli.js';
+import { neuroxJsonl } from '../helpers/formats.js';
 
 const FIX = resolve(import.meta.dirname, '../fixtures/formats');
 const fx = (name: string) => join(FIX, name);
@@ -96,6 +97,17 @@ describe('convert', () => {
     const b = join(dir, 'layers-arrow');
     await convertActivations(join(FIX, 'neurox-decomposed-layer*.hdf5'), { out: b, to: 'arrow' });
     same((await loadActivations(b)).x, readNpy(fx('neurox-decomposed.rows.npy')).data as Float32Array, 'decomposed → arrow');
+  });
+
+  it('NeuroX JSON lines (row count unknown until read: counted first) → npy', async () => {
+    // Values k/8 print exactly in JSON, so the rows are known exactly.
+    const sentences = [3, 1, 4].map((n, s) => Array.from({ length: n }, (_, t) => Array.from({ length: 6 }, (_, c) => ((s * 7 + t * 5 + c * 3) % 17) / 8 - 1)));
+    const p = join(dir, 'acts.jsonl');
+    writeFileSync(p, neuroxJsonl(sentences, 2));
+    const out = join(dir, 'jsonl-npy');
+    const r = await convertActivations(p, { out, to: 'npy', chunkRows: 2 });
+    expect(r).toMatchObject({ rows: 8, cols: 6 });
+    same(readNpy(join(out, 'activations.npy')).data as Float32Array, Float32Array.from(sentences.flat(2)), 'jsonl → npy');
   });
 
   it('bad input or a token count that does not match: an error naming the file, and no output directory', async () => {
