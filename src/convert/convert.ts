@@ -13,7 +13,6 @@
  */
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ArrowStreamWriter } from './arrow-writer.js';
 import { NeurosieveError } from '../core/errors.js';
 import { expectBoolean, expectInteger, expectKnownKeys, expectOneOf, fail } from '../core/validate.js';
 import { checkOutputDir, createTempDir, discardTempDir, moveIntoPlace } from '../extract/output-dir.js';
@@ -97,7 +96,8 @@ export async function convertActivations(input: Dataset | string | readonly stri
       return openSync(join(tmp, name), 'wx');
     };
     const fd = open(to === 'npy' ? 'activations.npy' : to === 'safetensors' ? 'activations.safetensors' : 'data-00000-of-00001.arrow');
-    const arrow = to === 'arrow' ? new ArrowStreamWriter(cols, { tokens: tokens !== undefined, labels: labels !== undefined }) : undefined;
+    // apache-arrow is loaded only here, so `import 'neurosieve'` does not pay for it.
+    const arrow = to === 'arrow' ? new (await import('./arrow-writer.js')).ArrowStreamWriter(cols, { tokens: tokens !== undefined, labels: labels !== undefined }) : undefined;
     let nonFinite = 0;
     try {
       if (to === 'npy') writeAll(fd, npyHeader('<f4', [rows, cols]));
