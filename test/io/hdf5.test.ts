@@ -54,6 +54,7 @@ describe('NeuroX HDF5: rows as NeuroX loads them', () => {
   const cases = [
     ['neurox-f32.hdf5', 'neurox-f32.rows.npy', 'float32', 3],
     ['neurox-f16.hdf5', 'neurox-f16.rows.npy', 'float16', 3],
+    ['neurox-gzip.hdf5', 'neurox-f32.rows.npy', 'float32', 3], // chunked + gzip: libhdf5 decompresses
   ] as const;
   for (const [h5, npy, dtype, layers] of cases) {
     it(`${h5}: header and every row, in chunks of 1, 4, 7 and 1000 tokens`, () => {
