@@ -37,6 +37,7 @@ export { correlationClusters } from './cluster/correlation-clusters.js';
 export type { CorrelationClusters, CorrelationClustersOptions, ClusterCut, Representative, CorrelationRepairs } from './cluster/correlation-clusters.js';
 export { compatSplit, balance, seededSplit, COMPAT_SEED, COMPAT_TRAIN_FRACTION } from './split/split-rows.js';
 export type { RowSplit, RowSplit3, CompatSplitOptions, BalanceOptions, SeededSplitOptions, SplitFractions } from './split/split-rows.js';
+export { convertActivations, readTokens, CONVERT_TARGETS, type ConvertOptions, type ConvertResult, type ConvertTarget } from './convert/convert.js';
 export { splitActivations, SPLIT_MODES, SEEDED_FRACTIONS, type SplitActivationsOptions, type SplitActivationsResult, type SplitPart, type SplitMode } from './split/split.js';
 export { selectNeurons, layerBlocks, layoutFromInputs, type SelectNeuronsOptions, type LayerBlock } from './select/neuron-selectors.js';
 export { ablate, ABLATION_MODES, type AblateOptions, type AblationResult, type AblationMode } from './probe/ablate.js';

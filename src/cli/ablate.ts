@@ -8,7 +8,7 @@ import { probeFiles, readProbe } from '../probe/probe-file.js';
 import { probePositions } from '../probe/restrict.js';
 import type { ActivationFormat } from '../types.js';
 import type { Command } from './command.js';
-import { expectProbeWidth, loadWithProgress, resolveNeurons, selectorFiles } from './options.js';
+import { expectProbeWidth, loadWithProgress, openOptionsOf, resolveNeurons, selectorFiles } from './options.js';
 import { ablateSpec as spec } from './specs/ablate.js';
 
 export const ablateCommand: Command = {
@@ -23,7 +23,7 @@ export const ablateCommand: Command = {
     const [probePath, ...inputs] = ctx.positionals;
     checkOutputs({ command: 'neurosieve ablate', outputs: { '-o': output }, inputs: [...probeFiles(probePath!), ...inputs, o.labels as string, ...selectorFiles(ctx, 'remove', 'keep')] });
     const probe = readProbe(probePath!);
-    const dataset = openActivations(inputs, { format: o.format as ActivationFormat });
+    const dataset = openActivations(inputs, openOptionsOf(o));
     expectProbeWidth(ctx, probePath!, probe, inputs);
     const flag = o.remove !== undefined ? 'remove' : 'keep';
     const ids = resolveNeurons(ctx, flag, dataset.cols, inputs, dataset.layers)!;

@@ -55,6 +55,12 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./split.js')).splitCommand,
   },
   {
+    name: "convert",
+    summary: 'activations in any format read (npy, safetensors, NeuroX JSON lines / HDF5, Arrow) \u2192 a directory of npy, safetensors or Arrow',
+    spec: async () => (await import('./specs/convert.js')).convertSpec,
+    load: async () => (await import('./convert.js')).convertCommand,
+  },
+  {
     name: "analyze",
     summary: "the seed paper's whole analysis: oracle, layer probes, LS \u2192 CC \u2192 LCA, concept neurons, seed stability",
     spec: async () => (await import('./specs/analyze.js')).analyzeSpec,

@@ -8,7 +8,7 @@ import { checkOutputs } from '../io/output-paths.js';
 import { readStats, writeStats } from '../correlate/stats.js';
 import type { ActivationFormat, CorrelateOptions, Stats } from '../types.js';
 import type { Command } from './command.js';
-import { resolveNeurons, selectorFiles } from './options.js';
+import { openOptionsOf, resolveNeurons, selectorFiles } from './options.js';
 import { progressBar } from './progress.js';
 import { corrSpec as spec } from './specs/corr.js';
 
@@ -42,7 +42,7 @@ export const corrCommand: Command = {
     if (fromStats) {
       stats = readStats(fromStats);
     } else {
-      const dataset = openActivations(ctx.positionals, { format: o.format as ActivationFormat });
+      const dataset = openActivations(ctx.positionals, openOptionsOf(o));
       columns = resolveNeurons(ctx, 'columns', dataset.cols, ctx.positionals, dataset.layers);
       const bar = progressBar('corr', 'rows', ctx.interactive);
       try {

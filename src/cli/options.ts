@@ -5,7 +5,7 @@
 import { DEFAULT_THREADS } from '../core/validate.js';
 import { BACKENDS, type BackendChoice } from '../gpu/backend.js';
 import { NeurosieveError } from '../core/errors.js';
-import { ACTIVATION_FORMATS, DEFAULT_FORMAT, isExistingFile, openActivations } from '../io/dataset.js';
+import { ACTIVATION_FORMATS, DEFAULT_FORMAT, isExistingFile, openActivations, type OpenOptions } from '../io/dataset.js';
 import type { Probe } from '../probe/probe-file.js';
 import { DEFAULT_NAN, loadActivations, NAN_POLICIES, type LoadedActivations, type NanPolicy } from '../io/load.js';
 import { layerBlocks, layoutFromInputs, selectNeurons } from '../select/neuron-selectors.js';
@@ -40,9 +40,19 @@ export function nanOption(what = 'NaN/Inf in activations'): OptionSpec {
   return choice('nan', NAN_POLICIES, DEFAULT_NAN, `${what}: stop with an error, or replace by 0 and count`);
 }
 
-/** --format, --nan and --threads of the commands that load activations (read by loadWithProgress). */
+/** --column: the Arrow column holding the activations (an input may also name its own: <file>#<column>). */
+export function columnOption(): OptionSpec {
+  return { name: 'column', kind: 'string', value: 'NAME', help: 'Arrow inputs: the column of float lists to read (default: the only one; or <file>#<column>)' };
+}
+
+/** OpenOptions from the parsed --format and --column. */
+export function openOptionsOf(o: ParsedOptions): OpenOptions {
+  return { format: o.format as ActivationFormat, ...(o.column !== undefined ? { column: o.column as string } : {}) };
+}
+
+/** --format, --column, --nan and --threads of the commands that load activations (read by loadWithProgress). */
 export function activationOptions(threadsHelp: string): OptionSpec[] {
-  return [formatOption(), nanOption(), threadsOption(threadsHelp)];
+  return [formatOption(), columnOption(), nanOption(), threadsOption(threadsHelp)];
 }
 
 /** Loads activation inputs as activationOptions declared them, with a progress bar labelled `label`. */
@@ -50,7 +60,7 @@ export async function loadWithProgress(ctx: CommandContext, label: string, input
   const bar = progressBar(label, 'rows', ctx.interactive);
   try {
     return await loadActivations(inputs, {
-      format: ctx.options.format as ActivationFormat,
+      ...openOptionsOf(ctx.options),
       nan: ctx.options.nan as NanPolicy,
       ...(columns ? { columns } : {}),
       signal: ctx.signal,
@@ -125,7 +135,7 @@ export function selectorFiles(ctx: CommandContext, ...flags: string[]): string[]
  * so a mismatch names both the probe file and the activation files (the API sees loaded arrays only).
  */
 export function expectProbeWidth(ctx: CommandContext, probePath: string, probe: Probe, inputs: readonly string[]): void {
-  const dataset = openActivations(inputs, { format: ctx.options.format as ActivationFormat });
+  const dataset = openActivations(inputs, openOptionsOf(ctx.options));
   const files = dataset.files.map((f) => f.path).join(', ');
   if (probe.columns) {
     const max = probe.columns.reduce((a, b) => Math.max(a, b), 0);

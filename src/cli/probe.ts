@@ -5,7 +5,7 @@ import { probeFiles, sidecarName, writeProbe } from '../probe/probe-file.js';
 import { dirname, join } from 'node:path';
 import { TRAIN_PROBE_DEFAULTS, trainProbe, type TrainProbeOptions } from '../probe/train.js';
 import type { Command } from './command.js';
-import { loadWithProgress, resolveNeurons, selectorFiles, setDefined } from './options.js';
+import { loadWithProgress, openOptionsOf, resolveNeurons, selectorFiles, setDefined } from './options.js';
 import { openActivations } from '../io/dataset.js';
 import type { ActivationFormat } from '../types.js';
 import { progressBar } from './progress.js';
@@ -63,7 +63,7 @@ export const probeCommand: Command = {
     if (o.zscore === true) options.zscore = true;
     if (o['no-zscore'] === true) options.zscore = false;
     setDefined(options, o, { classWeights: 'class-weights', unknown: 'unknown' });
-    const dataset = o.columns !== undefined ? openActivations(ctx.positionals, { format: o.format as ActivationFormat }) : undefined;
+    const dataset = o.columns !== undefined ? openActivations(ctx.positionals, openOptionsOf(o)) : undefined;
     const columns = dataset ? resolveNeurons(ctx, 'columns', dataset.cols, ctx.positionals, dataset.layers) : undefined;
     const load = (inputs: string[], what: string) => loadWithProgress(ctx, `probe: loading ${what}`, inputs, columns);
     const activations = await load(ctx.positionals, 'train');

@@ -1,11 +1,11 @@
-/** neurosieve rank: rank a probe's neurons by weight mass, or a dataset's neurons by probeless / AP scores. */
+/** neurosieve rank: rank a probe's neurons by weight mass, or a dataset's neurons by probeless / AP scores or Gaussian selection. */
 import { NeurosieveError } from '../core/errors.js';
 import { checkOutputs } from '../io/output-paths.js';
 import { probeFiles, readProbe, type Probe } from '../probe/probe-file.js';
 import { rankNeurons, writeRanking, type RankMethod, type RankOptions } from '../rank/rank.js';
 import type { Command } from './command.js';
 import { progressBar } from './progress.js';
-import { expectProbeWidth, loadWithProgress, resolveNeurons, selectorFiles, setDefined } from './options.js';
+import { expectProbeWidth, loadWithProgress, openOptionsOf, resolveNeurons, selectorFiles, setDefined } from './options.js';
 import { openActivations } from '../io/dataset.js';
 import type { ActivationFormat, Dataset } from '../types.js';
 import { rankSpec as spec } from './specs/rank.js';
@@ -39,7 +39,7 @@ export const rankCommand: Command = {
     if (o.columns !== undefined) {
       // Ids are checked against the activations' width, or, with a probe alone, against the ids it knows.
       const inputs = (o.activations as string[] | undefined) ?? [];
-      dataset = inputs.length > 0 ? openActivations(inputs, { format: o.format as ActivationFormat }) : undefined;
+      dataset = inputs.length > 0 ? openActivations(inputs, openOptionsOf(o)) : undefined;
       const width = dataset?.cols ?? (probe!.columns ? Math.max(...probe!.columns) + 1 : probe!.neurons);
       options.columns = resolveNeurons(ctx, 'columns', width, inputs, dataset?.layers);
     }

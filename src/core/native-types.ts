@@ -3,7 +3,7 @@
  * directly: the public API validates its options first, since the C++ side trusts its input.
  */
 
-export type NativeFormat = 'auto' | 'npy' | 'safetensors' | 'neurox-jsonl';
+export type NativeFormat = 'auto' | 'npy' | 'safetensors' | 'neurox-jsonl' | 'neurox-hdf5' | 'arrow';
 
 export interface NativeSourceInfo {
   path: string;
@@ -14,7 +14,7 @@ export interface NativeSourceInfo {
   /** Neurons = layers × neurons per layer. */
   cols: number;
   layers: number;
-  /** safetensors: tensors read, in column order; empty for other formats. */
+  /** safetensors: tensors read, in column order; NeuroX per-layer HDF5 files joined: the files; Arrow: the column; else empty. */
   tensorNames: string[];
 }
 

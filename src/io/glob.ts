@@ -2,10 +2,11 @@
  * Input expansion for datasets: a path, a directory (its activation files), or a glob with *, ? and **.
  * Matches are ordered naturally (shard-2 before shard-10), so shards are read in the order they were written.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { NeurosieveError } from '../core/errors.js';
 import { join } from 'node:path';
 
-export const ACTIVATION_EXTENSIONS = ['.npy', '.safetensors', '.jsonl', '.json'];
+export const ACTIVATION_EXTENSIONS = ['.npy', '.safetensors', '.jsonl', '.json', '.hdf5', '.h5', '.arrow', '.arrows', '.feather'];
 
 // Created on first use: building an ICU collator takes ~10 ms, which every CLI start would otherwise pay.
 let collator: Intl.Collator | undefined;
@@ -88,16 +89,44 @@ function safeReaddir(dir: string): string[] {
 }
 
 /**
- * The activation files directly inside a directory, naturally sorted: .npy, .safetensors and .jsonl files; plain
+ * The activation files directly inside a directory, naturally sorted: .npy, .safetensors, .jsonl, .hdf5/.h5 and Arrow files; plain
  * .json files (NeuroX's extractor writes its JSON lines as .json) only when there is nothing else, and never
  * neurosieve's own manifest.json or *.truth.json.
  */
 export function activationFilesIn(dir: string): string[] {
+  const shards = huggingFaceShards(dir);
+  if (shards) return shards;
   const entries = readdirSync(dir)
     .filter((e) => !e.startsWith('.') && !isDir(join(dir, e)))
     .sort(naturalCompare);
   const lower = (e: string) => e.toLowerCase();
-  const primary = entries.filter((e) => ['.npy', '.safetensors', '.jsonl'].some((x) => lower(e).endsWith(x)));
+  const primary = entries.filter((e) => ['.npy', '.safetensors', '.jsonl', '.hdf5', '.h5', '.arrow', '.arrows', '.feather'].some((x) => lower(e).endsWith(x)));
   const json = entries.filter((e) => lower(e).endsWith('.json') && lower(e) !== 'manifest.json' && !lower(e).endsWith('.truth.json'));
   return (primary.length > 0 ? primary : json).map((e) => join(dir, e));
 }
+
+/**
+ * A Hugging Face `datasets` save_to_disk directory: state.json's _data_files name its Arrow shards in order (what
+ * load_from_disk reads; other .arrow files there, such as cache-*.arrow, are not the dataset). Undefined when the
+ * directory has no state.json; a state.json that is not such a listing is an error naming it.
+ */
+function huggingFaceShards(dir: string): string[] | undefined {
+  const statePath = join(dir, 'state.json');
+  let text: string;
+  try {
+    text = readFileSync(statePath, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let files: unknown;
+  try {
+    files = (JSON.parse(text) as { _data_files?: unknown })._data_files;
+  } catch {
+    throw new NeurosieveError('E_FORMAT', `${statePath}: not JSON (a Hugging Face datasets directory's state.json lists its shards)`);
+  }
+  if (!Array.isArray(files) || files.length === 0 || !files.every((f) => typeof f?.filename === 'string' && !/[\\/]/.test(f.filename) && f.filename !== '..')) {
+    throw new NeurosieveError('E_FORMAT', `${statePath}: expected "_data_files": [{ "filename": "data-00000-of-00001.arrow" }, …] (file names beside it)`);
+  }
+  return files.map((f: { filename: string }) => join(dir, f.filename));
+}
+

@@ -61,7 +61,7 @@ export interface RowStream {
   close(): void;
 }
 
-const STREAM_KEYS = ['columns', 'nan', 'format'] as const;
+const STREAM_KEYS = ['columns', 'nan', 'format', 'column'] as const;
 const LOAD_KEYS = [...STREAM_KEYS, 'chunkRows', 'onProgress', 'signal'] as const;
 
 /** Checks a neuron subset: integers in [0, width), no repeats. */
@@ -108,7 +108,7 @@ export function openRowStream(input: Dataset | string | readonly string[], optio
 }
 
 function openChecked(input: Dataset | string | readonly string[], options: RowStreamOptions): RowStream {
-  const dataset = asDataset(input, { format: options.format });
+  const dataset = asDataset(input, { format: options.format, ...(options.column !== undefined ? { column: options.column } : {}) });
   const nan = expectOneOf(options.nan ?? DEFAULT_NAN, 'nan', NAN_POLICIES);
   const columns = options.columns === undefined ? undefined : validateColumns(options.columns, dataset.cols);
   return streamRows(dataset, columns, nan);
@@ -154,7 +154,7 @@ export function streamRows(dataset: Dataset, columns: Uint32Array | undefined, n
 export async function loadActivations(input: Dataset | string | readonly string[], options: LoadOptions = {}): Promise<LoadedActivations> {
   expectKnownKeys(options, LOAD_KEYS, 'loadActivations');
   const { signal, onProgress } = options;
-  const stream = openChecked(input, { columns: options.columns, nan: options.nan, format: options.format });
+  const stream = openChecked(input, { columns: options.columns, nan: options.nan, format: options.format, ...(options.column !== undefined ? { column: options.column } : {}) });
   try {
     const cols = stream.cols;
     const chunkRows = expectInteger(options.chunkRows ?? defaultChunkRows(cols), 'chunkRows', ...CHUNK_ROWS_RANGE);

@@ -148,7 +148,7 @@ describe('loadActivations', () => {
     expect(await bad({ columns: [] })).toBe('Expected at least one neuron id for columns but received none');
     expect(await bad({ nan: 'skip' })).toBe("Expected one of 'error', 'zero' for nan but received 'skip'");
     expect(await bad({ chunkRows: 0 })).toBe('Expected an integer in [1, 16777216] for chunkRows but received 0');
-    expect(await bad({ colums: [1] })).toBe("Expected one of the options columns, nan, format, chunkRows, onProgress, signal for loadActivations but received 'colums'");
+    expect(await bad({ colums: [1] })).toBe("Expected one of the options columns, nan, format, column, chunkRows, onProgress, signal for loadActivations but received 'colums'");
   });
 
   it('reports progress and stops when aborted', async () => {

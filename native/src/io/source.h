@@ -9,7 +9,7 @@
 
 namespace ns {
 
-enum class Format { Auto, Npy, Safetensors, NeuroxJsonl };
+enum class Format { Auto, Npy, Safetensors, NeuroxJsonl, NeuroxHdf5, Arrow };
 
 // What a file holds, known after reading its header (and, for JSON lines, its first line).
 struct SourceInfo {
@@ -35,8 +35,11 @@ class Source {
   virtual int64_t position() const = 0;
 };
 
-// Opens a file; Format::Auto decides by extension (.npy, .safetensors, .jsonl/.json) and then by magic bytes.
-// Validates the header completely (dtype, order, shape vs. file size) before returning.
+// Opens a file; Format::Auto decides by extension (.npy, .safetensors, .jsonl/.json, .hdf5/.h5) and then by magic
+// bytes. Validates the header completely (dtype, order, shape vs. file size) before returning. A NeuroX HDF5 path
+// "<base>-layer{0,1,2}.hdf5" (braces, no such file) names the per-layer files <base>-layer0.hdf5, … joined side by
+// side (decompose_layers): src/io/dataset.ts groups them so. An Arrow path "<file>#<column>" (no file of that name)
+// reads that column of <file>; without it, the file's one column of float lists.
 std::unique_ptr<Source> open_source(const std::string& path, Format format = Format::Auto);
 
 const char* format_name(Format f);

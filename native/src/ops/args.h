@@ -189,13 +189,15 @@ inline void check_class_ids(const int32_t* y, size_t T, size_t C, const char* fn
       fail(Code::Argument, std::string(fn) + ": class id out of range at row " + std::to_string(t));
 }
 
-// 'auto' | 'npy' | 'safetensors' | 'neurox-jsonl'; anything else throws ns::Error(E_ARGUMENT).
+// 'auto' | 'npy' | 'safetensors' | 'neurox-jsonl' | 'neurox-hdf5' | 'arrow'; anything else throws ns::Error(E_ARGUMENT).
 inline Format parse_format(const std::string& name) {
   if (name == "auto") return Format::Auto;
   if (name == "npy") return Format::Npy;
   if (name == "safetensors") return Format::Safetensors;
   if (name == "neurox-jsonl") return Format::NeuroxJsonl;
-  fail(Code::Argument, "unknown format '" + name + "' (expected auto, npy, safetensors or neurox-jsonl)");
+  if (name == "neurox-hdf5") return Format::NeuroxHdf5;
+  if (name == "arrow") return Format::Arrow;
+  fail(Code::Argument, "unknown format '" + name + "' (expected auto, npy, safetensors, neurox-jsonl, neurox-hdf5 or arrow)");
 }
 
 // options.files of a dataset reader: [{ path, format }], read in order. `fn` names the caller in messages.

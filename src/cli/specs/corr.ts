@@ -2,7 +2,7 @@
  * argument parsing load no command code. */
 import { DEFAULT_CHUNK_ROWS_BOUNDS } from '../../io/chunk-rows.js';
 import type { CommandSpec } from '../args.js';
-import { backendOption, formatOption, nanOption, neuronsOption, neuronsPerLayerOption, threadsOption } from '../options.js';
+import { backendOption, columnOption, formatOption, nanOption, neuronsOption, neuronsPerLayerOption, threadsOption } from '../options.js';
 import { CORRELATE_DEFAULTS } from '../../correlate/correlate.js';
 
 export const corrSpec: CommandSpec = {
@@ -17,6 +17,7 @@ export const corrSpec: CommandSpec = {
     { name: 'chunk-rows', kind: 'int', value: 'R', help: `rows per chunk (default: ~16 MiB per chunk, ${DEFAULT_CHUNK_ROWS_BOUNDS.join('-')} rows)` },
     nanOption('NaN/Inf'),
     formatOption('input format'),
+    columnOption(),
     neuronsOption('columns', 'correlate these neurons only (row/column i of the output is the i-th id; <output>.json lists them)'),
     neuronsPerLayerOption(),
     { name: 'stats-out', kind: 'string', value: 'run.stats', help: 'also save the mergeable statistics (to resume, merge or skip the data pass later)' },
