@@ -370,4 +370,6 @@ export interface NativeAddonProbeCompat {
   blockMeanAbs(corr: Float32Array, n: number, stride: number, blockOf: Int32Array, blocks: number, threads: number): Promise<Float64Array>;
   /** Per cluster (labels 1 … clusters), the histogram of |r| over its member pairs, [clusters, bins] (native/src/ops/views.cc). */
   clusterPairHistograms(corr: Float32Array, n: number, stride: number, labels: Int32Array, clusters: number, bins: number, threads: number): Promise<Uint32Array>;
+  /** For kept neurons first … first + rowOf.length − 1: the largest |r| to another kept neuron and its index (native/src/ops/score.cc). */
+  maxAbsToOthers(corr: Float32Array, stride: number, rowOf: Int32Array, first: number, colOf: Int32Array, threads: number): Promise<{ maxAbs: Float64Array; arg: Int32Array }>;
 }
