@@ -97,6 +97,12 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./rank.js')).rankCommand,
   },
   {
+    name: "score",
+    summary: 'score a clustering, a neuron selection or a ranking against a synth truth file (ARI, NMI, groups recovered, redundancy left)',
+    spec: async () => (await import('./specs/score.js')).scoreSpec,
+    load: async () => (await import('./score.js')).scoreCommand,
+  },
+  {
     name: "doctor",
     summary: 'adapters, limits, features, and a self-test of each compute backend',
     spec: async () => (await import('./specs/doctor.js')).doctorSpec,

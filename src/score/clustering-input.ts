@@ -6,7 +6,7 @@
  *  - a 1-D integer `.npy` of cluster labels, one per neuron (any integers; equal labels share a cluster);
  *  - JSON: an array of labels; or { "labels": [...], "kept"?: [...] } for one cut; or
  *    { "cuts": [{ "threshold"?: t, "labels": [...], "kept"?: [...] }, ...], "columns"?: [...] } for several.
- *    (`keptNeurons` is read as `kept`, so a clusters file is the last shape with a format tag.)
+ *    (`keptNeurons` is read as `kept` — in a clusters file `kept` is a count —, so a clusters file is the last shape.)
  * Errors are E_FORMAT naming the file and the entry.
  */
 import { readFileSync } from 'node:fs';
@@ -45,7 +45,7 @@ export function clusteringFromJson(doc: unknown, source: string): Clustering {
   const cut = (c: Record<string, unknown>, where: string): ClusteringCut => {
     if (typeof c !== 'object' || c === null) bad(`${where} is not an object`);
     if (!isInts(c.labels) || c.labels.length === 0) bad(`${where}.labels must be a non-empty list of integers`);
-    const kept = c.kept ?? c.keptNeurons;
+    const kept = c.keptNeurons !== undefined ? c.keptNeurons : c.kept; // a clusters file: kept is a count
     if (kept !== undefined && !isIds(kept)) bad(`${where}.kept must list neuron ids`);
     if (c.threshold !== undefined && c.threshold !== null && typeof c.threshold !== 'number') bad(`${where}.threshold must be a number`);
     return { threshold: typeof c.threshold === 'number' ? c.threshold : null, labels: c.labels as number[], ...(kept ? { kept: kept as number[] } : {}) };

@@ -55,8 +55,8 @@ async function scan(corr: Float32Array, stride: number, rowOf: Int32Array, first
   return runJob(() => native().maxAbsToOthers(corr, stride, rowOf, first, colOf, threads));
 }
 
-/** Redundancy left among `kept` (distinct neuron ids) measured on `from`. */
-export async function redundancyLeft(from: CorrelationFrom, kept: readonly number[], threads = 0): Promise<RedundancyLeft> {
+/** Redundancy left among `kept` (distinct neuron ids) measured on `from` (blockBytes: the .npy row blocks' size). */
+export async function redundancyLeft(from: CorrelationFrom, kept: readonly number[], threads = 0, blockBytes = BLOCK_BYTES): Promise<RedundancyLeft> {
   const m = kept.length;
   const maxAbsR = new Float64Array(m);
   const arg = new Int32Array(m).fill(-1);
@@ -87,7 +87,7 @@ export async function redundancyLeft(from: CorrelationFrom, kept: readonly numbe
   const n = source.n;
   const f64 = source.dtype === 'f8';
   const rowBytes = n * (f64 ? 8 : 4);
-  const per = Math.max(1, Math.min(m, Math.floor(BLOCK_BYTES / (n * 4))));
+  const per = Math.max(1, Math.min(m, Math.floor(blockBytes / (n * 4))));
   const block = new Float32Array(per * n);
   const raw = new Uint8Array(rowBytes);
   const rowView = f64 ? new Float64Array(raw.buffer) : new Float32Array(raw.buffer);

@@ -37,7 +37,7 @@ export interface ClusteringScore extends PartitionScores {
   planted: number;
   /** How many planted clusters ended exact / split / merged / split and merged. */
   outcomes: GroupOutcomes;
-  /** The same, per kind of planted group ('plain', 'graded', 'spanning', …; level 'groups' only). */
+  /** The same, per kind of planted cluster ('plain', 'graded', 'spanning', and 'family' at level 'families'). */
   outcomesByKind: Record<string, GroupOutcomes>;
   /** The outcome of each planted cluster, in truth order. */
   outcomeOf: GroupOutcome[];
@@ -71,7 +71,8 @@ export function scoreClustering(truth: TruthInput, labels: Labels, options: Scor
     throw new NeurosieveError('E_ARGUMENT', `Expected a truth with nested groups (families) for level 'families' but ${t.source} has none`);
   }
   let clusters = plantedClusters(t, level);
-  let kinds = level === 'groups' ? t.groupKinds : clusters.map(() => 'family');
+  // At level 'families' the families come first, then the groups outside any family with their own kind.
+  let kinds = level === 'groups' ? t.groupKinds : [...t.families.map(() => 'family'), ...t.groupKinds.filter((_, g) => t.familyOf[g] === -1)];
   let n = t.neurons;
   if (options.columns !== undefined) {
     const pos = positionsOf(t, options.columns);
