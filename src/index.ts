@@ -18,6 +18,12 @@ export type { ClusteringScore, SelectionScore, ConceptScore, ScoreClusteringOpti
 export type { PlantedTruth, TruthLevel } from './score/truth.js';
 export type { Clustering, ClusteringCut } from './score/clustering-input.js';
 export type { RedundancyLeft, CorrelationFrom } from './score/redundancy-left.js';
+export { benchRedundancy, defaultMethods, BENCH_DEFAULTS } from './redbench/bench.js';
+export { BENCH_SETTINGS } from './redbench/settings.js';
+export { benchTable } from './redbench/table.js';
+export type { BenchOptions, BenchResult, BenchRun, BenchDataset } from './redbench/bench.js';
+export type { BenchMethod, MethodInput, ClusterMethod, CommandMethod, FunctionMethod } from './redbench/methods.js';
+export type { BenchSetting, BenchSize } from './redbench/settings.js';
 export * from './extract/index.js';
 export { loadActivations, openRowStream, type LoadOptions, type LoadedActivations, type RowStream, type RowStreamOptions } from './io/load.js';
 export { readLabels, labelsFromArray, type Labels, type ReadLabelsOptions } from './probe/labels.js';

@@ -103,6 +103,12 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./score.js')).scoreCommand,
   },
   {
+    name: "bench-redundancy",
+    summary: 'benchmark redundancy methods (ours and external commands) on synthetic data with planted truth: scores, time, memory',
+    spec: async () => (await import('./specs/bench-redundancy.js')).benchRedundancySpec,
+    load: async () => (await import('./bench-redundancy.js')).benchRedundancyCommand,
+  },
+  {
     name: "doctor",
     summary: 'adapters, limits, features, and a self-test of each compute backend',
     spec: async () => (await import('./specs/doctor.js')).doctorSpec,

@@ -392,4 +392,6 @@ export interface NativeAddonProbeCompat {
   clusterPairHistograms(corr: Float32Array, n: number, stride: number, labels: Int32Array, clusters: number, bins: number, threads: number): Promise<Uint32Array>;
   /** For kept neurons first … first + rowOf.length − 1: the largest |r| to another kept neuron and its index (native/src/ops/score.cc). */
   maxAbsToOthers(corr: Float32Array, stride: number, rowOf: Int32Array, first: number, colOf: Int32Array, threads: number): Promise<{ maxAbs: Float64Array; arg: Int32Array }>;
+  /** Runs argv in cwd (stdout/stderr appended to the files), timed, its peak RSS from wait4; cancel() kills it (native/src/ops/measured_run.cc). */
+  runMeasured(argv: string[], cwd: string, stdoutPath: string, stderrPath: string, timeoutSeconds: number): NativeJob<{ exitCode: number; signal: number; wallSeconds: number; userSeconds: number; systemSeconds: number; maxRssKiB: number; timedOut: boolean }>;
 }
