@@ -162,7 +162,10 @@ describe('neurosieve score', () => {
     const out = join(dir, 'score.json');
     const labels = join(dir, 'labels.json');
     writeFileSync(labels, JSON.stringify(truth.groupOf.map((g, i) => (g >= 0 ? g : -1 - i))));
-    const r = runCli(['score', made.truthPath, '-c', clusters, labels, '--corr', corrPath, '--selection', `${clusters}@0.5`, '-o', out]);
+    // Another tool's labels as an integer .npy: groups merged in pairs (0+1, 2+3, …), the rest alone
+    const npyLabels = join(dir, 'labels.npy');
+    writeNpy(npyLabels, Int32Array.from(truth.groupOf, (g, i) => (g >= 0 ? g >> 1 : 100 + i)), [D]);
+    const r = runCli(['score', made.truthPath, '-c', clusters, labels, npyLabels, '--corr', corrPath, '--selection', `${clusters}@0.5`, '-o', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/t = 0\.5: ARI 1\.000 NMI 1\.000 pairs P 100\.0% R 100\.0%  groups 8\/8 exact/);
@@ -170,6 +173,9 @@ describe('neurosieve score', () => {
     expect(doc.format).toBe('neurosieve-score');
     expect(doc.clusterings[0].cuts.map((c: { threshold: number }) => c.threshold)).toEqual([0.05, 0.5]);
     expect(doc.clusterings[1].cuts[0].ari).toBe(1);
+    expect(doc.clusterings[2].cuts[0].outcomes).toEqual({ exact: 0, split: 0, merged: 8, splitMerged: 0 });
+    expect(doc.clusterings[2].cuts[0].pairRecall).toBe(1);
+    expect(doc.clusterings[2].cuts[0].pairPrecision).toBeLessThan(1);
     expect(doc.clusterings[0].cuts[1].kept.redundancyLeft.max).toBeLessThan(0.5);
     expect(doc.selection.covered).toBe(8);
   });
