@@ -245,8 +245,8 @@ export async function benchRedundancy(options: BenchOptions = {}): Promise<Bench
     for (const size of sizes) {
       for (const setting of settings) {
         for (const seed of seeds) {
-          const dataDir = join(root, `d${n++}-${setting.name.replace(/[^\w.-]/g, '_')}-${size.tokens}x${size.neurons}-s${seed}`);
-          mkdirSync(dataDir, { recursive: true });
+          // A fresh folder per dataset, also when `dir` holds an earlier sweep.
+          const dataDir = mkdtempSync(join(root, `d${n++}-${setting.name.replace(/[^\w.-]/g, '_')}-${size.tokens}x${size.neurons}-s${seed}-`));
           const activations = join(dataDir, 'data.npy');
           const t0 = performance.now();
           const made = await synth({ ...settingOptions(setting, size), out: activations, tokens: size.tokens, neurons: size.neurons, seed, signal });
