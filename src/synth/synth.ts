@@ -557,19 +557,17 @@ function richerTruth(t: SynthTruth, o: ResolvedSynthOptions, plan: NativeSynthPl
     t.families = [];
     for (let f = 0; f < o.families; f++) {
       const groups = t.groups.filter((g) => g.family === f);
-      let min = Infinity;
-      let sum = 0;
-      let pairs = 0;
-      for (let a = 0; a < groups.length; a++)
-        for (let b = a + 1; b < groups.length; b++)
-          for (const i of groups[a]!.members)
-            for (const j of groups[b]!.members) {
-              const r = o.familyWeight * i.expectedAbsR * j.expectedAbsR;
-              min = Math.min(min, r);
-              sum += r;
-              pairs++;
-            }
-      t.families.push({ id: f, groups: groups.map((g) => g.id), neurons: groups.flatMap((g) => g.neurons).sort((a, b) => a - b), weight: o.familyWeight, minCrossAbsR: min, meanCrossAbsR: sum / pairs });
+      // Over member pairs (i, j) of different groups, |r| = w·ρ_i·ρ_j: in O(groups), not O(members²), from each
+      // group's sum S, size n and smallest ρ m: Σ = ((ΣS)² − ΣS²)/2, pairs = ((Σn)² − Σn²)/2, min = w · the two
+      // smallest m (of different groups) multiplied.
+      const S = groups.map((g) => g.members.reduce((s, m) => s + m.expectedAbsR, 0));
+      const n = groups.map((g) => g.members.length);
+      const m = groups.map((g) => Math.min(...g.members.map((x) => x.expectedAbsR))).sort((a, b) => a - b);
+      const sq = (xs: number[]) => xs.reduce((s, x) => s + x * x, 0);
+      const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
+      const cross = (sum(S) ** 2 - sq(S)) / 2;
+      const pairs = (sum(n) ** 2 - sq(n)) / 2;
+      t.families.push({ id: f, groups: groups.map((g) => g.id), neurons: groups.flatMap((g) => g.neurons).sort((a, b) => a - b), weight: o.familyWeight, minCrossAbsR: o.familyWeight * m[0]! * m[1]!, meanCrossAbsR: (o.familyWeight * cross) / pairs });
     }
   }
   const nearConstant: { neuron: number; value: number; std: number }[] = [];

@@ -91,6 +91,15 @@ describe('richer truth', async () => {
     expect(Math.abs(r(a.neuron, b.neuron) - 0.6 * a.expectedR * b.expectedR)).toBeLessThan(tol);
     const other = t.groups[t.families![1]!.groups[0]!]!.members[0]!;
     expect(Math.abs(r(a.neuron, other.neuron))).toBeLessThan(tol);
+    // the family's summary, against a brute-force pass over every cross-group member pair
+    for (const fam of t.families!) {
+      const rs: number[] = [];
+      for (const ga of fam.groups)
+        for (const gb of fam.groups)
+          if (ga < gb) for (const i of t.groups[ga]!.members) for (const j of t.groups[gb]!.members) rs.push(0.6 * i.expectedAbsR * j.expectedAbsR);
+      expect(fam.minCrossAbsR).toBeCloseTo(Math.min(...rs), 14);
+      expect(fam.meanCrossAbsR).toBeCloseTo(rs.reduce((a, b) => a + b, 0) / rs.length, 14);
+    }
     // within a group, still the plain model
     const g = t.groups[0]!;
     expect(Math.abs(r(g.base, g.members[1]!.neuron) - g.members[1]!.expectedR)).toBeLessThan(tol);
