@@ -130,7 +130,7 @@ describe('neurosieve bench-redundancy', () => {
   it('writes the JSON and prints the table, with an external command method', () => {
     const out = join(dir, 'bench.json');
     const r = runCli(['bench-redundancy', '-o', out, '--settings', 'plain', '--sizes', '3000x64', '--linkage', 'complete', '-t', '0.3', '--no-probeless', '--command', `components=python3 '${script}' {corr} {out} 0.7`, '--seeds', String(seed)]);
-    expect(r.stderr).toBe('');
+    expect(r.stderr, r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^machine: .+, \d+ cores, node v/);
     expect(r.stdout).toMatch(/plain\s+3000×64\s+complete\/random\s+0\.3\s+1\.000/);

@@ -41,7 +41,7 @@ describe('redundancy benchmark page', async () => {
     const json = join(scratch.dir, 'bench.json');
     writeFileSync(json, JSON.stringify(bench));
     const r = runCli(['report', json, '-o', join(scratch.dir, 'cli.html')]);
-    expect(r.stderr).toBe('');
+    expect(r.stderr, r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
 

@@ -166,7 +166,7 @@ describe('neurosieve score', () => {
     const npyLabels = join(dir, 'labels.npy');
     writeNpy(npyLabels, Int32Array.from(truth.groupOf, (g, i) => (g >= 0 ? g >> 1 : 100 + i)), [D]);
     const r = runCli(['score', made.truthPath, '-c', clusters, labels, npyLabels, '--corr', corrPath, '--selection', `${clusters}@0.5`, '-o', out]);
-    expect(r.stderr).toBe('');
+    expect(r.stderr, r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/t = 0\.5: ARI 1\.000 NMI 1\.000 pairs P 100\.0% R 100\.0%  groups 8\/8 exact/);
     const doc = JSON.parse(readFileSync(out, 'utf8'));

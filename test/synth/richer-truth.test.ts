@@ -158,7 +158,7 @@ describe('bad options', () => {
   it('the CLI writes the labels file beside the data and refuses a labels file that is an input', () => {
     const out = join(dir, 'cli.npy');
     const ok = runCli(['synth', '-o', out, '--tokens', '300', '--neurons', '64', '--concepts', '2', '--graded', '1', '--graded-r', '0.5:0.9', '--seed', '3']);
-    expect(ok.stderr).toBe('');
+    expect(ok.stderr, ok.stderr).toBe('');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain(`labels: ${out}.labels.npy`);
     expect(existsSync(`${out}.labels.npy`)).toBe(true);
