@@ -1,6 +1,7 @@
 /** neurosieve bench-redundancy: methods × synthetic settings × sizes, scored and timed (src/redbench/bench.ts). */
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
+import { writeReport } from '../report/write-report.js';
 import { checkOutputs } from '../io/output-paths.js';
 import { LINKAGE_METHODS, type LinkageMethod } from '../cluster/linkage.js';
 import { REPRESENTATIVES, type Representative } from '../cluster/correlation-clusters.js';
@@ -48,7 +49,8 @@ export const benchRedundancyCommand: Command = {
     const o = ctx.options;
     const output = o.output as string;
     const keep = o.keep as string | undefined;
-    checkOutputs({ command: 'neurosieve bench-redundancy', outputs: { '-o': output }, inputs: [] });
+    const report = o.report as string | undefined;
+    checkOutputs({ command: 'neurosieve bench-redundancy', outputs: { '-o': output, '--report': report }, inputs: [] });
     const names = (o.settings as string[] | undefined) ?? BENCH_SETTINGS.map((s) => s.name);
     const settings = names.map((n) => BENCH_SETTINGS.find((s) => s.name === n) ?? (() => {
       throw new NeurosieveError('E_ARGUMENT', `Expected settings among ${BENCH_SETTINGS.map((s) => s.name).join(', ')} for --settings of ${CMD} but received '${n}'`);
@@ -95,8 +97,9 @@ export const benchRedundancyCommand: Command = {
     });
     if (ctx.interactive) process.stderr.write('\n');
     writeTextAtomic(output, JSON.stringify(result, null, 1) + '\n');
+    if (report) writeReport(result, report);
     ctx.log(benchTable(result));
-    ctx.log(`wrote ${output}: ${result.runs.length} runs on ${result.datasets.length} datasets`);
-    return { output, runs: result.runs.length, datasets: result.datasets.length, failed: result.runs.filter((r) => r.error).length };
+    ctx.log(`wrote ${output}: ${result.runs.length} runs on ${result.datasets.length} datasets${report ? `; page: ${report}` : ''}`);
+    return { output, ...(report ? { report } : {}), runs: result.runs.length, datasets: result.datasets.length, failed: result.runs.filter((r) => r.error).length };
   },
 };

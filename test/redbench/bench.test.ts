@@ -129,7 +129,8 @@ describe('benchRedundancy', async () => {
 describe('neurosieve bench-redundancy', () => {
   it('writes the JSON and prints the table, with an external command method', () => {
     const out = join(dir, 'bench.json');
-    const r = runCli(['bench-redundancy', '-o', out, '--settings', 'plain', '--sizes', '3000x64', '--linkage', 'complete', '-t', '0.3', '--no-probeless', '--command', `components=python3 '${script}' {corr} {out} 0.7`, '--seeds', String(seed)]);
+    const page = join(dir, 'bench.html');
+    const r = runCli(['bench-redundancy', '-o', out, '--report', page, '--settings', 'plain', '--sizes', '3000x64', '--linkage', 'complete', '-t', '0.3', '--no-probeless', '--command', `components=python3 '${script}' {corr} {out} 0.7`, '--seeds', String(seed)]);
     expect(r.stderr, r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^machine: .+, \d+ cores, node v/);
@@ -138,6 +139,7 @@ describe('neurosieve bench-redundancy', () => {
     const doc = JSON.parse(readFileSync(out, 'utf8'));
     expect(doc.format).toBe('neurosieve-redundancy-bench');
     expect(doc.runs.map((x: BenchRun) => x.method)).toEqual(['complete/random', 'components']);
+    expect(readFileSync(page, 'utf8')).toContain('<script type="application/json" id="bench">');
   });
 
   it('bad flags are exit 2 naming the flag', () => {

@@ -19,6 +19,7 @@ export const benchRedundancySpec: CommandSpec = {
     { name: 'no-probeless', kind: 'boolean', help: 'skip the probeless ranking (run on settings with planted labels)' },
     { name: 'command', kind: 'list', value: "'name=argv'...", help: 'external methods: a name, =, and a command line with {activations} {corr} {labels} {out} {dir} {neurons} {tokens} {layers} {seed}; it writes {out} (README: the file contract)' },
     { name: 'seeds', kind: 'numbers', value: 's...', help: 'one dataset per seed (default 0)' },
+    { name: 'report', kind: 'string', value: 'bench.html', help: 'also write the HTML page of the sweep (as neurosieve report bench.json does)' },
     { name: 'keep', kind: 'string', value: 'dir', help: 'keep the datasets and every run\'s files in this folder (default: a temporary folder, removed)' },
     { name: 'timeout', kind: 'number', value: 'seconds', default: BENCH_DEFAULTS.timeoutSeconds, help: 'kill a method running longer than this' },
   ],
