@@ -516,6 +516,10 @@ function richerTruth(t: SynthTruth, o: ResolvedSynthOptions, plan: NativeSynthPl
   const H = o.neurons / o.layers;
   t.version = 2;
   t.model += MODEL_V2;
+  t.generator +=
+    ' Version 2: the plan goes on drawing (graded, spanning, near-constant, concept roles from the columns left); ' +
+    'per row the latents are the plain, graded and spanning group latents, then the family and layer latents, then ' +
+    'the deviates (Student-t: 1 + nu normals each), then the row label (uniform over the classes).';
   t.richer = {
     families: o.families,
     familyWeight: o.familyWeight,
