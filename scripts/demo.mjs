@@ -4,7 +4,7 @@
  *   1. neurosieve synth: a dataset with planted groups of redundant neurons and its ground truth;
  *   2. neurosieve corr on it, with a stats file, then a check that every planted group is recovered
  *      (members correlate above the threshold, with the truth file's expected |r|);
- *   2b. neurosieve cluster on that matrix (average linkage, cut at 1 − |r| = 0.3): each planted group should be
+ *   2b. neurosieve cluster on that matrix (average linkage, cut at 1 − |r| = 0.3), scored by neurosieve score: each planted group should be
  *      one cluster of its own;
  *   3. neurosieve extract: real activations of the bundled code model (models/tiny-code-mlm) on held-out CPython
  *      sources (data/python-sample), with Python token labels;
@@ -47,7 +47,6 @@ run(['corr', data, '-o', corrOut, '--stats-out', join(out, 'synth.stats')]);
 // cluster and nothing else is in it (constant neurons have r = 0 with everyone, so they stay singletons).
 const synthClusters = join(out, 'synth-clusters.json');
 run(['cluster', corrOut, '--threshold', '0.3', '-o', synthClusters]);
-const cut = JSON.parse(readFileSync(synthClusters, 'utf8')).cuts[0];
 
 // Ground-truth check, in a few lines: read the matrix and see whether each planted group stands out.
 const { readNpy } = await import(join(root, 'dist/io/npy.js'));
@@ -68,13 +67,12 @@ console.log(`  synthetic: ${summary.count} tokens × ${D} neurons; ${truth.group
 console.log(`  planted groups whose members all correlate with |r| >= 0.7: ${recovered}/${truth.groups.length} (weakest pair |r| = ${worst.toFixed(3)})`);
 console.log(`  zero-variance neurons found: ${summary.zeroVariance.length} (planted: ${truth.constant.length})`);
 console.log(`  correlation pass: ${summary.seconds} s`);
-let exact = 0;
-for (const g of truth.groups) {
-  const label = cut.labels[g.neurons[0]];
-  const together = g.neurons.every((i) => cut.labels[i] === label);
-  if (together && cut.sizes[label - 1] === g.neurons.length) exact++;
-}
-console.log(`  clustering at 1 − |r| = 0.3: ${cut.clusters} clusters of ${D} neurons; planted groups found exactly (same members, nothing else): ${exact}/${truth.groups.length}`);
+
+// 2c. The same clustering scored against the truth by `neurosieve score`: ARI, NMI, redundant pairs, planted
+// groups exact / split / merged, and the redundancy left among the kept neurons (max |r| to another kept one).
+run(['score', `${data}.truth.json`, '--clusters', synthClusters, '--corr', corrOut, '-o', join(out, 'synth-score.json')]);
+const scored = JSON.parse(readFileSync(join(out, 'synth-score.json'), 'utf8')).clusterings[0].cuts[0];
+console.log(`  clustering at 1 − |r| = 0.3: ${scored.clusters} clusters of ${D} neurons; planted groups found exactly (same members, nothing else): ${scored.outcomes.exact}/${scored.planted}; ARI ${scored.ari.toFixed(3)}`);
 
 // 3. Real activations: the bundled model on held-out sources (first 60k subwords keep the demo under a minute).
 const acts = join(out, 'activations');

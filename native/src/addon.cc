@@ -24,6 +24,8 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ns::register_views(env, exports);
   ns::register_pin_library(env, exports);
   ns::register_cka(env, exports);
+  ns::register_score(env, exports);
+  ns::register_measured_run(env, exports);
   return exports;
 }
 

@@ -103,6 +103,18 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./rank.js')).rankCommand,
   },
   {
+    name: "score",
+    summary: 'score a clustering, a neuron selection or a ranking against a synth truth file (ARI, NMI, groups recovered, redundancy left)',
+    spec: async () => (await import('./specs/score.js')).scoreSpec,
+    load: async () => (await import('./score.js')).scoreCommand,
+  },
+  {
+    name: "bench-redundancy",
+    summary: 'benchmark redundancy methods (ours and external commands) on synthetic data with planted truth: scores, time, memory',
+    spec: async () => (await import('./specs/bench-redundancy.js')).benchRedundancySpec,
+    load: async () => (await import('./bench-redundancy.js')).benchRedundancyCommand,
+  },
+  {
     name: "doctor",
     summary: 'adapters, limits, features, and a self-test of each compute backend',
     spec: async () => (await import('./specs/doctor.js')).doctorSpec,

@@ -33,7 +33,17 @@ export const synthCommand: Command = {
     const opt = ctx.options;
     const out = opt.out as string;
     // synth reads nothing; the check still refuses '' and a directory, and a truth file named like the data.
-    checkOutputs({ command: 'neurosieve synth', outputs: { '-o': out, '-o|truth file': out.trim() === '' ? undefined : `${out}.truth.json` }, inputs: [] });
+    const concepts = opt.concepts as number | undefined;
+    checkOutputs({
+      command: 'neurosieve synth',
+      outputs: {
+        '-o': out,
+        '-o|truth file': out.trim() === '' ? undefined : `${out}.truth.json`,
+        '-o|labels file': out.trim() === '' || !concepts ? undefined : `${out}.labels.npy`,
+      },
+      inputs: [],
+    });
+    const gradedR = parseRange(opt['graded-r'] as string | undefined, '--graded-r', 'a number');
     const options: SynthOptions = {
       out: opt.out as string,
       tokens: opt.tokens as number,
@@ -46,6 +56,19 @@ export const synthCommand: Command = {
       largeMean: opt['large-mean'] as number | undefined,
       largeMeanValue: opt['large-mean-value'] as number | undefined,
       offset: opt.offset as number | undefined,
+      families: opt.families as number | undefined,
+      familyWeight: opt['family-weight'] as number | undefined,
+      graded: opt.graded as number | undefined,
+      gradedSize: opt['graded-size'] as number | undefined,
+      gradedR: typeof gradedR === 'number' ? [gradedR, gradedR] : gradedR,
+      spanning: opt.spanning as number | undefined,
+      nearConstant: opt['near-constant'] as number | undefined,
+      nearConstantStd: opt['near-constant-std'] as number | undefined,
+      concepts,
+      conceptNeurons: opt['concept-neurons'] as number | undefined,
+      conceptShift: opt['concept-shift'] as number | undefined,
+      layerBlocks: opt['layer-blocks'] as number | undefined,
+      tailDof: opt['tail-dof'] as number | undefined,
       dtype: opt.dtype as SynthOptions['dtype'],
       seed: opt.seed as number,
       threads: opt.threads as number,
@@ -73,10 +96,21 @@ export const synthCommand: Command = {
       `  ${truth.groups.length} groups (${grouped} neurons), ${truth.independent.length} independent, ` +
         `${truth.constant.length} constant, ${truth.largeMean.length} large-mean; seed ${truth.seed}`,
     );
+    if (truth.version === 2) {
+      const kinds = (k: string) => truth.groups.filter((g) => g.kind === k).length;
+      ctx.log(
+        `  richer truth: ${kinds('graded')} graded, ${kinds('spanning')} spanning groups, ${truth.families?.length ?? 0} families, ` +
+          `${truth.nearConstant?.length ?? 0} near-constant, ${truth.concepts?.neurons.length ?? 0} concept neurons` +
+          `${truth.layerBlocks ? `, layer blocks r = ${truth.layerBlocks.withinLayerR}` : ''}${truth.noiseDistribution ? `, Student-t(${truth.noiseDistribution.dof}) noise` : ''}`,
+      );
+    }
     ctx.log(`  truth: ${result.truthPath}`);
+    if (result.labelsPath) ctx.log(`  labels: ${result.labelsPath}`);
     return {
       path: result.path,
       truthPath: result.truthPath,
+      ...(result.labelsPath ? { labelsPath: result.labelsPath } : {}),
+      truthVersion: truth.version,
       shape: truth.shape,
       dtype: truth.dtype,
       tokens: truth.tokens,

@@ -78,6 +78,21 @@ export interface NativeSynthOptions {
   dtype: 'float32' | 'float16';
   /** 0 = every hardware thread; never changes the output. */
   threads: number;
+  /** Richer truth (src/synth/synth.ts SynthOptions); all 0 = the original model and bytes. */
+  families: number;
+  familyWeight: number;
+  graded: number;
+  gradedSize: number;
+  gradedMin: number;
+  gradedMax: number;
+  spanning: number;
+  nearConstant: number;
+  nearConstantStd: number;
+  concepts: number;
+  conceptNeurons: number;
+  conceptShift: number;
+  layerBlocks: number;
+  tailDof: number;
 }
 
 /** Per column: role 0 independent, 1 group member, 2 constant, 3 large mean; kind −1 none, 0 base, 1 noisy copy, 2 sign flip, 3 scaled copy. */
@@ -92,6 +107,11 @@ export interface NativeSynthPlan {
   /** Group g's members, base first, are members[memberStart[g] .. memberStart[g + 1]). */
   members: Int32Array;
   memberStart: Int32Array;
+  /** Per column: the deviate's coefficient (a near-constant neuron's std); the concept class, or −1. */
+  b: Float64Array;
+  concept: Int32Array;
+  /** Per group: its family, or −1. */
+  family: Int32Array;
 }
 
 /** Float64 side of the WebGPU correlation pass (native/src/ops/tile_comoments.cc). */
@@ -234,7 +254,7 @@ export interface NativeAddon extends NativeAddonRows, NativeAddonRank, NativeAdd
   /** The roles and parameters synthWrite would use for these options (cheap: no data). */
   synthPlan(options: NativeSynthOptions): NativeSynthPlan;
   /** Creates tmpPath (must not exist), writes header then the data; removes tmpPath on failure. Messages name `name`. */
-  synthWrite(options: NativeSynthOptions, tmpPath: string, name: string, header: Uint8Array, onProgress: (rows: number) => void): NativeJob<{ rows: number }>;
+  synthWrite(options: NativeSynthOptions, tmpPath: string, name: string, header: Uint8Array, onProgress: (rows: number) => void, labelsTmpPath?: string, labelsHeader?: Uint8Array): NativeJob<{ rows: number }>;
 
   /** scipy's Z ((n − 1) × 4 row-major) from condensed distances, copied first; Float64Array input runs in double. */
   linkage(condensed: Float32Array | Float64Array, n: number, method: string, onProgress: (p: NativeClusterProgress) => void): NativeJob<{ Z: Float64Array; repairs: NativeRepairCounts }>;
@@ -381,4 +401,8 @@ export interface NativeAddonProbeCompat {
   blockMeanAbs(corr: Float32Array, n: number, stride: number, blockOf: Int32Array, blocks: number, threads: number): Promise<Float64Array>;
   /** Per cluster (labels 1 … clusters), the histogram of |r| over its member pairs, [clusters, bins] (native/src/ops/views.cc). */
   clusterPairHistograms(corr: Float32Array, n: number, stride: number, labels: Int32Array, clusters: number, bins: number, threads: number): Promise<Uint32Array>;
+  /** For kept neurons first … first + rowOf.length − 1: the largest |r| to another kept neuron and its index (native/src/ops/score.cc). */
+  maxAbsToOthers(corr: Float32Array, stride: number, rowOf: Int32Array, first: number, colOf: Int32Array, threads: number): Promise<{ maxAbs: Float64Array; arg: Int32Array }>;
+  /** Runs argv in cwd (stdout/stderr appended to the files), timed, its peak RSS from wait4; cancel() kills it (native/src/ops/measured_run.cc). */
+  runMeasured(argv: string[], cwd: string, stdoutPath: string, stderrPath: string, timeoutSeconds: number): NativeJob<{ exitCode: number; signal: number; wallSeconds: number; userSeconds: number; systemSeconds: number; maxRssKiB: number; timedOut: boolean }>;
 }

@@ -3,6 +3,7 @@
  * the report client) inline, so the file opens offline from anywhere and asks the network for nothing.
  */
 import type { AnalysisResults } from '../analyze/results.js';
+import type { BenchResult } from '../redbench/bench.js';
 import type { ReportAssets } from './libraries.js';
 
 /**
@@ -29,6 +30,15 @@ function titleOf(results: AnalysisResults): string {
 }
 
 export function reportHtml(results: AnalysisResults, assets: ReportAssets): string {
+  return page(titleOf(results), 'analysis', results, assets);
+}
+
+/** The page of a redundancy benchmark (src/redbench/): the same assets, its document in a 'bench' block. */
+export function benchHtml(bench: BenchResult, assets: ReportAssets): string {
+  return page(`neurosieve redundancy benchmark (${bench.runs.length} runs)`, 'bench', bench, assets);
+}
+
+function page(title: string, blockId: string, doc: unknown, assets: ReportAssets): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -38,12 +48,12 @@ export function reportHtml(results: AnalysisResults, assets: ReportAssets): stri
     // Nothing may be fetched: everything is inline (the CSP makes a stray request fail loudly instead of leaking).
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:">`,
     '<meta name="color-scheme" content="light dark">',
-    `<title>${escapeHtml(titleOf(results))}</title>`,
+    `<title>${escapeHtml(title)}</title>`,
     `<style>\n${assets.css}\n</style>`,
     '</head>',
     '<body>',
     '<noscript>This report draws its tables and charts with JavaScript; please enable it.</noscript>',
-    `<script type="application/json" id="analysis">${scriptSafeJson(results)}</script>`,
+    `<script type="application/json" id="${blockId}">${scriptSafeJson(doc)}</script>`,
     `<script>${scriptSafe(assets.d3)}</script>`,
     `<script>${scriptSafe(assets.plot)}</script>`,
     `<script>${scriptSafe(assets.client)}</script>`,

@@ -7,7 +7,9 @@ import { extname } from 'node:path';
 import { ANALYSIS_FORMAT, ANALYSIS_VERSION, readAnalysis, type AnalysisResults } from '../analyze/results.js';
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
-import { reportHtml } from './html-page.js';
+import { readFileSync } from 'node:fs';
+import { BENCH_FORMAT, BENCH_VERSION, type BenchResult } from '../redbench/bench.js';
+import { benchHtml, reportHtml } from './html-page.js';
 import { readReportAssets } from './libraries.js';
 
 export interface ReportResult {
@@ -28,13 +30,31 @@ function checked(results: AnalysisResults): AnalysisResults {
   return results;
 }
 
-/** The page of a results document (a path or the object), as a string. */
-export function reportPage(results: string | AnalysisResults): string {
-  const doc = typeof results === 'string' ? readAnalysis(results) : checked(results);
+/** A bench-redundancy document (format 'neurosieve-redundancy-bench'), read from a path or given. */
+function benchDocument(results: string | AnalysisResults | BenchResult): BenchResult | undefined {
+  if (typeof results !== 'string') return (results as Partial<BenchResult>)?.format === BENCH_FORMAT ? (results as BenchResult) : undefined;
+  let doc: Partial<BenchResult>;
+  try {
+    doc = JSON.parse(readFileSync(results, 'utf8')) as Partial<BenchResult>;
+  } catch {
+    return undefined; // readAnalysis says what is wrong with it
+  }
+  if (doc?.format !== BENCH_FORMAT) return undefined;
+  if (doc.version !== BENCH_VERSION || !Array.isArray(doc.runs) || !Array.isArray(doc.datasets)) {
+    throw new NeurosieveError('E_FORMAT', `${results}: not a readable redundancy benchmark (version ${String(doc.version)}, expected ${BENCH_VERSION}, with runs and datasets)`);
+  }
+  return doc as BenchResult;
+}
+
+/** The page of a results document or a redundancy benchmark (a path or the object), as a string. */
+export function reportPage(results: string | AnalysisResults | BenchResult): string {
+  const bench = benchDocument(results);
+  if (bench) return benchHtml(bench, readReportAssets());
+  const doc = typeof results === 'string' ? readAnalysis(results) : checked(results as AnalysisResults);
   return reportHtml(doc, readReportAssets());
 }
 
-export function writeReport(results: string | AnalysisResults, outPath: string): ReportResult {
+export function writeReport(results: string | AnalysisResults | BenchResult, outPath: string): ReportResult {
   const html = reportPage(results);
   writeTextAtomic(outPath, html);
   return { output: outPath, bytes: Buffer.byteLength(html, 'utf8') };

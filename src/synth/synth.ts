@@ -17,6 +17,20 @@
  *   - large-mean neurons: x = m + e with m ≈ largeMeanValue (±10%): the one-pass formula E[xy] − E[x]E[y] loses
  *     every significant digit on them in float32.
  *
+ * Richer planted truth (each off by default; with all of them off the bytes and the truth file are exactly what
+ * they were before they existed, truth version 1; with any on, truth version 2 documents them):
+ *   - families (nested groups): plain group g joins family g mod F; its latent is √w·f + √(1 − w)·u_g, so two
+ *     groups of one family correlate at w·ρ_i·ρ_j (a group of groups, found at a looser cut);
+ *   - graded groups: a base and members whose |r| with it runs evenly from gradedR[1] (0.99) down to gradedR[0]
+ *     (0.3): a cut at t only keeps members with pairwise |r| ≥ 1 − t together, by design;
+ *   - spanning groups: one member per layer in every layer (layers ≥ 2);
+ *   - near-constant neurons: x = value + nearConstantStd · e (tiny variance, no correlation);
+ *   - concept neurons: x = offset + conceptShift · [y_t = class] + e, with a label y_t per row, uniform over
+ *     `concepts` classes, written to `<out>.labels.npy` (int32 [tokens]) for probes and rankings;
+ *   - layer blocks: independent neurons of layer l share a latent of their layer, r = layerBlocks within a layer;
+ *   - heavy tails: tailDof ν > 0 draws every e from Student's t with ν degrees of freedom, scaled to unit variance
+ *     (the same population correlations, heavier tails in the samples).
+ *
  * Determinism: the same options and seed give the same bytes, whatever the thread count (see
  * native/src/synth/synth.h: SplitMix64-seeded xoshiro256** streams per block of 256 rows, ziggurat normals).
  * Memory stays at a few blocks per thread whatever the size; the file is written under a temporary name and
@@ -68,6 +82,29 @@ export interface SynthOptions {
   largeMeanValue?: number;
   /** Added to every neuron (default 0): e.g. 1e4 to offset all columns. */
   offset?: number;
+  /** Families of nested groups (default 0): plain group g joins family g mod families; needs groups ≥ 2 · families. */
+  families?: number;
+  /** Share w of a family member's group latent that comes from the family latent, in (0, 1) (default 0.5). */
+  familyWeight?: number;
+  /** Graded groups (default 0), each of gradedSize neurons (default 6, ≥ 2). */
+  graded?: number;
+  gradedSize?: number;
+  /** |r| of a graded group's members with the base, [lowest, highest] in (0, 1) (default [0.3, 0.99]). */
+  gradedR?: readonly [number, number];
+  /** Groups with one member in every layer (default 0; needs layers ≥ 2). */
+  spanning?: number;
+  /** Near-constant neurons (default 0), of std nearConstantStd (default 1e-3). */
+  nearConstant?: number;
+  nearConstantStd?: number;
+  /** Planted label classes (default 0 = no labels; else ≥ 2), conceptNeurons per class (default 2), each shifted
+   *  by conceptShift (default 3) on rows of its class. Writes <out>.labels.npy. */
+  concepts?: number;
+  conceptNeurons?: number;
+  conceptShift?: number;
+  /** Correlation of the independent neurons within a layer, in [0, 1) (default 0). */
+  layerBlocks?: number;
+  /** Student-t degrees of freedom of the noise, 0 (normal, default) or 3 … 100. */
+  tailDof?: number;
   /** Element type on disk (default float32). */
   dtype?: SynthDtype;
   /** Integer in [0, 2^53) (default 0). */
@@ -107,11 +144,29 @@ export interface SynthGroup {
   minPairAbsR: number;
   /** Mean population |r| over member pairs (what average linkage merges on). */
   meanPairAbsR: number;
+  /** Version 2: 'plain', 'graded' or 'spanning'; the family (−1: none); the layers its members lie in. */
+  kind?: 'plain' | 'graded' | 'spanning';
+  family?: number;
+  layers?: number[];
+}
+
+/** Version 2 only: a family of nested groups. */
+export interface SynthFamily {
+  id: number;
+  groups: number[];
+  /** Members of all its groups, ascending. */
+  neurons: number[];
+  /** w: the share of each group latent's variance that is the family's. */
+  weight: number;
+  /** Population |r| between members of two different groups of the family: w·ρ_i·ρ_j, smallest and mean. */
+  minCrossAbsR: number;
+  meanCrossAbsR: number;
 }
 
 export interface SynthTruth {
   format: 'neurosieve-synth-truth';
-  version: 1;
+  /** 1 without the richer-truth options (exactly the files of before), 2 with any of them. */
+  version: 1 | 2;
   /** File name of the data (no directory: the two files may be moved together). */
   file: string;
   dtype: SynthDtype;
@@ -142,11 +197,47 @@ export interface SynthTruth {
   largeMean: { neuron: number; mean: number; std: number }[];
   /** Per column: its group id, or −1. */
   groupOf: number[];
+  /** Version 2: every richer-truth option, resolved. */
+  richer?: {
+    families: number;
+    familyWeight: number;
+    graded: number;
+    gradedSize: number;
+    gradedR: [number, number];
+    spanning: number;
+    nearConstant: number;
+    nearConstantStd: number;
+    concepts: number;
+    conceptNeurons: number;
+    conceptShift: number;
+    layerBlocks: number;
+    tailDof: number;
+  };
+  families?: SynthFamily[];
+  /** Near-constant neurons: value + std·e. */
+  nearConstant?: { neuron: number; value: number; std: number }[];
+  /** Concept neurons and the labels file (int32 class per row). */
+  concepts?: {
+    labels: string;
+    classes: number[];
+    shift: number;
+    neurons: { neuron: number; class: number }[];
+    /** Population r between two concept neurons of one class, and of two classes (p = 1/classes):
+     *  s²p(1 − p)/(s²p(1 − p) + 1) and −s²p²/(s²p(1 − p) + 1). */
+    sameClassR: number;
+    otherClassR: number;
+  };
+  /** Independent neurons of one layer correlate at `withinLayerR` (0 across layers). */
+  layerBlocks?: { withinLayerR: number };
+  /** The deviates' distribution when not normal. */
+  noiseDistribution?: { kind: 'student-t'; dof: number; scaledToUnitVariance: true };
 }
 
 export interface SynthResult {
   path: string;
   truthPath: string;
+  /** With concepts: <out>.labels.npy, the class of each row. */
+  labelsPath?: string;
   truth: SynthTruth;
 }
 
@@ -163,7 +254,30 @@ export const SYNTH_MAX_MEAN = 3e38;
 
 export const SYNTH_DEFAULTS = { layers: 1, groupSize: 4, noise: [0.05, 0.5], largeMeanValue: 1e4, offset: 0, dtype: 'float32', seed: 0, threads: 0 } as const;
 
-const SYNTH_KEYS: readonly (keyof SynthOptions)[] = ['out', 'tokens', 'neurons', 'layers', 'groups', 'groupSize', 'noise', 'constant', 'largeMean', 'largeMeanValue', 'offset', 'dtype', 'seed', 'threads', 'onProgress', 'signal'];
+/** Defaults of the richer-truth options (all off: the original model and bytes). */
+export const SYNTH_RICHER_DEFAULTS = {
+  families: 0,
+  familyWeight: 0.5,
+  graded: 0,
+  gradedSize: 6,
+  gradedR: [0.3, 0.99],
+  spanning: 0,
+  nearConstant: 0,
+  nearConstantStd: 1e-3,
+  concepts: 0,
+  conceptNeurons: 2,
+  conceptShift: 3,
+  layerBlocks: 0,
+  tailDof: 0,
+} as const;
+const RICHER_KEYS = Object.keys(SYNTH_RICHER_DEFAULTS) as (keyof typeof SYNTH_RICHER_DEFAULTS)[];
+
+/** Whether resolved options use any richer-truth option (truth version 2, another stream). */
+export function usesRicherTruth(o: NativeSynthOptions): boolean {
+  return o.families > 0 || o.graded > 0 || o.spanning > 0 || o.nearConstant > 0 || o.concepts > 0 || o.layerBlocks > 0 || o.tailDof > 0;
+}
+
+const SYNTH_KEYS: readonly (keyof SynthOptions)[] = ['out', 'tokens', 'neurons', 'layers', 'groups', 'groupSize', 'noise', 'constant', 'largeMean', 'largeMeanValue', 'offset', 'dtype', 'seed', 'threads', 'onProgress', 'signal', ...RICHER_KEYS];
 
 /**
  * Checks and completes synth options (`fn` names the public function in messages). `nameOf` turns an option key
@@ -197,12 +311,44 @@ export function resolveSynthOptions(o: SynthOptions, nameOf: (key: string) => st
   const [sizeMin, sizeMax] = range('groupSize', d.groupSize, true, 2);
   const [noiseMin, noiseMax] = range('noise', d.noise, false, 0);
   const groups = int('groups', 0, Math.floor(neurons / (4 * sizeMax)));
-  let free = neurons - groups * sizeMax;
+  const r = SYNTH_RICHER_DEFAULTS;
+  const families = int('families', 0, r.families);
+  if (families > 0 && groups < 2 * families) {
+    throw new NeurosieveError('E_ARGUMENT', `Expected ${nameOf('groups')} ≥ 2 × ${nameOf('families')} (each family nests at least 2 groups) but received ${groups} groups and ${families} families`);
+  }
+  const familyWeight = expectNumber(o.familyWeight ?? r.familyWeight, nameOf('familyWeight'), 0, 1 - 1e-9, true);
+  const graded = int('graded', 0, r.graded);
+  const gradedSize = int('gradedSize', 2, r.gradedSize);
+  const gr = o.gradedR ?? r.gradedR;
+  if (!Array.isArray(gr) || gr.length !== 2 || !gr.every((v) => typeof v === 'number' && v > 0 && v < 1) || gr[0] > gr[1]) {
+    fail('a [lowest, highest] pair of |r| in (0, 1)', nameOf('gradedR'), gr, Array.isArray(gr) ? `[${gr.map(String).join(', ')}]` : show(gr));
+  }
+  const spanning = int('spanning', 0, r.spanning);
+  if (spanning > 0 && layers < 2) fail('no spanning groups with a single layer (set layers ≥ 2)', nameOf('spanning'), spanning);
+  const nearConstant = int('nearConstant', 0, r.nearConstant);
+  const nearConstantStd = expectNumber(o.nearConstantStd ?? r.nearConstantStd, nameOf('nearConstantStd'), 0, 1, true);
+  const concepts = int('concepts', 0, r.concepts);
+  if (concepts === 1) fail('0 or at least 2 classes', nameOf('concepts'), concepts);
+  const conceptNeurons = int('conceptNeurons', 1, r.conceptNeurons);
+  const conceptShift = expectNumber(o.conceptShift ?? r.conceptShift, nameOf('conceptShift'), 0, 1e3, true);
+  const layerBlocks = expectNumber(o.layerBlocks ?? r.layerBlocks, nameOf('layerBlocks'), 0, 1 - 1e-9);
+  const tailDof = int('tailDof', 0, r.tailDof);
+  if (tailDof !== 0 && (tailDof < 3 || tailDof > 100)) fail('0 (normal noise) or an integer in [3, 100]', nameOf('tailDof'), tailDof);
+  const extra = graded * gradedSize + spanning * layers + nearConstant + concepts * conceptNeurons;
+  let free = neurons - groups * sizeMax - extra;
   const special = neurons >= 16 ? Math.ceil(neurons / 100) : 0;
   const constant = int('constant', 0, Math.max(0, Math.min(special, free)));
   free -= constant;
   const largeMean = int('largeMean', 0, Math.max(0, Math.min(special, free)));
   free -= largeMean;
+  if (free < 0 && extra > 0) {
+    throw new NeurosieveError(
+      'E_ARGUMENT',
+      `Expected the planted neurons to fit in ${nameOf('neurons')} (${neurons}) but received ${groups * sizeMax} in groups, ${constant} constant, ` +
+        `${largeMean} large-mean, ${graded * gradedSize} graded, ${spanning * layers} spanning, ${nearConstant} near-constant and ` +
+        `${concepts * conceptNeurons} concept neurons = ${groups * sizeMax + constant + largeMean + extra}`,
+    );
+  }
   if (free < 0) {
     const sizes = sizeMin === sizeMax ? `${sizeMax}` : `up to ${sizeMax}`;
     throw new NeurosieveError(
@@ -257,6 +403,20 @@ export function resolveSynthOptions(o: SynthOptions, nameOf: (key: string) => st
     seed,
     dtype,
     threads,
+    families,
+    familyWeight,
+    graded,
+    gradedSize,
+    gradedMin: gr[0] as number,
+    gradedMax: gr[1] as number,
+    spanning,
+    nearConstant,
+    nearConstantStd,
+    concepts,
+    conceptNeurons,
+    conceptShift,
+    layerBlocks,
+    tailDof,
   };
 }
 
@@ -315,7 +475,7 @@ export function truthFromPlan(o: ResolvedSynthOptions, plan: NativeSynthPlan): S
     else if (role === 3) largeMean.push({ neuron: c, mean: plan.offset[c]!, std: 1 });
   }
   const H = D / o.layers;
-  return {
+  const truth: SynthTruth = {
     format: 'neurosieve-synth-truth',
     version: 1,
     file: basename(o.out),
@@ -342,6 +502,95 @@ export function truthFromPlan(o: ResolvedSynthOptions, plan: NativeSynthPlan): S
     largeMean,
     groupOf: Array.from(plan.group),
   };
+  return usesRicherTruth(o) ? richerTruth(truth, o, plan) : truth;
+}
+
+const MODEL_V2 =
+  ' Richer truth: family members load sqrt(w) on their family latent and sqrt(1 - w) on their group latent ' +
+  '(r across groups of a family = w rho_i rho_j); graded and spanning groups follow the group model; near-constant: ' +
+  'x = value + std e; concept: x = offset + shift [y_t = class] + e, y_t uniform over the classes; with layer blocks ' +
+  'independent neurons are sqrt(l) Lambda[layer] + sqrt(1 - l) e; with tailDof nu every e is Student-t(nu) * sqrt((nu - 2)/nu).';
+
+/** Version 2: the richer kinds added to a version-1 truth built from the same plan. */
+function richerTruth(t: SynthTruth, o: ResolvedSynthOptions, plan: NativeSynthPlan): SynthTruth {
+  const H = o.neurons / o.layers;
+  t.version = 2;
+  t.model += MODEL_V2;
+  t.generator +=
+    ' Version 2: the plan goes on drawing (graded, spanning, near-constant, concept roles from the columns left); ' +
+    'per row the latents are the plain, graded and spanning group latents, then the family and layer latents, then ' +
+    'the deviates (Student-t: 1 + nu normals each), then the row label (uniform over the classes).';
+  t.richer = {
+    families: o.families,
+    familyWeight: o.familyWeight,
+    graded: o.graded,
+    gradedSize: o.gradedSize,
+    gradedR: [o.gradedMin, o.gradedMax],
+    spanning: o.spanning,
+    nearConstant: o.nearConstant,
+    nearConstantStd: o.nearConstantStd,
+    concepts: o.concepts,
+    conceptNeurons: o.conceptNeurons,
+    conceptShift: o.conceptShift,
+    layerBlocks: o.layerBlocks,
+    tailDof: o.tailDof,
+  };
+  // truthFromPlan built the plain groups only (o.groups); the graded and spanning ones follow in the plan.
+  const total = plan.memberStart.length - 1;
+  for (let g = o.groups; g < total; g++) {
+    const members: SynthMember[] = [];
+    for (let k = plan.memberStart[g]!; k < plan.memberStart[g + 1]!; k++) {
+      const c = plan.members[k]!;
+      const scale = plan.scale[c]!;
+      const noise = plan.noise[c]!;
+      const rho = 1 / Math.sqrt(1 + noise * noise);
+      members.push({ neuron: c, kind: KINDS[plan.kind[c]!]!, scale, noise, expectedAbsR: rho, expectedR: Math.sign(scale) * rho, mean: plan.offset[c]!, std: Math.abs(scale) * Math.sqrt(1 + noise * noise) });
+    }
+    const rhos = members.map((m) => m.expectedAbsR).sort((a, b) => a - b);
+    let sum = 0;
+    let pairs = 0;
+    for (let i = 0; i < rhos.length; i++) for (let j = i + 1; j < rhos.length; j++, pairs++) sum += rhos[i]! * rhos[j]!;
+    t.groups.push({ id: g, base: members[0]!.neuron, neurons: members.map((m) => m.neuron).sort((a, b) => a - b), members, minPairAbsR: rhos[0]! * rhos[1]!, meanPairAbsR: sum / pairs });
+  }
+  t.groups.forEach((grp, g) => {
+    grp.kind = g < o.groups ? 'plain' : g < o.groups + o.graded ? 'graded' : 'spanning';
+    grp.family = plan.family[g]!;
+    grp.layers = [...new Set(grp.neurons.map((c) => Math.floor(c / H)))].sort((a, b) => a - b);
+  });
+  if (o.families > 0) {
+    t.families = [];
+    for (let f = 0; f < o.families; f++) {
+      const groups = t.groups.filter((g) => g.family === f);
+      // Over member pairs (i, j) of different groups, |r| = w·ρ_i·ρ_j: in O(groups), not O(members²), from each
+      // group's sum S, size n and smallest ρ m: Σ = ((ΣS)² − ΣS²)/2, pairs = ((Σn)² − Σn²)/2, min = w · the two
+      // smallest m (of different groups) multiplied.
+      const S = groups.map((g) => g.members.reduce((s, m) => s + m.expectedAbsR, 0));
+      const n = groups.map((g) => g.members.length);
+      const m = groups.map((g) => Math.min(...g.members.map((x) => x.expectedAbsR))).sort((a, b) => a - b);
+      const sq = (xs: number[]) => xs.reduce((s, x) => s + x * x, 0);
+      const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
+      const cross = (sum(S) ** 2 - sq(S)) / 2;
+      const pairs = (sum(n) ** 2 - sq(n)) / 2;
+      t.families.push({ id: f, groups: groups.map((g) => g.id), neurons: groups.flatMap((g) => g.neurons).sort((a, b) => a - b), weight: o.familyWeight, minCrossAbsR: o.familyWeight * m[0]! * m[1]!, meanCrossAbsR: (o.familyWeight * cross) / pairs });
+    }
+  }
+  const nearConstant: { neuron: number; value: number; std: number }[] = [];
+  const concepts: { neuron: number; class: number }[] = [];
+  for (let c = 0; c < o.neurons; c++) {
+    if (plan.role[c] === 4) nearConstant.push({ neuron: c, value: plan.offset[c]!, std: plan.b[c]! });
+    else if (plan.role[c] === 5) concepts.push({ neuron: c, class: plan.concept[c]! });
+  }
+  if (o.nearConstant > 0) t.nearConstant = nearConstant;
+  if (o.concepts > 0) {
+    const p = 1 / o.concepts;
+    const s2 = o.conceptShift * o.conceptShift;
+    const v = s2 * p * (1 - p) + 1;
+    concepts.sort((a, b) => a.class - b.class || a.neuron - b.neuron);
+    t.concepts = { labels: `${t.file}.labels.npy`, classes: Array.from({ length: o.concepts }, (_, k) => k), shift: o.conceptShift, neurons: concepts, sameClassR: (s2 * p * (1 - p)) / v, otherClassR: (-s2 * p * p) / v };
+  }
+  if (o.layerBlocks > 0) t.layerBlocks = { withinLayerR: o.layerBlocks };
+  if (o.tailDof > 0) t.noiseDistribution = { kind: 'student-t', dof: o.tailDof, scaledToUnitVariance: true };
+  return t;
 }
 
 /** JSON with nested objects indented, but arrays of numbers and objects of plain values kept on one line. */
@@ -392,21 +641,32 @@ export async function writeSynth(o: ResolvedSynthOptions, hooks: Pick<SynthOptio
   const truth = callNativeSync(() => truthFromPlan(o, native().synthPlan(no)));
   const header = npyHeader(o.dtype === 'float16' ? '<f2' : '<f4', truth.shape);
   const tmp = `${out}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  // Concept neurons come with the row labels: <out>.labels.npy (int32 [tokens]), written beside the data.
+  const labelsPath = o.concepts > 0 ? `${out}.labels.npy` : undefined;
+  const labelsTmp = labelsPath ? `${labelsPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp` : undefined;
 
   // A throwing onProgress stops the run, and its error is what synth() rejects with.
   let progressError: { error: unknown } | undefined;
   try {
     await runJob(
       (job) =>
-        native().synthWrite(no, tmp, out, header, (rows) => {
-          if (progressError || !onProgress) return;
-          try {
-            onProgress({ rows, totalRows: o.tokens });
-          } catch (error) {
-            progressError = { error };
-            job.cancel();
-          }
-        }),
+        native().synthWrite(
+          no,
+          tmp,
+          out,
+          header,
+          (rows) => {
+            if (progressError || !onProgress) return;
+            try {
+              onProgress({ rows, totalRows: o.tokens });
+            } catch (error) {
+              progressError = { error };
+              job.cancel();
+            }
+          },
+          labelsTmp,
+          labelsTmp ? npyHeader('<i4', [o.tokens]) : undefined,
+        ),
       signal,
     );
   } catch (err) {
@@ -414,6 +674,7 @@ export async function writeSynth(o: ResolvedSynthOptions, hooks: Pick<SynthOptio
   }
   if (progressError) {
     rmSync(tmp, { force: true });
+    if (labelsTmp) rmSync(labelsTmp, { force: true });
     throw progressError.error;
   }
   try {
@@ -425,9 +686,20 @@ export async function writeSynth(o: ResolvedSynthOptions, hooks: Pick<SynthOptio
       rmSync(truthPath, { force: true });
       throw new NeurosieveError('E_IO', `${out}: cannot write output file (${(err as Error).message})`, { cause: err });
     }
+    if (labelsTmp && labelsPath) {
+      try {
+        renameSync(labelsTmp, labelsPath);
+      } catch (err) {
+        // The three files appear together or not at all.
+        rmSync(truthPath, { force: true });
+        rmSync(out, { force: true });
+        throw new NeurosieveError('E_IO', `${labelsPath}: cannot write labels file (${(err as Error).message})`, { cause: err });
+      }
+    }
   } catch (err) {
     rmSync(tmp, { force: true });
+    if (labelsTmp) rmSync(labelsTmp, { force: true });
     throw err;
   }
-  return { path: out, truthPath, truth };
+  return { path: out, truthPath, truth, ...(labelsPath ? { labelsPath } : {}) };
 }

@@ -348,7 +348,7 @@ describe('synth: options', () => {
   });
 
   it('rejects unknown option keys by name (synth and synthTruth)', async () => {
-    const known = 'out, tokens, neurons, layers, groups, groupSize, noise, constant, largeMean, largeMeanValue, offset, dtype, seed, threads, onProgress, signal';
+    const known = 'out, tokens, neurons, layers, groups, groupSize, noise, constant, largeMean, largeMeanValue, offset, dtype, seed, threads, onProgress, signal, families, familyWeight, graded, gradedSize, gradedR, spanning, nearConstant, nearConstantStd, concepts, conceptNeurons, conceptShift, layerBlocks, tailDof';
     await expectError(synth(o({ groupsize: 3 } as Partial<SynthOptions>)), 'E_ARGUMENT', `Expected one of the options ${known} for synth but received 'groupsize'`);
     await expectError(() => synthTruth(o({ sead: 1 } as Partial<SynthOptions>)), 'E_ARGUMENT', `Expected one of the options ${known} for synthTruth but received 'sead'`);
     expect(existsSync(join(dir, 'never.npy'))).toBe(false);

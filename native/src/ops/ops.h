@@ -23,4 +23,6 @@ void register_in_memory(Napi::Env env, Napi::Object exports);  // ops/in_memory.
 void register_views(Napi::Env env, Napi::Object exports);  // ops/views.cc: column profiles and block means for the report
 void register_pin_library(Napi::Env env, Napi::Object exports);  // ops/pin_library.cc: keep Mesa's EGL driver mapped (Dawn's OpenGL backend)
 void register_cka(Napi::Env env, Napi::Object exports);  // ops/cka.cc: layer-block Frobenius norms for linear CKA
+void register_score(Napi::Env env, Napi::Object exports);  // ops/score.cc: redundancy left among kept neurons
+void register_measured_run(Napi::Env env, Napi::Object exports);  // ops/measured_run.cc: a child process timed, its peak RSS from wait4
 }  // namespace ns

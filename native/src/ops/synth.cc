@@ -1,4 +1,4 @@
-// synthPlan(options) and synthWrite(options, tmpPath, name, header, onProgress): synthetic activations with
+// synthPlan(options) and synthWrite(options, tmpPath, name, header, onProgress[, labelsTmpPath, labelsHeader]): synthetic activations with
 // planted redundancy (generator: synth/synth.h). Options arrive validated from src/synth/synth.ts and are copied into a
 // plain SynthOptions on the main thread; the writing runs in an ops/job.h job.
 #include <string>
@@ -34,6 +34,20 @@ SynthOptions parse_options(const Napi::Value& value) {
   s.offset = o.number("offset");
   s.seed = o.count("seed");
   s.threads = o.count("threads");
+  s.families = o.count("families");
+  s.family_weight = o.number("familyWeight");
+  s.graded = o.count("graded");
+  s.graded_size = o.count("gradedSize");
+  s.graded_min = o.number("gradedMin");
+  s.graded_max = o.number("gradedMax");
+  s.spanning = o.count("spanning");
+  s.near_constant = o.count("nearConstant");
+  s.near_constant_std = o.number("nearConstantStd");
+  s.concepts = o.count("concepts");
+  s.concept_neurons = o.count("conceptNeurons");
+  s.concept_shift = o.number("conceptShift");
+  s.layer_blocks = o.number("layerBlocks");
+  s.tail_dof = o.count("tailDof", 1000);
   const std::string d = o.string_or("dtype", "");
   if (d != "float32" && d != "float16") fail(Code::Argument, "synth: option dtype must be 'float32' or 'float16'");
   s.float16 = d == "float16";
@@ -49,7 +63,10 @@ Napi::Value SynthPlanJs(const Args& args) {
   o.Set("group", typed_copy<Napi::Int32Array>(env, p.group));
   o.Set("kind", typed_copy<Napi::Int32Array>(env, p.kind));
   o.Set("offset", float64_copy(env, p.offset));
-  o.Set("scale", float64_copy(env, p.a));
+  o.Set("scale", float64_copy(env, p.scale));
+  o.Set("b", float64_copy(env, p.b));
+  o.Set("concept", typed_copy<Napi::Int32Array>(env, p.concept));
+  o.Set("family", typed_copy<Napi::Int32Array>(env, p.family));
   o.Set("noise", float64_copy(env, p.noise));
   o.Set("members", typed_copy<Napi::Int32Array>(env, p.members));
   o.Set("memberStart", typed_copy<Napi::Int32Array>(env, p.member_start));
@@ -62,11 +79,11 @@ struct SynthJob {
   static constexpr JobInfo kJob{"neurosieve.synth", "out of memory"};
 
   SynthOptions options;
-  std::string path, name;
-  std::vector<uint8_t> header;
+  std::string path, name, labels_path;
+  std::vector<uint8_t> header, labels_header;
 
   void execute(const JobContext<Event>& job) {
-    synth_write(options, path, name, header, *job.cancel, [&](uint64_t rows) { job.report(rows); });
+    synth_write(options, path, name, header, labels_path, labels_header, *job.cancel, [&](uint64_t rows) { job.report(rows); });
   }
 
   // src/synth/synth.ts calls the progress callback with the row count alone (not an object).
@@ -87,6 +104,12 @@ Napi::Value SynthWriteJs(const Args& args) {
   const auto h = args.typed<Napi::Uint8Array>(3);
   job.header.assign(h.Data(), h.Data() + h.ElementLength());
   if (!args[4].IsFunction()) args.fail_at(4, "a function");
+  // Optional: the labels file (concepts > 0) and its header.
+  if (job.options.concepts > 0) {
+    job.labels_path = args.string(5);
+    const auto lh = args.typed<Napi::Uint8Array>(6);
+    job.labels_header.assign(lh.Data(), lh.Data() + lh.ElementLength());
+  }
   return start_job(args.env(), std::move(job), {}, args.callback(4));
 }
 

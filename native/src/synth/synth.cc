@@ -84,8 +84,15 @@ SynthPlan synth_plan(const SynthOptions& o) {
   const uint64_t D = o.neurons;
   if (o.group_size_min < 2 || o.group_size_max < o.group_size_min)
     fail(Code::Argument, "group sizes must satisfy 2 <= min <= max");
-  if (o.groups * o.group_size_max + o.constant + o.large_mean > D)
+  const uint64_t L = o.layers, H = D / L;
+  if (o.spanning > 0 && L < 2) fail(Code::Argument, "spanning groups need at least 2 layers");
+  if (o.graded > 0 && o.graded_size < 2) fail(Code::Argument, "graded groups need at least 2 members");
+  if (o.groups * o.group_size_max + o.constant + o.large_mean + o.graded * o.graded_size + o.spanning * L + o.near_constant +
+          o.concepts * o.concept_neurons >
+      D)
     fail(Code::Argument, "groups and special neurons do not fit in " + std::to_string(D) + " neurons");
+  // A spanning group takes one column in each layer: there must be room in every layer after the other roles,
+  // which are spread at random; checked below when the columns are taken.
 
   Xoshiro256ss rng(o.seed, kPlanStream);
   SynthPlan p;
@@ -96,6 +103,10 @@ SynthPlan synth_plan(const SynthOptions& o) {
   p.a.assign(D, 0.0);
   p.b.assign(D, 1.0);
   p.noise.assign(D, 0.0);
+  p.latent.assign(D, -1);
+  p.latent2.assign(D, -1);
+  p.concept.assign(D, -1);
+  p.a2.assign(D, 0.0);
 
   std::vector<uint64_t> sizes(o.groups);
   for (auto& s : sizes) s = o.group_size_min + rng.below(o.group_size_max - o.group_size_min + 1);
@@ -112,6 +123,7 @@ SynthPlan synth_plan(const SynthOptions& o) {
       const int32_t c = perm[pos++];
       p.role[c] = static_cast<int32_t>(SynthRole::Member);
       p.group[c] = static_cast<int32_t>(g);
+      p.latent[c] = static_cast<int32_t>(g);
       p.members.push_back(c);
       if (m == 0) {
         p.kind[c] = static_cast<int32_t>(SynthKind::Base);
@@ -142,19 +154,117 @@ SynthPlan synth_plan(const SynthOptions& o) {
     p.role[c] = static_cast<int32_t>(SynthRole::LargeMean);
     p.offset[c] = o.offset + o.large_mean_value * (0.9 + 0.2 * rng.uniform());
   }
+  p.family.assign(o.groups, -1);
+  p.latents = o.groups;
+
+  // Everything below draws from the plan stream only when its option is on, so the plan above (and the data) of
+  // options without them is what it always was.
+  auto take = [&](uint64_t layer) -> int32_t {  // the next free column, in `layer` if layer < L
+    if (layer < L) {
+      for (size_t q = pos; q < D; ++q)
+        if (static_cast<uint64_t>(perm[q]) / H == layer) {
+          std::swap(perm[q], perm[pos]);
+          return perm[pos++];
+        }
+      fail(Code::Argument, "spanning groups need a free neuron in every layer, but layer " + std::to_string(layer) + " is full");
+    }
+    return perm[pos++];
+  };
+  auto add_member = [&](int32_t c, uint64_t g, SynthKind kind, double noise, double scale) {
+    p.role[c] = static_cast<int32_t>(SynthRole::Member);
+    p.group[c] = static_cast<int32_t>(g);
+    p.latent[c] = static_cast<int32_t>(g);
+    p.kind[c] = static_cast<int32_t>(kind);
+    p.noise[c] = noise;
+    p.a[c] = scale;
+    p.b[c] = scale * noise;
+    p.members.push_back(c);
+  };
+  uint64_t g = o.groups;
+  for (uint64_t k = 0; k < o.graded; ++k, ++g) {
+    add_member(take(L), g, SynthKind::Base, 0.0, 1.0);
+    for (uint64_t m = 1; m < o.graded_size; ++m) {
+      // |r| with the base from graded_max (m = 1) down to graded_min (m = size − 1), evenly spaced
+      const double rho = o.graded_size == 2 ? o.graded_max
+                                            : o.graded_max - (o.graded_max - o.graded_min) * double(m - 1) / double(o.graded_size - 2);
+      add_member(take(L), g, SynthKind::NoisyCopy, std::sqrt(1.0 / (rho * rho) - 1.0), 1.0);
+    }
+    p.member_start.push_back(static_cast<int32_t>(p.members.size()));
+    p.family.push_back(-1);
+  }
+  for (uint64_t k = 0; k < o.spanning; ++k, ++g) {
+    const uint64_t first = rng.below(L);  // the base's layer; the members follow in the next layers, wrapping
+    add_member(take(first), g, SynthKind::Base, 0.0, 1.0);
+    for (uint64_t m = 1; m < L; ++m) {
+      const auto kind = static_cast<SynthKind>(1 + rng.below(2));  // noisy copy or sign flip
+      const double noise = o.noise_min + rng.uniform() * (o.noise_max - o.noise_min);
+      add_member(take((first + m) % L), g, kind, noise, kind == SynthKind::SignFlip ? -1.0 : 1.0);
+    }
+    p.member_start.push_back(static_cast<int32_t>(p.members.size()));
+    p.family.push_back(-1);
+  }
+  p.latents = g;
+  p.scale = p.a;
+  if (o.families > 0) {
+    // Plain group g belongs to family g mod F: its members load sqrt(1 − w) on their group latent and sqrt(w) on
+    // the family latent (scaled like the member).
+    const double keep = std::sqrt(1.0 - o.family_weight), share = std::sqrt(o.family_weight);
+    for (uint64_t q = 0; q < o.groups; ++q) {
+      p.family[q] = static_cast<int32_t>(q % o.families);
+      for (int32_t k = p.member_start[q]; k < p.member_start[q + 1]; ++k) {
+        const int32_t c = p.members[k];
+        p.latent2[c] = static_cast<int32_t>(p.latents + q % o.families);
+        p.a2[c] = p.a[c] * share;
+        p.a[c] *= keep;
+      }
+    }
+    p.latents += o.families;
+  }
+  for (uint64_t k = 0; k < o.near_constant; ++k) {
+    const int32_t c = take(L);
+    p.role[c] = static_cast<int32_t>(SynthRole::NearConstant);
+    p.offset[c] = o.offset + (2 * rng.uniform() - 1);
+    p.b[c] = o.near_constant_std;
+  }
+  for (uint64_t k = 0; k < o.concepts; ++k)
+    for (uint64_t m = 0; m < o.concept_neurons; ++m) {
+      const int32_t c = take(L);
+      p.role[c] = static_cast<int32_t>(SynthRole::Concept);
+      p.concept[c] = static_cast<int32_t>(k);
+      p.a2[c] = o.concept_shift;  // the shift when the row's label is the neuron's class
+    }
+  if (o.layer_blocks > 0) {
+    const double share = std::sqrt(o.layer_blocks), own = std::sqrt(1.0 - o.layer_blocks);
+    for (uint64_t c = 0; c < D; ++c) {
+      if (p.role[c] != static_cast<int32_t>(SynthRole::Independent)) continue;
+      p.latent[c] = static_cast<int32_t>(p.latents + c / H);
+      p.a[c] = share;
+      p.b[c] = own;
+    }
+    p.latents += L;
+  }
   return p;
 }
 
 void synth_write(const SynthOptions& o, const std::string& path, const std::string& name, const std::vector<uint8_t>& header,
-                 const std::atomic<bool>& cancel, const std::function<void(uint64_t)>& progress) {
+                 const std::string& labels_path, const std::vector<uint8_t>& labels_header, const std::atomic<bool>& cancel,
+                 const std::function<void(uint64_t)>& progress) {
   const SynthPlan plan = synth_plan(o);
-  const uint64_t T = o.tokens, D = o.neurons, L = o.layers, H = D / L, G = o.groups;
+  const uint64_t T = o.tokens, D = o.neurons, L = o.layers, H = D / L, G = plan.latents;
+  const bool labelled = o.concepts > 0;
   const size_t esize = o.float16 ? 2 : 4;
   const uint64_t data_bytes = T * D * esize;
 
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   if (fd < 0) fail(Code::Io, os_error(name, "create output file"));
+  int lfd = -1;
+  const std::string labels_name = name + " (labels)";
   try {
+    if (labelled) {
+      lfd = ::open(labels_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+      if (lfd < 0) fail(Code::Io, os_error(labels_name, "create labels file"));
+      pwrite_all(lfd, labels_header.data(), labels_header.size(), 0, labels_name);
+    }
     pwrite_all(fd, header.data(), header.size(), 0, name);
 #if defined(__linux__)
     // Reserve the space up front so a full disk fails now rather than after minutes. Filesystems without
@@ -166,15 +276,16 @@ void synth_write(const SynthOptions& o, const std::string& path, const std::stri
 
     // Columns that draw a deviate, and the per-column coefficients, packed for the inner loop.
     struct Col {
-      double offset, a, b;
-      int32_t group;
+      double offset, a, b, a2;
+      int32_t latent, latent2, concept;
     };
     std::vector<Col> cols(D);
     uint64_t n_noisy = 0;
     for (uint64_t c = 0; c < D; ++c) {
-      cols[c] = {plan.offset[c], plan.a[c], plan.b[c], plan.group[c]};
+      cols[c] = {plan.offset[c], plan.a[c], plan.b[c], plan.a2[c], plan.latent[c], plan.latent2[c], plan.concept[c]};
       n_noisy += plan.b[c] != 0.0;
     }
+    const double tail_scale = o.tail_dof > 0 ? std::sqrt((double(o.tail_dof) - 2.0) / double(o.tail_dof)) : 1.0;
 
     ThreadPool pool(o.threads);
     const uint64_t blocks = (T + kSynthBlockRows - 1) / kSynthBlockRows;
@@ -185,6 +296,7 @@ void synth_write(const SynthOptions& o, const std::string& path, const std::stri
     std::vector<std::vector<float>> fbuf(pool.size());
     std::vector<std::vector<uint16_t>> hbuf(pool.size());
     std::vector<std::vector<double>> zbuf(pool.size()), ebuf(pool.size());
+    std::vector<std::vector<int32_t>> ybuf(pool.size());
 
     // Rows of a block are generated in order from the block's stream, and written in pieces of `piece` rows so
     // that a worker's buffer stays near 16 MiB even for very wide rows (piece = 256 rows up to D ~ 16k).
@@ -196,6 +308,8 @@ void synth_write(const SynthOptions& o, const std::string& path, const std::stri
       auto& out = fbuf[w];
       auto& z = zbuf[w];
       auto& e = ebuf[w];
+      auto& y = ybuf[w];
+      y.resize(piece);
       out.resize(piece * D);
       z.resize(G);
       e.resize(n_noisy);
@@ -206,14 +320,30 @@ void synth_write(const SynthOptions& o, const std::string& path, const std::stri
         for (uint64_t r = 0; r < rows; ++r) {
           // Same draw order as described in synth.h: the G latents, then one deviate per noisy column.
           for (uint64_t g = 0; g < G; ++g) z[g] = rng.normal();
-          for (uint64_t i = 0; i < n_noisy; ++i) e[i] = rng.normal();
+          if (o.tail_dof == 0) {
+            for (uint64_t i = 0; i < n_noisy; ++i) e[i] = rng.normal();
+          } else {
+            for (uint64_t i = 0; i < n_noisy; ++i) {
+              const double n0 = rng.normal();
+              double chi2 = 0;
+              for (uint64_t k = 0; k < o.tail_dof; ++k) {
+                const double nk = rng.normal();
+                chi2 += nk * nk;
+              }
+              e[i] = n0 / std::sqrt(chi2 / double(o.tail_dof)) * tail_scale;
+            }
+          }
+          const int32_t label = labelled ? static_cast<int32_t>(rng.below(o.concepts)) : -1;
+          y[r] = label;
           uint64_t c = 0, i = 0;
           for (uint64_t l = 0; l < L; ++l) {
             float* dst = out.data() + l * rows * H + r * H;
             for (uint64_t h = 0; h < H; ++h, ++c) {
               const Col& col = cols[c];
               double v = col.offset;
-              if (col.group >= 0) v += col.a * z[col.group];
+              if (col.latent >= 0) v += col.a * z[col.latent];
+              if (col.latent2 >= 0) v += col.a2 * z[col.latent2];
+              if (col.concept >= 0 && col.concept == label) v += col.a2;
               if (col.b != 0.0) v += col.b * e[i++];
               dst[h] = static_cast<float>(v);
             }
@@ -230,6 +360,7 @@ void synth_write(const SynthOptions& o, const std::string& path, const std::stri
           const uint64_t file_off = header.size() + ((l * T + r0) * H) * esize;
           pwrite_all(fd, static_cast<const char*>(src) + l * rows * H * esize, rows * H * esize, file_off, name);
         }
+        if (labelled) pwrite_all(lfd, y.data(), rows * sizeof(int32_t), labels_header.size() + r0 * sizeof(int32_t), labels_name);
       }
     };
 
@@ -243,9 +374,17 @@ void synth_write(const SynthOptions& o, const std::string& path, const std::stri
     const int rc = ::close(fd);
     fd = -1;  // closed even when close() reports an error: never close it twice (the number may be reused)
     if (rc != 0) fail(Code::Io, os_error(name, "close output file"));
+    if (labelled) {
+      if (::fsync(lfd) != 0) fail(Code::Io, os_error(labels_name, "flush labels file"));
+      const int lrc = ::close(lfd);
+      lfd = -1;
+      if (lrc != 0) fail(Code::Io, os_error(labels_name, "close labels file"));
+    }
   } catch (...) {
     if (fd >= 0) ::close(fd);
+    if (lfd >= 0) ::close(lfd);
     ::unlink(path.c_str());
+    if (labelled) ::unlink(labels_path.c_str());
     throw;
   }
 }

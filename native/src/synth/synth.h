@@ -14,6 +14,23 @@
 // and r(i, j) = sign(a_i)·sign(a_j)/sqrt((1 + noise_i²)(1 + noise_j²)); across groups and for the other roles
 // r = 0.
 //
+// Richer truth (every option below off = the model above, the same bytes as before they existed):
+//   - families (nested groups): the plain groups are dealt round-robin into F families; a member's latent is
+//     z_g = sqrt(w)·f[family] + sqrt(1 − w)·u_g (unit variance: within-group r unchanged), so members of two
+//     groups of one family correlate at w·sign·ρ_i·ρ_j, with ρ = 1/sqrt(1 + noise²);
+//   - graded groups: a base and members whose |r| with it runs evenly from graded_max down to graded_min
+//     (noise = sqrt(1/ρ² − 1)), so a cut at t keeps only the members with pairwise |r| ≥ 1 − t together;
+//   - spanning groups: one member per layer, in every layer (a feature carried across layers);
+//   - near-constant:   a = 0, b = near_constant_std, offset = its value (uniform in [−1, 1) + offset);
+//   - concept:         x = offset + shift·[y_t = class] + e, with y_t a label drawn per row, uniform over
+//     `concepts` classes (written to the labels file);
+//   - layer blocks:    independent neurons of layer l get a = sqrt(λ) on a latent of their layer and
+//     b = sqrt(1 − λ): r = λ between two of them in one layer, 0 across layers;
+//   - tail_dof ν > 0:  every e is Student-t with ν degrees of freedom scaled to unit variance,
+//     e = n_0 / sqrt((n_1² + … + n_ν²)/ν) · sqrt((ν − 2)/ν): heavy tails, the same population correlations.
+// Latents of a row, in draw order: the G plain group latents, the graded then spanning group latents, the family
+// latents, the layer latents (with λ > 0); then the deviates (1 + ν normals each with tails), then the label.
+//
 // Determinism. The plan (roles, the seeded permutation that spreads them over the columns, kinds, noise, scales)
 // comes from one xoshiro256** stream, number 2^64 - 1, of the seed. Rows are generated in fixed blocks of
 // kSynthBlockRows rows; block k uses its own stream k (SplitMix64-seeded, see synth/random.h) and draws, row by
@@ -43,10 +60,22 @@ struct SynthOptions {
   double offset = 0;
   uint64_t seed = 0;
   bool float16 = false;
+  // Richer truth; all 0 = the original model and stream.
+  uint64_t families = 0;
+  double family_weight = 0.5;
+  uint64_t graded = 0, graded_size = 6;
+  double graded_min = 0.3, graded_max = 0.99;
+  uint64_t spanning = 0;
+  uint64_t near_constant = 0;
+  double near_constant_std = 1e-3;
+  uint64_t concepts = 0, concept_neurons = 2;
+  double concept_shift = 3;
+  double layer_blocks = 0;
+  uint64_t tail_dof = 0;
   size_t threads = 0;  // 0 = every hardware thread; never changes the output
 };
 
-enum class SynthRole : int32_t { Independent = 0, Member = 1, Constant = 2, LargeMean = 3 };
+enum class SynthRole : int32_t { Independent = 0, Member = 1, Constant = 2, LargeMean = 3, NearConstant = 4, Concept = 5 };
 enum class SynthKind : int32_t { None = -1, Base = 0, NoisyCopy = 1, SignFlip = 2, ScaledCopy = 3 };
 
 struct SynthPlan {
@@ -55,9 +84,15 @@ struct SynthPlan {
   std::vector<int32_t> group;  // group id, or -1
   std::vector<int32_t> kind;   // SynthKind (None outside groups)
   std::vector<double> offset, a, b, noise;
-  // Per group: members, base first, at member_start[g] .. member_start[g + 1].
+  // Second loading (a family or layer latent; −1 = none), the concept class (−1) and its shift.
+  std::vector<int32_t> latent, latent2, concept;
+  std::vector<double> a2;
+  std::vector<double> scale;  // a member's scale_i (a before the family split); a elsewhere
+  // Per group: members, base first, at member_start[g] .. member_start[g + 1]; and its family (−1 = none).
   std::vector<int32_t> members;
   std::vector<int32_t> member_start;
+  std::vector<int32_t> family;
+  uint64_t latents = 0;  // latents per row (G + graded + spanning + families + layer latents)
 };
 
 // Throws ns::Error(E_ARGUMENT) if the groups and special neurons do not fit in `neurons`.
@@ -67,8 +102,10 @@ SynthPlan synth_plan(const SynthOptions& o);
 // memory bounded by a few blocks per thread. Calls progress(rows done) after every batch from the calling thread.
 // Error messages name the file `name` (the final output, when `path` is a temporary name for it).
 // Stops with ns::Error(E_CANCELLED) once `cancel` is set. On any failure the file is removed before rethrowing.
+// With o.concepts > 0, the row labels (int32) go to `labels_path` after `labels_header`, the same way.
 void synth_write(const SynthOptions& o, const std::string& path, const std::string& name, const std::vector<uint8_t>& header,
-                 const std::atomic<bool>& cancel, const std::function<void(uint64_t rows)>& progress);
+                 const std::string& labels_path, const std::vector<uint8_t>& labels_header, const std::atomic<bool>& cancel,
+                 const std::function<void(uint64_t rows)>& progress);
 
 // IEEE binary16 nearest (ties to even), saturating to +-inf beyond 65504 like numpy's astype(float16).
 uint16_t float_to_half(float f);

@@ -3,6 +3,8 @@
  * summary, a neuron, a cluster). Bundled into one IIFE by scripts/build-report-client.mjs; d3 and Plot are the
  * globals of their inlined UMD builds.
  */
+import type { BenchResult } from '../../redbench/bench.js';
+import { benchPage } from './bench.js';
 import { ckaHeatmap } from './cka.js';
 import { layerProbes, neuronsVsThreshold, scoreVsNeurons } from './charts.js';
 import { clusterPage, largestClusters } from './cluster-page.js';
@@ -37,6 +39,12 @@ function summaryPage(m: Model): HTMLElement {
 }
 
 function main(): void {
+  // A benchmark page (neurosieve bench-redundancy's JSON) has its own block and one page.
+  const bench = document.getElementById('bench');
+  if (bench?.textContent) {
+    document.body.append(h('main', {}, benchPage(JSON.parse(bench.textContent) as BenchResult)));
+    return;
+  }
   const m = Model.fromPage();
   const main = h('main', {});
   document.body.append(topBar(m), main);
