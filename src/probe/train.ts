@@ -159,6 +159,15 @@ async function zscored(a: LoadedActivations, mean: Float64Array, std: Float64Arr
   });
 }
 
+/** Train (and validation) features as a probe sees them: raw, or z-scored with the TRAIN statistics. */
+async function features(acts: LoadedActivations, val: LoadedActivations | undefined, zscore: boolean, threads: number): Promise<{ x: Float32Array; vx: Float32Array | undefined; mean?: Float64Array; std?: Float64Array }> {
+  if (!zscore) return { x: acts.x, vx: val?.x };
+  const m = await runJob(() => native().columnMoments(acts.x, acts.rows, acts.cols, threads));
+  // A zero-variance neuron is centred only (its feature is 0): std 1 keeps every consumer's division finite.
+  const std = m.std.map((s) => (s > 0 ? s : 1));
+  return { x: await zscored(acts, m.mean, std, threads), vx: val ? await zscored(val, m.mean, std, threads) : undefined, mean: m.mean, std };
+}
+
 function classWeightsFor(spec: TrainProbeOptions['classWeights'], labels: Labels): Float64Array | undefined {
   if (spec === undefined) return undefined;
   const C = labels.classes.length;
@@ -248,18 +257,7 @@ export async function trainProbe(data: TrainProbeData, options: TrainProbeOption
   }
 
   // Features as the probe will see them.
-  let mean: Float64Array | undefined;
-  let std: Float64Array | undefined;
-  let x = acts.x;
-  let vx = val?.acts.x;
-  if (zscore) {
-    const m = await runJob(() => native().columnMoments(acts.x, acts.rows, acts.cols, threads));
-    mean = m.mean;
-    // A zero-variance neuron is centred only (its feature is 0): std 1 keeps every consumer's division finite.
-    std = m.std.map((s) => (s > 0 ? s : 1));
-    x = await zscored(acts, mean, std, threads);
-    if (val) vx = await zscored(val.acts, mean, std, threads);
-  }
+  const { x, vx, mean, std } = await features(acts, val?.acts, zscore, threads);
   const train: ProbeData = { x, rows: acts.rows, cols: acts.cols, y: labels.ids };
   const validation: ProbeData | undefined = val ? { x: vx!, rows: val.acts.rows, cols: val.acts.cols, y: val.labels.ids } : undefined;
   const classWeights = classWeightsFor(options.classWeights, labels);
@@ -375,17 +373,7 @@ async function trainRegressionProbe(data: TrainProbeData, options: TrainProbeOpt
     val = { acts: va, targets: targetsFor(data.validation.targets, va.rows, 'validation targets') };
     if (val.targets.outputs !== targets.outputs) throw new NeurosieveError('E_SHAPE', `Expected ${targets.outputs} targets per row (as train) for validation targets but received ${val.targets.outputs}`);
   }
-  let mean: Float64Array | undefined;
-  let std: Float64Array | undefined;
-  let x = acts.x;
-  let vx = val?.acts.x;
-  if (zscore) {
-    const m = await runJob(() => native().columnMoments(acts.x, acts.rows, acts.cols, threads));
-    mean = m.mean;
-    std = m.std.map((s) => (s > 0 ? s : 1));
-    x = await zscored(acts, mean, std, threads);
-    if (val) vx = await zscored(val.acts, mean, std, threads);
-  }
+  const { x, vx, mean, std } = await features(acts, val?.acts, zscore, threads);
   const K = targets.outputs;
   const train: RegressionData = { x, rows: acts.rows, cols: acts.cols, targets: targets.values, outputs: K };
   const validation: RegressionData | undefined = val ? { x: vx!, rows: val.acts.rows, cols: val.acts.cols, targets: val.targets.values, outputs: K } : undefined;

@@ -20,6 +20,16 @@ LinearDatafit::LinearDatafit(const float* x, size_t T, size_t D, size_t C, std::
   upper_ = kappa_ * amax * static_cast<double>(T) * var * (1 + 1e-12);
 }
 
+double LinearDatafit::sum_blocks(const std::vector<double>& loss, const std::vector<double>& gb, double* grad_b) const {
+  double f = 0;
+  std::fill(grad_b, grad_b + C_, 0.0);
+  for (size_t k = 0; k < loss.size(); ++k) {
+    f += loss[k];
+    for (size_t c = 0; c < C_; ++c) grad_b[c] += gb[k * C_ + c];
+  }
+  return f;
+}
+
 void LinearDatafit::uncentred_bias(const double* W, const double* b_centred, double* b) const {
   for (size_t c = 0; c < C_; ++c) {
     double s = 0;

@@ -65,6 +65,10 @@ class LinearDatafit {
   // x: row-major T×D (borrowed). a: the per-row loss weights. kappa: the loss's curvature constant (above).
   LinearDatafit(const float* x, size_t T, size_t D, size_t C, std::vector<double> a, double kappa, ThreadPool& pool);
 
+  // value_residual's reduction: the row blocks' losses (nb) and intercept gradients (nb × C) added in block
+  // order into grad_b; returns the loss.
+  double sum_blocks(const std::vector<double>& loss, const std::vector<double>& gb, double* grad_b) const;
+
   const float* x_;
   size_t T_, D_, C_;
   std::vector<double> a_;  // per row

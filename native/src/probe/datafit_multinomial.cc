@@ -64,13 +64,7 @@ double MultinomialDatafit::value_residual(const double* Z, double* R, double* gr
     }
     loss[task] = l;
   });
-  double f = 0;
-  std::fill(grad_b, grad_b + C_, 0.0);
-  for (size_t k = 0; k < nb; ++k) {
-    f += loss[k];
-    for (size_t c = 0; c < C_; ++c) grad_b[c] += gb[k * C_ + c];
-  }
-  return f;
+  return sum_blocks(loss, gb, grad_b);
 }
 
 double MultinomialDatafit::bregman(const double* Zy, const double* Zn, ThreadPool& pool) const {

@@ -42,13 +42,7 @@ double QuadraticDatafit::value_residual(const double* Z, double* R, double* grad
       }
     loss[task] = 0.5 * l;
   });
-  double f = 0;
-  std::fill(grad_b, grad_b + C_, 0.0);
-  for (size_t k = 0; k < nb; ++k) {
-    f += loss[k];
-    for (size_t c = 0; c < C_; ++c) grad_b[c] += gb[k * C_ + c];
-  }
-  return f;
+  return sum_blocks(loss, gb, grad_b);
 }
 
 double QuadraticDatafit::bregman(const double* Zy, const double* Zn, ThreadPool& pool) const {
