@@ -15,8 +15,8 @@
  *   uncentred criterion is ≤ tol·s·(1 + ‖μ‖∞): the solver measures it in the centred parametrisation, whose
  *   ∇_W differs by ∇_b·μᵀ.
  * - The device phase alone: its float32 criterion ≤ its threshold max(tol, GPU_TOL)·s or it stalled; pieces of
- *   the activations (several storage bindings) give the same device iterate within 1e-4 (float32 sums in
- *   another order).
+ *   the activations (several storage bindings) give device iterates that both meet the criterion and differ by
+ *   at most twice the strong-convexity bound criterion/μ (float32 sums in another order).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -180,8 +180,14 @@ describe.skipIf(!g)('WebGPU backend vs native', () => {
     const three = await gpuFistaPath(problem, { ...options, maxBindingBytes: 110 * 41 * 4 }); // 3 pieces of ≤ 110 rows
     expect(one.path[0]!.converged).toBe(true);
     expect(three.path[0]!.converged).toBe(true);
-    for (let i = 0; i < one.weight.length; i++) expect(Math.abs(one.weight[i]! - three.weight[i]!)).toBeLessThan(1e-4);
-    for (let c = 0; c < 3; c++) expect(Math.abs(one.biasCentred[c]! - three.biasCentred[c]!)).toBeLessThan(1e-4);
+    // float32 sums in another order move the trajectory, and the stop can come a check interval earlier or later,
+    // so the two iterates are two points that both meet the criterion, not one: each lies within criterion/μ of
+    // the minimiser per coordinate, roughly (the ∞-norm reading of ‖x − x*‖ ≤ ‖∂F(x)‖/μ, μ = λ(1 − α) the ridge
+    // part's strong convexity), so they differ by at most
+    // twice that (4e-3 here; typically ~1e-5 is seen, and 1.2e-4 once in a seed sweep).
+    const bound = (2 * 1e-4 * setup.scale) / (lambda * (1 - 0.5));
+    for (let i = 0; i < one.weight.length; i++) expect(Math.abs(one.weight[i]! - three.weight[i]!)).toBeLessThan(bound);
+    for (let c = 0; c < 3; c++) expect(Math.abs(one.biasCentred[c]! - three.biasCentred[c]!)).toBeLessThan(bound);
   });
 
   it('asked for more than float32 gives, the device path stops at its floor (stalled), not at maxIterations', async () => {
