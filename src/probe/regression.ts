@@ -16,7 +16,7 @@ import { native } from '../core/native.js';
 import { expectInteger, expectKnownKeys, expectThreads } from '../core/validate.js';
 import { checkFiniteFeatures } from './checks.js';
 import type { FeatureRows } from './linear-predict.js';
-import { run, resolveCompatOptions, compatInit } from './train-compat.js';
+import { compatInit, resolveCompatOptions, runCompat } from './train-compat.js';
 import { CHECK_EVERY, EXACT_DEFAULTS, PATH_TOL_FACTOR, finishReport, validateExactOptions } from './train-exact.js';
 import type { CompatOptions, ExactOptions, RegressionData, TrainedLinear, TrainProgress } from './train-types.js';
 
@@ -104,7 +104,7 @@ export async function trainRegressionCompat(
   if (o.init && (o.init.weight.length !== train.cols || o.init.bias.length !== 1)) {
     throw new NeurosieveError('E_SHAPE', `Expected init weights of 1 × ${train.cols} and 1 bias but received ${o.init.weight.length} weights and ${o.init.bias.length} biases`);
   }
-  const trained = await run(train, 1, { ...o, init: o.init ?? compatInit(1, train.cols, o.seed) }, { ...hooks, threads });
+  const trained = await runCompat(train, 1, { ...o, init: o.init ?? compatInit(1, train.cols, o.seed) }, { ...hooks, threads });
   trained.solver.algorithm = `${String(trained.solver.algorithm)}, squared error (torch MSELoss)`;
   return trained;
 }

@@ -43,7 +43,7 @@ async function checkData(data: ProbeData, what: string, classes: number, threads
 }
 
 /** CompatOptions checked and completed: the native trainer's options plus the initialisation seed. */
-export type ResolvedCompat = Pick<NativeCompatOptions, 'optimizer' | 'learningRate' | 'epochs' | 'batchSize' | 'l1' | 'l2'> & {
+type ResolvedCompat = Pick<NativeCompatOptions, 'optimizer' | 'learningRate' | 'epochs' | 'batchSize' | 'l1' | 'l2'> & {
   seed: number;
   patience: number | undefined;
   init: CompatOptions['init'];
@@ -112,7 +112,7 @@ export async function trainCompat(
   const h = hooks ?? {};
   expectKnownKeys(h, HOOK_KEYS, 'trainCompat hooks');
   await checkRun(train, classes, o, h);
-  return run(train, classes, o, h);
+  return runCompat(train, classes, o, h);
 }
 
 /** What a run checks besides its options: classes, hooks, the data and validation set, patience's needs. */
@@ -153,7 +153,7 @@ export async function trainCompatOnView(
 ): Promise<TrainedLinear> {
   const o = resolveCompatOptions(options ?? {}, 'trainCompat');
   checkInitShape(o, classes, train.cols);
-  return run(train, classes, o, hooks);
+  return runCompat(train, classes, o, hooks);
 }
 
 /**
@@ -170,7 +170,7 @@ function featureView(d: ProbeData | ProbeView | RegressionData): NativeFeatureVi
  * Trains once, on options, hooks and data checked by checkRun (grid search checks them once for all cells) — or by
  * regression.ts for a regression problem (one output, squared error: native/src/probe/squared_error.h).
  */
-export async function run(train: ProbeData | RegressionData, classes: number, o: ResolvedCompat, hooks: TrainHooks & { validation?: ProbeData | RegressionData }): Promise<TrainedLinear> {
+export async function runCompat(train: ProbeData | RegressionData, classes: number, o: ResolvedCompat, hooks: TrainHooks & { validation?: ProbeData | RegressionData }): Promise<TrainedLinear> {
   const regression = 'targets' in train;
   if (hooks.signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'trainCompat cancelled');
   const threads = hooks.threads ?? 0;
@@ -272,7 +272,7 @@ export async function gridSearchCompat(
   let best: { l1: number; l2: number; accuracy: number; probe: TrainedLinear } | undefined;
   for (const l1 of g1) {
     for (const l2 of g2) {
-      const probe = await run(train, classes, { ...base, l1, l2 }, { ...trainHooks, validation });
+      const probe = await runCompat(train, classes, { ...base, l1, l2 }, { ...trainHooks, validation });
       const accs = probe.solver.validationAccuracy as number[];
       const accuracy = accs[accs.length - 1]!;
       cells.push({ l1, l2, accuracy });

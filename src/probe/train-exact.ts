@@ -52,8 +52,7 @@ export const CHECK_EVERY = 5;
  */
 export const GPU_TOL = 1e-4;
 
-export type ResolvedExact = ReturnType<typeof validateExactOptions>;
-type Resolved = ResolvedExact;
+type Resolved = ReturnType<typeof validateExactOptions>;
 
 export function validateExactOptions(options: ExactOptions): Required<Omit<ExactOptions, 'lambda'>> & { lambda?: number } {
   expectOptions(options, KEYS, 'trainExact');
