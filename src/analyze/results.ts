@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
+import type { OutputSet } from '../io/output-set.js';
 import type { Metrics } from '../probe/metrics.js';
 import type { ConceptNeurons } from './concept-neurons.js';
 import type { ControlTaskResult } from './control-task.js';
@@ -100,8 +101,9 @@ export interface AnalysisResults {
   views?: AnalysisViews;
 }
 
-export function writeAnalysis(path: string, results: AnalysisResults): void {
-  writeTextAtomic(path, `${JSON.stringify(results, null, 1)}\n`);
+/** Writes the results document atomically (into a set, with the report, when `into` is given). */
+export function writeAnalysis(path: string, results: AnalysisResults, into?: OutputSet): void {
+  writeTextAtomic(path, `${JSON.stringify(results, null, 1)}\n`, into);
 }
 
 export function readAnalysis(path: string): AnalysisResults {

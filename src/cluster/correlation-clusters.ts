@@ -30,6 +30,7 @@ import { NeurosieveError } from '../core/errors.js';
 import { runJob } from '../core/native-job.js';
 import { fcluster, linkageTree } from './fcluster.js';
 import { readNpyHeader } from '../io/npy.js';
+import { checkTie } from '../io/output-tie.js';
 import { BACKENDS, chooseBackend, type BackendChoice } from '../gpu/backend.js';
 import { LINKAGE_DEFAULTS, LINKAGE_METHODS, progressForwarder, TIES, runLinkage, type ClusterProgress, type LinkageMethod, type LinkageReport } from './linkage.js';
 import { native } from '../core/native.js';
@@ -196,6 +197,7 @@ export function correlationSource(input: CorrelationInput): NativeCorrSource {
     if (h.fileSize !== h.dataOffset + bytes) {
       throw new NeurosieveError('E_FORMAT', `${input}: shape [${n}, ${n}] needs ${bytes} data bytes but the file holds ${h.fileSize - h.dataOffset}`);
     }
+    checkTie(input, `${input}.json`, 'matrixSha256'); // corr's summary beside it must describe this matrix
     return { kind: 'npy', n, path: input, offset: h.dataOffset, dtype: h.descr === '<f4' ? 'f4' : 'f8' };
   }
   let h;
