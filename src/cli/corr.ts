@@ -5,6 +5,7 @@ import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
 import { writeNpy } from '../io/npy.js';
 import { checkOutputs } from '../io/output-paths.js';
+import { checkMemory, comomentBytes, matrixBytes } from '../core/memory.js';
 import { OutputSet } from '../io/output-set.js';
 import { readStats, writeStats } from '../correlate/stats.js';
 import type { ActivationFormat, CorrelateOptions, Stats } from '../types.js';
@@ -45,6 +46,13 @@ export const corrCommand: Command = {
     } else {
       const dataset = openActivations(ctx.positionals, { format: o.format as ActivationFormat });
       columns = resolveNeurons(ctx, 'columns', dataset.cols, ctx.positionals, dataset.layers);
+      // Both D² buffers are checked before the pass, so a run that cannot finish is refused before it starts.
+      const D = columns?.length ?? dataset.cols;
+      checkMemory(
+        `neurosieve corr of ${dataset.files.map((f) => f.path).join(', ')} (${D} neurons)`,
+        [['co-moment state D(D+1)/2 float64', comomentBytes(D)], ['D × D float32 matrix', matrixBytes(D)]],
+        'correlate a subset of the neurons with --columns (e.g. one layer at a time)',
+      );
       const bar = progressBar('corr', 'rows', ctx.interactive);
       try {
         ({ stats, nonFinite, backend } = await computeStats(dataset, {

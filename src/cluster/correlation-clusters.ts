@@ -31,6 +31,7 @@ import { runJob } from '../core/native-job.js';
 import { fcluster, linkageTree } from './fcluster.js';
 import { readNpyHeader } from '../io/npy.js';
 import { checkTie } from '../io/output-tie.js';
+import { checkMemory } from '../core/memory.js';
 import { BACKENDS, chooseBackend, type BackendChoice } from '../gpu/backend.js';
 import { LINKAGE_DEFAULTS, LINKAGE_METHODS, progressForwarder, TIES, runLinkage, type ClusterProgress, type LinkageMethod, type LinkageReport } from './linkage.js';
 import { native } from '../core/native.js';
@@ -266,6 +267,11 @@ export async function correlationClusters(
   if (columns && columns.length < 2) fail('at least 2 neurons to cluster', 'columns', columns.length, String(columns.length));
   const source = columns ? subsetSource(full, columns, threads) : full;
   const n = source.n;
+  checkMemory(
+    `clustering ${typeof input === 'string' ? input : 'the matrix'} (${n} neurons)`,
+    [[`condensed distances n(n-1)/2 ${precision}`, ((n * (n - 1)) / 2) * (precision === 'float64' ? 8 : 4)]],
+    precision === 'float64' ? "use precision 'float32' (--precision float32, half the bytes) or cluster a subset (--columns)" : 'cluster a subset of the neurons (--columns)',
+  );
   if (options.signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'cancelled before clustering started');
   const nativeOptions: NativeClusterOptions = { method, precision, threads, repair };
   const progress = progressForwarder(n, options.onProgress);

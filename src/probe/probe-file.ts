@@ -14,6 +14,7 @@ import { writeTextAtomic } from '../io/atomic.js';
 import { OutputSet } from '../io/output-set.js';
 import { fileSha256, tieMismatch } from '../io/output-tie.js';
 import { readSafetensors, writeSafetensors, type Tensor } from '../io/safetensors.js';
+import { jsonDepth, MAX_JSON_BYTES, MAX_JSON_DEPTH, readJsonText } from '../io/json-limits.js';
 
 export const PROBE_FORMAT = 'neurosieve-probe';
 export const PROBE_VERSION = 1;
@@ -161,7 +162,7 @@ function notJson(head: Buffer): string {
  */
 export function probeFiles(path: string): string[] {
   try {
-    const j = JSON.parse(readFileSync(path, 'utf8')) as Partial<ProbeJson> | null;
+    const j = JSON.parse(readJsonText(path, 'a probe')) as Partial<ProbeJson> | null;
     const name = typeof j?.weights === 'string' ? plainSidecarName(j.weights) : undefined;
     return name !== undefined ? [path, join(dirname(path), name)] : [path];
   } catch {
@@ -182,9 +183,12 @@ export function readProbe(path: string): Probe {
   };
   const first = bytes.findIndex((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
   if (first < 0 || bytes[first] !== 0x7b) bad(first < 0 ? 'the file is empty' : notJson(bytes.subarray(0, 16)));
+  if (bytes.length > MAX_JSON_BYTES) bad(`${bytes.length} bytes of JSON; at most ${MAX_JSON_BYTES} are read`);
+  const text = bytes.toString('utf8');
+  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) bad(`JSON nested more than ${MAX_JSON_DEPTH} levels deep`);
   let j: Partial<ProbeJson>;
   try {
-    j = JSON.parse(bytes.toString('utf8')) as Partial<ProbeJson>;
+    j = JSON.parse(text) as Partial<ProbeJson>;
   } catch (err) {
     return bad(`invalid JSON: ${jsonError(err)}`);
   }
