@@ -104,6 +104,32 @@ describe('an interrupted commit', () => {
   });
 });
 
+describe('an output directory (split, extract)', () => {
+  it('killed after the old directory was moved aside: the next run puts the killed run\'s directory in place first, then its own, and removes every temp', () => {
+    const d = tempDir('sets-dir');
+    const labels = join(d, 'labels.json');
+    writeFileSync(labels, JSON.stringify(Array.from({ length: T }, (_, i) => (i % 2 ? 'x' : 'y'))));
+    const out = join(d, 'parts');
+    const split = (seed: string, to: string, fault?: string) =>
+      runCli(['split', a, '--labels', labels, '--seed', seed, '-o', to, '--overwrite', '--quiet'], fault ? { NEUROSIEVE_TEST_FAULT: fault } : {});
+    const index = (dir: string) => sha(join(dir, 'train-index.npy'));
+    // Same seed, same bytes: seed 2's directory, made elsewhere, to recognise it.
+    expect(split('2', join(d, 'ref')).code).toBe(0);
+    expect(split('1', out).code).toBe(0);
+    expect(index(out)).not.toBe(index(join(d, 'ref')));
+    expect(split('2', out, 'commit:1').stderr).toContain('[killed by SIGKILL]');
+    // The old directory is aside and the new one not yet in place: the output is missing, nothing is lost.
+    expect(existsSync(out)).toBe(false);
+    expect(filesIn(d).filter((f) => f.startsWith('.parts.')).length).toBeGreaterThanOrEqual(2);
+    // The next run completes the killed run's commit (seed 2's directory appears) before its own (killed here).
+    expect(split('3', out, 'commit:0').stderr).toContain('[killed by SIGKILL]');
+    expect(index(out)).toBe(index(join(d, 'ref')));
+    expect(split('3', out).code).toBe(0);
+    expect(index(out)).not.toBe(index(join(d, 'ref')));
+    expect(filesIn(d)).toEqual(['labels.json', 'parts', 'ref']);
+  });
+});
+
 /** Runs the CLI without waiting, resolving to its exit code. */
 function start(args: string[], env: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The test suite on an AddressSanitizer + UndefinedBehaviorSanitizer build of the addon: builds it into
+# native/build-asan (gcc's -fsanitize=address,undefined; the regular build in native/build is untouched), loads it
+# through NEUROSIEVE_ADDON with the sanitizer runtimes preloaded into node (and into the CLI processes the tests
+# spawn), and runs vitest. Any report (heap overflow, use after free, signed overflow, misaligned load, ...)
+# aborts the process and fails the test that triggered it. Leak checking is off: node itself keeps memory
+# until exit by design.
+#
+#   scripts/sanitize.sh                 # the whole suite, except the browser suite (chromium does not run
+#                                       # under a preloaded ASan runtime)
+#   scripts/sanitize.sh test/io         # some files only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=native/build-asan
+san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+npx cmake-js compile -d native -O "$build" --CDCMAKE_CXX_FLAGS="$san" --CDCMAKE_SHARED_LINKER_FLAGS="$san" >"$build.log" 2>&1 ||
+  { tail -n 40 "$build.log"; exit 1; }
+
+export NEUROSIEVE_ADDON="$PWD/$build/Release/neurosieve.node"
+LD_PRELOAD="$(g++ -print-file-name=libasan.so) $(g++ -print-file-name=libubsan.so)"
+export LD_PRELOAD
+export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:print_summary=1:allocator_may_return_null=1"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
+export CI=true
+
+if [ $# -eq 0 ]; then set -- --exclude test/report/report-page.test.ts; fi
+npx vitest run "$@"
