@@ -21,16 +21,26 @@ build="native/build-fuzz"
 mkdir -p "$build"
 # The readers and what they need from the addon's sources (no Node-API: the targets call the readers directly).
 sources=(native/src/io/*.cc native/src/stats/check.cc native/src/core/thread_pool.cc)
-flags=(-std=c++17 -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Inative/src -pthread)
+flags=(-std=c++17 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -Inative/src -pthread)
+
+# The readers are compiled once (instrumented for coverage), then linked into each target.
+objects=()
+for src in "${sources[@]}"; do
+  obj="$build/$(echo "${src#native/src/}" | tr / _).o"
+  if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find native/src -name '*.h' -newer "$obj" | head -n 1)" ]; then
+    clang++ "${flags[@]}" -fsanitize=fuzzer-no-link -c "$src" -o "$obj"
+  fi
+  objects+=("$obj")
+done
 
 status=0
 for src in test/fuzz/fuzz_*.cc; do
   target="$(basename "$src" .cc)"
   name="${target#fuzz_}"
   bin="$build/$target"
-  if [ ! -x "$bin" ] || [ -n "$(find "$src" test/fuzz/*.h "${sources[@]}" -newer "$bin" 2>/dev/null)" ]; then
+  if [ ! -x "$bin" ] || [ -n "$(find "$src" test/fuzz/*.h "${objects[@]}" -newer "$bin" 2>/dev/null)" ]; then
     echo "build $target"
-    clang++ "${flags[@]}" "$src" "${sources[@]}" -o "$bin"
+    clang++ "${flags[@]}" -fsanitize=fuzzer "$src" "${objects[@]}" -o "$bin"
   fi
   findings="test/fuzz/findings/$name"
   mkdir -p "$findings" "$build/corpus-$name"
