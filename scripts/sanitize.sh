@@ -13,9 +13,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=native/build-asan
-san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
-npx cmake-js compile -d native -O "$build" --CDCMAKE_CXX_FLAGS="$san" --CDCMAKE_SHARED_LINKER_FLAGS="$san" >"$build.log" 2>&1 ||
-  { tail -n 40 "$build.log"; exit 1; }
+npx cmake-js compile -d native -O "$build" --CDNS_SANITIZE=ON >"$build.log" 2>&1 || { tail -n 40 "$build.log"; exit 1; }
+# cmake-js owns CMAKE_CXX_FLAGS: check the flags reached the compiler (an uninstrumented build would pass anything).
+if ! nm -D "$build/Release/neurosieve.node" | grep -q __asan_report; then
+  echo "sanitize.sh: $build/Release/neurosieve.node is not instrumented (see $build.log)" >&2
+  exit 1
+fi
 
 export NEUROSIEVE_ADDON="$PWD/$build/Release/neurosieve.node"
 LD_PRELOAD="$(g++ -print-file-name=libasan.so) $(g++ -print-file-name=libubsan.so)"
