@@ -142,7 +142,7 @@ export async function holdData(data: AnalyzeData, zscore: boolean, threads: numb
   }
   const train = await load(data.train.activations, 'train', signal);
   const D = train.cols;
-  const trainLabels = labelsFor(data.train.labels, train.rows, 'train labels');
+  const trainLabels = labelsFor(data.train.labels, train.rows, 'train labels', undefined, undefined, train.files);
   const classes = trainLabels.classes;
   const given = typeof data.train.words === 'function' ? data.train.words(train.rows) : data.train.words;
   let words = given ? [...given] : undefined;
@@ -164,7 +164,7 @@ export async function holdData(data: AnalyzeData, zscore: boolean, threads: numb
     const dev = await load(data.dev.activations, 'dev', signal);
     if (dev.cols !== D) throw new NeurosieveError('E_SHAPE', `Expected dev activations with the train set's ${D} neurons but received ${dev.cols}`);
     const part = (a: LoadedActivations, l: Labels): HeldPart => ({ x: a.x, rows: a.rows, y: l.ids });
-    held = { train: part(train, trainLabels), dev: part(dev, labelsFor(data.dev.labels, dev.rows, 'dev labels', classes, data.unknown)), split: { kind: 'given' } };
+    held = { train: part(train, trainLabels), dev: part(dev, labelsFor(data.dev.labels, dev.rows, 'dev labels', classes, data.unknown, dev.files)), split: { kind: 'given' } };
   } else {
     // The reference's split, in place: new row i = old row perm[i]; train rows first, then dev.
     const { train: trainIdx, dev: devIdx } = compatSplit(train.rows);
@@ -202,7 +202,7 @@ export async function holdData(data: AnalyzeData, zscore: boolean, threads: numb
   if (data.test) {
     const test = await load(data.test.activations, 'test', signal);
     if (test.cols !== D) throw new NeurosieveError('E_SHAPE', `Expected test activations with the train set's ${D} neurons but received ${test.cols}`);
-    held.test = { x: test.x, rows: test.rows, y: labelsFor(data.test.labels, test.rows, 'test labels', classes, data.unknown).ids };
+    held.test = { x: test.x, rows: test.rows, y: labelsFor(data.test.labels, test.rows, 'test labels', classes, data.unknown, test.files).ids };
   }
   if (new Set(held.train.y).size < 2) throw new NeurosieveError('E_ARGUMENT', `Expected at least 2 classes in the train rows but received only ${classes[held.train.y[0]!]}`);
 

@@ -15,6 +15,7 @@ import { readNpyIntegers } from '../io/npy-int.js';
 import type { Labels } from '../probe/labels.js';
 import { corpusRows, type Corpus } from './corpus.js';
 import type { AnalyzeData, Layer } from './held-data.js';
+import { readJsonText } from '../io/json-limits.js';
 
 export const MANIFEST_TASKS = ['tokens', 'sentences'] as const;
 export const MANIFEST_SPLITS = ['manifest', 'compat'] as const;
@@ -41,8 +42,9 @@ interface TaskEntry {
 
 function readJson(path: string, what: string): Record<string, unknown> {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    return JSON.parse(readJsonText(path, what)) as Record<string, unknown>;
   } catch (err) {
+    if (err instanceof NeurosieveError) throw err; // the file's limits, already naming it
     throw new NeurosieveError((err as NodeJS.ErrnoException).code ? 'E_IO' : 'E_FORMAT', `${path}: cannot read ${what} (${(err as Error).message})`, { cause: err });
   }
 }

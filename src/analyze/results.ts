@@ -3,9 +3,9 @@
  * number of the paper's tables and the curves behind them, the seeds, timings and warnings. Plain JSON (neuron
  * sets as arrays of ids), written atomically; `readAnalysis` reads it back and checks format and version.
  */
-import { readFileSync } from 'node:fs';
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
+import type { OutputSet } from '../io/output-set.js';
 import type { Metrics } from '../probe/metrics.js';
 import type { ConceptNeurons } from './concept-neurons.js';
 import type { ControlTaskResult } from './control-task.js';
@@ -14,6 +14,7 @@ import type { LayerScore, LayerSelection } from './layer-selector.js';
 import type { MinimalSetStep } from './minimal-set.js';
 import type { Stability } from './stability.js';
 import type { AnalysisViews } from './views-format.js';
+import { readJsonText } from '../io/json-limits.js';
 
 export const ANALYSIS_FORMAT = 'neurosieve-analysis';
 export const ANALYSIS_VERSION = 1;
@@ -100,15 +101,17 @@ export interface AnalysisResults {
   views?: AnalysisViews;
 }
 
-export function writeAnalysis(path: string, results: AnalysisResults): void {
-  writeTextAtomic(path, `${JSON.stringify(results, null, 1)}\n`);
+/** Writes the results document atomically (into a set, with the report, when `into` is given). */
+export function writeAnalysis(path: string, results: AnalysisResults, into?: OutputSet): void {
+  writeTextAtomic(path, `${JSON.stringify(results, null, 1)}\n`, into);
 }
 
 export function readAnalysis(path: string): AnalysisResults {
   let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(path, 'utf8'));
+    doc = JSON.parse(readJsonText(path, 'analysis results'));
   } catch (err) {
+    if (err instanceof NeurosieveError) throw err; // the file's limits, already naming it
     throw new NeurosieveError((err as NodeJS.ErrnoException).code ? 'E_IO' : 'E_FORMAT', `${path}: cannot read analysis results (${(err as Error).message})`, { cause: err });
   }
   const d = doc as Partial<AnalysisResults>;

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { NeurosieveError } from '../core/errors.js';
 import type { AnalyzeMetric, AnalyzeOptions } from './options.js';
 import { configBase, type SourcedData } from './inputs.js';
+import { readJsonText } from '../io/json-limits.js';
 
 const REQUIRED = [
   'base_dir', 'train_source', 'train_labels', 'train_activations', 'test_source', 'test_labels', 'test_activations',
@@ -66,8 +67,9 @@ export function sourceWords(path: string): { tokens: string[]; lines: string[] }
 export function readSeedConfig(path: string): SeedConfig {
   let doc: Record<string, unknown>;
   try {
-    doc = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    doc = JSON.parse(readJsonText(path, 'the config')) as Record<string, unknown>;
   } catch (err) {
+    if (err instanceof NeurosieveError) throw err; // the file's limits, already naming it
     throw new NeurosieveError((err as NodeJS.ErrnoException).code ? 'E_IO' : 'E_FORMAT', `${path}: cannot read the config (${(err as Error).message})`, { cause: err });
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) bad(path, 'the config', 'a JSON object', doc);

@@ -11,6 +11,7 @@ import { NeurosieveError } from '../core/errors.js';
 import type { Command } from './command.js';
 import { setDefined } from './options.js';
 import { writeTextAtomic } from '../io/atomic.js';
+import { OutputSet } from '../io/output-set.js';
 import { checkOutputs } from '../io/output-paths.js';
 import { reportPage, reportPathFor } from '../report/write-report.js';
 import { progressBar } from './progress.js';
@@ -115,8 +116,14 @@ export const analyzeCommand: Command = {
     }
     // The page is built before anything is written, so a failure there leaves no results without their report.
     const page = report ? reportPage(results) : undefined;
-    writeAnalysis(output, results);
-    if (report) writeTextAtomic(report, page!);
+    const set = new OutputSet(); // results and report appear together or not at all
+    try {
+      writeAnalysis(output, results, set);
+      if (report) writeTextAtomic(report, page!, set);
+      set.commit();
+    } finally {
+      set.discard();
+    }
     ctx.log(summaryTable(results));
     for (const w of results.warnings) process.stderr.write(`neurosieve analyze: warning: ${w}\n`);
     ctx.log(`${results.timings.probes} probes in ${results.timings.seconds.total} s -> ${output}${report ? `, report ${report}` : ''}`);

@@ -2,6 +2,7 @@
 import { cka, ckaBetween, isStatsFile, type CkaBetweenResult, type CkaResult } from '../cka/cka.js';
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
+import { OutputSet } from '../io/output-set.js';
 import { checkOutputs } from '../io/output-paths.js';
 import { writeStats } from '../correlate/stats.js';
 import type { ActivationFormat, CorrelateOptions } from '../types.js';
@@ -83,8 +84,14 @@ export const ckaCommand: Command = {
       ...('minibatch' in r && r.minibatch ? { minibatch: r.minibatch } : {}),
       sources: r.stats?.sources ?? null,
     };
-    if (statsOut && r.stats) writeStats(statsOut, r.stats);
-    writeTextAtomic(output, JSON.stringify(doc) + '\n');
+    const set = new OutputSet(); // the stats and the document appear together or not at all
+    try {
+      if (statsOut && r.stats) writeStats(statsOut, r.stats, set);
+      writeTextAtomic(output, JSON.stringify(doc) + '\n', set);
+      set.commit();
+    } finally {
+      set.discard();
+    }
     const seconds = (performance.now() - started) / 1000;
     ctx.log(`${r.estimator} CKA of ${r.layers.length} layers over ${r.rows} rows -> ${output} (${seconds.toFixed(2)} s)`);
     for (const u of undefinedLayers) ctx.log(`  ${'layer' in u ? u.layer : `other ${u.otherLayer}`}: HSIC(a, a) = ${u.hsic} is not positive; its CKA is undefined (null)`);

@@ -5,6 +5,7 @@ import { resolveNeurons, selectorFiles } from './options.js';
 import { checkOutputs } from '../io/output-paths.js';
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
+import { OutputSet } from '../io/output-set.js';
 import { writeNpy } from '../io/npy.js';
 import type { Command } from './command.js';
 import { progressBar, type ProgressBar } from './progress.js';
@@ -89,7 +90,6 @@ export const clusterCommand: Command = {
       seconds: Number(seconds.toFixed(3)),
       cuts,
     };
-    if (linkageOut) writeNpy(linkageOut, result.linkage, [result.neurons - 1, 4]);
     // The file leaves out the timing and how the linkage ran (backend, handover), so the same input and options
     // give the same bytes whichever backend ran.
     const { seconds: _seconds, backend: _backend, handover: _handover, tiedMerges: _tied, ...stable } = summary;
@@ -97,7 +97,14 @@ export const clusterCommand: Command = {
       ...stable,
       cuts: result.cuts.map((c, i) => ({ ...cuts[i], keptNeurons: c.kept, sizes: c.sizes, labels: Array.from(c.labels) })),
     };
-    writeTextAtomic(output, JSON.stringify(full) + '\n');
+    const set = new OutputSet(); // the linkage and the clusters appear together or not at all
+    try {
+      if (linkageOut) writeNpy(linkageOut, result.linkage, [result.neurons - 1, 4], set);
+      writeTextAtomic(output, JSON.stringify(full) + '\n', set);
+      set.commit();
+    } finally {
+      set.discard();
+    }
     ctx.log(`${result.method} linkage of ${result.neurons} neurons -> ${output} (${seconds.toFixed(2)} s, ${result.backend})`);
     if (result.repairs) {
       const r = result.repairs;

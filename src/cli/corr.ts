@@ -5,6 +5,8 @@ import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
 import { writeNpy } from '../io/npy.js';
 import { checkOutputs } from '../io/output-paths.js';
+import { checkMemory, comomentBytes, matrixBytes } from '../core/memory.js';
+import { OutputSet } from '../io/output-set.js';
 import { readStats, writeStats } from '../correlate/stats.js';
 import type { ActivationFormat, CorrelateOptions, Stats } from '../types.js';
 import type { Command } from './command.js';
@@ -44,6 +46,13 @@ export const corrCommand: Command = {
     } else {
       const dataset = openActivations(ctx.positionals, openOptionsOf(o));
       columns = resolveNeurons(ctx, 'columns', dataset.cols, ctx.positionals, dataset.layers);
+      // Both D² buffers are checked before the pass, so a run that cannot finish is refused before it starts.
+      const D = columns?.length ?? dataset.cols;
+      checkMemory(
+        `neurosieve corr of ${dataset.files.map((f) => f.path).join(', ')} (${D} neurons)`,
+        [['co-moment state D(D+1)/2 float64', comomentBytes(D)], ['D × D float32 matrix', matrixBytes(D)]],
+        'correlate a subset of the neurons with --columns (e.g. one layer at a time)',
+      );
       const bar = progressBar('corr', 'rows', ctx.interactive);
       try {
         ({ stats, nonFinite, backend } = await computeStats(dataset, {
@@ -58,7 +67,6 @@ export const corrCommand: Command = {
       } finally {
         bar.done();
       }
-      if (o['stats-out']) writeStats(o['stats-out'] as string, stats);
     }
     const result = correlationFromStats(stats, { threads: o.threads as number }, nonFinite);
     const seconds = (performance.now() - started) / 1000;
@@ -74,11 +82,21 @@ export const corrCommand: Command = {
       statsOut: (o['stats-out'] as string | undefined) ?? null,
       sources: stats.sources,
     };
-    writeNpy(output, result.corr, [result.cols, result.cols]);
-    writeTextAtomic(
-      `${output}.json`,
-      JSON.stringify({ ...summary, ...(columns ? { columns } : {}), means: Array.from(result.means), stds: Array.from(result.stds) }) + '\n',
-    );
+    // One set: the matrix, its summary and the stats appear together; the summary holds the matrix's sha256
+    // (checked by cluster), so a matrix never passes for another run's.
+    const set = new OutputSet();
+    try {
+      if (o['stats-out'] && !fromStats) writeStats(o['stats-out'] as string, stats, set);
+      const matrixSha256 = writeNpy(output, result.corr, [result.cols, result.cols], set);
+      writeTextAtomic(
+        `${output}.json`,
+        JSON.stringify({ ...summary, ...(columns ? { columns } : {}), matrixSha256, means: Array.from(result.means), stds: Array.from(result.stds) }) + '\n',
+        set,
+      );
+      set.commit();
+    } finally {
+      set.discard();
+    }
     ctx.log(`correlation of ${result.cols} neurons over ${result.count} rows -> ${output} (${seconds.toFixed(2)} s${backend ? `, ${backend}` : ''})`);
     if (result.zeroVariance.length > 0) {
       const shown = result.zeroVariance.slice(0, 10).join(', ');

@@ -7,8 +7,8 @@
  * takes neuron ids from a clustering (src/select/), so the format is known in the folder that produces it.
  * Files written before the format tag existed (no `format`) are read when their cuts have the same shape.
  */
-import { readFileSync } from 'node:fs';
 import { NeurosieveError } from '../core/errors.js';
+import { readJsonText } from '../io/json-limits.js';
 
 export const CLUSTERS_FORMAT = 'neurosieve-clusters';
 export const CLUSTERS_VERSION = 1;
@@ -21,8 +21,9 @@ export interface ClustersIds {
 export function readClustersIds(path: string): ClustersIds {
   let j: Record<string, unknown>;
   try {
-    j = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    j = JSON.parse(readJsonText(path, 'a clusters file')) as Record<string, unknown>;
   } catch (err) {
+    if (err instanceof NeurosieveError) throw err; // the file's limits, already naming it
     throw new NeurosieveError('E_FORMAT', `${path}: not a neurosieve clusters file (${(err as Error).message})`, { cause: err });
   }
   const bad = (why: string): never => {

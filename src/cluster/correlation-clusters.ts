@@ -30,6 +30,8 @@ import { NeurosieveError } from '../core/errors.js';
 import { runJob } from '../core/native-job.js';
 import { fcluster, linkageTree } from './fcluster.js';
 import { readNpyHeader } from '../io/npy.js';
+import { checkTie } from '../io/output-tie.js';
+import { checkMemory } from '../core/memory.js';
 import { BACKENDS, chooseBackend, type BackendChoice } from '../gpu/backend.js';
 import { LINKAGE_DEFAULTS, LINKAGE_METHODS, progressForwarder, TIES, runLinkage, type ClusterProgress, type LinkageMethod, type LinkageReport } from './linkage.js';
 import { native } from '../core/native.js';
@@ -196,6 +198,7 @@ export function correlationSource(input: CorrelationInput): NativeCorrSource {
     if (h.fileSize !== h.dataOffset + bytes) {
       throw new NeurosieveError('E_FORMAT', `${input}: shape [${n}, ${n}] needs ${bytes} data bytes but the file holds ${h.fileSize - h.dataOffset}`);
     }
+    checkTie(input, `${input}.json`, 'matrixSha256'); // corr's summary beside it must describe this matrix
     return { kind: 'npy', n, path: input, offset: h.dataOffset, dtype: h.descr === '<f4' ? 'f4' : 'f8' };
   }
   let h;
@@ -264,6 +267,11 @@ export async function correlationClusters(
   if (columns && columns.length < 2) fail('at least 2 neurons to cluster', 'columns', columns.length, String(columns.length));
   const source = columns ? subsetSource(full, columns, threads) : full;
   const n = source.n;
+  checkMemory(
+    `clustering ${typeof input === 'string' ? input : 'the matrix'} (${n} neurons)`,
+    [[`condensed distances n(n-1)/2 ${precision}`, ((n * (n - 1)) / 2) * (precision === 'float64' ? 8 : 4)]],
+    precision === 'float64' ? "use precision 'float32' (--precision float32, half the bytes) or cluster a subset (--columns)" : 'cluster a subset of the neurons (--columns)',
+  );
   if (options.signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'cancelled before clustering started');
   const nativeOptions: NativeClusterOptions = { method, precision, threads, repair };
   const progress = progressForwarder(n, options.onProgress);

@@ -15,6 +15,16 @@ import { DEFAULT_THREADS, expectInteger, expectKnownKeys, expectOneOf, expectThr
 import { CHUNK_ROWS_RANGE, defaultChunkRows } from '../io/chunk-rows.js';
 import { DEFAULT_NAN, NAN_POLICIES, validateColumns } from '../io/load.js';
 import { expectValidStats } from './stats.js';
+import { checkMemory, comomentBytes, matrixBytes } from '../core/memory.js';
+
+/** The option that makes the D² buffers smaller. */
+export const SUBSET_HINT = 'correlate a subset of the neurons (--columns, options.columns), e.g. one layer at a time';
+
+/** The files of a dataset, for messages (the first three). */
+function sourcesOf(dataset: Dataset): string {
+  const names = dataset.files.map((f) => f.path);
+  return names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+}
 
 export { defaultChunkRows };
 
@@ -38,6 +48,7 @@ export async function computeStats(
   const threads = expectThreads(options.threads);
   const columns = options.columns === undefined ? undefined : validateColumns(options.columns, dataset.cols);
   const cols = columns?.length ?? dataset.cols;
+  checkMemory(`the statistics of ${sourcesOf(dataset)} (${cols} neurons)`, [['co-moment state D(D+1)/2 float64', comomentBytes(cols)]], SUBSET_HINT);
   const chunkRows = expectInteger(options.chunkRows ?? defaultChunkRows(cols), 'chunkRows', ...CHUNK_ROWS_RANGE);
   const nan = expectOneOf(options.nan ?? CORRELATE_DEFAULTS.nan, 'nan', NAN_POLICIES);
   const requested = expectOneOf(options.backend ?? CORRELATE_DEFAULTS.backend, 'backend', BACKENDS);
@@ -91,6 +102,7 @@ export function correlationFromStats(stats: Stats, options: { threads?: number }
 /** correlationFromStats with a checked thread count (internal). */
 function correlationOf(stats: Stats, threads: number, nonFinite: number): CorrelationResult {
   const D = stats.cols;
+  checkMemory(`the correlation matrix of ${stats.sources.map((s) => s.path).join(', ') || 'the statistics'} (${D} neurons)`, [['D × D float32 matrix', matrixBytes(D)]], SUBSET_HINT);
   const corr = callNativeSync(() => native().correlationFromComoments(stats.comoment, D, threads));
   const stds = new Float64Array(D);
   const zeroVariance: number[] = [];

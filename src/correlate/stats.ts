@@ -14,6 +14,7 @@
 import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { callNativeSync, NeurosieveError } from '../core/errors.js';
 import { writeWithAtomic } from '../io/atomic.js';
+import type { OutputSet } from '../io/output-set.js';
 import { expectDisjointRanges } from '../io/safetensors.js';
 import { native } from '../core/native.js';
 import type { Stats } from '../types.js';
@@ -132,8 +133,8 @@ export function expectDistinctStatsFiles(paths: readonly string[]): void {
   }
 }
 
-/** Writes a stats file atomically (temp file + rename). */
-export function writeStats(path: string, s: Stats): void {
+/** Writes a stats file atomically (temp file + rename; into a set, returning its sha256, with `into`). */
+export function writeStats(path: string, s: Stats, into?: OutputSet): string | undefined {
   const D = s.cols;
   const meanBytes = D * 8;
   const comBytes = packedSize(D) * 8;
@@ -168,14 +169,14 @@ export function writeStats(path: string, s: Stats): void {
   const json = Buffer.from(text, 'utf8');
   const len = Buffer.alloc(8);
   len.writeBigUInt64LE(BigInt(json.length));
-  writeWithAtomic(path, (write) => {
+  return writeWithAtomic(path, (write) => {
     write(len);
     write(json);
     write(s.mean);
     const step = 8 << 20; // 64 MiB per write
     for (let i = 0; i < s.comoment.length; i += step) write(s.comoment.subarray(i, Math.min(s.comoment.length, i + step)));
     for (const t of extra) write(t);
-  });
+  }, into);
 }
 
 function readExactly(fd: number, target: Uint8Array, position: number, path: string): void {

@@ -13,6 +13,7 @@ import { native } from '../core/native.js';
 import type { NativeRowReader } from '../core/native-types.js';
 import type { Dataset, Progress } from '../types.js';
 import { expectInteger, expectKnownKeys, expectOneOf, fail } from '../core/validate.js';
+import { checkMemory } from '../core/memory.js';
 
 /** What to do with NaN/Inf in activations: 'error' (the default) stops naming file, row and neuron; 'zero' replaces and counts them. */
 export const NAN_POLICIES = ['error', 'zero'] as const;
@@ -43,6 +44,8 @@ export interface LoadedActivations {
   columns?: Uint32Array;
   /** NaN/Inf values replaced by 0 (nan: 'zero'). */
   nonFinite: number;
+  /** The files read, with their formats (a NeuroX JSON lines file also tells the sentences: probe/train.ts). */
+  files?: readonly { path: string; format: string }[];
 }
 
 /** A dataset as a stream of rows: `read(out, maxRows)` fills out[0 .. n·cols) and resolves with n (0 at the end). */
@@ -159,7 +162,7 @@ export async function loadActivations(input: Dataset | string | readonly string[
     const cols = stream.cols;
     const chunkRows = expectInteger(options.chunkRows ?? defaultChunkRows(cols), 'chunkRows', ...CHUNK_ROWS_RANGE);
     const known = stream.dataset.rows >= 0 ? stream.dataset.rows : undefined;
-    let x = allocate((known ?? chunkRows) * cols, stream.dataset);
+    let x = allocate((known ?? chunkRows) * cols, cols, stream.dataset);
     let rows = 0;
     while (true) {
       if (signal?.aborted) throw new NeurosieveError('E_CANCELLED', 'cancelled while loading activations');
@@ -173,7 +176,7 @@ export async function loadActivations(input: Dataset | string | readonly string[
           break;
         }
         if (known === undefined) {
-          const bigger = allocate(Math.max(x.length * 2, (rows + chunkRows) * cols), stream.dataset);
+          const bigger = allocate(Math.max(x.length * 2, (rows + chunkRows) * cols), cols, stream.dataset);
           bigger.set(x.subarray(0, rows * cols));
           x = bigger;
         }
@@ -190,13 +193,18 @@ export async function loadActivations(input: Dataset | string | readonly string[
     if (rows === 0) throw new NeurosieveError('E_EMPTY', `${stream.dataset.files.map((f) => f.path).join(', ')}: no rows (0 tokens) in the input`);
     // Give back the slack of a doubled buffer (JSON lines) so callers hold exactly rows × cols floats.
     if (x.length !== rows * cols) x = x.slice(0, rows * cols);
-    return { x, rows, cols, columns: stream.columns, nonFinite: stream.nonFinite };
+    return { x, rows, cols, columns: stream.columns, nonFinite: stream.nonFinite, files: stream.dataset.files.map((f) => ({ path: f.path, format: f.format })) };
   } finally {
     stream.close();
   }
 }
 
-function allocate(n: number, dataset: Dataset): Float32Array {
+function allocate(n: number, cols: number, dataset: Dataset): Float32Array {
+  checkMemory(
+    `${dataset.files[0]!.path}${dataset.files.length > 1 ? ` (and ${dataset.files.length - 1} more)` : ''}: loading ${n / cols} rows × ${cols} neurons`,
+    [['float32 activations', n * 4]],
+    'load a subset of the neurons (--columns, options.columns)',
+  );
   try {
     return new Float32Array(n);
   } catch (err) {

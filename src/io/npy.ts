@@ -6,6 +6,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { NeurosieveError } from '../core/errors.js';
 import { writeWithAtomic } from './atomic.js';
+import type { OutputSet } from './output-set.js';
 
 export type NpyArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Uint16Array;
 
@@ -43,18 +44,18 @@ export function npyHeader(descr: string, shape: readonly number[]): Uint8Array {
   return out;
 }
 
-/** Writes `data` with the given shape as a .npy file, atomically. */
-export function writeNpy(path: string, data: NpyArray, shape: readonly number[]): void {
+/** Writes `data` with the given shape as a .npy file, atomically (into a set, returning its sha256, with `into`). */
+export function writeNpy(path: string, data: NpyArray, shape: readonly number[], into?: OutputSet): string | undefined {
   const n = shape.reduce((a, b) => a * b, 1);
   if (n !== data.length) {
     throw new NeurosieveError('E_SHAPE', `Expected ${n} elements for shape [${shape.join(', ')}] but received ${data.length}`);
   }
-  writeWithAtomic(path, (write) => {
+  return writeWithAtomic(path, (write) => {
     write(npyHeader(descrOf(data), shape));
     // Write in 64 MiB slices so a 400 MB matrix does not need a second copy.
     const step = Math.max(1, Math.floor((64 << 20) / data.BYTES_PER_ELEMENT));
     for (let i = 0; i < data.length; i += step) write(data.subarray(i, Math.min(data.length, i + step)));
-  });
+  }, into);
 }
 
 export interface NpyFile {

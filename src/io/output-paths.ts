@@ -6,7 +6,8 @@
  *
  * Paths are compared by where they land, not by how they are spelled: an existing path by its realpath (links
  * and `..` resolved), a path that does not exist yet by its parent's realpath plus its own name (the rename
- * creates that entry, so a link elsewhere in the parent chain is what matters).
+ * creates that entry, so a link elsewhere in the parent chain is what matters). An existing output is also
+ * compared by device and inode, so a hard link to an input (another name for the same file) is refused too.
  */
 import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, isAbsolute, sep } from 'node:path';
@@ -78,15 +79,28 @@ function shown(key: string, path: string, outputs: Record<string, string | undef
   return what === undefined ? `'${path}'` : `'${outputs[flag!] ?? ''}', whose ${what} is '${path}'`;
 }
 
+/** `dev:ino` of an existing file (the identity hard links share), else undefined. */
+function fileId(path: string): string | undefined {
+  try {
+    const s = statSync(path, { bigint: true });
+    return `${s.dev}:${s.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Throws E_ARGUMENT (exit 2) naming the flag when an output is empty, a directory, an input, or another output. */
 export function checkOutputs(check: OutputCheck): void {
   const where = (flag: string) => `${flagName(flag)} of '${check.command}'`;
   const inputs = new Map<string, string>(); // landing path → the input as given
+  const inputIds = new Map<string, string>(); // dev:ino → the input as given
   for (const input of check.inputs) {
     if (input === undefined || input === '') continue;
     for (const file of inputFiles(input)) {
       const landing = landingPath(file);
       if (!inputs.has(landing)) inputs.set(landing, file);
+      const id = fileId(file);
+      if (id !== undefined && !inputIds.has(id)) inputIds.set(id, file);
     }
   }
   const seen = new Map<string, string>(); // landing path → flag
@@ -105,6 +119,11 @@ export function checkOutputs(check: OutputCheck): void {
     if (input !== undefined) {
       const same = input !== path ? ` (the same file as input '${input}')` : flag.includes('|') ? ', an input' : '';
       usage(`Expected an output that is not an input for ${where(flag)} but received ${shown(flag, path, outputs)}${same}`);
+    }
+    const id = fileId(path);
+    const linked = id !== undefined ? inputIds.get(id) : undefined;
+    if (linked !== undefined) {
+      usage(`Expected an output that is not an input for ${where(flag)} but received ${shown(flag, path, outputs)} (a hard link to input '${linked}')`);
     }
     const other = seen.get(landing);
     if (other !== undefined) {

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { NeurosieveError } from '../core/errors.js';
 import { writeWithAtomic } from './atomic.js';
+import type { OutputSet } from './output-set.js';
 
 export type TensorData = Float32Array | Float64Array | Int32Array;
 
@@ -27,8 +28,8 @@ function dtypeOf(d: TensorData): string {
   return 'I32';
 }
 
-/** Writes tensors (in the given order, 8-byte aligned) atomically. */
-export function writeSafetensors(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): void {
+/** Writes tensors (in the given order, 8-byte aligned) atomically (into a set, returning its sha256, with `into`). */
+export function writeSafetensors(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>, into?: OutputSet): string | undefined {
   const header: Record<string, unknown> = {};
   if (metadata) header.__metadata__ = metadata;
   let off = 0;
@@ -45,11 +46,15 @@ export function writeSafetensors(path: string, tensors: Record<string, Tensor>, 
   const json = Buffer.from(text, 'utf8');
   const len = Buffer.alloc(8);
   len.writeBigUInt64LE(BigInt(json.length));
-  writeWithAtomic(path, (write) => {
-    write(len);
-    write(json);
-    for (const p of parts) write(p);
-  });
+  return writeWithAtomic(
+    path,
+    (write) => {
+      write(len);
+      write(json);
+      for (const p of parts) write(p);
+    },
+    into,
+  );
 }
 
 /** A tensor's data_offsets, relative to the data section. */

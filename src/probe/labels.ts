@@ -4,7 +4,10 @@
  *    classes, or as class names);
  *  - .npy: a 1-D integer array (int8/16/32/64, uint8/16/32/64);
  *  - NeuroX `.label` text: one line per sentence, whitespace-separated labels, flattened in order (as NeuroX's
- *    loader reads them: `line.strip().split()`), so row t is the t-th label of the file.
+ *    loader reads them: `line.strip().split()`), so row t is the t-th label of the file. When the activations'
+ *    sentences are known (NeuroX JSON lines: a line per sentence, `sentences` below), each line's count must
+ *    equal its sentence's tokens: flattening alone would accept a file one label short in sentence 3 and one
+ *    extra in sentence 9, with every label between on the wrong row.
  *
  * Class order. NeuroX numbers classes by enumerating a Python set of the label strings (utils.tok2idx), whose
  * order depends on string hashing and so changes from run to run (PYTHONHASHSEED). We need a deterministic
@@ -13,11 +16,12 @@
  * JSON object form, or the `classes` option, e.g. a trained probe's classes when reading test labels) fixes
  * the order instead.
  */
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { NeurosieveError } from '../core/errors.js';
 import { readNpyIntegers } from '../io/npy-int.js';
 import { expectInteger, expectKnownKeys, expectOneOf } from '../core/validate.js';
+import { readJsonText } from '../io/json-limits.js';
+import { neuroxSentenceLengths } from '../io/neurox-sentences.js';
 
 /** Label file formats (ReadLabelsOptions.format); the default goes by extension. */
 export const LABEL_FORMATS = ['json', 'npy', 'label'] as const;
@@ -44,6 +48,11 @@ export interface ReadLabelsOptions {
   format?: (typeof LABEL_FORMATS)[number];
   /** Allow a single class (default false: a probe needs at least two). Test labels may hold one class. */
   allowSingleClass?: boolean;
+  /**
+   * The activations' sentences, for a `.label` file: tokens per sentence (computed only when the file is .label
+   * text) and, for messages, where they come from. A line whose count differs is an E_SHAPE error naming it.
+   */
+  sentences?: { lengths: () => readonly number[]; source: string };
 }
 
 type Raw = { kind: 'int'; values: ArrayLike<number> } | { kind: 'string'; values: string[] } | { kind: 'ids'; values: number[]; classes: string[] };
@@ -54,8 +63,9 @@ function fail(code: 'E_FORMAT' | 'E_SHAPE' | 'E_ARGUMENT' | 'E_IO' | 'E_EMPTY', 
 
 function readText(path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readJsonText(path, 'labels');
   } catch (err) {
+    if (err instanceof NeurosieveError) throw err;
     throw new NeurosieveError('E_IO', `${path}: cannot read labels (${(err as Error).message})`, { cause: err });
   }
 }
@@ -115,22 +125,52 @@ function nameToId(name: string, classes: readonly string[], i: number, path: str
   return id;
 }
 
-function fromLabelText(path: string): Raw {
+function fromLabelText(path: string, sentences: ReadLabelsOptions['sentences']): Raw {
   const text = readText(path);
   const values: string[] = [];
+  const perLine: [line: number, count: number][] = []; // non-blank lines: the activations' readers skip blank ones
   // One line per sentence; Python's str.split() splits on runs of any whitespace.
-  for (const line of text.split(/\r?\n/)) for (const tok of line.trim().split(/\s+/)) if (tok.length > 0) values.push(tok);
+  text.split(/\r?\n/).forEach((line, i) => {
+    const before = values.length;
+    for (const tok of line.trim().split(/\s+/)) if (tok.length > 0) values.push(tok);
+    if (values.length > before) perLine.push([i + 1, values.length - before]);
+  });
+  if (sentences) checkSentences(path, perLine, sentences);
   return { kind: 'string', values };
+}
+
+/**
+ * The sentences of activations read from NeuroX JSON lines files (a line per sentence), for checking a .label
+ * file line by line; undefined for other formats, which hold no sentence structure.
+ */
+export function sentencesOf(files: readonly { path: string; format: string }[] | undefined): ReadLabelsOptions['sentences'] {
+  if (!files || files.length === 0 || !files.every((f) => f.format === 'neurox-jsonl')) return undefined;
+  return { source: files.map((f) => f.path).join(', '), lengths: () => files.flatMap((f) => neuroxSentenceLengths(f.path)) };
+}
+
+/** Each non-blank line of a .label file against the tokens of the activations' sentence of the same rank. */
+function checkSentences(path: string, perLine: readonly [number, number][], sentences: NonNullable<ReadLabelsOptions['sentences']>): void {
+  const lengths = sentences.lengths();
+  const n = Math.min(perLine.length, lengths.length);
+  for (let k = 0; k < n; k++) {
+    const [line, count] = perLine[k]!;
+    if (count !== lengths[k]) {
+      fail('E_SHAPE', path, `sentence ${k + 1} (line ${line}) has ${count} labels but sentence ${k + 1} of ${sentences.source} has ${lengths[k]} tokens; a .label file holds one line of labels per sentence, one label per token`);
+    }
+  }
+  if (perLine.length !== lengths.length) {
+    fail('E_SHAPE', path, `has ${perLine.length} sentences (non-blank lines) but ${sentences.source} has ${lengths.length}; a .label file holds one line of labels per sentence`);
+  }
 }
 
 const ARRAY_KEYS = ['rows', 'classes', 'unknown', 'allowSingleClass'] as const;
 
 /** Reads class labels (see the file comment for formats and the class order). */
 export function readLabels(path: string, options: ReadLabelsOptions = {}): Labels {
-  expectKnownKeys(options, ['rows', 'classes', 'unknown', 'format', 'allowSingleClass'], 'readLabels');
+  expectKnownKeys(options, ['rows', 'classes', 'unknown', 'format', 'allowSingleClass', 'sentences'], 'readLabels');
   if (typeof path !== 'string' || path.length === 0) throw new NeurosieveError('E_ARGUMENT', `Expected a path for labels but received ${show(path)}`);
   const format = expectOneOf(options.format ?? (extname(path).toLowerCase() === '.json' ? 'json' : extname(path).toLowerCase() === '.npy' ? 'npy' : 'label'), 'format', LABEL_FORMATS);
-  const raw: Raw = format === 'json' ? fromJson(path) : format === 'npy' ? { kind: 'int', values: readNpyIntegers(path) } : fromLabelText(path);
+  const raw: Raw = format === 'json' ? fromJson(path) : format === 'npy' ? { kind: 'int', values: readNpyIntegers(path) } : fromLabelText(path, options.sentences);
   return labelsFrom(raw, path, options);
 }
 

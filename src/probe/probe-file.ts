@@ -4,14 +4,17 @@
  *   weight F32 [C, D], bias F32 [C], and when the features were z-scored, mean F64 [D] and std F64 [D]
  *   (the train statistics the probe expects its inputs normalised with).
  * D counts the neurons the probe was trained on; `columns` gives their original ids when that was a subset.
- * The sidecar is written first and the JSON last, each atomically, so a probe.json never names weights that
- * are not there.
+ * The two are one output set (io/output-set.ts): they appear together or not at all, and probe.json records the
+ * sidecar's sha256 (`weightsSha256`), checked on reading, so a probe.json never pairs with another run's weights.
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
+import { OutputSet } from '../io/output-set.js';
+import { fileSha256, tieMismatch } from '../io/output-tie.js';
 import { readSafetensors, writeSafetensors, type Tensor } from '../io/safetensors.js';
+import { jsonDepth, MAX_JSON_BYTES, MAX_JSON_DEPTH, readJsonText } from '../io/json-limits.js';
 
 export const PROBE_FORMAT = 'neurosieve-probe';
 export const PROBE_VERSION = 1;
@@ -58,6 +61,8 @@ export interface ProbeJson {
   metrics?: Record<string, unknown>;
   solver?: Record<string, unknown>;
   weights: string;
+  /** sha256 of the sidecar's bytes (absent in probes written before it was added). */
+  weightsSha256?: string;
 }
 
 /** The sidecar's name for a probe path: probe.json → probe.safetensors, anything else → <name>.safetensors. */
@@ -109,8 +114,19 @@ export function writeProbe(path: string, probe: Probe): void {
     tensors.std = { data: probe.std!, shape: [D] };
   }
   const weights = sidecarName(path);
-  writeSafetensors(join(dirname(path), weights), tensors, { format: PROBE_FORMAT, version: String(PROBE_VERSION) });
-  const json: ProbeJson = {
+  const set = new OutputSet();
+  try {
+    const weightsSha256 = writeSafetensors(join(dirname(path), weights), tensors, { format: PROBE_FORMAT, version: String(PROBE_VERSION) }, set);
+    writeTextAtomic(path, JSON.stringify(probeJson(probe, weights, weightsSha256!), null, 2) + '\n', set);
+    set.commit();
+  } finally {
+    set.discard();
+  }
+}
+
+function probeJson(probe: Probe, weights: string, weightsSha256: string): ProbeJson {
+  const D = probe.neurons;
+  return {
     format: PROBE_FORMAT,
     version: PROBE_VERSION,
     ...(probe.task ? { task: probe.task } : {}),
@@ -123,8 +139,8 @@ export function writeProbe(path: string, probe: Probe): void {
     ...(probe.metrics ? { metrics: probe.metrics } : {}),
     ...(probe.solver ? { solver: probe.solver } : {}),
     weights,
+    weightsSha256,
   };
-  writeTextAtomic(path, JSON.stringify(json, null, 2) + '\n');
 }
 
 /**
@@ -157,7 +173,7 @@ function notJson(head: Buffer): string {
  */
 export function probeFiles(path: string): string[] {
   try {
-    const j = JSON.parse(readFileSync(path, 'utf8')) as Partial<ProbeJson> | null;
+    const j = JSON.parse(readJsonText(path, 'a probe')) as Partial<ProbeJson> | null;
     const name = typeof j?.weights === 'string' ? plainSidecarName(j.weights) : undefined;
     return name !== undefined ? [path, join(dirname(path), name)] : [path];
   } catch {
@@ -178,9 +194,12 @@ export function readProbe(path: string): Probe {
   };
   const first = bytes.findIndex((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
   if (first < 0 || bytes[first] !== 0x7b) bad(first < 0 ? 'the file is empty' : notJson(bytes.subarray(0, 16)));
+  if (bytes.length > MAX_JSON_BYTES) bad(`${bytes.length} bytes of JSON; at most ${MAX_JSON_BYTES} are read`);
+  const text = bytes.toString('utf8');
+  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) bad(`JSON nested more than ${MAX_JSON_DEPTH} levels deep`);
   let j: Partial<ProbeJson>;
   try {
-    j = JSON.parse(bytes.toString('utf8')) as Partial<ProbeJson>;
+    j = JSON.parse(text) as Partial<ProbeJson>;
   } catch (err) {
     return bad(`invalid JSON: ${jsonError(err)}`);
   }
@@ -202,6 +221,10 @@ export function readProbe(path: string): Probe {
   const D = j.neurons!;
   const sidecar = join(dirname(path), j.weights!);
   const { tensors } = readSafetensors(sidecar);
+  if (typeof j.weightsSha256 === 'string') {
+    const actual = fileSha256(sidecar);
+    if (actual !== j.weightsSha256) throw tieMismatch(sidecar, path, j.weightsSha256, actual);
+  }
   const tensor = <T>(name: string, dtype: new (n: number) => T, dtypeName: string, shape: number[]): T => {
     const t = tensors.get(name);
     if (!t || !(t.data instanceof dtype) || t.shape.join(',') !== shape.join(',')) {

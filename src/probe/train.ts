@@ -23,7 +23,7 @@ import { loadActivations, type LoadedActivations, type NanPolicy } from '../io/l
 import { native } from '../core/native.js';
 import type { Dataset } from '../types.js';
 import { expectBoolean, expectKnownKeys, expectOneOf, expectOptions, expectThreads } from '../core/validate.js';
-import { readLabels, type Labels } from './labels.js';
+import { readLabels, sentencesOf, type Labels } from './labels.js';
 import { predictLinear } from './linear-predict.js';
 import { computeMetrics, type Metrics } from './metrics.js';
 import { readProbe, type Probe } from './probe-file.js';
@@ -121,9 +121,10 @@ async function activations(input: ActivationsInput, columns: number[] | undefine
 }
 
 /** Labels of `rows` rows; with `classes`, mapped onto them (validation, evaluation, analyze's dev and test). */
-export function labelsFor(input: Labels | string, rows: number, what: string, classes?: readonly string[], unknown?: string): Labels {
+export function labelsFor(input: Labels | string, rows: number, what: string, classes?: readonly string[], unknown?: string, files?: LoadedActivations['files']): Labels {
   if (typeof input === 'string') {
-    return readLabels(input, { rows, ...(classes ? { classes, allowSingleClass: true } : {}), ...(unknown !== undefined ? { unknown } : {}) });
+    const sentences = sentencesOf(files);
+    return readLabels(input, { rows, ...(classes ? { classes, allowSingleClass: true } : {}), ...(unknown !== undefined ? { unknown } : {}), ...(sentences ? { sentences } : {}) });
   }
   if (typeof input !== 'object' || input === null || !(input.ids instanceof Int32Array) || !Array.isArray(input.classes)) {
     throw new NeurosieveError('E_ARGUMENT', `Expected a labels file or a Labels object for ${what} but received ${String(input)}`);
@@ -245,7 +246,7 @@ export async function trainProbe(data: TrainProbeData, options: TrainProbeOption
   if (data.labels === undefined) throw new NeurosieveError('E_ARGUMENT', 'Expected labels for trainProbe but received none');
 
   const acts = await activations(data.activations, options.columns, options, 'train');
-  const labels = labelsFor(data.labels, acts.rows, 'labels');
+  const labels = labelsFor(data.labels, acts.rows, 'labels', undefined, undefined, acts.files);
   const classes = labels.classes;
   const columns = acts.columns ? Array.from(acts.columns) : undefined;
   let val: { acts: LoadedActivations; labels: Labels } | undefined;
@@ -253,7 +254,7 @@ export async function trainProbe(data: TrainProbeData, options: TrainProbeOption
     const va = await activations(data.validation.activations, columns && !isLoaded(data.validation.activations) ? columns : undefined, options, 'validation');
     if (va.cols !== acts.cols) throw new NeurosieveError('E_SHAPE', `Expected validation activations with the train set's ${acts.cols} neurons but received ${va.cols}`);
     if (data.validation.labels === undefined) throw new NeurosieveError('E_ARGUMENT', 'Expected validation labels for trainProbe but received none');
-    val = { acts: va, labels: labelsFor(data.validation.labels, va.rows, 'validation labels', classes, options.unknown) };
+    val = { acts: va, labels: labelsFor(data.validation.labels, va.rows, 'validation labels', classes, options.unknown, va.files) };
   }
 
   // Features as the probe will see them.
@@ -313,7 +314,7 @@ export async function evaluate(probe: Probe, activationsInput: ActivationsInput,
   expectKnownKeys(options, ['unknown', 'nan', 'threads', 'signal'], 'evaluate');
   if (probe.task === 'regression') throw new NeurosieveError('E_ARGUMENT', 'Expected a classification probe for evaluate but received a regression probe (use evaluateRegression with targets)');
   const { acts, x, threads } = await probeFeatures(probe, activationsInput, options);
-  const labels = labelsFor(labelsInput, acts.rows, 'labels', probe.classes, options.unknown);
+  const labels = labelsFor(labelsInput, acts.rows, 'labels', probe.classes, options.unknown, acts.files);
   const predicted = await predictLinear({ x, rows: acts.rows, cols: acts.cols }, probe, { threads });
   return computeMetrics(predicted, labels.ids, probe.classes);
 }

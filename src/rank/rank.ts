@@ -12,7 +12,7 @@ import { NeurosieveError } from '../core/errors.js';
 import { writeTextAtomic } from '../io/atomic.js';
 import { expectNeuronIds, loadActivations, type LoadedActivations, type NanPolicy } from '../io/load.js';
 import { probePositions, restrictProbe } from '../probe/restrict.js';
-import { readLabels, type Labels } from '../probe/labels.js';
+import { readLabels, sentencesOf, type Labels } from '../probe/labels.js';
 import type { Probe } from '../probe/probe-file.js';
 import type { Dataset } from '../types.js';
 import { DEFAULT_THREADS, expectBoolean, expectOneOf, expectOptions } from '../core/validate.js';
@@ -169,7 +169,7 @@ export async function rankNeurons(data: RankData, options: RankOptions): Promise
   }
   const labels: Labels =
     typeof data.labels === 'string'
-      ? readLabels(data.labels, { rows: acts.rows, ...(probe ? { classes: probe.classes } : {}), ...(options.unknown !== undefined ? { unknown: options.unknown } : {}) })
+      ? readLabels(data.labels, { rows: acts.rows, ...(probe ? { classes: probe.classes } : {}), ...(options.unknown !== undefined ? { unknown: options.unknown } : {}), ...(sentencesOf(acts.files) ? { sentences: sentencesOf(acts.files)! } : {}) })
       : data.labels;
   if (options.zscore !== undefined) expectBoolean(options.zscore, 'zscore');
   if (options.zscore === true && probe?.normalization !== 'zscore') {

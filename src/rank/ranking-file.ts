@@ -4,8 +4,8 @@
  * the format is known in one folder, the one that writes it. This file imports no ranking code: reading a
  * ranking's ids must not load the rankers.
  */
-import { readFileSync } from 'node:fs';
 import { NeurosieveError } from '../core/errors.js';
+import { readJsonText } from '../io/json-limits.js';
 
 export const RANKING_FORMAT = 'neurosieve-ranking';
 export const RANKING_VERSION = 1;
@@ -28,8 +28,9 @@ function isIds(v: unknown): v is number[] {
 export function readRankingIds(path: string): RankingIds {
   let j: Record<string, unknown>;
   try {
-    j = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    j = JSON.parse(readJsonText(path, 'a ranking')) as Record<string, unknown>;
   } catch (err) {
+    if (err instanceof NeurosieveError) throw err; // the file's limits, already naming it
     throw new NeurosieveError('E_FORMAT', `${path}: not a neurosieve ranking (${(err as Error).message})`, { cause: err });
   }
   const bad = (why: string): never => {

@@ -36,12 +36,12 @@
  * Memory stays at a few blocks per thread whatever the size; the file is written under a temporary name and
  * renamed at the end, so a failure or cancellation leaves nothing behind.
  */
-import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import { callNativeSync, NeurosieveError } from '../core/errors.js';
 import { runJob } from '../core/native-job.js';
 import { writeTextAtomic } from '../io/atomic.js';
+import { OutputSet, recoverTarget, tempName } from '../io/output-set.js';
 import { npyHeader } from '../io/npy.js';
 import { native } from '../core/native.js';
 import type { NativeSynthOptions, NativeSynthPlan } from '../core/native-types.js';
@@ -640,10 +640,12 @@ export async function writeSynth(o: ResolvedSynthOptions, hooks: Pick<SynthOptio
   const truthPath = `${out}.truth.json`;
   const truth = callNativeSync(() => truthFromPlan(o, native().synthPlan(no)));
   const header = npyHeader(o.dtype === 'float16' ? '<f2' : '<f4', truth.shape);
-  const tmp = `${out}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  recoverTarget(out);
+  const tmp = tempName(out); // the native writer fills it; it joins the truth file in one output set
   // Concept neurons come with the row labels: <out>.labels.npy (int32 [tokens]), written beside the data.
   const labelsPath = o.concepts > 0 ? `${out}.labels.npy` : undefined;
-  const labelsTmp = labelsPath ? `${labelsPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp` : undefined;
+  if (labelsPath) recoverTarget(labelsPath);
+  const labelsTmp = labelsPath ? tempName(labelsPath) : undefined;
 
   // A throwing onProgress stops the run, and its error is what synth() rejects with.
   let progressError: { error: unknown } | undefined;
@@ -677,29 +679,15 @@ export async function writeSynth(o: ResolvedSynthOptions, hooks: Pick<SynthOptio
     if (labelsTmp) rmSync(labelsTmp, { force: true });
     throw progressError.error;
   }
+  const set = new OutputSet(); // the array, its truth (and its labels) appear together or not at all
+  set.adopt(tmp, out);
+  if (labelsTmp && labelsPath) set.adopt(labelsTmp, labelsPath);
   try {
     if (signal?.aborted) throw cancelled(out);
-    writeTextAtomic(truthPath, formatJson(truth) + '\n');
-    try {
-      renameSync(tmp, out);
-    } catch (err) {
-      rmSync(truthPath, { force: true });
-      throw new NeurosieveError('E_IO', `${out}: cannot write output file (${(err as Error).message})`, { cause: err });
-    }
-    if (labelsTmp && labelsPath) {
-      try {
-        renameSync(labelsTmp, labelsPath);
-      } catch (err) {
-        // The three files appear together or not at all.
-        rmSync(truthPath, { force: true });
-        rmSync(out, { force: true });
-        throw new NeurosieveError('E_IO', `${labelsPath}: cannot write labels file (${(err as Error).message})`, { cause: err });
-      }
-    }
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    if (labelsTmp) rmSync(labelsTmp, { force: true });
-    throw err;
+    writeTextAtomic(truthPath, formatJson(truth) + '\n', set);
+    set.commit();
+  } finally {
+    set.discard();
   }
   return { path: out, truthPath, truth, ...(labelsPath ? { labelsPath } : {}) };
 }

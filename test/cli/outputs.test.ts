@@ -1,11 +1,11 @@
 /**
  * Every writing command as a user runs it with an output that names an input (plainly, through a symlink, through
- * dir/../file): exit 2 before any work, a message naming the flag, every file byte-identical afterwards. Also
+ * dir/../file, a hard link): exit 2 before any work, a message naming the flag, every file byte-identical afterwards. Also
  * `-o ''` and `-o <directory>`, two outputs on one file, and the messages of width mismatches and of a file that
  * is not a probe (which name the files involved).
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeProbe } from '../../src/probe/probe-file.js';
@@ -102,7 +102,7 @@ const cases: Case[] = [
   { name: 'analyze -o', flag: '-o', input: 'labels.json', args: (d, o) => ['analyze', join(d, 'acts.npy'), '--labels', join(d, 'labels.json'), '-o', o] },
 ];
 
-/** The same file as d/input, spelled three ways. */
+/** The same file as d/input, spelled four ways. */
 const spellings: [string, (d: string, input: string) => string][] = [
   ['the same path', (d, input) => join(d, input)],
   ['a symlink to it', (d, input) => {
@@ -111,6 +111,11 @@ const spellings: [string, (d: string, input: string) => string][] = [
     return link;
   }],
   ['dir/../file', (d, input) => `${d}/sub/../${input}`],
+  ['a hard link to it', (d, input) => {
+    const link = join(d, `hard-${input}`);
+    linkSync(join(d, input), link);
+    return link;
+  }],
 ];
 
 function expectRefused(argv: string[], d: string, message: RegExp | string) {

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Fuzzing the C++ readers with libFuzzer (Debian's clang): builds one target per reader (test/fuzz/fuzz_*.cc:
+# .npy, safetensors, NeuroX JSON lines, the stats check) with AddressSanitizer + UBSan, replays every stored
+# finding (test/fuzz/findings/<target>/: each must now be refused cleanly), then fuzzes each target for
+# FUZZ_SECONDS (default 25 s; 4 targets ≈ 2 minutes in all) from the seed corpus test/fuzz/seeds/<target>/.
+# A finding is saved under test/fuzz/findings/<target>/ and fails the run: fix the reader, keep the file.
+#
+#   test/fuzz/run.sh                   # build, replay, fuzz (CI: .ci/run)
+#   FUZZ_SECONDS=600 test/fuzz/run.sh  # a longer hunt
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+# Debian's clang and its compiler-rt (libFuzzer, sanitizers), installed when missing.
+if ! command -v clang++ >/dev/null || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq clang libclang-rt-dev
+fi
+
+seconds="${FUZZ_SECONDS:-25}"
+build="native/build-fuzz"
+mkdir -p "$build"
+# The readers and what they need from the addon's sources (no Node-API: the targets call the readers directly).
+sources=(native/src/io/*.cc native/src/stats/check.cc native/src/core/thread_pool.cc)
+flags=(-std=c++17 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -Inative/src -pthread)
+
+# The readers are compiled once (instrumented for coverage), then linked into each target.
+objects=()
+for src in "${sources[@]}"; do
+  obj="$build/$(echo "${src#native/src/}" | tr / _).o"
+  if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find native/src -name '*.h' -newer "$obj" | head -n 1)" ]; then
+    clang++ "${flags[@]}" -fsanitize=fuzzer-no-link -c "$src" -o "$obj"
+  fi
+  objects+=("$obj")
+done
+
+status=0
+for src in test/fuzz/fuzz_*.cc; do
+  target="$(basename "$src" .cc)"
+  name="${target#fuzz_}"
+  bin="$build/$target"
+  if [ ! -x "$bin" ] || [ -n "$(find "$src" test/fuzz/*.h "${objects[@]}" -newer "$bin" 2>/dev/null)" ]; then
+    echo "build $target"
+    clang++ "${flags[@]}" -fsanitize=fuzzer "$src" "${objects[@]}" -o "$bin"
+  fi
+  findings="test/fuzz/findings/$name"
+  mkdir -p "$findings" "$build/corpus-$name"
+  # Earlier findings: replayed once each, they must pass now.
+  if compgen -G "$findings/*" >/dev/null; then
+    "$bin" -runs=0 "$findings"/* >"$build/$target.replay.log" 2>&1 || { echo "FAIL $target: a stored finding crashes again (see $build/$target.replay.log)"; status=1; }
+  fi
+  echo "fuzz $target for ${seconds} s"
+  if ! "$bin" "$build/corpus-$name" "test/fuzz/seeds/$name" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+      -artifact_prefix="$findings/" -print_final_stats=1 >"$build/$target.log" 2>&1; then
+    echo "FAIL $target: finding saved in $findings/ (log: $build/$target.log)"
+    tail -n 30 "$build/$target.log"
+    status=1
+  else
+    grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$build/$target.log" | tr '\n' ' '
+    echo
+  fi
+done
+exit $status
