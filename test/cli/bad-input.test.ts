@@ -81,7 +81,7 @@ const clusterArgs = (d: string, input: string) => ['cluster', join(d, input), '-
 export const cases: Case[] = [
   // ---- activation files ----
   { input: 'An input file that does not exist', argv: (d) => corrArgs(d, 'missing.npy'), code: 1, message: 'E_IO: {d}/missing.npy: no such file or directory' },
-  { input: 'An input directory holding no activation files', setup: (d) => mkdirSync(join(d, 'empty')), argv: (d) => corrArgs(d, 'empty'), code: 1, message: 'E_EMPTY: {d}/empty: directory holds no activation files (.npy, .safetensors, .jsonl)' },
+  { input: 'An input directory holding no activation files', setup: (d) => mkdirSync(join(d, 'empty')), argv: (d) => corrArgs(d, 'empty'), code: 1, message: 'E_EMPTY: {d}/empty: directory holds no activation files (.npy, .safetensors, .jsonl, .hdf5, .arrow)' },
   { input: 'An empty (0-byte) .npy file', setup: (d) => put(d, 'e.npy', ''), argv: (d) => corrArgs(d, 'e.npy'), code: 1, message: 'E_FORMAT: {d}/e.npy: empty file (0 bytes), not a .npy file' },
   { input: 'A .npy file without the \\x93NUMPY magic', setup: (d) => put(d, 'm.npy', Buffer.from('NUMPY is not here, just text\n')), argv: (d) => corrArgs(d, 'm.npy'), code: 1, message: 'E_FORMAT: {d}/m.npy: not a .npy file (missing the \\x93NUMPY magic)' },
   { input: 'A .npy file whose data is shorter than its header\'s shape', setup: (d) => put(d, 't.npy', npyBytes(f32(T * D), [T, D], 'float32', { extraBytes: -8 })), argv: (d) => corrArgs(d, 't.npy'), code: 1, message: 'E_FORMAT: {d}/t.npy: truncated: expected 960 bytes of data, found 952 (shape (40, 6), float32)' },
