@@ -169,6 +169,31 @@ async function features(acts: LoadedActivations, val: LoadedActivations | undefi
   return { x: await zscored(acts, m.mean, std, threads), vx: val ? await zscored(val, m.mean, std, threads) : undefined, mean: m.mean, std };
 }
 
+/** The Probe a training produced: its outputs, neurons, options as given, normalisation (when z-scored), metrics, weights. */
+function probeRecord(
+  head: Pick<Probe, 'task' | 'classes'>,
+  neurons: number,
+  columns: number[] | undefined,
+  mode: Probe['mode'],
+  options: TrainProbeOptions,
+  z: { mean?: Float64Array; std?: Float64Array },
+  metrics: Record<string, unknown>,
+  trained: TrainedLinear,
+): Probe {
+  return {
+    ...head,
+    neurons,
+    ...(columns ? { columns } : {}),
+    mode,
+    options: recordOptions(options, mode),
+    ...(z.mean ? { normalization: 'zscore' as const, mean: z.mean, std: z.std } : {}),
+    metrics,
+    solver: trained.solver,
+    weight: trained.weight,
+    bias: trained.bias,
+  };
+}
+
 function classWeightsFor(spec: TrainProbeOptions['classWeights'], labels: Labels): Float64Array | undefined {
   if (spec === undefined) return undefined;
   const C = labels.classes.length;
@@ -287,18 +312,7 @@ export async function trainProbe(data: TrainProbeData, options: TrainProbeOption
     train: computeMetrics(await predictLinear(train, trained, { threads }), train.y, classes),
   };
   if (validation) metrics.validation = computeMetrics(await predictLinear(validation, trained, { threads }), validation.y, classes);
-  return {
-    classes,
-    neurons: acts.cols,
-    ...(columns ? { columns } : {}),
-    mode,
-    options: recordOptions(options, mode),
-    ...(zscore ? { normalization: 'zscore' as const, mean, std } : {}),
-    metrics,
-    solver: trained.solver,
-    weight: trained.weight,
-    bias: trained.bias,
-  };
+  return probeRecord({ classes }, acts.cols, columns, mode, options, { mean, std }, metrics, trained);
 }
 
 export interface EvaluateOptions {
@@ -386,19 +400,7 @@ async function trainRegressionProbe(data: TrainProbeData, options: TrainProbeOpt
       : await trainRegressionCompat(train, pick(opts, COMPAT_KEYS) as CompatOptions, { ...hooks, ...(validation ? { validation } : {}) });
   const metrics: Record<string, RegressionMetrics> = { train: regressionMetrics(await predictOutputs(train, trained, { threads }), train.targets, K) };
   if (validation) metrics.validation = regressionMetrics(await predictOutputs(validation, trained, { threads }), validation.targets, K);
-  return {
-    task: 'regression',
-    classes: outputNames(K),
-    neurons: acts.cols,
-    ...(columns ? { columns } : {}),
-    mode,
-    options: recordOptions(options, mode),
-    ...(zscore ? { normalization: 'zscore' as const, mean, std } : {}),
-    metrics,
-    solver: trained.solver,
-    weight: trained.weight,
-    bias: trained.bias,
-  };
+  return probeRecord({ task: 'regression', classes: outputNames(K) }, acts.cols, columns, mode, options, { mean, std }, metrics, trained);
 }
 
 /** Regression metrics of a regression probe on activations + targets (its columns and normalisation applied). */
