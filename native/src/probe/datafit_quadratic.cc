@@ -45,29 +45,25 @@ double QuadraticDatafit::value_residual(const double* Z, double* R, double* grad
   return sum_blocks(loss, gb, grad_b);
 }
 
-double QuadraticDatafit::bregman(const double* Zy, const double* Zn, ThreadPool& pool) const {
+// (1/2)·Σ_t a_t·‖A_t − B_t‖²: the Bregman divergence of the squared error is this distance between the two points'
+// outputs, and its value the distance from the outputs to the targets.
+double QuadraticDatafit::half_distance(const double* A, const double* B, ThreadPool& pool) const {
   return sum_row_blocks(T_, pool, [&](size_t r0, size_t r1) {
     double acc = 0;
     for (size_t t = r0; t < r1; ++t)
       for (size_t c = 0; c < C_; ++c) {
-        const double d = Zn[t * C_ + c] - Zy[t * C_ + c];
+        const double d = A[t * C_ + c] - B[t * C_ + c];
         acc += a_[t] * d * d;
       }
     return 0.5 * acc;
   });
 }
 
-double QuadraticDatafit::value(const double* Z, ThreadPool& pool) const {
-  return sum_row_blocks(T_, pool, [&](size_t r0, size_t r1) {
-    double acc = 0;
-    for (size_t t = r0; t < r1; ++t)
-      for (size_t c = 0; c < C_; ++c) {
-        const double e = Z[t * C_ + c] - y_[t * C_ + c];
-        acc += a_[t] * e * e;
-      }
-    return 0.5 * acc;
-  });
+double QuadraticDatafit::bregman(const double* Zy, const double* Zn, ThreadPool& pool) const {
+  return half_distance(Zn, Zy, pool);
 }
+
+double QuadraticDatafit::value(const double* Z, ThreadPool& pool) const { return half_distance(Z, y_, pool); }
 
 std::vector<double> QuadraticDatafit::zero_model_intercept() const {
   std::vector<double> b(C_, 0.0);

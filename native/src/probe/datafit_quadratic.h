@@ -24,6 +24,8 @@ class QuadraticDatafit final : public LinearDatafit {
   std::vector<double> zero_model_intercept() const override;
 
  private:
+  double half_distance(const double* A, const double* B, ThreadPool& pool) const;
+
   const double* y_;
 };
 
