@@ -9,42 +9,22 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { native } from '../../src/core/native.js';
-import { fromNative, type NeurosieveError } from '../../src/core/errors.js';
+import type { NeurosieveError } from '../../src/core/errors.js';
 import { readNpy, writeNpy } from '../../src/io/npy.js';
 import { openActivations } from '../../src/io/dataset.js';
 import { loadActivations } from '../../src/io/load.js';
 import { correlate } from '../../src/correlate/correlate.js';
 import { scratchDir } from '../helpers/tmp.js';
 import { filesIn, runCli, tempDir } from '../helpers/cli.js';
+import { call, expectBitIdentical, errorOf } from '../helpers/reader-checks.js';
 
 const FIX = resolve(import.meta.dirname, '../fixtures/formats');
 const fx = (name: string) => join(FIX, name);
 const { dir, file } = scratchDir('arrow');
 
-function call<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw fromNative(err);
-  }
-}
 const inspect = (p: string) => call(() => native().inspect(p, 'auto'));
 const readRows = (p: string, chunk: number) => call(() => native().readRows(p, 'auto', chunk));
 const rowsOf = (npy: string) => readNpy(fx(npy)).data as Float32Array;
-
-function expectBitIdentical(actual: Float32Array, want: Float32Array, what: string): void {
-  expect(actual.length, `${what} length`).toBe(want.length);
-  expect(Buffer.from(actual.buffer, actual.byteOffset, actual.byteLength).equals(Buffer.from(want.buffer, want.byteOffset, want.byteLength)), what).toBe(true);
-}
-
-function errorOf(fn: () => unknown): NeurosieveError {
-  try {
-    fn();
-  } catch (err) {
-    return err as NeurosieveError;
-  }
-  throw new Error('expected an error, none was thrown');
-}
 
 describe('Arrow IPC: rows', () => {
   it('a Hugging Face datasets directory: state.json names the stream shards; fixed_size_list<float32, 8>', async () => {

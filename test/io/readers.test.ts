@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { native } from '../../src/core/native.js';
-import { fromNative, type NeurosieveError } from '../../src/core/errors.js';
 import type { NativeFormat } from '../../src/core/native-types.js';
 import {
   type Dtype,
@@ -23,20 +22,13 @@ import {
 } from '../helpers/formats.js';
 import { scratchDir } from '../helpers/tmp.js';
 import { readSafetensors } from '../../src/io/safetensors.js';
+import { call, errorOf } from '../helpers/reader-checks.js';
 
 const SEED = Number(process.env.NEUROSIEVE_TEST_SEED ?? 20240611);
 console.log(`readers.test.ts seed ${SEED} (set NEUROSIEVE_TEST_SEED to reproduce)`);
 const rand = prng(SEED);
 
 const { dir, file } = scratchDir('readers');
-
-function call<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw fromNative(err);
-  }
-}
 
 const inspect = (p: string, format: NativeFormat = 'auto') => call(() => native().inspect(p, format));
 const readRows = (p: string, format: NativeFormat = 'auto', chunk = 1000) =>
@@ -55,15 +47,6 @@ function expectSame(actual: Float32Array, want: Float32Array, what = ''): void {
 /** All rows in chunks of 1, 7 and 1000 must be identical and equal to want. */
 function expectRows(p: string, want: Float32Array, format: NativeFormat = 'auto'): void {
   for (const chunk of [1, 7, 1000]) expectSame(readRows(p, format, chunk), want, `${p} chunk ${chunk}`);
-}
-
-function errorOf(fn: () => unknown): NeurosieveError {
-  try {
-    fn();
-  } catch (err) {
-    return err as NeurosieveError;
-  }
-  throw new Error('expected an error, none was thrown');
 }
 
 /** Asserts that opening and reading p fails with code, with a message starting with the path and holding parts. */
