@@ -145,6 +145,10 @@ describe('.npy', () => {
     expectError(ok('trailing.npy', { extraBytes: 3 }), 'E_SHAPE', ['3 trailing bytes']);
     expectError(ok('int.npy', { descr: '<i4' }), 'E_DTYPE', ["'<i4'", 'int32', "'<f4'"]);
     expectError(ok('uint.npy', { descr: '|u1' }), 'E_DTYPE', ["'|u1'"]);
+    // An item size no dtype has (found by the fuzzer: the bit count once overflowed an int): named as written.
+    expectError(ok('lying_size.npy', { descr: '<f81152134988784335!' }), 'E_DTYPE', [
+      "dtype '<f81152134988784335!' (float of item size '81152134988784335!') is not supported",
+    ]);
     expectError(ok('big.npy', { descr: '>f4' }), 'E_DTYPE', ['big-endian', "'>f4'", 'supported']);
     expectError(ok('fortran.npy', { fortran: true }), 'E_FORMAT', [
       'Fortran order is not supported; save with np.ascontiguousarray',

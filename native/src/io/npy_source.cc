@@ -1,5 +1,6 @@
 #include "io/npy_source.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
@@ -185,6 +186,15 @@ std::string shape_text(const std::vector<int64_t>& shape) {
 
 const char* kSupported = "supported: '<f4' (float32), '<f2' (float16), '<f8' (float64), little-endian";
 
+// "float32" for kind "float" and item size "4"; the size comes from the file, so anything that is not a short
+// run of digits (a lying header: "<f81152134988784335!") is named as written instead of multiplied out.
+std::string sized_name(const char* kind, const std::string& size) {
+  const bool digits = !size.empty() && size.size() <= 3 &&
+                      std::all_of(size.begin(), size.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits) return std::string(kind) + " of item size '" + size + "'";
+  return kind + std::to_string(std::stoi(size) * 8);
+}
+
 Dtype parse_descr(const std::string& path, const PyValue& descr) {
   if (descr.kind != PyValue::Str)
     fail(Code::Dtype, path + ": structured or record dtypes are not supported (" + std::string(kSupported) + ")");
@@ -200,11 +210,11 @@ Dtype parse_descr(const std::string& path, const PyValue& descr) {
   const std::string size = rest.substr(1);
   std::string name;
   switch (kind) {
-    case 'f': name = "float" + std::to_string(std::atoi(size.c_str()) * 8); break;
-    case 'i': name = "int" + std::to_string(std::atoi(size.c_str()) * 8); break;
-    case 'u': name = "uint" + std::to_string(std::atoi(size.c_str()) * 8); break;
+    case 'f': name = sized_name("float", size); break;
+    case 'i': name = sized_name("int", size); break;
+    case 'u': name = sized_name("uint", size); break;
     case 'b': name = "bool"; break;
-    case 'c': name = "complex" + std::to_string(std::atoi(size.c_str()) * 8); break;
+    case 'c': name = sized_name("complex", size); break;
     case 'U': name = "unicode string"; break;
     case 'S': name = "byte string"; break;
     case 'O': name = "Python object"; break;
