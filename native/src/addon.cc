@@ -26,6 +26,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ns::register_cka(env, exports);
   ns::register_score(env, exports);
   ns::register_measured_run(env, exports);
+  ns::register_edges(env, exports);
   return exports;
 }
 

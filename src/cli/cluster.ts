@@ -1,6 +1,7 @@
 /** neurosieve cluster: correlation clustering of neurons at one or more distance thresholds (src/cluster/correlation-clusters.ts). */
 import { correlationClusters, correlationSource, THRESHOLD_RANGE, type CorrelationClustersOptions } from '../cluster/correlation-clusters.js';
 import { CLUSTERS_FORMAT, CLUSTERS_VERSION } from '../cluster/clusters-file.js';
+import { isEdgesFile } from '../edges/edges-file.js';
 import { resolveNeurons, selectorFiles } from './options.js';
 import { checkOutputs } from '../io/output-paths.js';
 import { NeurosieveError } from '../core/errors.js';
@@ -32,6 +33,10 @@ export const clusterCommand: Command = {
     const output = o.output as string;
     const linkageOut = o['linkage-out'] as string | undefined;
     const thresholds = parseThresholds(o.threshold as string[]);
+    if (isEdgesFile(input)) return (await import('./cluster-edges.js')).runClusterEdges(ctx, thresholds);
+    for (const flag of ['max-cut', 'data'] as const) {
+      if (o[flag] !== undefined) throw new NeurosieveError('E_ARGUMENT', `Expected --${flag} only with an edge file (from corr --edges) for neurosieve cluster`);
+    }
     checkOutputs({ command: 'neurosieve cluster', outputs: { '-o': output, '--linkage-out': linkageOut }, inputs: [input, ...selectorFiles(ctx, 'columns')] });
     const columns = o.columns !== undefined ? resolveNeurons(ctx, 'columns', correlationSource(input).n, [input]) : undefined;
     const started = performance.now();

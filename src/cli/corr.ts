@@ -19,6 +19,10 @@ export const corrCommand: Command = {
   spec,
   async run(ctx) {
     const o = ctx.options;
+    if (o.edges === true) return (await import('./corr-edges.js')).runCorrEdges(ctx);
+    for (const flag of ['min-abs-r', 'max-cut', 'max-memory'] as const) {
+      if (o[flag] !== undefined) throw new NeurosieveError('E_ARGUMENT', `Expected --${flag} only with --edges for neurosieve corr`);
+    }
     const output = o.output as string;
     const fromStats = o['from-stats'] as string | undefined;
     if (fromStats && ctx.positionals.length > 0) {

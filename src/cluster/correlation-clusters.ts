@@ -215,7 +215,7 @@ export function correlationSource(input: CorrelationInput): NativeCorrSource {
 }
 
 /** Seeded uniform member of each cluster (compatible mode). */
-function randomRepresentatives(labels: Int32Array, sizes: number[], seed: number): number[] {
+export function randomRepresentatives(labels: Int32Array, sizes: number[], seed: number): number[] {
   const members = groupMembers(labels, sizes);
   const rand = prng(seed);
   return members.map((m) => m[Math.floor(rand() * m.length)]!);
@@ -227,7 +227,7 @@ function groupMembers(labels: Int32Array, sizes: number[]): number[][] {
   return members;
 }
 
-function clusterSizes(labels: Int32Array): number[] {
+export function clusterSizes(labels: Int32Array): number[] {
   let k = 0;
   for (const l of labels) k = Math.max(k, l);
   const sizes = new Array<number>(k).fill(0);

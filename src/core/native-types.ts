@@ -224,7 +224,31 @@ export interface NativeAddonProbe {
   zscoreApply(x: Float32Array, rows: number, cols: number, mean: Float64Array, std: Float64Array, threads: number, inPlace?: boolean): { promise: Promise<void>; out: Float32Array };
 }
 
-export interface NativeAddon extends NativeAddonRows, NativeAddonRank, NativeAddonGpu, NativeAddonProbeCompat, NativeAddonProbe {
+/** Correlation edges and clustering from them (native/src/ops/edges.cc). */
+export interface NativeEdgeList {
+  i: Uint32Array;
+  j: Uint32Array;
+  r: Float32Array;
+}
+export interface NativeEdgeBlock {
+  start: number;
+  len: number;
+  first: number;
+}
+export interface NativeSparseLinkage {
+  step(): Uint32Array;
+  supply(comoment: Float64Array, cols: number): void;
+  merges(): { a: Int32Array; b: Int32Array; height: Float64Array };
+  certificate(): { mergesByBounds: number; mergesAfterRecompute: number; clusterPairsRecomputed: number; pairsRecomputed: number; passes: number };
+  flat(t: number): Int32Array;
+}
+export interface NativeAddonEdges {
+  tileEdges(comoment: Float64Array, cols: number, a: NativeEdgeBlock, b: NativeEdgeBlock, diagonal: boolean, tau: number, bins: number, threads: number): NativeJob<NativeEdgeList & { hist: Float64Array }>;
+  sortEdges(i: Uint32Array, j: Uint32Array, r: Float32Array): NativeJob<NativeEdgeList>;
+  SparseLinkage: new (n: number, i: Uint32Array, j: Uint32Array, r: Float32Array, method: string, tau: number, tMax: number, maxColumns: number) => NativeSparseLinkage;
+}
+
+export interface NativeAddon extends NativeAddonRows, NativeAddonRank, NativeAddonGpu, NativeAddonProbeCompat, NativeAddonProbe, NativeAddonEdges {
   info(): { version: string; kernel: string; hardwareThreads: number };
   /** FP32 peak of this machine measured by a tight FMA loop on `threads` threads for about `seconds`. */
   measurePeakGflops(seconds: number, threads: number): number;

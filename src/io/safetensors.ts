@@ -9,7 +9,7 @@ import { NeurosieveError } from '../core/errors.js';
 import { writeWithAtomic } from './atomic.js';
 import type { OutputSet } from './output-set.js';
 
-export type TensorData = Float32Array | Float64Array | Int32Array;
+export type TensorData = Float32Array | Float64Array | Int32Array | Uint32Array;
 
 export interface Tensor {
   data: TensorData;
@@ -20,11 +20,13 @@ const DTYPE = new Map<string, { ctor: new (n: number) => TensorData; size: numbe
   ['F32', { ctor: Float32Array, size: 4 }],
   ['F64', { ctor: Float64Array, size: 8 }],
   ['I32', { ctor: Int32Array, size: 4 }],
+  ['U32', { ctor: Uint32Array, size: 4 }],
 ]);
 
 function dtypeOf(d: TensorData): string {
   if (d instanceof Float32Array) return 'F32';
   if (d instanceof Float64Array) return 'F64';
+  if (d instanceof Uint32Array) return 'U32';
   return 'I32';
 }
 
@@ -105,7 +107,7 @@ export function readSafetensors(path: string): { tensors: Map<string, Tensor>; m
     if (name === '__metadata__') continue;
     const e = v as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const dt = typeof e.dtype === 'string' ? DTYPE.get(e.dtype) : undefined;
-    if (!dt) bad(`tensor "${name}" has dtype ${JSON.stringify(e.dtype)}; expected F32, F64 or I32`);
+    if (!dt) bad(`tensor "${name}" has dtype ${JSON.stringify(e.dtype)}; expected F32, F64, I32 or U32`);
     if (!Array.isArray(e.shape) || !e.shape.every((s) => Number.isSafeInteger(s) && s >= 0)) bad(`tensor "${name}" has an invalid shape`);
     const shape = e.shape as number[];
     const n = shape.reduce((a, b) => a * b, 1);

@@ -25,4 +25,5 @@ void register_pin_library(Napi::Env env, Napi::Object exports);  // ops/pin_libr
 void register_cka(Napi::Env env, Napi::Object exports);  // ops/cka.cc: layer-block Frobenius norms for linear CKA
 void register_score(Napi::Env env, Napi::Object exports);  // ops/score.cc: redundancy left among kept neurons
 void register_measured_run(Napi::Env env, Napi::Object exports);  // ops/measured_run.cc: a child process timed, its peak RSS from wait4
+void register_edges(Napi::Env env, Napi::Object exports);  // ops/edges.cc: thresholded correlation edges, clustering from them
 }  // namespace ns

@@ -142,9 +142,7 @@ void correlation_from_comoment(const double* M, size_t D, float* out, ThreadPool
       for (size_t i = i0; i < i1; ++i) {
         const double* row = M + packed_row_offset(i, D) - i;
         for (size_t j = std::max(i, j0); j < j1; ++j) {
-          double r = row[j] * inv[i] * inv[j];
-          r = r > 1.0 ? 1.0 : (r < -1.0 ? -1.0 : r);
-          const float rf = static_cast<float>(i == j ? 1.0 : r);
+          const float rf = i == j ? 1.0f : pearson_f32(row[j], inv[i], inv[j]);
           out[i * D + j] = rf;
           out[j * D + i] = rf;
         }
@@ -165,9 +163,7 @@ float* correlation_in_place(double* M, size_t D) {
   size_t p = 0;
   for (size_t i = 0; i < D; ++i) {
     for (size_t j = i; j < D; ++j, ++p) {
-      double r = M[p] * inv[i] * inv[j];
-      r = r > 1.0 ? 1.0 : (r < -1.0 ? -1.0 : r);
-      const float rf = static_cast<float>(i == j ? 1.0 : r);
+      const float rf = i == j ? 1.0f : pearson_f32(M[p], inv[i], inv[j]);
       std::memcpy(out + p, &rf, sizeof rf);
     }
   }

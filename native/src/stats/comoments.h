@@ -80,6 +80,15 @@ class Comoments {
 // Column means of a float32 chunk in float64; deterministic (each column summed by one task, rows in order).
 void column_means(const float* X, size_t rows, size_t D, size_t ld, double* mean, ThreadPool& pool);
 
+// Pearson r of one co-moment element, as every path rounds it: float64 product with the two inverse standard
+// deviations (0 for a zero-variance neuron), clamped to [-1, 1], rounded to float32. The dense matrix, the stats
+// file's distances and the tiled edges (edges/tile_edges.h) all use it, so their r agree bit for bit.
+inline float pearson_f32(double m_ij, double inv_i, double inv_j) {
+  double r = m_ij * inv_i * inv_j;
+  r = r > 1.0 ? 1.0 : (r < -1.0 ? -1.0 : r);
+  return static_cast<float>(r);
+}
+
 // Pearson r from a co-moment: out is a full symmetric row-major D x D float32 matrix,
 // r_ij = M_ij / sqrt(M_ii M_jj) computed in float64 and clamped to [-1, 1]. Neurons with M_ii == 0 (exactly:
 // a constant float32 column centres to exact zeros) get r = 0 with every other neuron and 1 with themselves.

@@ -8,8 +8,8 @@ import { CLUSTER_DEFAULTS, PRECISIONS, REPRESENTATIVES, THRESHOLD_RANGE } from '
 export const clusterSpec: CommandSpec = {
   name: 'cluster',
   summary: 'hierarchical clustering of neurons by correlation (d = 1 - |r|), flat clusters at each threshold',
-  usage: 'neurosieve cluster <corr.npy | run.stats> --threshold 0.3 [0.1 0.2 ...] -o clusters.json [--linkage-out Z.npy] [options]',
-  positionals: { name: 'input (a D×D correlation .npy or a stats file)', min: 1, max: 1 },
+  usage: 'neurosieve cluster <corr.npy | run.stats | edges.safetensors> --threshold 0.3 [0.1 0.2 ...] -o clusters.json [--linkage-out Z.npy] [options]',
+  positionals: { name: 'input (a D×D correlation .npy, a stats file, or an edge file from corr --edges)', min: 1, max: 1 },
   options: [
     { name: 'output', short: 'o', kind: 'string', value: 'clusters.json', required: true, help: 'per threshold: cluster of each neuron, kept neurons, counts' },
     { name: 'threshold', short: 't', kind: 'list', value: 't ...', required: true, help: `distance thresholds in [${THRESHOLD_RANGE.join(', ')}]: merges of height <= t join` },
@@ -24,5 +24,7 @@ export const clusterSpec: CommandSpec = {
     neuronsOption('columns', 'cluster these neurons only (clusters.json names original ids)'),
     neuronsPerLayerOption(),
     threadsOption('worker threads, 0 = all cores (never changes the result)'),
+    { name: 'max-cut', kind: 'number', value: 't', help: 'edge file input: build the tree up to this height (default: the largest --threshold; at most 1 − the file\'s τ)' },
+    { name: 'data', kind: 'list', value: 'inputs...', help: "edge file input, average linkage: the activations to recompute pairs from (default: the edge file's sources)" },
   ],
 };

@@ -4,11 +4,12 @@ import { DEFAULT_CHUNK_ROWS_BOUNDS } from '../../io/chunk-rows.js';
 import type { CommandSpec } from '../args.js';
 import { backendOption, columnOption, formatOption, nanOption, neuronsOption, neuronsPerLayerOption, threadsOption } from '../options.js';
 import { CORRELATE_DEFAULTS } from '../../correlate/correlate.js';
+import { EDGE_MARGIN } from '../../edges/defaults.js';
 
 export const corrSpec: CommandSpec = {
   name: 'corr',
   summary: 'Pearson correlation between all neurons (float32 D×D .npy)',
-  usage: 'neurosieve corr <inputs...> -o corr.npy [options]    neurosieve corr --from-stats run.stats -o corr.npy',
+  usage: 'neurosieve corr <inputs...> -o corr.npy [options]    neurosieve corr --from-stats run.stats -o corr.npy    neurosieve corr <inputs...> --edges --max-cut 0.5 -o edges.safetensors',
   positionals: { name: 'input files, directories or globs', min: 0 },
   options: [
     { name: 'output', short: 'o', kind: 'string', value: 'corr.npy', help: 'output .npy (float32 D×D); a summary goes to <output>.json', required: true },
@@ -22,5 +23,9 @@ export const corrSpec: CommandSpec = {
     neuronsPerLayerOption(),
     { name: 'stats-out', kind: 'string', value: 'run.stats', help: 'also save the mergeable statistics (to resume, merge or skip the data pass later)' },
     { name: 'from-stats', kind: 'string', value: 'run.stats', help: 'skip the data pass: correlation from a stats file' },
+    { name: 'edges', kind: 'boolean', help: 'write only the pairs with |r| >= --min-abs-r (a safetensors edge file, README "Correlation edges"), tile by tile, never the D×D matrix: for more neurons than the matrix fits' },
+    { name: 'min-abs-r', kind: 'number', value: 'τ', help: '--edges: keep pairs with |r| >= τ (default: 1 − --max-cut − 0.1)' },
+    { name: 'max-cut', kind: 'number', value: 't', help: `--edges: the largest cluster cut the edges must serve exactly (τ = 1 − t − ${EDGE_MARGIN} unless --min-abs-r is given)` },
+    { name: 'max-memory', kind: 'string', value: 'bytes', help: '--edges: memory for one tile job, e.g. 8G or 500M (default: half of the machine\'s memory); more memory, fewer passes over the data' },
   ],
 };
