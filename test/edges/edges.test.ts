@@ -21,6 +21,7 @@ import { comomentBytes } from '../../src/core/memory.js';
 import { npyBytes, prng, randn } from '../helpers/formats.js';
 import { TEST_SEED } from '../helpers/planted.js';
 import { scratchDir } from '../helpers/tmp.js';
+import { root, runCli } from '../helpers/cli.js';
 
 const { dir } = scratchDir('edges');
 const ROWS = 600;
@@ -148,4 +149,27 @@ describe(`correlation edges (seed ${TEST_SEED})`, () => {
       expect(c.passes).toBe(0);
     }
   });
+});
+
+describe("correlation edges on the demo model's activations", () => {
+  it('average linkage from edges equals the dense float64 path at every cut <= 0.5', async () => {
+    const out = join(dir, 'demo-acts');
+    const r = runCli(['extract', '--model', join(root, 'models/tiny-code-mlm'), '--source', join(root, 'data/python-sample/_collections_abc.py'), '-o', out, '--max-tokens', '2500', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    const acts = join(out, 'tokens/activations-00000.npy');
+    const dense = await correlate(acts);
+    const n = dense.cols;
+    const condensed = new Float64Array((n * (n - 1)) / 2);
+    for (let i = 0, k = 0; i < n; i++) for (let j = i + 1; j < n; j++) condensed[k++] = 1 - Math.abs(dense.corr[i * n + j]!);
+    const Z = await linkage(condensed, { method: 'average' });
+    const cuts = [0.1, 0.2, 0.3, 0.4, 0.5];
+    // Blocks of 320 neurons: 4 blocks, tiles along the layers' boundaries and through them.
+    const e = await correlationEdges(acts, { minAbsR: 0.4, maxMemory: 2 * comomentBytes(640) });
+    expect(e.plan.blocks).toBe(4);
+    const got = await clusterEdges(e, { method: 'average', thresholds: cuts, data: acts });
+    for (const [k, t] of cuts.entries()) expect(samePartition(got.labels[k]!, fcluster(Z, t)), `cut ${t}`).toBe(true);
+    // Seen here: 29,511 edges of 818,560 pairs, 1,031 merges, 20 of them after recomputing 32 cluster pairs in 6 passes.
+    const c = got.certificate;
+    expect(c.mergesByBounds + c.mergesAfterRecompute).toBe(got.merges.a.length);
+  }, 120_000);
 });
