@@ -68,21 +68,30 @@ export async function clusterEdges(edges: CorrelationEdges, options: EdgeCluster
   if (thresholds.length === 0 || !thresholds.every((t) => typeof t === 'number' && t >= 0 && t <= 1)) {
     throw new NeurosieveError('E_ARGUMENT', `Expected thresholds in [0, 1] but received [${thresholds.join(', ')}]`);
   }
+  const where = edges.path ? `${edges.path}: ` : '';
   const limit = 1 - edges.minAbsR;
   const maxCut = options.maxCut ?? Math.max(...thresholds);
   if (!(maxCut >= Math.max(...thresholds))) throw new NeurosieveError('E_ARGUMENT', `Expected maxCut (${maxCut}) >= every threshold (largest ${Math.max(...thresholds)})`);
   if (!(maxCut <= limit)) {
     throw new NeurosieveError(
       'E_ARGUMENT',
-      `The edges keep |r| >= ${edges.minAbsR}, so clusters are exact only for cuts <= 1 − ${edges.minAbsR} = ${limit.toPrecision(6)}; ${maxCut} asks for more. Recompute the edges with --min-abs-r <= ${(1 - maxCut).toPrecision(6)}`,
+      `${where}the edges keep |r| >= ${edges.minAbsR}, so clusters are exact only for cuts <= 1 − ${edges.minAbsR} = ${limit.toPrecision(6)}; ${maxCut} asks for more. Recompute the edges with --min-abs-r <= ${(1 - maxCut).toPrecision(6)}`,
     );
   }
   const maxColumns = options.maxColumns ?? 4096;
   if (!Number.isSafeInteger(maxColumns) || maxColumns < 2) throw new NeurosieveError('E_ARGUMENT', `Expected maxColumns >= 2 but received ${String(maxColumns)}`);
   const threads = expectThreads(options.threads);
-  const core = callNativeSync(() => new (native().SparseLinkage)(edges.neurons, edges.i, edges.j, edges.r, method, edges.minAbsR, maxCut, maxColumns));
+  let core;
+  try {
+    core = callNativeSync(() => new (native().SparseLinkage)(edges.neurons, edges.i, edges.j, edges.r, method, edges.minAbsR, maxCut, maxColumns));
+  } catch (err) {
+    // The edges' own faults (a pair twice, i >= j, an id past the neuron count) name the file they came from.
+    if (err instanceof NeurosieveError && err.code === 'E_FORMAT' && edges.path) throw new NeurosieveError('E_FORMAT', `${edges.path}: ${err.message}`, { cause: err });
+    throw err;
+  }
 
-  let dataset: Dataset | undefined;
+  // Data given explicitly is checked before any work; the edge file's own sources only when a pass is needed.
+  let dataset: Dataset | undefined = options.data !== undefined ? openData(edges, options) : undefined;
   for (;;) {
     const columns = callNativeSync(() => core.step());
     if (columns.length === 0) break;
@@ -112,6 +121,9 @@ function openData(edges: CorrelationEdges, options: EdgeClusterOptions): Dataset
     throw new NeurosieveError('E_ARGUMENT', 'average linkage needs to recompute some pairs from the data, but the edges name no source files; give the activations (data / --data)');
   }
   const dataset = asDataset(input, { ...(options.format ? { format: options.format } : {}), ...(options.column ? { column: options.column } : {}) });
+  if (dataset.rows >= 0 && dataset.rows !== edges.count) {
+    throw new NeurosieveError('E_FORMAT', `the data (${dataset.files.map((f) => f.path).join(', ')}) holds ${dataset.rows} rows but the edges were computed over ${edges.count}: not the edges' data`);
+  }
   if (dataset.cols !== edges.neurons) {
     throw new NeurosieveError('E_SHAPE', `the data (${dataset.files.map((f) => f.path).join(', ')}) has ${dataset.cols} neurons but the edges have ${edges.neurons}: not the edges' data`);
   }

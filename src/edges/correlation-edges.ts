@@ -67,6 +67,8 @@ export interface CorrelationEdges {
   nan: 'error' | 'zero';
   plan: { block: number; blocks: number; jobs: number; reused: number };
   sources: { path: string; rows: number }[];
+  /** The edge file these came from (readEdgesFile), for messages. */
+  path?: string;
 }
 
 const OPTION_KEYS = ['minAbsR', 'maxMemory', 'bins', 'threads', 'chunkRows', 'nan', 'workDir', 'onProgress', 'signal', 'format', 'column'] as const;

@@ -108,5 +108,6 @@ export function readEdgesFile(path: string): CorrelationEdges {
     nan: metadata.nan === 'zero' ? 'zero' : 'error',
     plan,
     sources,
+    path,
   };
 }

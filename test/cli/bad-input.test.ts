@@ -9,6 +9,7 @@ import { appendFileSync, copyFileSync, linkSync, mkdirSync, readdirSync, readFil
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeProbe } from '../../src/probe/probe-file.js';
+import { readEdgesFile, writeEdgesFile } from '../../src/edges/edges-file.js';
 import { root, runCli, tempDir } from '../helpers/cli.js';
 import { neuroxJsonl, npyBytes, prng, safetensorsBytes, safetensorsRaw } from '../helpers/formats.js';
 import { TEST_SEED } from '../helpers/planted.js';
@@ -54,7 +55,8 @@ beforeAll(() => {
     weight: Float32Array.from({ length: 2 * D }, () => rand() - 0.5),
     bias: new Float32Array(2),
   });
-  for (const args of [['corr', join(template, 'acts.npy'), '-o', join(template, 'corr.npy'), '--stats-out', join(template, 'run.stats')]]) {
+  const edgesArgs = ['corr', join(template, 'acts.npy'), '--edges', '--min-abs-r', '0.5', '-o', join(template, 'edges.safetensors')];
+  for (const args of [['corr', join(template, 'acts.npy'), '-o', join(template, 'corr.npy'), '--stats-out', join(template, 'run.stats')], edgesArgs]) {
     expect(runCli([...args, '--quiet']).stderr).toBe('');
   }
 });
@@ -134,6 +136,10 @@ export const cases: Case[] = [
   // ---- memory ----
   { input: '`corr` whose co-moment state and D × D matrix exceed the memory (3 × 100,000 neurons on a 25 GB machine; tested as 20,000 under a 1 GB limit)', setup: (d) => put(d, 'wide.npy', npyBytes(f32(3 * 20000), [3, 20000], 'float32')), env: { NEUROSIEVE_MEMORY_LIMIT: '1000000000' }, argv: (d) => corrArgs(d, 'wide.npy'), code: 2, message: 'E_ARGUMENT: neurosieve corr of {d}/wide.npy (20000 neurons): needs at least 3.2 GB of memory (co-moment state D(D+1)/2 f' },
   { input: '`cluster` whose condensed distances exceed the memory', env: { NEUROSIEVE_MEMORY_LIMIT: '50' }, argv: (d) => clusterArgs(d, 'corr.npy'), code: 2, message: 'E_ARGUMENT: clustering {d}/corr.npy (6 neurons): needs at least 60 bytes of memory (condensed distances n(n-1)/2 float32' },
+  // ---- edge files (corr --edges) ----
+  { input: 'An edge file asked for a cut beyond its threshold', argv: (d) => ['cluster', join(d, 'edges.safetensors'), '-t', '0.7', '-o', join(d, 'cl.json')], code: 2, message: 'E_ARGUMENT: {d}/edges.safetensors: the edges keep |r| >= 0.5, so clusters are exact only for cuts <= 1 − 0.5 = 0.500000; 0.7 asks for more' },
+  { input: 'An edge file listing a pair out of order (i ≥ j)', setup: (d) => writeEdgesFile(join(d, 'lying.safetensors'), { ...readEdgesFile(join(d, 'edges.safetensors')), i: Uint32Array.of(3), j: Uint32Array.of(1), r: Float32Array.of(0.9) }), argv: (d) => ['cluster', join(d, 'lying.safetensors'), '-t', '0.3', '-o', join(d, 'cl.json')], code: 1, message: 'E_FORMAT: {d}/lying.safetensors: clustering from edges: edge 0 (3, 1, r = 0.900000) is not a pair i < j < n with tau <= |r| <= 1' },
+  { input: '`--data` with another neuron count than the edge file', argv: (d) => ['cluster', join(d, 'edges.safetensors'), '-t', '0.3', '--data', join(d, 'acts5.npy'), '-o', join(d, 'cl.json')], code: 1, message: 'E_SHAPE: the data ({d}/acts5.npy) has 5 neurons but the edges have 6: not the edges\' data' },
   { input: 'Activations to load (probe, evaluate, rank, analyze) that exceed the memory', env: { NEUROSIEVE_MEMORY_LIMIT: '500' }, argv: (d) => probeArgs(d), code: 2, message: 'E_ARGUMENT: {d}/acts.npy: loading 40 rows × 6 neurons: needs at least 960 bytes of memory (float32 activations 960 bytes' },
   { input: 'A malformed `NEUROSIEVE_MEMORY_LIMIT`', env: { NEUROSIEVE_MEMORY_LIMIT: 'lots' }, argv: (d) => corrArgs(d, 'acts.npy'), code: 2, message: 'E_ARGUMENT: Expected a positive number of bytes for NEUROSIEVE_MEMORY_LIMIT but received \'lots\'' },
   // ---- options ----
