@@ -14,8 +14,9 @@
  *    documents `npm install <spec>` resolves versions from, so the project gets a package-lock.json made from
  *    this repository's (the closure of neurosieve's dependencies), and `npm ci --offline` installs from it.
  * 3. Runs test/package/consumer.mjs there (correlate, linkage, a probe, against float64 references; extract and the
- *    WebGPU backend without their optional packages), then, with the prebuilt hidden, checks that loading fails
- *    with every cause and fix.
+ *    WebGPU backend without their optional packages), type-checks a TypeScript user of the package with
+ *    skipLibCheck off (the declarations must compile without the optional packages), then, with the prebuilt
+ *    hidden, checks that loading fails with every cause and fix.
  * Install times are printed, not asserted (timed tests are not allowed here: the machine is shared).
  *
  *   node test/package/run.mjs [--keep]      (NEUROSIEVE_TEST_SEED picks the data; default 1)
@@ -142,11 +143,33 @@ function consumer(dir) {
   else ok(`consumer.mjs passed in ${dir}`);
 }
 
+// A TypeScript user, strict and with skipLibCheck off, compiled with this repository's TypeScript and @types/node.
+function typecheck(dir) {
+  writeFileSync(
+    join(dir, 'use.ts'),
+    [
+      "import { correlate, linkage, fcluster, trainProbe, NeurosieveError, type CorrelationResult, type Probe } from 'neurosieve';",
+      "const r: CorrelationResult = await correlate('acts.npy');",
+      "const z: Float64Array = await linkage(new Float64Array([1]), { method: 'average' });",
+      'const labels: Int32Array = fcluster(z, 0.5);',
+      "const p: Probe = await trainProbe({ activations: 'acts.npy', labels: 'y.txt' });",
+      'console.log(r.corr.length, labels.length, p.classes, NeurosieveError.name);',
+      '',
+    ].join('\n'),
+  );
+  const compilerOptions = { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, typeRoots: [join(root, 'node_modules/@types')], types: ['node'] };
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['use.ts'] }));
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) fail(`a TypeScript user does not compile (skipLibCheck off):\n${r.stdout}${r.stderr}`);
+  else ok('the type declarations compile for a strict TypeScript user (skipLibCheck off) without the optional packages');
+}
+
 const installed = (dir) => join(dir, 'node_modules/neurosieve');
 const plain = install('default', false);
 if (plain.out) {
   if (existsSync(join(installed(plain.dir), 'native/build'))) fail('the default install built the addon');
   consumer(plain.dir);
+  typecheck(plain.dir);
 }
 const scripted = install('scripts-allowed', true);
 if (scripted.out) {
