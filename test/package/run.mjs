@@ -7,7 +7,7 @@
  *    fixtures, demo model, bench or tools.
  * 2. Installs it into an empty project twice, with no network (`unshare --net` when this user may; npm's --offline
  *    otherwise) and no compiler, cmake or make on PATH:
- *    - as npm installs dependencies by default (npm ≥ 11.10 blocks dependency install scripts: the prebuilt must
+ *    - as npm installs dependencies by default (recent npm, 11.19 here, blocks dependency install scripts: the prebuilt must
  *      load at run time with no install step at all);
  *    - with neurosieve's install script allowed (package.json "allowScripts"): it must take the prebuilt, not build.
  *    The packages come from the npm cache that `npm ci` filled. npm ci caches tarballs, not the full package
@@ -88,7 +88,7 @@ function project(name, allowScripts) {
   mkdirSync(dir);
   cpSync(tarball, join(dir, packed.filename));
   const pkg = { name: `consumer-${name}`, version: '1.0.0', private: true, type: 'module', dependencies: { neurosieve: spec } };
-  // npm ≥ 11.10 runs a dependency's install script only when the project allows it (`npm install-scripts approve`).
+  // Recent npm (11.19 here) runs a dependency's install script only when the project allows it (`npm install-scripts approve`).
   if (allowScripts) pkg.allowScripts = { neurosieve: true };
   writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
   const entries = { '': { name: pkg.name, version: pkg.version, dependencies: pkg.dependencies } };
