@@ -5,7 +5,9 @@
  * Order: NEUROSIEVE_ADDON (a build made elsewhere), then a build from source (native/build: a clone after
  * `npm ci`, or a package installed with `--build-from-source`), then the binary shipped in the package,
  * prebuilds/<platform>-<arch>[-musl]/napi-v<N>/neurosieve.node, for the highest Node-API version N this Node
- * supports. A source build wins over the prebuilt because it may have what the prebuilt lacks (HDF5).
+ * supports. A source build wins over the prebuilt because it may have what the prebuilt lacks (HDF5). On Linux the
+ * glibc folder is tried before the musl one rather than asking which libc runs (Node's report says, in ~30 ms that
+ * every start would pay); a binary of the other libc fails to load, and the error names the libc.
  */
 import { createRequire } from 'node:module';
 import { existsSync, readdirSync } from 'node:fs';
@@ -26,8 +28,8 @@ export interface AddonCandidate {
   skip?: string;
 }
 
-/** 'musl' on Alpine-style Linux, 'glibc' on other Linux, undefined elsewhere. A glibc binary does not load on musl. */
-export function linuxLibc(): 'glibc' | 'musl' | undefined {
+/** 'musl' on Alpine-style Linux, 'glibc' on other Linux, undefined elsewhere. For error messages only (~30 ms). */
+function linuxLibc(): 'glibc' | 'musl' | undefined {
   if (process.platform !== 'linux') return undefined;
   // Node's diagnostic report names the glibc it runs on; a musl Node has no such field.
   const report = process.report as unknown as { excludeNetwork?: boolean; getReport(): { header?: { glibcVersionRuntime?: string } } };
@@ -35,10 +37,10 @@ export function linuxLibc(): 'glibc' | 'musl' | undefined {
   return report.getReport().header?.glibcVersionRuntime ? 'glibc' : 'musl';
 }
 
-/** The folder name of this machine's prebuilt binaries: linux-x64, linux-x64-musl, darwin-arm64, … */
-export function prebuiltPlatform(): string {
-  const libc = linuxLibc();
-  return `${process.platform}-${process.arch}${libc === 'musl' ? '-musl' : ''}`;
+/** The folders that may hold this machine's prebuilt binaries: linux-x64 and linux-x64-musl, darwin-arm64, … */
+function prebuiltFolders(): string[] {
+  const own = `${process.platform}-${process.arch}`;
+  return process.platform === 'linux' ? [own, `${own}-musl`] : [own];
 }
 
 /** The Node-API version this Node implements (Node ≥ 20.17 has ≥ 9). */
@@ -48,31 +50,34 @@ function nodeApiVersion(): number {
 
 function prebuiltCandidates(root: string): { list: AddonCandidate[]; none?: string } {
   const base = join(root, 'prebuilds');
-  const platform = prebuiltPlatform();
-  const dir = join(base, platform);
-  if (!existsSync(dir)) {
+  const folders = prebuiltFolders();
+  const dirs = folders.map((f) => join(base, f)).filter((d) => existsSync(d));
+  if (dirs.length === 0) {
     const shipped = existsSync(base) ? readdirSync(base).sort() : [];
     return {
       list: [],
       none: shipped.length
-        ? `${dir}: no prebuilt binary for ${platform} (this package ships: ${shipped.join(', ')})`
+        ? `${base}: no prebuilt binary for ${folders.join(' or ')} (this package ships: ${shipped.join(', ')})`
         : `${base}: no prebuilt binaries in this copy of neurosieve (a clone of the repository has none: npm pack builds them)`,
     };
   }
   const have = nodeApiVersion();
-  const versions = readdirSync(dir)
-    .map((d) => /^napi-v(\d+)$/.exec(d))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => Number(m[1]))
-    .sort((a, b) => b - a);
-  if (versions.length === 0) return { list: [], none: `${dir}: holds no napi-v<N> folder` };
-  return {
-    list: versions.map((v) => ({
-      file: join(dir, `napi-v${v}`, 'neurosieve.node'),
-      origin: 'prebuilt' as const,
-      skip: v > have ? `built for Node-API ${v} but this Node (${process.version}) has Node-API ${have}: upgrade Node` : undefined,
-    })),
-  };
+  const list: AddonCandidate[] = [];
+  for (const dir of dirs) {
+    const versions = readdirSync(dir)
+      .map((d) => /^napi-v(\d+)$/.exec(d))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[1]))
+      .sort((a, b) => b - a);
+    for (const v of versions) {
+      list.push({
+        file: join(dir, `napi-v${v}`, 'neurosieve.node'),
+        origin: 'prebuilt',
+        skip: v > have ? `built for Node-API ${v} but this Node (${process.version}) has Node-API ${have}: upgrade Node` : undefined,
+      });
+    }
+  }
+  return list.length ? { list } : { list, none: `${dirs.join(', ')}: no napi-v<N> folder` };
 }
 
 /** Every place the addon may be, in the order tried, and (when no prebuilt fits) why none does. */
@@ -130,7 +135,8 @@ export function native(): NativeAddon {
     }
   }
   if (noPrebuilt) tried.push(noPrebuilt);
-  const where = `${process.platform}-${process.arch}${linuxLibc() ? ` (${linuxLibc()})` : ''}, Node ${process.version}, Node-API ${nodeApiVersion()}`;
+  const libc = linuxLibc();
+  const where = `${process.platform}-${process.arch}${libc ? ` (${libc})` : ''}, Node ${process.version}, Node-API ${nodeApiVersion()}`;
   throw new NeurosieveError(
     'E_DEPENDENCY',
     [`The neurosieve native addon could not be loaded on ${where}. Tried:`, ...tried.map((t) => `  - ${t}`), 'Possible fixes:', ...fixes(tried)].join('\n'),
