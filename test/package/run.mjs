@@ -19,7 +19,7 @@
  *    hidden, checks that loading fails with every cause and fix.
  * Install times are printed, not asserted (timed tests are not allowed here: the machine is shared).
  *
- *   node test/package/run.mjs [--keep]      (NEUROSIEVE_TEST_SEED picks the data; default 1)
+ *   node test/package/run.mjs [--keep]      (a fresh seed per run, printed; NEUROSIEVE_TEST_SEED=n reproduces one)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -30,7 +30,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MAX_BYTES = 3 * 1024 * 1024;
-const seed = process.env.NEUROSIEVE_TEST_SEED ?? '1';
+const seed = process.env.NEUROSIEVE_TEST_SEED ?? String(Math.floor(Math.random() * 2 ** 31));
+console.log(`package: consumer data seed ${seed} (set NEUROSIEVE_TEST_SEED to reproduce)`);
 const keep = process.argv.includes('--keep');
 let failures = 0;
 const fail = (msg) => {
