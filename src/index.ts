@@ -1,4 +1,7 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /** neurosieve's public API. Everything exported here is the contract; src/core/native-types.ts is internal. */
+// The reference above is kept in dist/index.d.ts (preserve): the GPU types in the declarations (GPUBuffer, GPUDevice)
+// are @webgpu/types' globals, and TypeScript drops the references in the src/gpu files from their declarations.
 export { NeurosieveError, type ErrorCode } from './core/errors.js';
 export { openActivations, resolveInputs, type OpenOptions } from './io/dataset.js';
 export { correlate, computeStats, correlationFromStats, defaultChunkRows } from './correlate/correlate.js';

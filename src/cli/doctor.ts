@@ -6,6 +6,7 @@
 import { NeurosieveError } from '../core/errors.js';
 import { gpu, listAdapters, REQUESTED_LIMITS, type GpuAdapterSummary } from '../gpu/device.js';
 import { kernelInfo } from '../core/kernel-info.js';
+import { loadedAddonFile } from '../core/native.js';
 import { selfTest, type SelfTest } from '../correlate/self-test.js';
 import type { Command } from './command.js';
 import { doctorSpec as spec } from './specs/doctor.js';
@@ -33,6 +34,8 @@ export const doctorCommand: Command = {
     const skip = ctx.options['skip-self-test'] === true;
     const k = kernelInfo();
     ctx.log(`native: SYRK kernel ${k.kernel}, ${k.hardwareThreads} hardware threads, addon ${k.version}`);
+    // Which binary: a build from source, or the package's prebuilt (which has no HDF5; README "Installing as a library").
+    ctx.log(`native addon: ${loadedAddonFile}`);
     const { adapters, problems } = await listAdapters().catch((err: Error) => ({ adapters: [] as GpuAdapterSummary[], problems: [err.message] }));
     ctx.log(`WebGPU adapters (${adapters.length}):`);
     for (const a of adapters) for (const line of describeAdapter(a)) ctx.log(line);

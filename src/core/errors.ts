@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'E_CANCELLED' // the caller aborted
   | 'E_GPU' // WebGPU adapter, device or validation failure
   | 'E_MODEL' // a model or tokenizer cannot be loaded or run
+  | 'E_DEPENDENCY' // an optional package the call needs is not installed, or no native addon loads (the message says what to add)
   | 'E_INTERNAL'; // a bug: please report it
 
 export class NeurosieveError extends Error {

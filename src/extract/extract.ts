@@ -14,6 +14,7 @@
  * error or Ctrl-C leaves nothing behind.
  */
 import { NeurosieveError } from '../core/errors.js';
+import { missingPackageError, missingPackages } from '../core/optional-package.js';
 import { expectKnownKeys } from '../core/validate.js';
 import { buildManifest, SENTENCE_TASK, TOKEN_TASK, writeManifest } from './manifest.js';
 import { loadModel, type LoadedModel } from './model.js';
@@ -50,6 +51,9 @@ export async function extractActivations(options: ExtractOptions): Promise<Extra
   expectKnownKeys(options, EXTRACT_OPTION_KEYS, 'extractActivations');
   const t0 = performance.now();
   const opts = resolveExtractOptions(options);
+  // Both optional packages are named at once, before any work, rather than one per failed attempt.
+  const missing = missingPackages(['onnxruntime-node', '@huggingface/tokenizers']);
+  if (missing.length > 0) throw missingPackageError(missing, 'extract');
   const { model, stride, planned } = await loadAndPlan(options, opts);
   const rows = numberRows(planned.docs, opts.tokenLabels, opts.unit);
   const tokenTask = makeTask(opts.tokenLabels, rows.tokenLabels, opts.sizes, opts.seed, opts.minCount);

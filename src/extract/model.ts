@@ -30,6 +30,10 @@ export interface LoadedModel {
   dir: string;
   onnxPath: string;
   tokenizerPath: string;
+  /**
+   * @internal onnxruntime's session. Left out of the published declarations (tsconfig stripInternal): its type comes
+   * from onnxruntime-node, an optional peer dependency, and the declarations must compile without it.
+   */
   session: InferenceSession;
   tokenizer: SubwordTokenizer;
   /** Tokens per window including <s> and </s>. */

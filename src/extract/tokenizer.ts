@@ -5,9 +5,9 @@
  * with the GPT-2 byte→unicode table) the offsets follow exactly from the tokens: their bytes concatenate to the
  * UTF-8 bytes of the input. We map those byte offsets back to UTF-16 offsets, and check the concatenation.
  */
-import { createRequire } from 'node:module';
 import type { Tokenizer } from '@huggingface/tokenizers';
 import { NeurosieveError } from '../core/errors.js';
+import { requireOptional } from '../core/optional-package.js';
 
 type TokenizersModule = typeof import('@huggingface/tokenizers');
 let tokenizers: TokenizersModule | undefined;
@@ -15,10 +15,11 @@ let tokenizers: TokenizersModule | undefined;
 /**
  * @huggingface/tokenizers, loaded on the first tokenizer built: only `extract` needs it, and the CLI's other
  * commands and `import 'neurosieve'` should not load it. The constructor is synchronous (a public API), so the
- * package is required (its CommonJS build, the same code as its ES module) rather than imported.
+ * package is required (its CommonJS build, the same code as its ES module) rather than imported. It is an optional
+ * peer dependency (core/optional-package.ts): not installed → E_DEPENDENCY naming it.
  */
 function tokenizerClass(): typeof Tokenizer {
-  tokenizers ??= createRequire(import.meta.url)('@huggingface/tokenizers') as TokenizersModule;
+  tokenizers ??= requireOptional<TokenizersModule>('@huggingface/tokenizers', 'the subword tokenizer (extract)');
   return tokenizers.Tokenizer;
 }
 

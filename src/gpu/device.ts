@@ -15,6 +15,7 @@
 import { tmpdir } from 'node:os';
 import { NeurosieveError } from '../core/errors.js';
 import { native } from '../core/native.js';
+import { importOptional } from '../core/optional-package.js';
 import { BufferPool } from './buffers.js';
 import { PipelineCache } from './pipelines.js';
 
@@ -74,11 +75,13 @@ async function loadDawn(): Promise<DawnModule> {
   // The Vulkan loader wants a writable runtime dir and only warns without one.
   process.env.XDG_RUNTIME_DIR ??= tmpdir();
   try {
-    const mod = (await import('webgpu')) as unknown as DawnModule;
+    // An optional peer dependency (core/optional-package.ts): not installed → E_DEPENDENCY naming it.
+    const mod = await importOptional<DawnModule>('webgpu', "the WebGPU backend (backend 'webgpu')");
     // GPUBufferUsage, GPUMapMode, GPUShaderStage… as globals, the way browser code expects them.
     for (const [k, v] of Object.entries(mod.globals)) if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
     return mod;
   } catch (err) {
+    if (err instanceof NeurosieveError) throw err;
     throw gpuError(`the WebGPU runtime (npm package "webgpu", Dawn) could not be loaded: ${(err as Error).message}`, err);
   }
 }

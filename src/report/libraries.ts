@@ -1,11 +1,10 @@
 /**
- * The files a report page inlines besides the results: d3 and Observable Plot as their UMD builds (from
- * node_modules, resolved as Node resolves the packages), and the report's own browser bundle and stylesheet, built
- * into dist/report/ by scripts/build-report-client.mjs. Read only when a report is written, so that importing
- * neurosieve reads none of these ~0.6 MB.
+ * The files a report page inlines besides the results: d3 and Observable Plot as their UMD builds, and the report's
+ * own browser bundle and stylesheet, all in dist/report/ (scripts/build-report-client.mjs builds the bundle and
+ * copies the two libraries there, so the published package does not depend on d3 or Plot). Read only when a report
+ * is written, so that importing neurosieve reads none of these ~0.6 MB.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NeurosieveError } from '../core/errors.js';
@@ -17,7 +16,7 @@ export interface ReportAssets {
   css: string;
 }
 
-/** The folder holding a package's package.json, found upwards from a file of it (the packages export no subpaths). */
+/** The folder holding a package's package.json, found upwards from a file of it. */
 function packageRoot(file: string, name: string): string {
   for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
     const manifest = join(dir, 'package.json');
@@ -34,17 +33,6 @@ function readAsset(path: string, what: string, fix: string): string {
   }
 }
 
-function umd(name: string, file: string): string {
-  const require = createRequire(import.meta.url);
-  let entry: string;
-  try {
-    entry = require.resolve(name);
-  } catch (err) {
-    throw new NeurosieveError('E_IO', `cannot find the package ${name}, which reports inline (${(err as Error).message}); run npm install`, { cause: err });
-  }
-  return readAsset(join(packageRoot(entry, name), file), `${name}'s browser build`, 'run npm install');
-}
-
 /** dist/report/ of this package, whether this module runs from dist/report/ or (in tests) from src/report/. */
 function builtClientDir(): string {
   return join(packageRoot(fileURLToPath(import.meta.url), 'neurosieve'), 'dist/report');
@@ -54,8 +42,8 @@ export function readReportAssets(): ReportAssets {
   const built = builtClientDir();
   const fix = 'run npm run build:ts';
   return {
-    d3: umd('d3', 'dist/d3.min.js'),
-    plot: umd('@observablehq/plot', 'dist/plot.umd.min.js'),
+    d3: readAsset(join(built, 'd3.min.js'), "d3's browser build", fix),
+    plot: readAsset(join(built, 'plot.umd.min.js'), "Observable Plot's browser build", fix),
     client: readAsset(join(built, 'client.js'), 'the report client bundle', fix),
     css: readAsset(join(built, 'report.css'), 'the report stylesheet', fix),
   };

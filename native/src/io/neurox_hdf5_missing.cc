@@ -9,8 +9,11 @@
 namespace ns {
 namespace {
 [[noreturn]] void no_hdf5(const std::string& path) {
-  fail(Code::Format, path + ": this build has no HDF5 support: install libhdf5-dev (apt-get install libhdf5-dev) "
-                            "and rebuild (npm run build:native)");
+  // The prebuilt binary in the npm package is always this build (native/CMakeLists.txt, NS_PREBUILT): the message
+  // names both ways to a build with HDF5.
+  fail(Code::Format, path + ": this build has no HDF5 support (the prebuilt binary never has): install libhdf5-dev "
+                            "(apt-get install libhdf5-dev) and rebuild (npm run build:native in a clone; npm rebuild "
+                            "neurosieve --build-from-source in a project using the package)");
 }
 }  // namespace
 
