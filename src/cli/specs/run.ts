@@ -1,0 +1,17 @@
+/** The options and help of `neurosieve run` (src/cli/run.ts). */
+import type { CommandSpec } from '../args.js';
+import { ENGINES } from '../../distribute/engines.js';
+
+export const runSpec: CommandSpec = {
+  name: 'run',
+  summary: 'execute a plan: shard jobs then merges, on local worker processes, BullMQ (Redis) or SLURM',
+  usage: 'neurosieve run plan.json --engine local [--workers N] [--root DIR]',
+  positionals: { name: 'plan file', min: 1, max: 1 },
+  options: [
+    { name: 'engine', kind: 'string', choices: ENGINES, default: 'local', help: 'where jobs run' },
+    { name: 'root', kind: 'string', value: 'DIR', help: "where this machine sees the plan's root (default: the one it was made under)" },
+    { name: 'workers', kind: 'int', value: 'N', help: 'worker processes (default: the cores, at most the shards)' },
+    { name: 'threads', kind: 'int', value: 'N', help: 'native threads per worker (default: cores / workers)' },
+    { name: 'retries', kind: 'int', value: 'K', default: 2, help: 'times a job whose worker died is run again' },
+  ],
+};
