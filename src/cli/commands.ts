@@ -133,6 +133,12 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./job.js')).jobCommand,
   },
   {
+    name: "worker",
+    summary: 'serve the shard and merge jobs of plans submitted to a BullMQ queue (Redis), on any machine that sees the root',
+    spec: async () => (await import('./specs/worker.js')).workerSpec,
+    load: async () => (await import('./worker.js')).workerCommand,
+  },
+  {
     name: "doctor",
     summary: 'adapters, limits, features, and a self-test of each compute backend',
     spec: async () => (await import('./specs/doctor.js')).doctorSpec,
