@@ -138,6 +138,19 @@ export function startWorker(o: WorkerOptions): { worker: Worker; close: () => Pr
   };
 }
 
+/**
+ * Drops a BullMQ object's Redis connection without waiting for Redis (RedisConnection.close(force), which BullMQ's
+ * public close() does not expose). Harmless when already closed.
+ */
+async function forceClose(c: unknown): Promise<void> {
+  const conn = (c as { connection?: { close?: (force: boolean) => Promise<void> } }).connection;
+  try {
+    await conn?.close?.(true);
+  } catch {
+    // already closed, or closing
+  }
+}
+
 export interface BullmqRunOptions {
   redis: string;
   queue?: string;
@@ -225,7 +238,10 @@ export async function runBullmq(planPath: string, o: BullmqRunOptions): Promise<
       await new Promise((r) => setTimeout(r, pollMs));
     }
   } finally {
-    await Promise.allSettled([events.close(), flows.close(), queue.close()]);
+    // close() sends QUIT and waits for Redis to answer; when it is gone that never happens and ioredis keeps
+    // reconnecting (the process would never exit), so the connections are first dropped without waiting.
+    for (const c of [events, flows, queue]) void forceClose(c);
+    await Promise.race([Promise.allSettled([events.close(), flows.close(), queue.close()]), new Promise((r) => setTimeout(r, 2000).unref())]);
   }
   return {
     output: fromRoot(o.root, plan.output, 'output'),
