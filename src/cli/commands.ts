@@ -139,6 +139,12 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./worker.js')).workerCommand,
   },
   {
+    name: "slurm",
+    summary: 'write SLURM batch scripts for a plan: shard job arrays (%K throttle) and a merge job after every shard (afterok)',
+    spec: async () => (await import('./specs/slurm.js')).slurmSpec,
+    load: async () => (await import('./slurm.js')).slurmCommand,
+  },
+  {
     name: "doctor",
     summary: 'adapters, limits, features, and a self-test of each compute backend',
     spec: async () => (await import('./specs/doctor.js')).doctorSpec,
