@@ -54,8 +54,9 @@ export function slurmScripts(plan: Plan, o: SlurmOptions): SlurmScripts {
     '#SBATCH --requeue',
     ...(cpus ? [`#SBATCH --cpus-per-task=${cpus}`] : []),
     ...(o.sbatchArgs ?? []).map((a) => `#SBATCH ${a}`),
-    'set -euo pipefail',
   ];
+  // sbatch reads #SBATCH lines only up to the first command: every directive goes above this line.
+  const body = 'set -euo pipefail';
   const job = `${o.cli} job ${shellQuote(o.planPath)} --root ${shellQuote(o.root)} --threads "\${SLURM_CPUS_PER_TASK:-0}"`;
   const files: Record<string, string> = {};
   const arrays: SlurmScripts['arrays'] = [];
@@ -68,11 +69,12 @@ export function slurmScripts(plan: Plan, o: SlurmOptions): SlurmScripts {
       [
         ...common(`ns-${o.tag}-shards-${k}`, `shard-${offset === 0 ? '%a' : `${k}-%a`}.out`),
         `#SBATCH --array=0-${tasks - 1}${throttle ? `%${throttle}` : ''}`,
+        body,
         `# Shards ${offset}–${offset + tasks - 1} of ${S}: task i runs shard ${offset} + i.`,
         `exec ${job} --shard "$((${offset} + SLURM_ARRAY_TASK_ID))"`,
       ].join('\n') + '\n';
   }
-  files['merge.sbatch'] = [...common(`ns-${o.tag}-merge`, 'merge.out'), `# Every merge job of the plan in order (${plan.merges.length}); each refuses to run without all its inputs.`, `exec ${job} --all-merges`].join('\n') + '\n';
+  files['merge.sbatch'] = [...common(`ns-${o.tag}-merge`, 'merge.out'), body, `# Every merge job of the plan in order (${plan.merges.length}); each refuses to run without all its inputs.`, `exec ${job} --all-merges`].join('\n') + '\n';
   files['submit.sh'] =
     [
       '#!/bin/bash',

@@ -29,7 +29,8 @@ id=$(( $(cat "$state/next" 2>/dev/null || echo 100) + 1 )); echo "$id" > "$state
 for d in \${dep//:/ }; do
   if [ "$(cat "$state/$d.status")" != 0 ]; then echo cancelled > "$state/$id.status"; echo "$id;cluster"; exit 0; fi
 done
-range="$(sed -n 's/^#SBATCH --array=\\([0-9]*\\)-\\([0-9]*\\).*/\\1 \\2/p' "$script")"
+# Like sbatch, directives count only above the first command (a line that is neither blank nor a comment).
+range="$(awk '!/^#/ && !/^[[:space:]]*$/ {exit} /^#SBATCH --array=/ {sub(/^#SBATCH --array=/, ""); split($0, a, /[-%]/); print a[1], a[2]}' "$script")"
 status=0
 if [ -n "$range" ]; then
   set -- $range
@@ -52,7 +53,7 @@ describe('neurosieve slurm', () => {
       { file: 'shards-2.sbatch', offset: 6, tasks: 2 },
     ]);
     const a2 = s.files['shards-2.sbatch']!;
-    expect(a2).toContain('#SBATCH --array=0-1%2\n');
+    expect(a2).toContain('#SBATCH --array=0-1%2\nset -euo pipefail\n'); // directives above the first command
     expect(a2).toContain('#SBATCH --cpus-per-task=4\n#SBATCH --partition=cpu\n#SBATCH --time=1:00:00\n');
     expect(a2).toContain(`exec neurosieve job '/shared/my plan.json' --root /shared/root --threads "\${SLURM_CPUS_PER_TASK:-0}" --shard "$((6 + SLURM_ARRAY_TASK_ID))"\n`);
     expect(s.files['merge.sbatch']).toContain('--all-merges\n');
