@@ -37,6 +37,16 @@ export const runCommand: Command = {
       } finally {
         for (const w of workers) w.kill('SIGTERM');
       }
+    } else if (o.engine === 'slurm') {
+      const { runSlurm } = await import('../distribute/engine-slurm.js');
+      summary = await runSlurm(planPath, {
+        root,
+        signal: ctx.signal,
+        onEvent,
+        ...(o.throttle !== undefined ? { throttle: o.throttle as number } : {}),
+        ...(o.cpus !== undefined ? { cpus: o.cpus as number } : {}),
+        ...(o.sbatch !== undefined ? { sbatchArgs: (o.sbatch as string).split(/\s+/).filter(Boolean) } : {}),
+      });
     } else {
       summary = await runLocal(planPath, {
         root,

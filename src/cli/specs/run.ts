@@ -5,7 +5,7 @@ import { ENGINES } from '../../distribute/engines.js';
 export const runSpec: CommandSpec = {
   name: 'run',
   summary: 'execute a plan: shard jobs then merges, on local worker processes, BullMQ (Redis) or SLURM',
-  usage: 'neurosieve run plan.json --engine local|bullmq [--workers N] [--redis URL] [--root DIR]',
+  usage: 'neurosieve run plan.json --engine local|bullmq|slurm [--workers N] [--redis URL] [--root DIR]',
   positionals: { name: 'plan file', min: 1, max: 1 },
   options: [
     { name: 'engine', kind: 'string', choices: ENGINES, default: 'local', help: 'where jobs run' },
@@ -15,6 +15,9 @@ export const runSpec: CommandSpec = {
     { name: 'redis', kind: 'string', value: 'URL', help: 'bullmq: redis://host:port of the queue (workers: neurosieve worker --redis URL)' },
     { name: 'queue', kind: 'string', value: 'NAME', default: 'neurosieve', help: 'bullmq: queue name' },
     { name: 'redis-timeout', kind: 'int', value: 'S', default: 60, help: 'bullmq: fail when Redis cannot be reached for S seconds (the jobs stay queued)' },
+    { name: 'throttle', kind: 'int', value: 'K', help: 'slurm: at most K shard tasks at once (--array=…%K)' },
+    { name: 'cpus', kind: 'int', value: 'N', help: 'slurm: CPUs per task' },
+    { name: 'sbatch', kind: 'string', value: 'OPTIONS', help: 'slurm: extra sbatch options, space-separated' },
     { name: 'retries', kind: 'int', value: 'K', default: 2, help: 'times a job whose worker died is run again' },
   ],
 };
