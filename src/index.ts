@@ -70,3 +70,8 @@ export type { AnalyzeProgress, AnalyzeStep } from './analyze/progress.js';
 export type { AnalysisViews, ViewCut, ViewDendrogram, ViewHeatmap, ViewHeatmaps, ViewNeurons, ViewText, ViewSentence, ViewCka } from './analyze/views-format.js';
 export type { Corpus } from './analyze/corpus.js';
 export { pack, unpack, type PackedArray } from './io/packed-array.js';
+// Past one machine (src/distribute/): plans, their jobs and the local engine; the BullMQ and SLURM engines load
+// on demand from 'neurosieve/dist/distribute/engine-bullmq.js' / 'engine-slurm.js' (bullmq is not loaded here).
+export { makePlan, readPlan, type Plan, type PlanOptions } from './distribute/plan.js';
+export { runShard, runMerge } from './distribute/jobs.js';
+export { runLocal, type RunSummary } from './distribute/engine-local.js';

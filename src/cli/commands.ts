@@ -115,6 +115,36 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./bench-redundancy.js')).benchRedundancyCommand,
   },
   {
+    name: "plan",
+    summary: 'split a dataset into shard jobs and a merge tree for `run` on several workers or machines (SLURM, BullMQ)',
+    spec: async () => (await import('./specs/plan.js')).planSpec,
+    load: async () => (await import('./plan.js')).planCommand,
+  },
+  {
+    name: "run",
+    summary: 'execute a plan: shard jobs then merges, on local worker processes, BullMQ (Redis) or SLURM',
+    spec: async () => (await import('./specs/run.js')).runSpec,
+    load: async () => (await import('./run.js')).runCommand,
+  },
+  {
+    name: "job",
+    summary: "run one job of a plan (a shard or a merge): what run's workers and SLURM tasks execute",
+    spec: async () => (await import('./specs/job.js')).jobSpec,
+    load: async () => (await import('./job.js')).jobCommand,
+  },
+  {
+    name: "worker",
+    summary: 'serve the shard and merge jobs of plans submitted to a BullMQ queue (Redis), on any machine that sees the root',
+    spec: async () => (await import('./specs/worker.js')).workerSpec,
+    load: async () => (await import('./worker.js')).workerCommand,
+  },
+  {
+    name: "slurm",
+    summary: 'write SLURM batch scripts for a plan: shard job arrays (%K throttle) and a merge job after every shard (afterok)',
+    spec: async () => (await import('./specs/slurm.js')).slurmSpec,
+    load: async () => (await import('./slurm.js')).slurmCommand,
+  },
+  {
     name: "doctor",
     summary: 'adapters, limits, features, and a self-test of each compute backend',
     spec: async () => (await import('./specs/doctor.js')).doctorSpec,

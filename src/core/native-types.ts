@@ -27,7 +27,8 @@ export interface NativeComoments {
 }
 
 export interface NativeCorrelateOptions {
-  files: { path: string; format: NativeFormat }[];
+  /** rowBegin / rowEnd: rows [begin, end) of the file only (a shard of a plan, src/distribute/); whole file when absent. */
+  files: { path: string; format: NativeFormat; rowBegin?: number; rowEnd?: number }[];
   threads: number;
   chunkRows: number;
   /** 'error': stop at the first NaN/Inf naming file, row and neuron; 'zero': replace them by 0 and count them. */

@@ -1,6 +1,6 @@
 /**
  * The optional peer dependencies (package.json peerDependenciesMeta): `npm i neurosieve` installs none of them, so
- * the core (read, corr, stats, cluster, probe, rank, analyze, …) runs without Dawn, onnxruntime or the tokenizer.
+ * the core (read, corr, stats, cluster, probe, rank, analyze, …) runs without Dawn, onnxruntime, the tokenizer or BullMQ.
  * Only the calls that need one load it, on first use; when it is missing they fail with E_DEPENDENCY naming the
  * package, the version range this release was tested with (read from package.json: one source of truth), and the
  * command that adds it.
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { NeurosieveError } from './errors.js';
 import { PACKAGE_ROOT } from './native.js';
 
-export type OptionalPackage = 'webgpu' | 'onnxruntime-node' | '@huggingface/tokenizers';
+export type OptionalPackage = 'webgpu' | 'onnxruntime-node' | '@huggingface/tokenizers' | 'bullmq';
 
 /** Extra advice for a package whose own install step does more than unpack (onnxruntime-node downloads CUDA). */
 const INSTALL_NOTES: Partial<Record<OptionalPackage, string>> = {

@@ -114,4 +114,10 @@ size_t BlockSource::read(float* out, size_t max_rows, size_t ld) {
   return n;
 }
 
+size_t BlockSource::skip(size_t rows) {
+  const int64_t n = std::min<int64_t>(static_cast<int64_t>(rows), std::max<int64_t>(0, info_.rows - pos_));
+  pos_ += n;
+  return static_cast<size_t>(n);
+}
+
 }  // namespace ns

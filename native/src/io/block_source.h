@@ -32,6 +32,7 @@ class BlockSource : public Source {
   const SourceInfo& info() const override { return info_; }
   size_t read(float* out, size_t max_rows, size_t ld) override;
   int64_t position() const override { return pos_; }
+  size_t skip(size_t rows) override;
 
   static constexpr size_t kMaxReadBytes = size_t(4) << 20;
 

@@ -17,6 +17,19 @@
 
 namespace ns {
 
+size_t Source::skip(size_t rows) {
+  const size_t W = info().cols;
+  const size_t step = std::max<size_t>(1, (size_t(4) << 20) / (std::max<size_t>(W, 1) * sizeof(float)));
+  std::vector<float> scratch(std::min(rows, step) * W);
+  size_t done = 0;
+  while (done < rows) {
+    const size_t got = read(scratch.data(), std::min(step, rows - done), W);
+    if (got == 0) break;
+    done += got;
+  }
+  return done;
+}
+
 const char* format_name(Format f) {
   switch (f) {
     case Format::Npy: return "npy";

@@ -33,6 +33,10 @@ class Source {
   virtual size_t read(float* out, size_t max_rows, size_t ld) = 0;
   // Rows delivered so far.
   virtual int64_t position() const = 0;
+  // Moves past up to `rows` rows without delivering them; returns how many (fewer only at the end of the file).
+  // The default reads them into a scratch buffer (formats whose rows are found by parsing: JSON lines, Arrow);
+  // block formats override it with arithmetic.
+  virtual size_t skip(size_t rows);
 };
 
 // Opens a file; Format::Auto decides by extension (.npy, .safetensors, .jsonl/.json, .hdf5/.h5) and then by magic

@@ -216,6 +216,33 @@ inline std::vector<std::pair<std::string, Format>> parse_files(const Napi::Objec
   return out;
 }
 
+// options.files[].rowBegin / rowEnd (optional, integers, 0 <= begin <= end): the rows [begin, end) of each file
+// (a shard of a distributed plan, src/distribute/); absent = the whole file ({0, -1}). Bounds beyond a file's rows
+// are found by the reader (stats/stream.cc), which knows the file.
+inline std::vector<std::pair<int64_t, int64_t>> parse_row_ranges(const Napi::Object& o, const std::string& fn) {
+  Napi::Array arr = o.Get("files").As<Napi::Array>();
+  std::vector<std::pair<int64_t, int64_t>> out;
+  bool any = false;
+  for (uint32_t i = 0; i < arr.Length(); ++i) {
+    Napi::Object f = arr.Get(i).As<Napi::Object>();
+    int64_t bounds[2] = {0, -1};
+    const char* names[2] = {"rowBegin", "rowEnd"};
+    for (int k = 0; k < 2; ++k) {
+      Napi::Value v = f.Get(names[k]);
+      if (v.IsUndefined()) continue;
+      const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
+      if (!(d >= 0 && d <= 9007199254740991.0 && d == static_cast<double>(static_cast<int64_t>(d))))
+        fail(Code::Argument, fn + ": options.files[]." + names[k] + " must be a non-negative integer");
+      bounds[k] = static_cast<int64_t>(d);
+      any = true;
+    }
+    if (bounds[1] >= 0 && bounds[1] < bounds[0]) fail(Code::Argument, fn + ": options.files[].rowEnd is before rowBegin");
+    out.emplace_back(bounds[0], bounds[1]);
+  }
+  if (!any) out.clear();
+  return out;
+}
+
 // options.nan: 'error' (default) or 'zero'; true for 'zero'.
 inline bool parse_nan_zero(const Napi::Object& o, const std::string& fn) {
   const std::string nan = Fields(o, "").string_or("nan", "error");

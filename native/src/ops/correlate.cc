@@ -72,6 +72,7 @@ Napi::Value Correlate(const Args& args) {
   const Fields f(o, "correlate: options.");
   CorrelateJob job;
   job.options.files = parse_files(o, "correlate");
+  job.options.row_ranges = parse_row_ranges(o, "correlate");
   job.options.threads = f.count("threads");
   job.options.chunk_rows = f.count("chunkRows");
   job.options.nan_zero = parse_nan_zero(o, "correlate");

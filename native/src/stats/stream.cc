@@ -37,6 +37,8 @@ class ChunkReader {
         }
         src_ = open_source(o_.files[file_].first, o_.files[file_].second);
         check_width(src_->info());
+        end_ = -1;
+        if (!o_.row_ranges.empty()) enter_range(o_.row_ranges[file_]);
       }
       c.file = file_;
       c.row0 = src_->position();
@@ -44,10 +46,14 @@ class ChunkReader {
       // With a column subset the rows are read whole into full_ and gathered: sources read whole rows anyway.
       float* dst = o_.columns.empty() ? c.data.data() : (full_.resize(o_.chunk_rows * W_), full_.data());
       while (c.rows < o_.chunk_rows) {
-        const size_t got = src_->read(dst + c.rows * W_, o_.chunk_rows - c.rows, W_);
+        size_t want = o_.chunk_rows - c.rows;
+        if (end_ >= 0) want = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(want), end_ - src_->position()));
+        if (want == 0) break;
+        const size_t got = src_->read(dst + c.rows * W_, want, W_);
         if (got == 0) break;
         c.rows += got;
       }
+      if (end_ >= 0 && src_->position() < end_ && c.rows < o_.chunk_rows) short_of(end_);
       if (!o_.columns.empty()) gather(c);
       if (c.rows > 0) return;
       src_.reset();  // this file is exhausted
@@ -65,6 +71,19 @@ class ChunkReader {
     }
   }
 
+  // Moves to the first row of a range; a file shorter than the range is refused, never read as a smaller shard.
+  void enter_range(const std::pair<int64_t, int64_t>& r) {
+    end_ = r.second;
+    if (r.first > 0 && src_->skip(static_cast<size_t>(r.first)) != static_cast<size_t>(r.first)) short_of(r.first);
+  }
+
+  [[noreturn]] void short_of(int64_t row) const {
+    std::ostringstream m;
+    m << src_->info().path << ": has " << src_->position() << " rows, fewer than the " << row
+      << " its row range needs (was the file changed since the plan was made?)";
+    fail(Code::Shape, m.str());
+  }
+
   void check_width(const SourceInfo& info) {
     if (info.cols != W_) {
       std::ostringstream m;
@@ -79,6 +98,7 @@ class ChunkReader {
   size_t W_;
   std::vector<float> full_;  // full-width rows of a chunk when only some columns are kept
   size_t file_ = 0;
+  int64_t end_ = -1;  // row of the current file where its range ends; -1: its end
   std::unique_ptr<Source> src_;
 };
 

@@ -17,6 +17,9 @@ namespace ns {
 
 struct StreamOptions {
   std::vector<std::pair<std::string, Format>> files;
+  // Rows [first, second) of each file (second = -1: to its end); empty = every row of every file. A file with
+  // fewer rows than a range names fails with E_SHAPE naming it (a shard planned on another version of the file).
+  std::vector<std::pair<int64_t, int64_t>> row_ranges;
   size_t threads = 0;
   size_t chunk_rows = 4096;
   bool nan_zero = false;  // false: stop at the first NaN/Inf with E_NONFINITE
