@@ -12,12 +12,14 @@
 // of edge tiles beyond cols are written too (as 0), so every element of the binding is defined.
 //
 // Bindings: 0 x: array<XT> (read; XT = f32, or f16 with shader-f16, as in column-means.wgsl),
-//           1 stats: array<f32> (column-means output; shift at 2*cols + c, read), 2 out: array<f32> (written), 3 params: uniform { rows, cols, nb, bi0, tile0 }.
+//           1 stats: array<f32> (column-means output; shift at 2*cols + c, read), 2 out: array<f32> (written), 3 params: uniform { rows, cols, nb, bi0, tile0, accumulate }.
 // Variant: the program also prepends `const RB: u32 = 4u;` (64 x 64 tiles, K step 32) or `8u` (128 x 128 tiles,
 // K step 16: twice the FLOPs per byte loaded, for real GPUs). TILE = 16 * RB, BK = 2048 / TILE.
 // Workgroup: 16 x 16 invocations, one TILE x TILE tile; each invocation keeps an RB x RB register block (rows
 // ty+16a, columns tx+16b: strided, so a warp reads consecutive workgroup-memory words). K loop: BK rows at a time
 // staged in workgroup memory (2 x 2048 floats = 16 KiB, the WebGPU default limit), centred while loading.
+// Accumulating (p.accumulate != 0): out += S instead of out = S, with the shift of the flush group's first chunk,
+// so the device holds the co-moment of a whole group of chunks and the host reads it back once per group.
 // Accuracy: products are summed in float32 over panels of 256 rows, then panel sums are added in float32 into a
 // second accumulator, so a sum over T rows carries ~(256 + T/256) roundings instead of T.
 // Dispatch: (nb, number of tile rows in this block, 1); workgroups below the diagonal return at once.
@@ -36,6 +38,7 @@ struct Params {
   nb: u32,
   bi0: u32,
   tile0: u32,
+  accumulate: u32,
 }
 
 @group(0) @binding(0) var<storage, read> x: array<XT>;
@@ -71,7 +74,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   let base = (t - p.tile0) * TILE * TILE;
   for (var m = 0u; m < RB; m++) {
     for (var n = 0u; n < RB; n++) {
-      out[base + (lid.y + 16u * m) * TILE + lid.x + 16u * n] = acc[m * RB + n];
+      let o = base + (lid.y + 16u * m) * TILE + lid.x + 16u * n;
+      if (p.accumulate != 0u) {
+        out[o] = out[o] + acc[m * RB + n];
+      } else {
+        out[o] = acc[m * RB + n];
+      }
     }
   }
 }

@@ -1,3 +1,4 @@
+import type { GpuRunReport } from './correlate/run-report.js';
 /** The public types of neurosieve's API: the contract other tools build on. */
 import type { NativeFormat, NativeSourceInfo } from './core/native-types.js';
 
@@ -109,4 +110,6 @@ export interface CorrelationResult {
   stats: Stats;
   /** Set by correlate(): the backend that ran the data pass. */
   backend?: ComputeBackend;
+  /** Set by correlate() on the WebGPU backend: what the run did (src/correlate/run-report.ts). */
+  gpu?: GpuRunReport;
 }

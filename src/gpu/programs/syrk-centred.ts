@@ -59,7 +59,8 @@ export function syrkBlocks(cols: number, maxBytes: number, tile: SyrkTile = 64):
 
 /**
  * Records one block's dispatch. x: rows×cols float32; stats: the column-means output (shift at 2·cols);
- * out: ≥ block.tiles·tile² floats. Returns the transient buffers for the caller to release after submission.
+ * out: ≥ block.tiles·tile² floats, overwritten, or added to with `accumulate` (a later chunk of a flush group,
+ * centred by the group's shift). Returns the transient buffers for the caller to release after submission.
  */
 export async function encodeSyrkBlock(
   g: Gpu,
@@ -72,9 +73,10 @@ export async function encodeSyrkBlock(
   block: SyrkBlock,
   tile: SyrkTile,
   storage: GpuStorage = 'f32',
+  accumulate = false,
 ): Promise<GPUBuffer[]> {
   const nb = Math.ceil(cols / tile);
   return encodeWithParams(g, encoder, syrkKey(tile, storage), SYRK.shader,
-    [[x, xBindingBytes(rows, cols, storage)], [stats, 3 * cols * 4], [out, block.tiles * tile * tile * 4]], [rows, cols, nb, block.bi0, block.tile0],
+    [[x, xBindingBytes(rows, cols, storage)], [stats, 3 * cols * 4], [out, block.tiles * tile * tile * 4]], [rows, cols, nb, block.bi0, block.tile0, accumulate ? 1 : 0],
     [nb, block.bi1 - block.bi0]);
 }
