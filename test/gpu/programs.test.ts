@@ -175,6 +175,24 @@ describe.skipIf(!g)('float16 storage (shader-f16)', () => {
     native().toHalf(x, h);
     expect(Array.from(h)).toEqual(Array.from(x, (v) => halfBits(v)));
   });
+
+  it('toHalf: the F16C bulk path gives the scalar bits on every finite float32 and at every rounding tie', () => {
+    // 8-wide blocks go through VCVTPS2PH where the CPU has it, the tail through the scalar code: 4,099 values
+    // cover both. Random bit patterns span all exponents (overflow, normals, half subnormals, underflow to 0);
+    // exact ties (half-way between two halves, odd and even) check round-to-nearest-even.
+    const bits = new Uint32Array(4099);
+    let s = 0x9e3779b9;
+    for (let i = 0; i < bits.length; i++) {
+      s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6a09e667) >>> 0;
+      bits[i] = s;
+    }
+    const x = new Float32Array(bits.buffer);
+    for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i]!)) x[i] = i % 2 ? Infinity : -Infinity;
+    for (let i = 0; i < 512; i++) x[i] = (1 + (2 * i + 1) * 2 ** -11) * 2 ** ((i % 40) - 24); // ties, normal and subnormal halves
+    const h = new Uint16Array(x.length);
+    native().toHalf(x, h);
+    for (let i = 0; i < x.length; i++) if (h[i] !== halfBits(x[i]!)) throw new Error(`element ${i}: toHalf(${x[i]}) = ${h[i]}, expected ${halfBits(x[i]!)}`);
+  });
 });
 
 describe.skipIf(!g)('device errors become NeurosieveError E_GPU', () => {
