@@ -13,7 +13,7 @@ import type { NativeComoments, NativeTileComoments } from '../core/native-types.
 import { checked, gpu, type Gpu } from '../gpu/device.js';
 import type { GpuStorage } from '../gpu/pipelines.js';
 import { columnMeansOutputFloats, encodeColumnMeans } from '../gpu/programs/column-means.js';
-import { encodeSyrkBlock, syrkBlocks, type SyrkBlock, type SyrkTile } from '../gpu/programs/syrk-centred.js';
+import { chooseSyrkTile, encodeSyrkBlock, syrkBlocks, type SyrkBlock, type SyrkTile } from '../gpu/programs/syrk-centred.js';
 import { poison as poisonBuffer, readback, upload, writeBuffer } from '../gpu/readback.js';
 import { KernelTimer, timingUnavailable } from '../gpu/timer.js';
 import { defaultFlushRows, gpuChunkRows, maxChunkRows } from './gpu-plan.js';
@@ -28,7 +28,7 @@ export interface ChunkKernelOptions {
   maxBindingBytes?: number;
   /** Fill every output buffer with this value before the run (tests: NaN, so an unwritten element shows). */
   poison?: number;
-  /** SYRK tile edge; default 128 on a real GPU, 64 on a CPU adapter (where the smaller tile runs faster). */
+  /** SYRK tile edge; default chooseSyrkTile(adapter): 128 on NVIDIA/AMD, 64 elsewhere (src/gpu/programs/syrk-centred.ts). */
   tile?: SyrkTile;
   /**
    * Upload the chunk as float16 (needs shader-f16). Lossless only for data that are float16 already (a float16
@@ -62,7 +62,7 @@ export async function chunkKernels(g: Gpu, x: Float32Array, rows: number, cols: 
   if (storage === 'f16' && !g.f16) throw new NeurosieveError('E_GPU', "storage 'f16' needs the shader-f16 feature, which this adapter lacks");
   if (rows > maxChunkRows(g, cols, storage)) throw new NeurosieveError('E_INTERNAL', `a chunk of ${rows} rows exceeds the device's binding limit (${maxChunkRows(g, cols, storage)} rows)`);
   const maxBytes = Math.min(g.limits.maxStorageBufferBindingSize, g.limits.maxBufferSize, options.maxBindingBytes ?? Infinity);
-  const tile: SyrkTile = options.tile ?? (g.adapter.fallback ? 64 : 128);
+  const tile: SyrkTile = options.tile ?? chooseSyrkTile(g.adapter);
   const blocks = syrkBlocks(cols, maxBytes, tile);
   const transient: GPUBuffer[] = [];
   return checked(g, `correlation chunk of ${rows}×${cols}`, async () => {
@@ -140,7 +140,7 @@ export class GpuComomentPass {
   ) {
     this.storage = options.storage ?? 'f32';
     if (this.storage === 'f16' && !g.f16) throw new NeurosieveError('E_GPU', "storage 'f16' needs the shader-f16 feature, which this adapter lacks");
-    this.tile = options.tile ?? (g.adapter.fallback ? 64 : 128);
+    this.tile = options.tile ?? chooseSyrkTile(g.adapter);
     this.chunkRows = Math.max(1, Math.min(options.chunkRows ?? gpuChunkRows(g, cols, this.storage), maxChunkRows(g, cols, this.storage)));
     this.flushRows = Math.max(this.chunkRows, options.flushRows ?? defaultFlushRows(this.chunkRows));
     const maxBytes = Math.min(g.limits.maxStorageBufferBindingSize, g.limits.maxBufferSize, options.maxBindingBytes ?? Infinity);

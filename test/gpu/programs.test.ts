@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checked, releaseGpu } from '../../src/gpu/device.js';
 import { PipelineCache, shaderSource, storagePrelude } from '../../src/gpu/pipelines.js';
 import { chunkKernels } from '../../src/correlate/comoments-webgpu.js';
-import { syrkBlocks } from '../../src/gpu/programs/syrk-centred.js';
+import { chooseSyrkTile, syrkBlocks } from '../../src/gpu/programs/syrk-centred.js';
 import { probeGpu } from '../helpers/gpu.js';
 import { native } from '../../src/core/native.js';
 import { halfBits } from '../../src/io/float16.js';
@@ -69,6 +69,16 @@ describe('syrkBlocks', () => {
       expect(next).toBe(nb);
       expect(tiles).toBe((nb * (nb + 1)) / 2);
     }
+  });
+
+  it('chooseSyrkTile: 128 only on NVIDIA/AMD adapters with 16 KiB of workgroup storage, 64 on Apple, Intel, unknown and CPU adapters', () => {
+    const limits = { maxComputeWorkgroupStorageSize: 32768, maxComputeInvocationsPerWorkgroup: 1024 };
+    expect(chooseSyrkTile({ vendor: 'nvidia', fallback: false, limits })).toBe(128);
+    expect(chooseSyrkTile({ vendor: 'amd', fallback: false, limits })).toBe(128);
+    for (const vendor of ['apple', 'intel', 'qualcomm', '']) expect(chooseSyrkTile({ vendor, fallback: false, limits })).toBe(64);
+    expect(chooseSyrkTile({ vendor: 'nvidia', fallback: true, limits })).toBe(64);
+    expect(chooseSyrkTile({ vendor: 'nvidia', fallback: false, limits: { ...limits, maxComputeWorkgroupStorageSize: 8192 } })).toBe(64);
+    if (g) expect(chooseSyrkTile(g.adapter)).toBe(64); // lavapipe: a CPU adapter
   });
 
   it('refuses a limit smaller than one row of tiles', () => {
