@@ -11,7 +11,10 @@
 // maxStorageBufferBindingSize (at cols = 9,984 and TILE = 64 the triangle is 12,246 tiles = 191 MiB). Elements
 // of edge tiles beyond cols are written too (as 0), so every element of the binding is defined.
 //
-// Bindings: 0 x: array<XT> (read; XT = f32, or f16 with shader-f16, as in column-means.wgsl),
+// Loads: when cols % 4 == 0 (uniform), each invocation stages 2 x BK*TILE/1024 vec4 loads per operand (4 adjacent
+// columns of one row, one 16-byte load, or 8 bytes for f16) instead of 8 scalar loads; otherwise element by
+// element. x is declared as array<vec4<XT>> in both cases; the binding is rounded up to 16 bytes.
+// Bindings: 0 x: array<vec4<XT>> (read; XT = f32, or f16 with shader-f16, as in column-means.wgsl),
 //           1 stats: array<f32> (column-means output; shift at 2*cols + c, read), 2 out: array<f32> (written), 3 params: uniform { rows, cols, nb, bi0, tile0, accumulate }.
 // Variant: the program also prepends `const RB: u32 = 4u;` (64 x 64 tiles, K step 32) or `8u` (128 x 128 tiles,
 // K step 16: twice the FLOPs per byte loaded, for real GPUs). TILE = 16 * RB, BK = 2048 / TILE.
@@ -41,7 +44,7 @@ struct Params {
   accumulate: u32,
 }
 
-@group(0) @binding(0) var<storage, read> x: array<XT>;
+@group(0) @binding(0) var<storage, read> x: array<vec4<XT>>;
 @group(0) @binding(1) var<storage, read> stats: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 @group(0) @binding(3) var<uniform> p: Params;
@@ -49,15 +52,47 @@ struct Params {
 // The centred chunk: X[r][c] - shift[c], 0 beyond the last column (both operands: S is X'ᵀX').
 fn centred(r: u32, c: u32) -> f32 {
   if (c < p.cols) {
-    return f32(x[r * p.cols + c]) - stats[2u * p.cols + c];
+    let i = r * p.cols + c;
+    return f32(x[i / 4u][i % 4u]) - stats[2u * p.cols + c];
   }
   return 0.0;
+}
+// Four adjacent columns c .. c + 3 (c % 4 == 0 and cols % 4 == 0: all inside or all beyond the last column).
+fn centred4(r: u32, c: u32) -> vec4<f32> {
+  if (c < p.cols) {
+    let s = 2u * p.cols + c;
+    return vec4<f32>(x[(r * p.cols + c) / 4u]) - vec4<f32>(stats[s], stats[s + 1u], stats[s + 2u], stats[s + 3u]);
+  }
+  return vec4<f32>(0.0);
 }
 fn load_a(r: u32, c: u32) -> f32 {
   return centred(r, c);
 }
 fn load_b(r: u32, c: u32) -> f32 {
   return centred(r, c);
+}
+
+// One K step: vec4 loads when every row starts on a 4-column boundary, else element by element.
+fn stage(k0: u32, rows: u32, a0: u32, b0: u32, li: u32) {
+  if (p.cols % 4u != 0u) {
+    stage_scalar(k0, rows, a0, b0, li);
+    return;
+  }
+  for (var s = 0u; s < BK * TILE / 1024u; s++) {
+    let e4 = li + s * 256u;          // vec4 index in the BK x TILE block
+    let r = k0 + e4 / (TILE / 4u);
+    let m = 4u * (e4 % (TILE / 4u));
+    var a = vec4<f32>(0.0);
+    var b = vec4<f32>(0.0);
+    if (r < rows) {
+      a = centred4(r, a0 + m);
+      b = centred4(r, b0 + m);
+    }
+    for (var q = 0u; q < 4u; q++) {
+      As[4u * e4 + q] = a[q];
+      Bs[4u * e4 + q] = b[q];
+    }
+  }
 }
 
 @compute @workgroup_size(16, 16)

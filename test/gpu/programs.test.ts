@@ -87,7 +87,8 @@ describe('syrkBlocks', () => {
 });
 
 describe.skipIf(!g)('correlation shaders vs float64 on the CPU', () => {
-  for (const T of [64, 128] as const) for (const cols of [1, 7, 63, 257]) {
+  // 4 and 132 (= 128 + 4) take the SYRK's vec4 loads (cols % 4 == 0), with a last tile holding one vec4.
+  for (const T of [64, 128] as const) for (const cols of [1, 4, 7, 63, 132, 257]) {
     for (const rows of [1, 1000]) {
       it(`${T}×${T} tiles: ${rows} rows × ${cols} neurons`, async () => {
         const p = planted(rows, cols, TEST_SEED + 31 * cols + rows);
@@ -160,7 +161,7 @@ describe.skipIf(!g)('correlation shaders vs float64 on the CPU', () => {
 });
 
 describe.skipIf(!g)('float16 storage (shader-f16)', () => {
-  for (const [rows, cols] of [[1, 7], [1000, 257]] as const) {
+  for (const [rows, cols] of [[1, 7], [1000, 257], [333, 132]] as const) {
     it(`${rows} rows × ${cols} neurons: bit-identical to float32 storage on float16 data`, async () => {
       if (!g!.f16) return;
       const p = planted(rows, cols, TEST_SEED + 5 * cols + rows);

@@ -90,6 +90,7 @@ export async function encodeSyrkBlock(
 ): Promise<GPUBuffer[]> {
   const nb = Math.ceil(cols / tile);
   return encodeWithParams(g, encoder, syrkKey(tile, storage), SYRK.shader,
-    [[x, xBindingBytes(rows, cols, storage)], [stats, 3 * cols * 4], [out, block.tiles * tile * tile * 4]], [rows, cols, nb, block.bi0, block.tile0, accumulate ? 1 : 0],
+    // x is array<vec4<XT>>: its binding is a whole number of 16-byte elements (pooled buffers are 256-byte multiples).
+    [[x, Math.ceil(xBindingBytes(rows, cols, storage) / 16) * 16], [stats, 3 * cols * 4], [out, block.tiles * tile * tile * 4]], [rows, cols, nb, block.bi0, block.tile0, accumulate ? 1 : 0],
     [nb, block.bi1 - block.bi0]);
 }
