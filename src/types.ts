@@ -28,7 +28,7 @@ export interface Progress {
 export interface CorrelateOptions {
   /** Worker threads; 0 = every hardware thread (default). Results do not depend on it. */
   threads?: number;
-  /** Rows per chunk (default: ~16 MiB, 1024–8192 rows). Memory ≈ 2 chunks + the D² state; results agree within 1e-6. */
+  /** Rows per chunk (default: ~16 MiB, 1024–8192 rows; WebGPU: one storage binding, ≤ 256 MiB). Memory ≈ 2 chunks + the D² state; results agree within 1e-6 (WebGPU: 1e-5). */
   chunkRows?: number;
   /** What to do with NaN/Inf: 'error' (default) stops naming file, row and neuron; 'zero' replaces and counts them. */
   nan?: 'error' | 'zero';
