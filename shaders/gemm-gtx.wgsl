@@ -46,6 +46,10 @@ fn load_b(t: u32, d: u32) -> f32 {
   return 0.0;
 }
 
+fn stage(k0: u32, rows: u32, a0: u32, b0: u32, li: u32) {
+  stage_scalar(k0, rows, a0, b0, li);
+}
+
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {

@@ -1,3 +1,4 @@
+import type { GpuRunReport } from './correlate/run-report.js';
 /** The public types of neurosieve's API: the contract other tools build on. */
 import type { NativeFormat, NativeSourceInfo } from './core/native-types.js';
 
@@ -27,7 +28,7 @@ export interface Progress {
 export interface CorrelateOptions {
   /** Worker threads; 0 = every hardware thread (default). Results do not depend on it. */
   threads?: number;
-  /** Rows per chunk (default: ~16 MiB, 1024–8192 rows). Memory ≈ 2 chunks + the D² state; results agree within 1e-6. */
+  /** Rows per chunk (default: ~16 MiB, 1024–8192 rows; WebGPU: one storage binding, ≤ 256 MiB). Memory ≈ 2 chunks + the D² state; results agree within 1e-6 (WebGPU: 1e-5). */
   chunkRows?: number;
   /** What to do with NaN/Inf: 'error' (default) stops naming file, row and neuron; 'zero' replaces and counts them. */
   nan?: 'error' | 'zero';
@@ -109,4 +110,6 @@ export interface CorrelationResult {
   stats: Stats;
   /** Set by correlate(): the backend that ran the data pass. */
   backend?: ComputeBackend;
+  /** Set by correlate() on the WebGPU backend: what the run did (src/correlate/run-report.ts). */
+  gpu?: GpuRunReport;
 }

@@ -5,13 +5,33 @@
 // PANEL rows, then panel by panel: ~(PANEL + rows/PANEL) roundings per element instead of rows.
 //
 // Needs, at module scope of the including shader: const RB, TILE, BK (BK * TILE = 2048), PANEL (a multiple of
-// BK), and the operands as functions, called for r < rows only:
+// BK), and the staging of one K step as a function (uniform control flow: it is called between barriers):
+//   fn stage(k0: u32, rows: u32, a0: u32, b0: u32, li: u32)   fills As, Bs with rows k0 .. k0 + BK − 1
+// which may simply call stage_scalar() below; stage_scalar() needs the operands as functions, called for
+// r < rows only:
 //   fn load_a(r: u32, c: u32) -> f32    A(r, c), 0 for a column c beyond A's columns
 //   fn load_b(r: u32, c: u32) -> f32    B(r, c), 0 for a column c beyond B's columns
 // panel_product(rows, a0, b0, li, tx, ty): invocation (tx, ty)'s RB x RB block, element a * RB + b holding
 //   P[ty + 16a][tx + 16b]. It contains barriers: call it from uniform control flow.
 
 //!include lib/register-tile.wgsl
+
+// One K step staged element by element: invocation li loads elements li, li + 256, … of each BK x TILE block.
+fn stage_scalar(k0: u32, rows: u32, a0: u32, b0: u32, li: u32) {
+  for (var s = 0u; s < BK * TILE / 256u; s++) {
+    let e = li + s * 256u;
+    let r = k0 + e / TILE;
+    let m = e % TILE;
+    var a = 0.0;
+    var b = 0.0;
+    if (r < rows) {
+      a = load_a(r, a0 + m);
+      b = load_b(r, b0 + m);
+    }
+    As[e] = a;
+    Bs[e] = b;
+  }
+}
 
 fn panel_product(rows: u32, a0: u32, b0: u32, li: u32, tx: u32, ty: u32) -> array<f32, RB * RB> {
   var acc: array<f32, RB * RB>;
@@ -21,19 +41,7 @@ fn panel_product(rows: u32, a0: u32, b0: u32, li: u32, tx: u32, ty: u32) -> arra
     panel[q] = 0.0;
   }
   for (var k0 = 0u; k0 < rows; k0 += BK) {
-    for (var s = 0u; s < BK * TILE / 256u; s++) {
-      let e = li + s * 256u;
-      let r = k0 + e / TILE;
-      let m = e % TILE;
-      var a = 0.0;
-      var b = 0.0;
-      if (r < rows) {
-        a = load_a(r, a0 + m);
-        b = load_b(r, b0 + m);
-      }
-      As[e] = a;
-      Bs[e] = b;
-    }
+    stage(k0, rows, a0, b0, li);
     workgroupBarrier();
     tile_fma(&panel, tx, ty);
     workgroupBarrier();

@@ -1,4 +1,5 @@
 /** neurosieve corr: the D×D Pearson correlation of a dataset (or of a stats file) as a float32 .npy. */
+import type { GpuRunReport } from '../correlate/run-report.js';
 import { computeStats, correlationFromStats } from '../correlate/correlate.js';
 import { openActivations } from '../io/dataset.js';
 import { NeurosieveError } from '../core/errors.js';
@@ -45,6 +46,7 @@ export const corrCommand: Command = {
     let stats: Stats;
     let nonFinite = 0;
     let backend: string | null = null;
+    let gpu: GpuRunReport | undefined;
     if (fromStats) {
       stats = readStats(fromStats);
     } else {
@@ -59,7 +61,7 @@ export const corrCommand: Command = {
       );
       const bar = progressBar('corr', 'rows', ctx.interactive);
       try {
-        ({ stats, nonFinite, backend } = await computeStats(dataset, {
+        ({ stats, nonFinite, backend, gpu } = await computeStats(dataset, {
           backend: o.backend as CorrelateOptions['backend'],
           threads: o.threads as number,
           chunkRows: o['chunk-rows'] as number | undefined,
@@ -85,6 +87,8 @@ export const corrCommand: Command = {
       seconds: Number(seconds.toFixed(3)),
       statsOut: (o['stats-out'] as string | undefined) ?? null,
       sources: stats.sources,
+      // What a WebGPU run did: chunks, flushes, bytes, host and device time (src/correlate/run-report.ts).
+      ...(gpu ? { gpu } : {}),
     };
     // One set: the matrix, its summary and the stats appear together; the summary holds the matrix's sha256
     // (checked by cluster), so a matrix never passes for another run's.

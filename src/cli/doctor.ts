@@ -1,13 +1,15 @@
 /**
  * neurosieve doctor: what this machine can run. Lists the native kernel and the WebGPU adapters (vendor,
  * architecture, fallback or not, limits, features), runs a short self-test per backend (a correctness check and
- * a GFLOP/s figure) and says which backend 'auto' picks. This is what a user runs first.
+ * a GFLOP/s figure), prints a one-line WebGPU benchmark to share (src/correlate/benchmark-webgpu.ts) and says
+ * which backend 'auto' picks. This is what a user runs first.
  */
 import { NeurosieveError } from '../core/errors.js';
 import { gpu, listAdapters, REQUESTED_LIMITS, type GpuAdapterSummary } from '../gpu/device.js';
 import { kernelInfo } from '../core/kernel-info.js';
 import { loadedAddonFile } from '../core/native.js';
 import { selfTest, type SelfTest } from '../correlate/self-test.js';
+import { benchmarkSize, gpuBenchmark, type GpuBenchmark } from '../correlate/benchmark-webgpu.js';
 import type { Command } from './command.js';
 import { doctorSpec as spec } from './specs/doctor.js';
 
@@ -52,6 +54,7 @@ export const doctorCommand: Command = {
     }
 
     const tests: SelfTest[] = [];
+    let benchmark: GpuBenchmark | undefined;
     if (!skip) {
       ctx.log('self-tests:');
       const nativeTest = await selfTest('native', { rows: 4096, cols: 1024 });
@@ -62,6 +65,11 @@ export const doctorCommand: Command = {
         const t = await selfTest('webgpu', chosen.fallback ? { rows: 1024, cols: 256 } : { rows: 8192, cols: 2048 });
         tests.push(t);
         ctx.log(describeTest(t));
+        if (t.ok) {
+          benchmark = await gpuBenchmark(benchmarkSize(chosen.fallback), k.version);
+          ctx.log(`benchmark (to share${chosen.fallback ? '; a CPU adapter: says nothing about GPUs' : ''}):`);
+          ctx.log(`  ${benchmark.line}`);
+        }
       }
     }
     const auto = chosen && !chosen.fallback ? 'webgpu' : 'native';
@@ -69,6 +77,6 @@ export const doctorCommand: Command = {
     const failed = tests.filter((t) => !t.ok);
     if (failed.length > 0) throw new NeurosieveError('E_INTERNAL', `self-test failed for ${failed.map((t) => t.backend).join(', ')}: please report it`);
     if (ctx.options.strict === true && (!chosen || skip)) throw new NeurosieveError('E_GPU', `--strict: no WebGPU adapter passed a self-test${gpuError ? ` (${gpuError})` : ''}`);
-    return { native: k, adapters, problems, device: chosen ?? null, deviceError: gpuError ?? null, selfTests: tests, auto };
+    return { native: k, adapters, problems, device: chosen ?? null, deviceError: gpuError ?? null, selfTests: tests, auto, benchmark: benchmark ?? null };
   },
 };

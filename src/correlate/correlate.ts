@@ -10,6 +10,7 @@ import { native } from '../core/native.js';
 import { gpuComoments, type GpuPassOptions } from './pass-webgpu.js';
 import type { NativeCorrelateResult } from '../core/native-types.js';
 import { BACKENDS, chooseBackend } from '../gpu/backend.js';
+import type { GpuRunReport } from './run-report.js';
 import type { ComputeBackend, CorrelateOptions, CorrelationResult, Dataset, Stats } from '../types.js';
 import { DEFAULT_THREADS, expectInteger, expectKnownKeys, expectOneOf, expectThreads } from '../core/validate.js';
 import { CHUNK_ROWS_RANGE, defaultChunkRows } from '../io/chunk-rows.js';
@@ -42,7 +43,7 @@ export async function computeStats(
   input: Dataset | string | readonly string[],
   options: CorrelateOptions & OpenOptions = {},
   layerSums?: { names: string[]; offsets: number[] },
-): Promise<{ stats: Stats; nonFinite: number; backend: ComputeBackend }> {
+): Promise<{ stats: Stats; nonFinite: number; backend: ComputeBackend; gpu?: GpuRunReport }> {
   expectKnownKeys(options, OPTION_KEYS, 'correlate');
   const dataset = asDataset(input, { format: options.format });
   const threads = expectThreads(options.threads);
@@ -58,7 +59,8 @@ export async function computeStats(
   const backend = layerSums ? 'native' : await chooseBackend(requested);
   const pass = { threads, chunkRows, nan, onProgress, signal, ...(columns ? { columns } : {}) };
   const layerOffsets = layerSums && Uint32Array.from(layerSums.offsets);
-  const r = backend === 'webgpu' ? await gpuComoments(dataset, pass) : await nativeComoments(dataset, pass, layerOffsets);
+  // The GPU sizes its chunks from the device limits unless the caller chose chunkRows.
+  const r = backend === 'webgpu' ? await gpuComoments(dataset, { ...pass, chunkRowsGiven: options.chunkRows !== undefined }) : await nativeComoments(dataset, pass, layerOffsets);
   if (r.count < 2) {
     throw new NeurosieveError('E_EMPTY', `Expected at least 2 rows to correlate but received ${r.count} (${dataset.files.map((f) => f.path).join(', ')})`);
   }
@@ -74,7 +76,7 @@ export async function computeStats(
     sources: dataset.files.map((f, i) => ({ path: f.path, rows: r.rowsPerFile[i] ?? 0 })),
     ...(layerSums && 'layerSums' in r && r.layerSums ? { layerSums: { names: layerSums.names, offsets: layerSums.offsets, ...r.layerSums } } : {}),
   };
-  return { stats, nonFinite: r.nonFinite, backend };
+  return { stats, nonFinite: r.nonFinite, backend, ...('gpu' in r && r.gpu ? { gpu: r.gpu } : {}) };
 }
 
 
@@ -121,6 +123,6 @@ export async function correlate(
   input: Dataset | string | readonly string[],
   options: CorrelateOptions & OpenOptions = {},
 ): Promise<CorrelationResult> {
-  const { stats, nonFinite, backend } = await computeStats(input, options);
-  return { ...correlationOf(stats, options.threads ?? DEFAULT_THREADS, nonFinite), backend };
+  const { stats, nonFinite, backend, gpu } = await computeStats(input, options);
+  return { ...correlationOf(stats, options.threads ?? DEFAULT_THREADS, nonFinite), backend, ...(gpu ? { gpu } : {}) };
 }

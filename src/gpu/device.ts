@@ -220,9 +220,11 @@ async function open(): Promise<Gpu> {
     if (v !== undefined) requiredLimits[k] = v;
   }
   const f16 = adapter.features.has('shader-f16');
+  // timestamp-query: device time per kernel in the run reports (src/gpu/timer.ts), where the adapter has it.
+  const requiredFeatures = (['shader-f16', 'timestamp-query'] as const).filter((f) => adapter.features.has(f));
   let device: GPUDevice;
   try {
-    device = await adapter.requestDevice({ requiredLimits, requiredFeatures: f16 ? ['shader-f16'] : [] });
+    device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   } catch (err) {
     throw gpuError(`the ${summary.description || summary.device} adapter refused a device: ${(err as Error).message}`, err);
   }

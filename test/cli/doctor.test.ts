@@ -26,6 +26,10 @@ describe('neurosieve doctor', () => {
       expect(w.maxError).toBeLessThanOrEqual(w.tolerance);
       expect(s.auto).toBe(g.adapter.fallback ? 'native' : 'webgpu');
       if (g.adapter.fallback) expect(w.note).toBe('software adapter: correctness only');
+      // The line to share: adapter, per-kernel speed (or why not), end-to-end rows/s, from a pass's run report.
+      expect(s.benchmark.line).toMatch(/^neurosieve \S+ webgpu benchmark \| .+ \| (syrk-centred [\d.]+ GFLOP\/s \(tile \d+\), column-means [\d.]+ GB\/s|kernel times unavailable: .+) \| end to end \d+ rows\/s at D = \d+/);
+      expect(s.benchmark.report).toMatchObject({ chunks: 4, flushes: 1, hostMerges: 1 });
+      expect(s.benchmark.rowsPerSecond).toBeGreaterThan(0);
     } else {
       expect(s.auto).toBe('native');
     }

@@ -138,7 +138,10 @@ describe.skipIf(!g)('WebGPU correlation vs native', () => {
     const r = runCli(['corr', path, '-o', join(dir, 'cli-corr.npy'), '--backend', 'webgpu', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ backend: 'webgpu', count: 120, neurons: 9 });
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ backend: 'webgpu', count: 120, neurons: 9 });
+    // The run report: one chunk sized from the device limits, one flush, 120·9 floats up.
+    expect(summary.gpu).toMatchObject({ rows: 120, chunks: 1, flushes: 1, hostMerges: 1, bytesUp: 120 * 9 * 4, storage: 'f32' });
   });
 });
 

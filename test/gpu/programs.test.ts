@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checked, releaseGpu } from '../../src/gpu/device.js';
 import { PipelineCache, shaderSource, storagePrelude } from '../../src/gpu/pipelines.js';
 import { chunkKernels } from '../../src/correlate/comoments-webgpu.js';
-import { syrkBlocks } from '../../src/gpu/programs/syrk-centred.js';
+import { chooseSyrkTile, syrkBlocks } from '../../src/gpu/programs/syrk-centred.js';
 import { probeGpu } from '../helpers/gpu.js';
 import { native } from '../../src/core/native.js';
 import { halfBits } from '../../src/io/float16.js';
@@ -71,13 +71,24 @@ describe('syrkBlocks', () => {
     }
   });
 
+  it('chooseSyrkTile: 128 only on NVIDIA/AMD adapters with 16 KiB of workgroup storage, 64 on Apple, Intel, unknown and CPU adapters', () => {
+    const limits = { maxComputeWorkgroupStorageSize: 32768, maxComputeInvocationsPerWorkgroup: 1024 };
+    expect(chooseSyrkTile({ vendor: 'nvidia', fallback: false, limits })).toBe(128);
+    expect(chooseSyrkTile({ vendor: 'amd', fallback: false, limits })).toBe(128);
+    for (const vendor of ['apple', 'intel', 'qualcomm', '']) expect(chooseSyrkTile({ vendor, fallback: false, limits })).toBe(64);
+    expect(chooseSyrkTile({ vendor: 'nvidia', fallback: true, limits })).toBe(64);
+    expect(chooseSyrkTile({ vendor: 'nvidia', fallback: false, limits: { ...limits, maxComputeWorkgroupStorageSize: 8192 } })).toBe(64);
+    if (g) expect(chooseSyrkTile(g.adapter)).toBe(64); // lavapipe: a CPU adapter
+  });
+
   it('refuses a limit smaller than one row of tiles', () => {
     expect(() => syrkBlocks(257, 4 * 64 * 64 * 4)).toThrow(/exceeds the device's storage binding limit/);
   });
 });
 
 describe.skipIf(!g)('correlation shaders vs float64 on the CPU', () => {
-  for (const T of [64, 128] as const) for (const cols of [1, 7, 63, 257]) {
+  // 4 and 132 (= 128 + 4) take the SYRK's vec4 loads (cols % 4 == 0), with a last tile holding one vec4.
+  for (const T of [64, 128] as const) for (const cols of [1, 4, 7, 63, 132, 257]) {
     for (const rows of [1, 1000]) {
       it(`${T}×${T} tiles: ${rows} rows × ${cols} neurons`, async () => {
         const p = planted(rows, cols, TEST_SEED + 31 * cols + rows);
@@ -150,7 +161,7 @@ describe.skipIf(!g)('correlation shaders vs float64 on the CPU', () => {
 });
 
 describe.skipIf(!g)('float16 storage (shader-f16)', () => {
-  for (const [rows, cols] of [[1, 7], [1000, 257]] as const) {
+  for (const [rows, cols] of [[1, 7], [1000, 257], [333, 132]] as const) {
     it(`${rows} rows × ${cols} neurons: bit-identical to float32 storage on float16 data`, async () => {
       if (!g!.f16) return;
       const p = planted(rows, cols, TEST_SEED + 5 * cols + rows);
@@ -174,6 +185,24 @@ describe.skipIf(!g)('float16 storage (shader-f16)', () => {
     const h = new Uint16Array(x.length);
     native().toHalf(x, h);
     expect(Array.from(h)).toEqual(Array.from(x, (v) => halfBits(v)));
+  });
+
+  it('toHalf: the F16C bulk path gives the scalar bits on every finite float32 and at every rounding tie', () => {
+    // 8-wide blocks go through VCVTPS2PH where the CPU has it, the tail through the scalar code: 4,099 values
+    // cover both. Random bit patterns span all exponents (overflow, normals, half subnormals, underflow to 0);
+    // exact ties (half-way between two halves, odd and even) check round-to-nearest-even.
+    const bits = new Uint32Array(4099);
+    let s = 0x9e3779b9;
+    for (let i = 0; i < bits.length; i++) {
+      s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6a09e667) >>> 0;
+      bits[i] = s;
+    }
+    const x = new Float32Array(bits.buffer);
+    for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i]!)) x[i] = i % 2 ? Infinity : -Infinity;
+    for (let i = 0; i < 512; i++) x[i] = (1 + (2 * i + 1) * 2 ** -11) * 2 ** ((i % 40) - 24); // ties, normal and subnormal halves
+    const h = new Uint16Array(x.length);
+    native().toHalf(x, h);
+    for (let i = 0; i < x.length; i++) if (h[i] !== halfBits(x[i]!)) throw new Error(`element ${i}: toHalf(${x[i]}) = ${h[i]}, expected ${halfBits(x[i]!)}`);
   });
 });
 

@@ -10,7 +10,24 @@
 
 namespace ns {
 
+#ifdef NS_X86
+size_t to_half_f16c(const float* src, uint16_t* dst, size_t n);  // ops/to_half_avx2.cc
+#endif
+
 namespace {
+
+// F16C (with AVX for the 256-bit form) present: decided once.
+bool has_f16c() {
+#ifdef NS_X86
+  static const bool yes = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c");
+  }();
+  return yes;
+#else
+  return false;
+#endif
+}
 
 uint16_t float_to_half(float x) {
   uint32_t b;
@@ -52,7 +69,12 @@ Napi::Value ToHalf(const Napi::CallbackInfo& info) {
     if (dst.ElementLength() < src.ElementLength()) fail(Code::Shape, "toHalf(src, dst): dst is shorter than src");
     const float* s = src.Data();
     uint16_t* d = dst.Data();
-    for (size_t i = 0, n = src.ElementLength(); i < n; ++i) d[i] = float_to_half(s[i]);
+    const size_t n = src.ElementLength();
+    size_t i = 0;
+#ifdef NS_X86
+    if (has_f16c()) i = to_half_f16c(s, d, n);  // same bits as float_to_half below
+#endif
+    for (; i < n; ++i) d[i] = float_to_half(s[i]);
     return info.Env().Undefined();
   });
 }

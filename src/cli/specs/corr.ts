@@ -15,7 +15,7 @@ export const corrSpec: CommandSpec = {
     { name: 'output', short: 'o', kind: 'string', value: 'corr.npy', help: 'output .npy (float32 D×D); a summary goes to <output>.json', required: true },
     backendOption(CORRELATE_DEFAULTS.backend, "data pass: C++ engine, WebGPU shaders, or auto (WebGPU on a real GPU, else native); see 'neurosieve doctor'"),
     threadsOption(),
-    { name: 'chunk-rows', kind: 'int', value: 'R', help: `rows per chunk (default: ~16 MiB per chunk, ${DEFAULT_CHUNK_ROWS_BOUNDS.join('-')} rows)` },
+    { name: 'chunk-rows', kind: 'int', value: 'R', help: `rows per chunk (default: ~16 MiB per chunk, ${DEFAULT_CHUNK_ROWS_BOUNDS.join('-')} rows; --backend webgpu: one storage binding of the device, at most 256 MiB)` },
     nanOption('NaN/Inf'),
     formatOption('input format'),
     columnOption(),

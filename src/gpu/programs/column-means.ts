@@ -17,7 +17,8 @@ export const xBindingBytes = (rows: number, cols: number, storage: GpuStorage): 
 export const columnMeansOutputFloats = (cols: number): number => 3 * cols;
 
 /**
- * Records the dispatch into `encoder`. x: rows×cols (float32 or float16 per `storage`), out: ≥ 3·cols floats. The uniform buffer is
+ * Records the dispatch into `encoder`. With `accumulate`, `out` already holds a flush group's statistics: the
+ * pivot and shift stay, and this chunk's deviations from the pivot are added to dev. x: rows×cols (float32 or float16 per `storage`), out: ≥ 3·cols floats. The uniform buffer is
  * returned so the caller can give it back to the pool once the work is submitted.
  */
 export async function encodeColumnMeans(
@@ -28,8 +29,9 @@ export async function encodeColumnMeans(
   rows: number,
   cols: number,
   storage: GpuStorage = 'f32',
+  accumulate = false,
 ): Promise<GPUBuffer[]> {
   return encodeWithParams(g, encoder, columnMeansKey(storage), COLUMN_MEANS.shader,
-    [[x, xBindingBytes(rows, cols, storage)], [out, 3 * cols * 4]], [rows, cols],
+    [[x, xBindingBytes(rows, cols, storage)], [out, 3 * cols * 4]], [rows, cols, accumulate ? 1 : 0],
     [Math.ceil(cols / COLUMN_MEANS.columnsPerWorkgroup)]);
 }

@@ -7,6 +7,7 @@
 import type { Gpu } from '../device.js';
 import type { PipelineKey } from '../pipelines.js';
 import { uniforms } from '../readback.js';
+import { timerOf } from '../timer.js';
 
 /** A buffer binding: the whole buffer, or its first `bytes` (pooled buffers are rounded up to 256 bytes). */
 export type Binding = GPUBuffer | readonly [buffer: GPUBuffer, bytes: number];
@@ -35,7 +36,9 @@ export async function encodePass(
 ): Promise<void> {
   const pipeline = await g.pipelines.get(key);
   const bind = g.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-  const pass = encoder.beginComputePass({ label });
+  // An encoder registered with a KernelTimer (src/gpu/timer.ts) times each pass with timestamp queries.
+  const timestampWrites = timerOf(encoder)?.writes(encoder, label);
+  const pass = encoder.beginComputePass(timestampWrites ? { label, timestampWrites } : { label });
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, bind);
   pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1);

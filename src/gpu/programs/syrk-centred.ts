@@ -24,6 +24,19 @@ export const syrkKey = (tile: SyrkTile, storage: GpuStorage): PipelineKey => ({
  */
 export type SyrkTile = 64 | 128;
 
+/**
+ * The tile for an adapter. 128 (8×8 accumulators + 8×8 panel sums = 128 live floats per invocation) only where
+ * register files are large: NVIDIA and AMD discrete-class GPUs (64 Ki 32-bit registers per SM/CU, up to 255 per
+ * thread), and only if the adapter lets a 16×16 workgroup stage 2·16·128 floats (16 KiB, the default workgroup
+ * storage). Elsewhere 64 (4×4 + 4×4): Apple and Intel GPUs and unknown vendors, where 128 live floats would spill,
+ * and CPU adapters, where the smaller tile measured faster. An estimate from register counts, not a measurement:
+ * `neurosieve doctor`'s benchmark line reports the GFLOP/s of the tile chosen.
+ */
+export function chooseSyrkTile(adapter: { vendor: string; fallback: boolean; limits: Record<string, number> }): SyrkTile {
+  const roomy = (adapter.limits.maxComputeWorkgroupStorageSize ?? 0) >= 16384 && (adapter.limits.maxComputeInvocationsPerWorkgroup ?? 0) >= 256;
+  return !adapter.fallback && roomy && /^(nvidia|amd|ati)$/i.test(adapter.vendor) ? 128 : 64;
+}
+
 export interface SyrkBlock {
   /** Tile rows [bi0, bi1) of the nb×nb tile grid. */
   bi0: number;
@@ -59,7 +72,8 @@ export function syrkBlocks(cols: number, maxBytes: number, tile: SyrkTile = 64):
 
 /**
  * Records one block's dispatch. x: rows×cols float32; stats: the column-means output (shift at 2·cols);
- * out: ≥ block.tiles·tile² floats. Returns the transient buffers for the caller to release after submission.
+ * out: ≥ block.tiles·tile² floats, overwritten, or added to with `accumulate` (a later chunk of a flush group,
+ * centred by the group's shift). Returns the transient buffers for the caller to release after submission.
  */
 export async function encodeSyrkBlock(
   g: Gpu,
@@ -72,9 +86,11 @@ export async function encodeSyrkBlock(
   block: SyrkBlock,
   tile: SyrkTile,
   storage: GpuStorage = 'f32',
+  accumulate = false,
 ): Promise<GPUBuffer[]> {
   const nb = Math.ceil(cols / tile);
   return encodeWithParams(g, encoder, syrkKey(tile, storage), SYRK.shader,
-    [[x, xBindingBytes(rows, cols, storage)], [stats, 3 * cols * 4], [out, block.tiles * tile * tile * 4]], [rows, cols, nb, block.bi0, block.tile0],
+    // x is array<vec4<XT>>: its binding is a whole number of 16-byte elements (pooled buffers are 256-byte multiples).
+    [[x, Math.ceil(xBindingBytes(rows, cols, storage) / 16) * 16], [stats, 3 * cols * 4], [out, block.tiles * tile * tile * 4]], [rows, cols, nb, block.bi0, block.tile0, accumulate ? 1 : 0],
     [nb, block.bi1 - block.bi0]);
 }
