@@ -4,7 +4,8 @@
  *
  * - Lifetime: the object `create()` returns owns Dawn's instance. If it is garbage-collected while a device is
  *   alive, runs die at random inside Dawn's event processing (shared/spec/stack.md), so it is held in a module
- *   variable until releaseGpu(). Holding it also keeps Node's event loop alive: CLIs and tests call releaseGpu().
+ *   variable for the life of the process (releaseGpu() says why). The device keeps Node's event loop alive
+ *   until releaseGpu() destroys it: CLIs and tests call it.
  * - Adapter: NEUROSIEVE_ADAPTER names one (Dawn's `adapter=` option, matched against adapter names); otherwise
  *   the high-performance adapter, which Dawn orders before CPU (fallback) adapters. Without any Vulkan adapter we
  *   retry on Dawn's OpenGL backend (EGL_PLATFORM=surfaceless, compatibility feature level).
@@ -261,7 +262,7 @@ export function gpuIsOpen(): boolean {
   return current !== undefined;
 }
 
-/** Destroys the device and drops Dawn's instances so the process can exit. The next gpu() starts afresh. */
+/** Destroys the device so the process can exit. The next gpu() starts afresh (with a new instance). */
 export async function releaseGpu(): Promise<void> {
   const c = current;
   current = undefined;
@@ -275,7 +276,11 @@ export async function releaseGpu(): Promise<void> {
       // opening failed: nothing to release
     }
   }
-  instances.length = 0;
+  // The instances stay referenced for the life of the process. Dawn's binding keeps processing events for an
+  // instance after its device is destroyed. If the instance is collected first, that processing runs on freed
+  // memory, and the process dies with SIGSEGV or "std::system_error" at random. This was seen in `probe` runs
+  // that opened the device only for `backend: 'auto'`, depending on GC timing. A destroyed device holds no
+  // event-loop handle, so the process still exits.
 }
 
 /**
