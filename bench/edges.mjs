@@ -103,7 +103,7 @@ for (const r of all) {
   lines.push(`- edges kept: ${r.edges.kept} of ${r.edges.pairs} pairs (|r| ≥ ${r.edges.minAbsR.toFixed(3)}); ${r.edges.plan.jobs} tile jobs of ${r.edges.plan.block}-neuron blocks`);
   lines.push(`- tile jobs: ${r.edges.pairRowsPerSecond.toExponential(3)} pair·rows/s computed, ${r.edges.usefulPairRowsPerSecond.toExponential(3)} useful${r.denseRate ? `; dense SYRK ${r.denseRate.toExponential(3)}` : ''}`);
   lines.push(`- certificate: ${JSON.stringify(r.certificate)}`);
-  for (const x of r.score?.clusters?.[0]?.cuts ?? []) {
+  for (const x of r.score?.clusterings?.[0]?.cuts ?? []) {
     lines.push(`- t = ${x.threshold}: ARI ${x.ari.toFixed(4)}, ${x.outcomes.exact} of ${x.planted} planted groups recovered exactly (${x.outcomes.split} split, ${x.outcomes.merged} merged), ${x.clusters} clusters`);
   }
   if (r.denseClusterCounts) lines.push(`- clusters per cut, edges vs dense: ${JSON.stringify(r.denseClusterCounts)}`);

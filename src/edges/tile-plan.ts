@@ -6,7 +6,7 @@
  * block alone.
  *
  * B follows the memory budget: a job holds its packed co-moment, (2B)(2B + 1)/2 float64 ≈ 16 B² bytes, which
- * is given at most half the budget (the edges, their sort and the reader's chunks take the rest). The jobs are
+ * is given at most half the budget, and under 4 GiB (the edges, their sort and the reader's chunks take the rest). The jobs are
  * nb(nb − 1)/2 passes over the data: a larger budget means fewer passes.
  */
 import { NeurosieveError } from '../core/errors.js';
@@ -39,7 +39,10 @@ export const MIN_BLOCK = 64;
 /** The largest block (a multiple of 64) whose job's co-moment fits in half of maxBytes, and the jobs. */
 export function planTiles(neurons: number, maxBytes: number): TilePlan {
   if (!Number.isSafeInteger(neurons) || neurons < 2) throw new NeurosieveError('E_ARGUMENT', `Expected at least 2 neurons for correlation edges but received ${neurons}`);
-  const half = maxBytes / 2;
+  // Also below 4 GiB: a larger co-moment cannot be handed to JS without a copy (native/src/ops/js_arrays.h), which
+  // doubled the peak (14.5 GiB for 6 jobs at 65,536 neurons, bench/results/edges.md); staying under it costs ~10%
+  // more arithmetic there (10 smaller jobs).
+  const half = Math.min(maxBytes / 2, 2 ** 32 - 1);
   let block: number;
   if (comomentBytes(neurons) <= half) {
     block = neurons;

@@ -117,7 +117,7 @@ std::vector<uint32_t> SparseLinkage::step() {
     // inexact pair whose interval reaches below this pair's upper bound could decide next, so they are
     // recomputed in the same pass, as far as max_columns allows (the top pair always).
     const double reach = std::min(upper(p, top.a, top.b), t_max_);
-    std::vector<Entry> exact_aside;
+    std::vector<Entry> put_back;  // popped but not asked for now: exact pairs, and pairs past max_columns
     std::vector<uint32_t> cols;
     pending_.clear();
     while (!heap_.empty() && heap_.top().bound <= reach) {
@@ -126,7 +126,7 @@ std::vector<uint32_t> SparseLinkage::step() {
       const auto jt = size_[e.a] > 0 && size_[e.b] > 0 ? nbr_[e.a].find(e.b) : nbr_[e.a].end();
       if (jt == nbr_[e.a].end() || lower(jt->second, e.a, e.b) != e.bound) continue;
       if (jt->second.known == members_product(e.a, e.b)) {
-        exact_aside.push_back(e);
+        put_back.push_back(e);
         continue;
       }
       std::vector<uint32_t> with = cols;
@@ -135,13 +135,13 @@ std::vector<uint32_t> SparseLinkage::step() {
       std::sort(with.begin(), with.end());
       with.erase(std::unique(with.begin(), with.end()), with.end());
       if (!pending_.empty() && with.size() > max_columns_) {
-        exact_aside.push_back(e);  // next pass
+        put_back.push_back(e);  // next pass
         continue;
       }
       cols = std::move(with);
       pending_.push_back({e.a, e.b});
     }
-    for (const Entry& e : exact_aside) heap_.push(e);
+    for (const Entry& e : put_back) heap_.push(e);
     pending_columns_ = cols;
     ++cert_.passes;
     return cols;

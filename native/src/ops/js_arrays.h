@@ -4,6 +4,7 @@
 #include <napi.h>
 
 #include <algorithm>
+#include <cstring>
 #include <initializer_list>
 #include <memory>
 #include <utility>
@@ -14,8 +15,19 @@
 namespace ns {
 
 // A typed array (Napi::Float64Array or Napi::Float32Array) of n elements over b, which it frees when collected.
+// V8 refuses an external ArrayBuffer of 4 GiB or more (and Node then runs the finalizer as well as failing, a
+// double free if the caller also cleans up: seen with a 32,768-column co-moment). Such a buffer is copied into a
+// V8-allocated ArrayBuffer instead, which may be larger, and freed: slower, and the two coexist briefly.
+constexpr size_t kMaxExternalBytes = (size_t{1} << 32) - 1;
+
 template <class TypedArray, class T>
 TypedArray typed_from_big(Napi::Env env, BigBuffer b, size_t n) {
+  if (n * sizeof(T) > kMaxExternalBytes) {
+    Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, n * sizeof(T));
+    std::memcpy(ab.Data(), b.ptr, n * sizeof(T));
+    big_free(b);
+    return TypedArray::New(env, n, ab, 0);
+  }
   auto hint = std::make_unique<BigBuffer>(b);
   Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(
       env, b.ptr, n * sizeof(T), [](Napi::Env, void*, BigBuffer* h) { big_free(*h); delete h; }, hint.get());
